@@ -1,1 +1,1 @@
-"""Office keys: Ed25519 key pairs, encrypted at rest, with readable fingerprints. No Qt, no database."""
+"""Office keys, certificates, revocation and offline trust. Pure Python: no Qt, no database."""

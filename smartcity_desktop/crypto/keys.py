@@ -1,8 +1,8 @@
 """Ed25519 office keys, passphrase encryption at rest, key ids and fingerprints.
 
-The private key is never stored in clear: it is sealed with ChaCha20-Poly1305 under a key derived from
-the office passphrase by scrypt. The public key is bound into the seal as associated data, so a sealed
-key cannot be swapped for another office's without the unlock failing.
+The private key is never stored in clear: it is sealed with ChaCha20-Poly1305 under a key derived
+from the office passphrase by scrypt. The public key is bound into the seal as associated data, so a
+sealed key cannot be swapped for another office's without the unlock failing.
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, PublicFormat, NoEncryption
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
+from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 
 MIN_PASSPHRASE_LENGTH = 10
@@ -30,7 +36,7 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 
 
-class KeyProblem(Exception):
+class KeyProblem(UserError):
     """Base for key problems that a user can act on; ``str()`` is a translated message."""
 
 
@@ -77,9 +83,7 @@ class SigningKey:
 
     def __init__(self, private: Ed25519PrivateKey) -> None:
         self._private = private
-        self.public = PublicKey(
-            private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        )
+        self.public = PublicKey(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -98,8 +102,13 @@ class SigningKey:
         ciphertext = ChaCha20Poly1305(key).encrypt(nonce, raw, _aad(self.public.raw))
         doc = {
             "format": SEAL_FORMAT,
-            "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
-                    "salt": _b64(salt)},
+            "kdf": {
+                "name": "scrypt",
+                "n": SCRYPT_N,
+                "r": SCRYPT_R,
+                "p": SCRYPT_P,
+                "salt": _b64(salt),
+            },
             "cipher": "chacha20-poly1305",
             "nonce": _b64(nonce),
             "public_key": _b64(self.public.raw),
@@ -131,7 +140,10 @@ def unseal(sealed: bytes, passphrase: str) -> SigningKey:
         raw = ChaCha20Poly1305(key).decrypt(nonce, ciphertext, _aad(public_raw))
     except InvalidTag as exc:
         raise WrongPassphraseError(
-            _("Kata sandi salah. Periksa huruf besar/kecil dan tata letak papan ketik, lalu coba lagi.")
+            _(
+                "Kata sandi salah. Periksa huruf besar/kecil dan tata letak papan ketik, "
+                "lalu coba lagi."
+            )
         ) from exc
     signing = SigningKey(Ed25519PrivateKey.from_private_bytes(raw))
     if signing.public.raw != public_raw:
@@ -173,12 +185,14 @@ def fingerprint(public_raw: bytes) -> str:
 
 
 def normalise_fingerprint(text: str) -> str:
-    """Accept a fingerprint typed with spaces, dashes or lower case; raise ValueError if malformed."""
+    """Accept a fingerprint typed with spaces, dashes or lower case; ValueError if malformed."""
     compact = re.sub(r"[\s\-:]", "", text).upper()
     if not re.fullmatch(r"[A-Z2-7]{32}", compact):
         raise ValueError(
-            _("Sidik jari kunci tidak valid: harus 32 huruf/angka (A-Z, 2-7), "
-              "misalnya ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567.")
+            _(
+                "Sidik jari kunci tidak valid: harus 32 huruf/angka (A-Z, 2-7), "
+                "misalnya ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567."
+            )
         )
     return "-".join(compact[i : i + 4] for i in range(0, 32, 4))
 
