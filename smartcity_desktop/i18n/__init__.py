@@ -30,7 +30,9 @@ class Catalog:
 
 
 _IDENTITY = Catalog("id")
-_active: contextvars.ContextVar[Catalog] = contextvars.ContextVar("smartcity_catalog", default=_IDENTITY)
+_active: contextvars.ContextVar[Catalog] = contextvars.ContextVar(
+    "smartcity_catalog", default=_IDENTITY
+)
 _loaded: dict[str, Catalog] = {"id": _IDENTITY}
 
 

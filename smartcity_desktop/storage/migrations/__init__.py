@@ -1,1 +1,49 @@
+"""Alembic migrations, shipped inside the package so that installed and frozen builds find them.
 
+Revision ids are the four-digit prefixes of the files in ``versions/`` ("0001", "0002", ...), so the
+opening code can tell current, old and newer-than-this-app databases apart by listing file names,
+without importing Alembic on every start.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+HERE = Path(__file__).resolve().parent
+VERSIONS = HERE / "versions"
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+
+
+@cache
+def known_revisions() -> tuple[str, ...]:
+    revisions = sorted(
+        m.group(1) for p in VERSIONS.iterdir() if (m := _REVISION_FILE.match(p.name))
+    )
+    if not revisions:
+        raise RuntimeError(f"no migration scripts found in {VERSIONS}")
+    return tuple(revisions)
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    return cfg
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, target)

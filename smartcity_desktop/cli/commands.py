@@ -1,0 +1,16 @@
+"""The list of command groups; each module registers its own subcommands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from smartcity_desktop.cli import cmd_office, cmd_records, cmd_regions
+
+Register = Callable[[Any, Callable[[Any], None]], None]
+
+REGISTRY: list[Register] = [
+    cmd_office.register,
+    cmd_records.register,
+    cmd_regions.register,
+]

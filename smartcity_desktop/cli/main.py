@@ -1,0 +1,102 @@
+"""``smartcity``: the command-line interface. A contract that scripts rely on.
+
+Exit status: 0 success, 1 refused or invalid input (message on stderr), 2 usage error.
+Heavy modules are imported inside the commands so that ``--version`` and ``--help`` stay instant.
+The CLI never imports PySide6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from smartcity_desktop import __version__
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import LANGUAGES, _, set_language
+
+LANG_ENV = "SMARTCITY_LANG"
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default: Any = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help=_("folder data kantor (bawaan: folder data pengguna)"),
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=default,
+        help=_("baca kata sandi kantor dari berkas ini"),
+    )
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=default, help=_("bahasa pesan: id (bawaan) atau en")
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # usage errors: exit 2 with a short hint
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {_('kesalahan')}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from smartcity_desktop.cli import commands
+
+    parser = _Parser(
+        prog="smartcity",
+        description=_(
+            "SmartCity Desktop: catat permasalahan, potensi dan usulan inovasi desa, lalu kirim dalam "
+            "paket bertanda tangan."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"smartcity {__version__}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar=_("PERINTAH"), parser_class=_Parser)
+    sub.required = True
+    for register in commands.REGISTRY:
+        register(sub, lambda p: _global_options(p, suppress=True))
+    return parser
+
+
+def _early_language(argv: Sequence[str]) -> None:
+    lang = os.environ.get(LANG_ENV)
+    if "--lang" in argv:
+        i = list(argv).index("--lang")
+        if i + 1 < len(argv):
+            lang = argv[i + 1]
+    if lang in LANGUAGES:
+        set_language(lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # the fast path: no parser, no imports
+        print(f"smartcity {__version__}")
+        return EXIT_OK
+    _early_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"{_('Gagal')}: {exc}", file=sys.stderr)
+        logging.getLogger("smartcity_desktop.cli").info("refused: %s (%s)", exc.code, args.command)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(_("Dibatalkan."), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Helpers shared by CLI commands: opening the data folder, printing JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from smartcity_desktop.cli.main import LANG_ENV
+from smartcity_desktop.i18n import LANGUAGES, set_language
+from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.logging_setup import configure_logging
+from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
+
+
+def data_paths(args: argparse.Namespace) -> DataPaths:
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def open_office(args: argparse.Namespace) -> AppContext:
+    """Open the office's data folder and adopt its language unless one was asked for."""
+    paths = data_paths(args)
+    ctx = open_context(paths)
+    configure_logging(paths.logs)
+    if not getattr(args, "lang", None) and not os.environ.get(LANG_ENV):
+        from smartcity_desktop.services.settings import get_setting
+
+        lang = get_setting(ctx, "language")
+        if lang in LANGUAGES:
+            set_language(lang)
+    return ctx
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,88 @@
+"""Reference lists (dimensions, sectors, funding sources...) loaded from ``resources/reference``.
+
+Screens, validation, reports and sample data all read these lists; none of them hard-codes a label.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from smartcity_desktop.i18n import current_language
+from smartcity_desktop.resource_files import read_text
+
+LIST_NAMES = (
+    "dimensions",
+    "urusan",
+    "bidang_desa",
+    "sumber_dana",
+    "pola_pelaksanaan",
+    "pentahelix",
+    "jenis_potensi",
+    "tingkat_keparahan",
+    "sumber_informasi",
+    "skala",
+    "quick_win",
+    "satuan_terdampak",
+)
+
+
+@dataclass(frozen=True)
+class RefItem:
+    code: str
+    label_id: str
+    label_en: str
+    children: tuple[RefItem, ...] = ()
+
+    def label(self, language: str | None = None) -> str:
+        return self.label_en if (language or current_language()) == "en" else self.label_id
+
+
+@dataclass(frozen=True)
+class RefList:
+    name: str
+    source: str
+    items: tuple[RefItem, ...]
+
+    def get(self, code: str | None) -> RefItem | None:
+        if code is None:
+            return None
+        return self._index().get(code)
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(item.code for item in self.items)
+
+    def label(self, code: str | None, language: str | None = None) -> str:
+        item = self.get(code)
+        return item.label(language) if item else (code or "")
+
+    @cache  # noqa: B019 - lists are immutable and few; the cache lives as long as they do
+    def _index(self) -> dict[str, RefItem]:
+        return {item.code: item for item in self.items}
+
+
+def _item(raw: dict[str, object]) -> RefItem:
+    children = raw.get("sub_elements") or []
+    assert isinstance(children, list)
+    return RefItem(
+        code=str(raw["code"]),
+        label_id=str(raw["id"]),
+        label_en=str(raw["en"]),
+        children=tuple(_item(c) for c in children),
+    )
+
+
+@cache
+def ref_list(name: str) -> RefList:
+    if name not in LIST_NAMES:
+        raise KeyError(name)
+    raw = json.loads(read_text("reference", f"{name}.json"))
+    return RefList(
+        name=name, source=str(raw.get("source", "")), items=tuple(_item(i) for i in raw["items"])
+    )
+
+
+def sub_elements(dimension: str | None) -> tuple[RefItem, ...]:
+    item = ref_list("dimensions").get(dimension)
+    return item.children if item else ()

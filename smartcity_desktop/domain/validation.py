@@ -1,0 +1,256 @@
+"""Validation of record values: plain Python, messages in the user's language.
+
+Drafts may be incomplete, but never malformed: type, range and length rules hold for every save,
+the "required" rule only for finalising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from smartcity_desktop.domain.fields import FIELDS, FieldSpec, FieldType, RecordKind
+from smartcity_desktop.domain.reference import ref_list, sub_elements
+from smartcity_desktop.i18n import _
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Values = dict[str, Any]
+
+
+def normalise(kind: RecordKind, raw: Values) -> Values:
+    """Turn loosely typed input (form text, JSON) into canonical values, without judging them.
+
+    Unknown keys are dropped; blanks become None; lists stay lists. Conversion failures keep the raw
+    value so that ``validate`` can name them.
+    """
+    out: Values = {}
+    for spec in FIELDS[kind]:
+        value = raw.get(spec.name)
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                value = None
+        if spec.type in (FieldType.LINKS, FieldType.MULTICHOICE):
+            if value is None:
+                value = []
+            elif isinstance(value, (list, tuple)):
+                value = sorted({str(v) for v in value if v not in (None, "")})
+        elif value is not None and spec.type in (FieldType.INTEGER, FieldType.MONEY):
+            value = _to_int(value)
+        elif value is not None and spec.type in (
+            FieldType.NUMBER,
+            FieldType.LATITUDE,
+            FieldType.LONGITUDE,
+        ):
+            value = _to_float(value)
+        elif value is not None and spec.type is FieldType.DATE and isinstance(value, dt.date):
+            value = value.isoformat()
+        out[spec.name] = value
+    return out
+
+
+def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in FIELDS[kind]:
+        problem = _check(spec, values.get(spec.name), values, final=final)
+        if problem:
+            problems.append(problem)
+    problems.extend(_cross_checks(kind, values))
+    return problems
+
+
+def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
+    label = _(spec.label)
+    empty = value is None or value == [] or value == ""
+    if empty:
+        if final and spec.required:
+            return Problem(spec.name, "required", _("{field} wajib diisi.").format(field=label))
+        return None
+    t = spec.type
+    if t in (FieldType.TEXT, FieldType.LONGTEXT):
+        if not isinstance(value, str):
+            return _bad(spec, label)
+        if spec.max_length and len(value) > spec.max_length:
+            return Problem(
+                spec.name,
+                "too_long",
+                _("{field} terlalu panjang: {n} karakter, maksimal {max}.").format(
+                    field=label, n=len(value), max=spec.max_length
+                ),
+            )
+        if t is FieldType.TEXT and ("\n" in value or "\r" in value):
+            return Problem(
+                spec.name, "multiline", _("{field} harus satu baris.").format(field=label)
+            )
+        if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+            return Problem(
+                spec.name,
+                "control_chars",
+                _("{field} berisi karakter yang tidak dapat dicetak.").format(field=label),
+            )
+        return None
+    if t is FieldType.CHOICE:
+        if spec.name == "sub_element":
+            allowed = {item.code for item in sub_elements(values.get("dimension"))}
+            if value not in allowed:
+                return Problem(
+                    spec.name,
+                    "not_in_dimension",
+                    _("Sub-elemen tidak termasuk dalam dimensi yang dipilih."),
+                )
+            return None
+        assert spec.ref
+        if not isinstance(value, str) or ref_list(spec.ref).get(value) is None:
+            return Problem(
+                spec.name,
+                "unknown_choice",
+                _("{field}: pilihan tidak dikenal.").format(field=label),
+            )
+        return None
+    if t is FieldType.MULTICHOICE:
+        assert spec.ref
+        codes = set(ref_list(spec.ref).codes())
+        if not isinstance(value, list) or any(v not in codes for v in value):
+            return Problem(
+                spec.name,
+                "unknown_choice",
+                _("{field}: pilihan tidak dikenal.").format(field=label),
+            )
+        return None
+    if t is FieldType.LINKS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return _bad(spec, label)
+        return None
+    if t is FieldType.DATE:
+        try:
+            parsed = dt.date.fromisoformat(str(value))
+        except ValueError:
+            return Problem(
+                spec.name, "bad_date", _("{field}: tanggal tidak valid.").format(field=label)
+            )
+        if not (1900 <= parsed.year <= 2100):
+            return Problem(
+                spec.name,
+                "date_range",
+                _("{field}: tahun harus antara 1900 dan 2100.").format(field=label),
+            )
+        return None
+    # numbers
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
+        return _bad(spec, label)
+    if t in (FieldType.INTEGER, FieldType.MONEY) and not isinstance(value, int):
+        return Problem(
+            spec.name, "not_integer", _("{field} harus bilangan bulat.").format(field=label)
+        )
+    if spec.minimum is not None and value < spec.minimum:
+        if t is FieldType.LATITUDE or t is FieldType.LONGITUDE:
+            return _coord_problem(spec, label)
+        return Problem(
+            spec.name,
+            "negative" if spec.minimum == 0 else "too_small",
+            _("{field} tidak boleh kurang dari {min}.").format(field=label, min=_num(spec.minimum)),
+        )
+    if spec.maximum is not None and value > spec.maximum:
+        if t is FieldType.LATITUDE or t is FieldType.LONGITUDE:
+            return _coord_problem(spec, label)
+        return Problem(
+            spec.name,
+            "too_large",
+            _("{field} tidak masuk akal: lebih dari {max}.").format(
+                field=label, max=_num(spec.maximum)
+            ),
+        )
+    return None
+
+
+def _cross_checks(kind: RecordKind, values: Values) -> list[Problem]:
+    problems: list[Problem] = []
+    lat, lon = values.get("latitude"), values.get("longitude")
+    if (lat is None) != (lon is None):
+        missing = "longitude" if lon is None else "latitude"
+        problems.append(
+            Problem(
+                missing,
+                "coord_pair",
+                _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."),
+            )
+        )
+    start, end = values.get("start_date"), values.get("end_date")
+    if isinstance(start, str) and isinstance(end, str):
+        try:
+            if dt.date.fromisoformat(end) < dt.date.fromisoformat(start):
+                problems.append(
+                    Problem(
+                        "end_date",
+                        "end_before_start",
+                        _("Tanggal selesai tidak boleh sebelum tanggal mulai."),
+                    )
+                )
+        except ValueError:
+            pass
+    return problems
+
+
+def _coord_problem(spec: FieldSpec, label: str) -> Problem:
+    return Problem(
+        spec.name,
+        "out_of_range",
+        _("{field} di luar wilayah Indonesia: harus antara {min} dan {max} derajat.").format(
+            field=label, min=_num(spec.minimum or 0), max=_num(spec.maximum or 0)
+        ),
+    )
+
+
+def _bad(spec: FieldSpec, label: str) -> Problem:
+    return Problem(spec.name, "bad_type", _("{field}: isian tidak valid.").format(field=label))
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return str(value).replace(".", ",")
+
+
+def _to_int(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        digits = value.replace(".", "").replace(" ", "").replace("Rp", "").replace("rp", "")
+        try:
+            return int(digits)
+        except ValueError:
+            return value
+    return value
+
+
+def _to_float(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            return value
+    return value

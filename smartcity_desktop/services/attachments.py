@@ -1,0 +1,174 @@
+"""Attaching photos and PDFs to records, and removing them.
+
+The blob is written first and the row second, in one transaction; if the row cannot be written the
+newly written blob is removed again, so nothing half-saved is left behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.records import Status, content_hash, new_record_id
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.changes import Action, Change
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.storage.media import PreparedFile, prepare_attachment
+from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: str
+    record_kind: str
+    record_id: str
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+    width: int | None
+    height: int | None
+    path: Path
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+def attachment_values(row: Attachment) -> dict[str, object]:
+    return {
+        "record_kind": row.record_kind,
+        "record_id": row.record_id,
+        "sha256": row.sha256,
+        "filename": row.filename,
+        "media_type": row.media_type,
+        "size": row.size,
+        "width": row.width,
+        "height": row.height,
+        "caption": row.caption,
+    }
+
+
+class AttachmentService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def prepare(self, path: Path) -> PreparedFile:
+        """The slow part (reading, decoding, shrinking): safe to run off the GUI thread."""
+        return prepare_attachment(path)
+
+    def attach_file(self, kind: RecordKind, record_id: str, path: Path) -> Change:
+        return self.attach_prepared(kind, record_id, self.prepare(path))
+
+    def attach_prepared(self, kind: RecordKind, record_id: str, prepared: PreparedFile) -> Change:
+        kind = RecordKind(kind)
+        blobs = self.ctx.blobs
+        sha, new_blob = blobs.put_bytes(prepared.data)
+        try:
+            with self.ctx.db.transaction() as session:
+                record = session.get(RECORD_MODELS[kind.value], record_id)
+                if record is None or record.deleted:
+                    raise UserError(_("Catatan untuk lampiran ini tidak ditemukan."))
+                if record.office_code != self.ctx.office.code:
+                    raise UserError(_("Lampiran hanya dapat ditambahkan pada catatan kantor ini."))
+                now = self.ctx.clock()
+                final = record.status == Status.FINAL.value
+                row = Attachment(
+                    id=new_record_id(),
+                    office_code=self.ctx.office.code,
+                    revision=1 if final else 0,
+                    status=Status.FINAL.value if final else Status.DRAFT.value,
+                    deleted=False,
+                    created_at=now,
+                    updated_at=now,
+                    author=self.ctx.office.operator,
+                    record_kind=kind.value,
+                    record_id=record_id,
+                    sha256=sha,
+                    filename=prepared.filename[:255],
+                    media_type=prepared.media_type,
+                    size=len(prepared.data),
+                    width=prepared.width,
+                    height=prepared.height,
+                )
+                row.content_hash = content_hash(
+                    "attachment",
+                    row.id,
+                    row.office_code,
+                    row.revision,
+                    row.status,
+                    False,
+                    attachment_values(row),
+                )
+                session.add(row)
+                attachment_id = row.id
+        except BaseException:
+            if new_blob:
+                blobs.remove(sha)
+            raise
+        return Change(
+            Action.ATTACHED, frozenset({kind.value, "attachment"}), (record_id, attachment_id)
+        )
+
+    def remove(self, attachment_id: str) -> Change:
+        with self.ctx.db.transaction() as session:
+            row = session.get(Attachment, attachment_id)
+            if row is None or row.deleted:
+                raise UserError(_("Lampiran tidak ditemukan (mungkin sudah dihapus)."))
+            if row.office_code != self.ctx.office.code:
+                raise UserError(_("Lampiran milik kantor lain tidak dapat dihapus."))
+            row.deleted = True
+            if row.status == Status.FINAL.value:
+                row.revision += 1
+            row.updated_at = self.ctx.clock()
+            row.content_hash = content_hash(
+                "attachment",
+                row.id,
+                row.office_code,
+                row.revision,
+                row.status,
+                True,
+                attachment_values(row),
+            )
+            return Change(
+                Action.DETACHED, frozenset({row.record_kind, "attachment"}), (row.record_id, row.id)
+            )
+
+    def for_record(self, record_id: str) -> list[AttachmentInfo]:
+        with self.ctx.db.session() as session:
+            rows = session.scalars(
+                select(Attachment)
+                .where(Attachment.record_id == record_id, Attachment.deleted.is_(False))
+                .order_by(Attachment.created_at)
+            ).all()
+        blobs = self.ctx.blobs
+        return [
+            AttachmentInfo(
+                r.id,
+                r.record_kind,
+                r.record_id,
+                r.sha256,
+                r.filename,
+                r.media_type,
+                r.size,
+                r.width,
+                r.height,
+                blobs.path_for(r.sha256),
+            )
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        with self.ctx.db.session() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Attachment)
+                    .where(Attachment.deleted.is_(False))
+                )
+                or 0
+            )

@@ -1,0 +1,87 @@
+"""The application context: built once by an entry point and passed explicitly, never global."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from smartcity_desktop.i18n import _
+from smartcity_desktop.storage.blobs import BlobStore
+from smartcity_desktop.storage.database import Database
+from smartcity_desktop.storage.errors import NotInitialisedError, read_only, translate_os_error
+from smartcity_desktop.storage.models import OfficeIdentity
+from smartcity_desktop.storage.paths import DataPaths
+
+
+def utc_now() -> datetime:
+    # Stored naive in UTC (SQLite has no time zones); shown in local time by the views.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    code: str
+    role: str
+    name: str
+    operator: str
+
+
+@dataclass
+class AppContext:
+    paths: DataPaths
+    db: Database
+    clock: Callable[[], datetime] = utc_now
+    _office: OfficeInfo | None = field(default=None, repr=False)
+
+    @property
+    def blobs(self) -> BlobStore:
+        return BlobStore(self.paths.attachments)
+
+    @property
+    def office(self) -> OfficeInfo:
+        if self._office is None:
+            with self.db.session() as session:
+                row = session.scalar(select(OfficeIdentity).where(OfficeIdentity.id == 1))
+            if row is None:
+                raise NotInitialisedError(
+                    _(
+                        "Folder data {folder} belum disiapkan. Jalankan 'smartcity init' atau buka "
+                        "aplikasi desktop untuk menyiapkan kantor."
+                    ).format(folder=self.paths.root)
+                )
+            self._office = OfficeInfo(row.code, row.role, row.name, row.operator)
+        return self._office
+
+    def forget_office(self) -> None:
+        self._office = None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_context(paths: DataPaths) -> AppContext:
+    """Open an initialised data folder; raises a UserError when it is missing or unusable."""
+    db = Database.open(paths.database, paths.backups, create=False)
+    ctx = AppContext(paths=paths, db=db)
+    try:
+        _ = ctx.office
+    except Exception:
+        db.close()
+        raise
+    return ctx
+
+
+def ensure_writable_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise translate_os_error(exc, folder) or read_only(folder) from exc

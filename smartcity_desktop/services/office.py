@@ -1,0 +1,209 @@
+"""Setting up an office in a data folder, and unlocking its key.
+
+Initialisation builds the whole database under a temporary name and renames it into place only when
+everything succeeded, so a refused or interrupted ``init`` leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from smartcity_desktop.crypto.keys import SigningKey, check_passphrase, unseal
+from smartcity_desktop.domain import regions as domain_regions
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import LANGUAGES, _
+from smartcity_desktop.services.context import AppContext, ensure_writable_folder, utc_now
+from smartcity_desktop.services.regions import bundled_regions, store_regions
+from smartcity_desktop.storage.database import Database, inspect_database
+from smartcity_desktop.storage.errors import translate_os_error
+from smartcity_desktop.storage.models import OfficeIdentity, OfficeKey, Setting
+from smartcity_desktop.storage.paths import DataPaths
+
+log = logging.getLogger(__name__)
+
+ROLE_LABELS = {"desa": "Desa/Kelurahan", "kecamatan": "Kecamatan", "kabupaten": "Kabupaten"}
+
+
+class InitError(UserError):
+    code = "init.refused"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    office_code: str
+    office_name: str
+    role: str
+    key_id: str
+    fingerprint: str
+    root_fingerprint: str | None
+
+
+def find_office_region(
+    regions: list[domain_regions.Region], role: str, code: str
+) -> domain_regions.Region:
+    if role not in domain_regions.ROLES:
+        raise InitError(
+            _("Peran '{role}' tidak dikenal: pilih desa, kecamatan atau kabupaten.").format(
+                role=role
+            ),
+            code="init.unknown_role",
+        )
+    region = next((r for r in regions if r.code == code), None)
+    if region is None:
+        raise InitError(
+            _(
+                "Kode wilayah '{code}' tidak ada dalam daftar wilayah Kepmendagri. Periksa kodenya, "
+                "misalnya 32.16.01.2001 untuk sebuah desa."
+            ).format(code=code),
+            code="init.unknown_office",
+        )
+    expected = domain_regions.level_for_role(role)
+    if region.level != expected:
+        raise InitError(
+            _(
+                "Kode {code} ({name}) adalah tingkat {level}, bukan tingkat yang sesuai untuk peran "
+                "{role}."
+            ).format(code=code, name=region.name, level=region.level, role=role),
+            code="init.wrong_level",
+        )
+    return region
+
+
+def is_initialised(paths: DataPaths) -> bool:
+    if not paths.database.exists():
+        return False
+    inspect_database(paths.database, paths.backups)
+    db = Database.open(paths.database, paths.backups)
+    try:
+        with db.session() as session:
+            return session.scalar(select(OfficeIdentity.id)) is not None
+    finally:
+        db.close()
+
+
+def init_office(
+    paths: DataPaths,
+    *,
+    role: str,
+    office_code: str,
+    operator: str,
+    passphrase: str,
+    language: str = "id",
+) -> InitResult:
+    operator = operator.strip()
+    if not operator:
+        raise InitError(_("Nama operator wajib diisi."), code="init.operator_missing")
+    if language not in LANGUAGES:
+        raise InitError(f"language {language!r}")
+    check_passphrase(passphrase)
+    if paths.database.exists():
+        raise InitError(
+            _(
+                "Folder data {folder} sudah berisi kantor. Tidak ada yang diubah; gunakan folder lain "
+                "untuk kantor baru."
+            ).format(folder=paths.root),
+            code="init.already",
+        )
+    regions = bundled_regions()
+    region = find_office_region(regions, role, office_code)
+    ensure_writable_folder(paths.root)
+
+    office_key = SigningKey.generate()
+    root_key = SigningKey.generate() if role == "kabupaten" else None
+    now = utc_now()
+    tmp_path = paths.database.with_name(paths.database.name + ".init")
+    for leftover in (tmp_path, *(tmp_path.with_name(tmp_path.name + s) for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    db: Database | None = None
+    try:
+        db = Database.open(tmp_path, paths.backups, create=True)
+        with db.transaction() as session:
+            session.add(
+                OfficeIdentity(
+                    id=1,
+                    code=region.code,
+                    role=role,
+                    name=region.display_name,
+                    operator=operator,
+                    created_at=now,
+                )
+            )
+            session.add(
+                OfficeKey(
+                    key_id=office_key.public.key_id,
+                    purpose="office",
+                    public_key=office_key.public.raw,
+                    sealed_private_key=office_key.seal(passphrase),
+                    created_at=now,
+                )
+            )
+            if root_key is not None:
+                session.add(
+                    OfficeKey(
+                        key_id=root_key.public.key_id,
+                        purpose="root",
+                        public_key=root_key.public.raw,
+                        sealed_private_key=root_key.seal(passphrase),
+                        created_at=now,
+                    )
+                )
+            session.add(Setting(key="language", value=language))
+            store_regions(session, regions, source=domain_regions.REGION_SOURCE)
+        db.close()
+        db = None
+        if paths.database.exists():  # another process won the race
+            raise InitError(
+                _("Folder data {folder} sudah berisi kantor.").format(folder=paths.root),
+                code="init.already",
+            )
+        tmp_path.replace(paths.database)
+    except OSError as exc:
+        raise translate_os_error(exc, paths.root) or exc
+    finally:
+        if db is not None:
+            db.close()
+        for leftover in (
+            tmp_path,
+            *(tmp_path.with_name(tmp_path.name + s) for s in ("-wal", "-shm")),
+        ):
+            leftover.unlink(missing_ok=True)
+    for folder in (paths.attachments, paths.backups, paths.logs, paths.exports):
+        folder.mkdir(parents=True, exist_ok=True)
+    log.info("office initialised: %s (%s), key %s", region.code, role, office_key.public.key_id)
+    return InitResult(
+        office_code=region.code,
+        office_name=region.display_name,
+        role=role,
+        key_id=office_key.public.key_id,
+        fingerprint=office_key.public.fingerprint,
+        root_fingerprint=root_key.public.fingerprint if root_key else None,
+    )
+
+
+def active_key_row(ctx: AppContext, purpose: str = "office") -> OfficeKey:
+    with ctx.db.session() as session:
+        row = session.scalars(
+            select(OfficeKey)
+            .where(OfficeKey.purpose == purpose, OfficeKey.retired_at.is_(None))
+            .order_by(OfficeKey.created_at.desc())
+        ).first()
+    if row is None:
+        raise UserError(
+            _("Kantor ini tidak memiliki kunci {purpose} yang aktif.").format(purpose=purpose),
+            code="keys.missing",
+        )
+    return row
+
+
+def office_fingerprint(ctx: AppContext) -> str:
+    from smartcity_desktop.crypto.keys import fingerprint
+
+    return fingerprint(active_key_row(ctx).public_key)
+
+
+def unlock_key(ctx: AppContext, passphrase: str, purpose: str = "office") -> SigningKey:
+    """Decrypt this office's active key; raises WrongPassphraseError with a clear message."""
+    return unseal(active_key_row(ctx, purpose).sealed_private_key, passphrase)

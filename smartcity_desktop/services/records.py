@@ -1,0 +1,430 @@
+"""Creating, changing, finalising, deleting, listing and searching records.
+
+Revision rule: a record is revision 0 while it is a draft that was never finalised; finalising makes
+it revision 1; every later saved change, and deletion, raises the revision by one. Only the office
+that made a record may change it (records received from other offices are read-only here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, delete, func, select, text
+from sqlalchemy.orm import Session
+
+from smartcity_desktop.domain.fields import FIELDS, FieldType, RecordKind
+from smartcity_desktop.domain.records import Record, Status, content_hash, new_record_id
+from smartcity_desktop.domain.validation import Problem, Values, normalise, validate
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.changes import Action, Change
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.storage.models import (
+    RECORD_MODELS,
+    FormDraft,
+    LocatedRecord,
+    ProposalLink,
+)
+
+LINK_FIELDS = {"problem_ids": "problem", "potential_ids": "potential"}
+
+
+class ValidationFailed(UserError):
+    code = "record.invalid"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"- {p.message}" for p in self.problems)
+        super().__init__(_("Data belum benar:") + "\n" + lines)
+
+
+class RecordNotFound(UserError):
+    code = "record.not_found"
+
+
+class NotOwnRecord(UserError):
+    code = "record.not_owner"
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    dimension: str | None = None
+    status: str | None = None
+    urusan: str | None = None
+    search: str | None = None
+    office_code: str | None = None
+    include_deleted: bool = False
+
+
+def _model(kind: RecordKind | str) -> type[LocatedRecord]:
+    return RECORD_MODELS[RecordKind(kind).value]
+
+
+def values_from_row(kind: RecordKind, row: LocatedRecord, links: dict[str, list[str]]) -> Values:
+    values: Values = {}
+    for spec in FIELDS[kind]:
+        if spec.type is FieldType.LINKS:
+            values[spec.name] = sorted(links.get(spec.name, []))
+        elif spec.type is FieldType.MULTICHOICE:
+            raw = getattr(row, spec.name)
+            values[spec.name] = sorted(raw.split(",")) if raw else []
+        else:
+            values[spec.name] = getattr(row, spec.name)
+    return values
+
+
+def _apply_values(kind: RecordKind, row: LocatedRecord, values: Values) -> None:
+    for spec in FIELDS[kind]:
+        if spec.type is FieldType.LINKS:
+            continue
+        value = values.get(spec.name)
+        if spec.type is FieldType.MULTICHOICE:
+            value = ",".join(value) if value else None
+        setattr(row, spec.name, value)
+
+
+def _links_for(session: Session, proposal_ids: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    ids = list(proposal_ids)
+    if not ids:
+        return out
+    for link in session.scalars(select(ProposalLink).where(ProposalLink.proposal_id.in_(ids))):
+        field = "problem_ids" if link.target_kind == "problem" else "potential_ids"
+        out.setdefault(link.proposal_id, {}).setdefault(field, []).append(link.target_id)
+    return out
+
+
+def _replace_links(session: Session, proposal_id: str, values: Values) -> None:
+    session.execute(delete(ProposalLink).where(ProposalLink.proposal_id == proposal_id))
+    for field, target_kind in LINK_FIELDS.items():
+        for target in values.get(field) or []:
+            session.add(
+                ProposalLink(proposal_id=proposal_id, target_kind=target_kind, target_id=target)
+            )
+
+
+def to_record(kind: RecordKind, row: LocatedRecord, links: dict[str, list[str]]) -> Record:
+    return Record(
+        kind=kind,
+        id=row.id,
+        office_code=row.office_code,
+        revision=row.revision,
+        status=Status(row.status),
+        deleted=row.deleted,
+        content_hash=row.content_hash,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        author=row.author,
+        values=values_from_row(kind, row, links),
+        sent_revision=row.sent_revision,
+    )
+
+
+class RecordService:
+    """The only way the GUI and CLI change records."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def get(self, kind: RecordKind, record_id: str) -> Record:
+        with self.ctx.db.session() as session:
+            row = session.get(_model(kind), record_id)
+            if row is None:
+                raise RecordNotFound(_("Catatan tidak ditemukan (mungkin sudah dihapus)."))
+            links = (
+                _links_for(session, [row.id]).get(row.id, {}) if kind is RecordKind.PROPOSAL else {}
+            )
+            return to_record(kind, row, links)
+
+    def records(self, kind: RecordKind, flt: ListFilter | None = None) -> list[Record]:
+        """Full records (for reports and bundles); lists on screen use ``table_rows``."""
+        flt = flt or ListFilter()
+        model = _model(kind)
+        with self.ctx.db.session() as session:
+            query = self._filtered(select(model), model, flt).order_by(model.created_at, model.id)
+            rows = session.scalars(query).all()
+            links = _links_for(session, [r.id for r in rows]) if kind is RecordKind.PROPOSAL else {}
+            return [to_record(kind, r, links.get(r.id, {})) for r in rows]
+
+    def table_rows(
+        self, kind: RecordKind, columns: Sequence[str], flt: ListFilter | None = None
+    ) -> list[Row[Any]]:
+        """Light rows for list views: ``id`` first, then the named columns, newest first."""
+        flt = flt or ListFilter()
+        model = _model(kind)
+        cols = [model.id, *(getattr(model, c) for c in columns)]
+        with self.ctx.db.session() as session:
+            query = self._filtered(select(*cols), model, flt).order_by(model.updated_at.desc())
+            return list(session.execute(query).all())
+
+    def _filtered(self, query: Any, model: type[LocatedRecord], flt: ListFilter) -> Any:
+        if not flt.include_deleted:
+            query = query.where(model.deleted.is_(False))
+        if flt.dimension:
+            query = query.where(model.dimension == flt.dimension)
+        if flt.status:
+            query = query.where(model.status == flt.status)
+        if flt.urusan:
+            query = query.where(model.urusan == flt.urusan)
+        if flt.office_code:
+            query = query.where(model.office_code == flt.office_code)
+        if flt.search:
+            fts = fts_query(flt.search)
+            if fts:
+                query = query.where(
+                    model.id.in_(
+                        text(
+                            "SELECT d.record_id FROM record_search JOIN search_doc d "
+                            "ON d.rowid = record_search.rowid WHERE record_search MATCH :q"
+                        ).bindparams(q=fts)
+                    )
+                )
+        return query
+
+    def search(
+        self, query_text: str, kind: RecordKind | None = None, limit: int | None = None
+    ) -> list[tuple[str, str]]:
+        """Full-text search over titles and descriptions: (kind, id) pairs, best match first."""
+        fts = fts_query(query_text)
+        if not fts:
+            return []
+        sql = (
+            "SELECT d.kind, d.record_id FROM record_search JOIN search_doc d "
+            "ON d.rowid = record_search.rowid WHERE record_search MATCH :q"
+        )
+        params: dict[str, Any] = {"q": fts}
+        if kind is not None:
+            sql += " AND d.kind = :kind"
+            params["kind"] = RecordKind(kind).value
+        sql += " ORDER BY bm25(record_search, 10.0, 1.0)"
+        if limit:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        with self.ctx.db.session() as session:
+            return [(r[0], r[1]) for r in session.execute(text(sql), params)]
+
+    def counts(self) -> dict[str, int]:
+        with self.ctx.db.session() as session:
+            return {
+                kind: session.scalar(
+                    select(func.count()).select_from(model).where(model.deleted.is_(False))
+                )
+                or 0
+                for kind, model in RECORD_MODELS.items()
+            }
+
+    # --- changing ----------------------------------------------------------------------------
+
+    def create(
+        self, kind: RecordKind, raw: Values, *, finalise: bool = False, author: str | None = None
+    ) -> Change:
+        kind = RecordKind(kind)
+        values = normalise(kind, raw)
+        with self.ctx.db.transaction() as session:
+            self._check(session, kind, values, final=finalise)
+            now = self.ctx.clock()
+            row = _model(kind)(
+                id=new_record_id(),
+                office_code=self.ctx.office.code,
+                revision=1 if finalise else 0,
+                status=Status.FINAL.value if finalise else Status.DRAFT.value,
+                deleted=False,
+                created_at=now,
+                updated_at=now,
+                author=author or self.ctx.office.operator,
+            )
+            _apply_values(kind, row, values)
+            row.content_hash = self._hash(kind, row, values)
+            session.add(row)
+            if kind is RecordKind.PROPOSAL:
+                session.flush()
+                _replace_links(session, row.id, values)
+            return Change(
+                Action.FINALISED if finalise else Action.CREATED,
+                frozenset({kind}),
+                (row.id,),
+                row.revision,
+            )
+
+    def update(
+        self, kind: RecordKind, record_id: str, raw: Values, author: str | None = None
+    ) -> Change:
+        """Save new values. A final record stays final and gets the next revision."""
+        kind = RecordKind(kind)
+        values = normalise(kind, raw)
+        with self.ctx.db.transaction() as session:
+            row = self._own_row(session, kind, record_id)
+            final = row.status == Status.FINAL.value
+            self._check(session, kind, values, final=final, own_id=record_id)
+            links = (
+                _links_for(session, [record_id]).get(record_id, {})
+                if kind is RecordKind.PROPOSAL
+                else {}
+            )
+            if values_from_row(kind, row, links) == values:
+                return Change(
+                    Action.UPDATED,
+                    frozenset({kind}),
+                    (record_id,),
+                    row.revision,
+                    {"unchanged": True},
+                )
+            _apply_values(kind, row, values)
+            if final:
+                row.revision += 1
+            row.updated_at = self.ctx.clock()
+            row.author = author or self.ctx.office.operator
+            row.content_hash = self._hash(kind, row, values)
+            if kind is RecordKind.PROPOSAL:
+                _replace_links(session, record_id, values)
+            return Change(Action.UPDATED, frozenset({kind}), (record_id,), row.revision)
+
+    def finalise(self, kind: RecordKind, record_id: str) -> Change:
+        kind = RecordKind(kind)
+        with self.ctx.db.transaction() as session:
+            row = self._own_row(session, kind, record_id)
+            if row.status == Status.FINAL.value:
+                return Change(
+                    Action.FINALISED,
+                    frozenset({kind}),
+                    (record_id,),
+                    row.revision,
+                    {"unchanged": True},
+                )
+            links = (
+                _links_for(session, [record_id]).get(record_id, {})
+                if kind is RecordKind.PROPOSAL
+                else {}
+            )
+            values = values_from_row(kind, row, links)
+            self._check(session, kind, values, final=True, own_id=record_id)
+            row.status = Status.FINAL.value
+            row.revision += 1
+            row.updated_at = self.ctx.clock()
+            row.content_hash = self._hash(kind, row, values)
+            return Change(Action.FINALISED, frozenset({kind}), (record_id,), row.revision)
+
+    def delete(self, kind: RecordKind, record_id: str) -> Change:
+        """Soft delete: the row stays as a tombstone so the deletion can travel in a bundle."""
+        kind = RecordKind(kind)
+        with self.ctx.db.transaction() as session:
+            row = self._own_row(session, kind, record_id)
+            if row.deleted:
+                return Change(
+                    Action.DELETED,
+                    frozenset({kind}),
+                    (record_id,),
+                    row.revision,
+                    {"unchanged": True},
+                )
+            links = (
+                _links_for(session, [record_id]).get(record_id, {})
+                if kind is RecordKind.PROPOSAL
+                else {}
+            )
+            values = values_from_row(kind, row, links)
+            row.deleted = True
+            if row.status == Status.FINAL.value:
+                row.revision += 1
+            row.updated_at = self.ctx.clock()
+            row.content_hash = self._hash(kind, row, values)
+            return Change(Action.DELETED, frozenset({kind}), (record_id,), row.revision)
+
+    # --- form drafts (autosave) ------------------------------------------------------------------
+
+    def save_form_draft(self, key: str, payload: dict[str, Any]) -> None:
+        with self.ctx.db.transaction() as session:
+            session.merge(
+                FormDraft(
+                    key=key,
+                    payload=json.dumps(payload, ensure_ascii=False),
+                    saved_at=self.ctx.clock(),
+                )
+            )
+
+    def load_form_draft(self, key: str) -> tuple[dict[str, Any], datetime] | None:
+        with self.ctx.db.session() as session:
+            row = session.get(FormDraft, key)
+            if row is None:
+                return None
+            return json.loads(row.payload), row.saved_at
+
+    def discard_form_draft(self, key: str) -> None:
+        with self.ctx.db.transaction() as session:
+            session.execute(delete(FormDraft).where(FormDraft.key == key))
+
+    def form_draft_keys(self) -> list[str]:
+        with self.ctx.db.session() as session:
+            return list(session.scalars(select(FormDraft.key)))
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _own_row(self, session: Session, kind: RecordKind, record_id: str) -> LocatedRecord:
+        row = session.get(_model(kind), record_id)
+        if row is None:
+            raise RecordNotFound(_("Catatan tidak ditemukan (mungkin sudah dihapus)."))
+        if row.office_code != self.ctx.office.code:
+            raise NotOwnRecord(
+                _(
+                    "Catatan ini milik kantor {office}; hanya kantor itu yang dapat mengubahnya."
+                ).format(office=row.office_code)
+            )
+        if row.deleted:
+            raise RecordNotFound(_("Catatan ini sudah dihapus dan tidak dapat diubah."))
+        return row
+
+    def _check(
+        self,
+        session: Session,
+        kind: RecordKind,
+        values: Values,
+        *,
+        final: bool,
+        own_id: str | None = None,
+    ) -> None:
+        problems = validate(kind, values, final=final)
+        if kind is RecordKind.PROPOSAL:
+            problems.extend(self._check_links(session, values))
+        if problems:
+            raise ValidationFailed(problems)
+
+    def _check_links(self, session: Session, values: Values) -> list[Problem]:
+        problems = []
+        for field, target_kind in LINK_FIELDS.items():
+            ids = values.get(field) or []
+            if not ids:
+                continue
+            model = RECORD_MODELS[target_kind]
+            found = set(
+                session.scalars(select(model.id).where(model.id.in_(ids), model.deleted.is_(False)))
+            )
+            if set(ids) - found:
+                problems.append(
+                    Problem(
+                        field,
+                        "unknown_link",
+                        _("Sebagian catatan yang ditautkan tidak ada atau sudah dihapus."),
+                    )
+                )
+        return problems
+
+    def _hash(self, kind: RecordKind, row: LocatedRecord, values: Values) -> str:
+        return content_hash(
+            kind.value, row.id, row.office_code, row.revision, row.status, row.deleted, values
+        )
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(user_text: str) -> str:
+    """Turn what a person typed into a safe FTS5 query: every word must match, as a prefix."""
+    tokens = _TOKEN.findall(user_text)[:12]
+    return " ".join(f'"{t}"*' for t in tokens)

@@ -1,0 +1,90 @@
+"""Content-addressed file store for attachments: each distinct file is kept once, named by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from smartcity_desktop.storage.errors import StorageError, translate_os_error
+
+CHUNK = 1024 * 1024
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put_bytes(self, data: bytes) -> tuple[str, bool]:
+        """Store ``data``; returns (sha256, newly_written)."""
+        sha = hashlib.sha256(data).hexdigest()
+        return sha, self._write(sha, lambda fh: fh.write(data))
+
+    def put_stream(self, source: BinaryIO, expected_sha256: str | None = None) -> tuple[str, bool]:
+        """Store a stream, hashing while copying; refuses if it does not match the expected hash."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            if expected_sha256 is not None and sha != expected_sha256:
+                raise StorageError(f"hash mismatch: expected {expected_sha256}, got {sha}")
+            target = self.path_for(sha)
+            if target.exists():
+                return sha, False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+            return sha, True
+        except OSError as exc:
+            raise translate_os_error(exc, self.root) or exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _write(self, sha: str, writer: object) -> bool:
+        target = self.path_for(sha)
+        if target.exists():
+            return False
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+            tmp = Path(tmp_name)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    writer(out)  # type: ignore[operator]
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            raise translate_os_error(exc, self.root) or exc
+        return True
+
+    def remove(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.path_for(sha256).open("rb")
+
+    def iter_chunks(self, sha256: str) -> Iterator[bytes]:
+        with self.open(sha256) as fh:
+            while chunk := fh.read(CHUNK):
+                yield chunk

@@ -1,0 +1,203 @@
+"""SQLAlchemy ORM models: the one SQLite file behind an office.
+
+Ownership rule, kept from the first migration: every record, attachment and review row carries the
+``office_code`` of the office that made it, and only that office changes it. Upper levels add
+``Review`` rows pointing at a village's record instead of editing it, so bundles never conflict.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OfficeIdentity(Base):
+    """The office this data folder belongs to (exactly one row, id = 1)."""
+
+    __tablename__ = "office_identity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    operator: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OfficeKey(Base):
+    """Key pairs of this office; ``purpose`` is 'office' or, at a kabupaten, 'root'."""
+
+    __tablename__ = "office_key"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    certificate: Mapped[str | None] = mapped_column(Text)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Region(Base):
+    __tablename__ = "region"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_code: Mapped[str | None] = mapped_column(String(20), index=True)
+
+
+class OwnedRow:
+    """Columns every exchanged row has: identity, owner, revision, tombstone, provenance."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(20), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    author: Mapped[str] = mapped_column(String(200))
+    # The last revision this office put in a bundle (own rows only); NULL = never sent.
+    sent_revision: Mapped[int | None] = mapped_column(Integer)
+
+
+class LocatedRecord(OwnedRow):
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    dimension: Mapped[str | None] = mapped_column(String(20), index=True)
+    sub_element: Mapped[str | None] = mapped_column(String(40))
+    urusan: Mapped[str | None] = mapped_column(String(10))
+    location_detail: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class Problem(LocatedRecord, Base):
+    __tablename__ = "problem"
+    causes: Mapped[str | None] = mapped_column(Text)
+    since_date: Mapped[str | None] = mapped_column(String(10))
+    affected_count: Mapped[int | None] = mapped_column(Integer)
+    affected_unit: Mapped[str | None] = mapped_column(String(10))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    info_source: Mapped[str | None] = mapped_column(String(20))
+
+
+class Potential(LocatedRecord, Base):
+    __tablename__ = "potential"
+    potential_type: Mapped[str | None] = mapped_column(String(20))
+    magnitude: Mapped[str | None] = mapped_column(String(200))
+
+
+class Proposal(LocatedRecord, Base):
+    __tablename__ = "proposal"
+    opd: Mapped[str | None] = mapped_column(String(200))
+    beneficiaries: Mapped[str | None] = mapped_column(String(200))
+    volume: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    estimated_cost: Mapped[int | None] = mapped_column(Integer)
+    funding_source: Mapped[str | None] = mapped_column(String(20))
+    bidang_desa: Mapped[str | None] = mapped_column(String(20))
+    start_date: Mapped[str | None] = mapped_column(String(10))
+    end_date: Mapped[str | None] = mapped_column(String(10))
+    implementation: Mapped[str | None] = mapped_column(String(20))
+    partners: Mapped[str | None] = mapped_column(String(200))  # comma-separated codes
+    scale: Mapped[str | None] = mapped_column(String(20))
+    quick_win: Mapped[str | None] = mapped_column(String(20))
+
+
+class ProposalLink(Base):
+    """A proposal's link to a problem or potential it answers (part of the proposal's content)."""
+
+    __tablename__ = "proposal_link"
+    proposal_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True
+    )
+    target_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    __table_args__ = (Index("ix_proposal_link_target", "target_id"),)
+
+
+class Attachment(OwnedRow, Base):
+    """A photo or PDF attached to a record; the bytes live in the blob store under ``sha256``."""
+
+    __tablename__ = "attachment"
+    record_kind: Mapped[str] = mapped_column(String(10))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    caption: Mapped[str | None] = mapped_column(String(200))
+
+
+class Review(OwnedRow, Base):
+    """An upper office's review of another office's record; never edits the record itself."""
+
+    __tablename__ = "review"
+    target_kind: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[str] = mapped_column(String(36), index=True)
+    verification: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recommendation: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[int | None] = mapped_column(Integer)
+
+
+class FormDraft(Base):
+    """Unsaved form contents, written every few seconds so a power cut loses little typing."""
+
+    __tablename__ = "form_draft"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SearchDoc(Base):
+    """Maps full-text index rows to records; kept in step by triggers (see migration 0001)."""
+
+    __tablename__ = "search_doc"
+    rowid: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+# Full-text index: an FTS5 virtual table, created by the migration, not by the ORM.
+SEARCH_TABLE = "record_search"
+
+RECORD_MODELS: dict[str, type[LocatedRecord]] = {
+    "problem": Problem,
+    "potential": Potential,
+    "proposal": Proposal,
+}

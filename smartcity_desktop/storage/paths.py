@@ -1,0 +1,64 @@
+"""Where an office's files live: one data folder holds the database, attachments, keys, logs,
+backups and exported bundles, so moving or backing up an office is copying one folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR_ENV = "SMARTCITY_DATA_DIR"
+APP_DIR_NAME = "SmartCityDesktop"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "smartcity.sqlite"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def staging(self) -> Path:
+        return self.root / "staging"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "smartcity.lock"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPaths:
+    """``--data-dir`` wins, then ``SMARTCITY_DATA_DIR``, then the platform's user-data folder."""
+    if cli_value:
+        return DataPaths(Path(cli_value).expanduser().resolve())
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return DataPaths(Path(env).expanduser().resolve())
+    return DataPaths(default_data_dir())
