@@ -88,88 +88,74 @@ def _location() -> list[FieldSpec]:
 
 
 FIELDS: dict[RecordKind, tuple[FieldSpec, ...]] = {
-    RecordKind.PROBLEM: tuple(
-        _common_head(N_("Uraian"))
-        + [
-            FieldSpec("causes", N_("Faktor penyebab"), _T.LONGTEXT, max_length=LONG_MAX),
-            FieldSpec("dimension", N_("Dimensi"), _T.CHOICE, required=True, ref="dimensions"),
-            FieldSpec("sub_element", N_("Sub-elemen"), _T.CHOICE, required=True, ref="dimensions"),
-            FieldSpec("urusan", N_("Urusan pemerintahan"), _T.CHOICE, ref="urusan"),
-        ]
-        + _location()
-        + [
-            FieldSpec("since_date", N_("Terjadi sejak"), _T.DATE),
-            FieldSpec(
-                "affected_count", N_("Jumlah terdampak"), _T.INTEGER, minimum=0, maximum=COUNT_MAX
-            ),
-            FieldSpec("affected_unit", N_("Satuan terdampak"), _T.CHOICE, ref="satuan_terdampak"),
-            FieldSpec(
-                "severity",
-                N_("Tingkat keparahan"),
-                _T.CHOICE,
-                required=True,
-                ref="tingkat_keparahan",
-            ),
-            FieldSpec("info_source", N_("Sumber informasi"), _T.CHOICE, ref="sumber_informasi"),
-        ]
+    RecordKind.PROBLEM: (
+        *_common_head(N_("Uraian")),
+        FieldSpec("causes", N_("Faktor penyebab"), _T.LONGTEXT, max_length=LONG_MAX),
+        FieldSpec("dimension", N_("Dimensi"), _T.CHOICE, required=True, ref="dimensions"),
+        FieldSpec("sub_element", N_("Sub-elemen"), _T.CHOICE, required=True, ref="dimensions"),
+        FieldSpec("urusan", N_("Urusan pemerintahan"), _T.CHOICE, ref="urusan"),
+        *_location(),
+        FieldSpec("since_date", N_("Terjadi sejak"), _T.DATE),
+        FieldSpec(
+            "affected_count", N_("Jumlah terdampak"), _T.INTEGER, minimum=0, maximum=COUNT_MAX
+        ),
+        FieldSpec("affected_unit", N_("Satuan terdampak"), _T.CHOICE, ref="satuan_terdampak"),
+        FieldSpec(
+            "severity",
+            N_("Tingkat keparahan"),
+            _T.CHOICE,
+            required=True,
+            ref="tingkat_keparahan",
+        ),
+        FieldSpec("info_source", N_("Sumber informasi"), _T.CHOICE, ref="sumber_informasi"),
     ),
-    RecordKind.POTENTIAL: tuple(
-        _common_head(N_("Uraian"))
-        + [
-            FieldSpec(
-                "potential_type", N_("Jenis potensi"), _T.CHOICE, required=True, ref="jenis_potensi"
-            ),
-            FieldSpec("dimension", N_("Dimensi"), _T.CHOICE, required=True, ref="dimensions"),
-            FieldSpec("sub_element", N_("Sub-elemen"), _T.CHOICE, ref="dimensions"),
-            FieldSpec("urusan", N_("Urusan pemerintahan"), _T.CHOICE, ref="urusan"),
-        ]
-        + _location()
-        + [
-            FieldSpec(
-                "magnitude",
-                N_("Besaran"),
-                _T.TEXT,
-                max_length=SHORT_MAX,
-                help=N_("Misalnya: 40 ha tambak, 120 pelaku UMKM"),
-            )
-        ]
+    RecordKind.POTENTIAL: (
+        *_common_head(N_("Uraian")),
+        FieldSpec(
+            "potential_type", N_("Jenis potensi"), _T.CHOICE, required=True, ref="jenis_potensi"
+        ),
+        FieldSpec("dimension", N_("Dimensi"), _T.CHOICE, required=True, ref="dimensions"),
+        FieldSpec("sub_element", N_("Sub-elemen"), _T.CHOICE, ref="dimensions"),
+        FieldSpec("urusan", N_("Urusan pemerintahan"), _T.CHOICE, ref="urusan"),
+        *_location(),
+        FieldSpec(
+            "magnitude",
+            N_("Besaran"),
+            _T.TEXT,
+            max_length=SHORT_MAX,
+            help=N_("Misalnya: 40 ha tambak, 120 pelaku UMKM"),
+        ),
     ),
-    RecordKind.PROPOSAL: tuple(
-        _common_head(N_("Gagasan"))
-        + [
-            FieldSpec(
-                "problem_ids", N_("Masalah yang diatasi"), _T.LINKS, link_kind=RecordKind.PROBLEM
-            ),
-            FieldSpec(
-                "potential_ids",
-                N_("Potensi yang dimanfaatkan"),
-                _T.LINKS,
-                link_kind=RecordKind.POTENTIAL,
-            ),
-            FieldSpec("dimension", N_("Dimensi"), _T.CHOICE, required=True, ref="dimensions"),
-            FieldSpec("sub_element", N_("Sub-elemen"), _T.CHOICE, required=True, ref="dimensions"),
-            FieldSpec("urusan", N_("Urusan pemerintahan"), _T.CHOICE, ref="urusan"),
-            FieldSpec("opd", N_("OPD pengampu yang disarankan"), _T.TEXT, max_length=SHORT_MAX),
-        ]
-        + _location()
-        + [
-            FieldSpec(
-                "beneficiaries", N_("Sasaran penerima manfaat"), _T.TEXT, max_length=SHORT_MAX
-            ),
-            FieldSpec("volume", N_("Volume"), _T.NUMBER, minimum=0, maximum=1e9),
-            FieldSpec("unit", N_("Satuan"), _T.TEXT, max_length=50),
-            FieldSpec(
-                "estimated_cost", N_("Perkiraan biaya (Rp)"), _T.MONEY, minimum=0, maximum=MONEY_MAX
-            ),
-            FieldSpec("funding_source", N_("Sumber dana"), _T.CHOICE, ref="sumber_dana"),
-            FieldSpec("bidang_desa", N_("Bidang desa"), _T.CHOICE, ref="bidang_desa"),
-            FieldSpec("start_date", N_("Mulai pelaksanaan"), _T.DATE),
-            FieldSpec("end_date", N_("Selesai pelaksanaan"), _T.DATE),
-            FieldSpec("implementation", N_("Pola pelaksanaan"), _T.CHOICE, ref="pola_pelaksanaan"),
-            FieldSpec("partners", N_("Mitra pentahelix"), _T.MULTICHOICE, ref="pentahelix"),
-            FieldSpec("scale", N_("Skala"), _T.CHOICE, ref="skala"),
-            FieldSpec("quick_win", N_("Penilaian awal quick win"), _T.CHOICE, ref="quick_win"),
-        ]
+    RecordKind.PROPOSAL: (
+        *_common_head(N_("Gagasan")),
+        FieldSpec(
+            "problem_ids", N_("Masalah yang diatasi"), _T.LINKS, link_kind=RecordKind.PROBLEM
+        ),
+        FieldSpec(
+            "potential_ids",
+            N_("Potensi yang dimanfaatkan"),
+            _T.LINKS,
+            link_kind=RecordKind.POTENTIAL,
+        ),
+        FieldSpec("dimension", N_("Dimensi"), _T.CHOICE, required=True, ref="dimensions"),
+        FieldSpec("sub_element", N_("Sub-elemen"), _T.CHOICE, required=True, ref="dimensions"),
+        FieldSpec("urusan", N_("Urusan pemerintahan"), _T.CHOICE, ref="urusan"),
+        FieldSpec("opd", N_("OPD pengampu yang disarankan"), _T.TEXT, max_length=SHORT_MAX),
+        *_location(),
+        FieldSpec("beneficiaries", N_("Sasaran penerima manfaat"), _T.TEXT, max_length=SHORT_MAX),
+        FieldSpec("volume", N_("Volume"), _T.NUMBER, minimum=0, maximum=1e9),
+        FieldSpec("unit", N_("Satuan"), _T.TEXT, max_length=50),
+        FieldSpec(
+            "estimated_cost", N_("Perkiraan biaya (Rp)"), _T.MONEY, minimum=0, maximum=MONEY_MAX
+        ),
+        FieldSpec("funding_source", N_("Sumber dana"), _T.CHOICE, ref="sumber_dana"),
+        FieldSpec("bidang_desa", N_("Bidang desa"), _T.CHOICE, ref="bidang_desa"),
+        FieldSpec("start_date", N_("Mulai pelaksanaan"), _T.DATE),
+        FieldSpec("end_date", N_("Selesai pelaksanaan"), _T.DATE),
+        FieldSpec("implementation", N_("Pola pelaksanaan"), _T.CHOICE, ref="pola_pelaksanaan"),
+        FieldSpec("partners", N_("Mitra pentahelix"), _T.MULTICHOICE, ref="pentahelix"),
+        FieldSpec("scale", N_("Skala"), _T.CHOICE, ref="skala"),
+        FieldSpec("quick_win", N_("Penilaian awal quick win"), _T.CHOICE, ref="quick_win"),
     ),
 }
 

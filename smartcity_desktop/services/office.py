@@ -161,7 +161,7 @@ def init_office(
             )
         tmp_path.replace(paths.database)
     except OSError as exc:
-        raise translate_os_error(exc, paths.root) or exc
+        raise (translate_os_error(exc, paths.root) or exc) from exc
     finally:
         if db is not None:
             db.close()

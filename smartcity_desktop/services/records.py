@@ -61,7 +61,8 @@ class ListFilter:
     include_deleted: bool = False
 
 
-def _model(kind: RecordKind | str) -> type[LocatedRecord]:
+def _model(kind: RecordKind | str) -> Any:
+    """The ORM class for a kind (typed Any: the three classes share columns but not a constructor)."""
     return RECORD_MODELS[RecordKind(kind).value]
 
 
@@ -367,7 +368,7 @@ class RecordService:
     # --- helpers -----------------------------------------------------------------------------
 
     def _own_row(self, session: Session, kind: RecordKind, record_id: str) -> LocatedRecord:
-        row = session.get(_model(kind), record_id)
+        row: LocatedRecord | None = session.get(_model(kind), record_id)
         if row is None:
             raise RecordNotFound(_("Catatan tidak ditemukan (mungkin sudah dihapus)."))
         if row.office_code != self.ctx.office.code:

@@ -54,7 +54,7 @@ class BlobStore:
             os.replace(tmp, target)
             return sha, True
         except OSError as exc:
-            raise translate_os_error(exc, self.root) or exc
+            raise (translate_os_error(exc, self.root) or exc) from exc
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -75,7 +75,7 @@ class BlobStore:
             finally:
                 tmp.unlink(missing_ok=True)
         except OSError as exc:
-            raise translate_os_error(exc, self.root) or exc
+            raise (translate_os_error(exc, self.root) or exc) from exc
         return True
 
     def remove(self, sha256: str) -> None:

@@ -153,10 +153,10 @@ class Database:
                 migrations.upgrade(engine)
         except (DBAPIError, sqlite3.Error) as exc:
             engine.dispose()
-            raise translate_db_error(exc, path) or exc
+            raise (translate_db_error(exc, path) or exc) from exc
         except OSError as exc:
             engine.dispose()
-            raise translate_os_error(exc, path) or exc
+            raise (translate_os_error(exc, path) or exc) from exc
         return db
 
     def session(self) -> Session:
@@ -203,7 +203,7 @@ class Database:
             raise translate_db_error(exc, backups_dir) or StorageError(str(exc)) from exc
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise translate_os_error(exc, backups_dir) or exc
+            raise (translate_os_error(exc, backups_dir) or exc) from exc
         log.info("backup written: %s", target.name)
         return target
 

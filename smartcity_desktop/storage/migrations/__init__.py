@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HERE = Path(__file__).resolve().parent
 VERSIONS = HERE / "versions"
@@ -32,7 +36,7 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config
 
     cfg = Config()
