@@ -1,0 +1,60 @@
+"""The signature block for the head of the village, kept together on one page."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from smartcity_desktop.i18n import _
+from smartcity_desktop.reports.dates import format_date_long
+from smartcity_desktop.reports.formatting import markup
+from smartcity_desktop.reports.recap_data import RecapData
+from smartcity_desktop.reports.styles import Styles
+
+BLOCK_WIDTH = 85 * mm
+SIGN_SPACE = 26 * mm  # room for a signature and the village stamp over it
+DOTTED_NAME = "(" + "." * 48 + ")"
+
+
+def signature_block(data: RecapData, styles: Styles, language: str) -> Flowable:
+    head = data.letterhead
+    place_date = f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}"
+    name = data.head_name.strip()
+    name_cell = (
+        Paragraph(f"<u>{markup(name)}</u>", styles.sign_name)
+        if name
+        else Paragraph(DOTTED_NAME, styles.sign)
+    )
+    rows = [
+        [Paragraph(markup(place_date), styles.sign)],
+        [Paragraph(markup(f"{data.head_title} {head.office_place}"), styles.sign_name)],
+        [""],
+        [name_cell],
+    ]
+    table = Table(
+        rows,
+        colWidths=[BLOCK_WIDTH],
+        rowHeights=[None, None, SIGN_SPACE, None],
+        hAlign="RIGHT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    closing = Paragraph(
+        markup(
+            _(
+                "Demikian rekap ini dibuat dengan sebenarnya untuk digunakan sebagaimana mestinya "
+                "dalam penyusunan Masterplan Smart City."
+            )
+        ),
+        styles.body,
+    )
+    # The closing sentence travels with the signature so the signed page never stands empty.
+    return KeepTogether([closing, Spacer(1, 4 * mm), table])

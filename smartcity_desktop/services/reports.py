@@ -1,0 +1,185 @@
+"""Reports for the office: gathers plain data from the services and hands it to ``reports``.
+
+``build_desa_recap`` is what the GUI's Laporan page runs on a worker thread and what
+``smartcity report desa`` runs. It writes to a temporary file in the target folder and renames it
+into place only when the PDF is complete, so a cancelled or failed run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import tempfile
+from pathlib import Path
+
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import _, current_language, set_language
+from smartcity_desktop.reports.dates import to_local
+from smartcity_desktop.reports.desa_recap import KINDS, build_recap_pdf
+from smartcity_desktop.reports.progress import ReportCancelled, ReportProgress, check_cancelled
+from smartcity_desktop.reports.recap_data import Letterhead, RecapData
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.office import office_fingerprint
+from smartcity_desktop.services.records import ListFilter, RecordService
+from smartcity_desktop.services.regions import RegionView, get_region
+from smartcity_desktop.services.settings import get_settings
+from smartcity_desktop.storage.errors import DiskFullError, StorageError, translate_os_error
+
+__all__ = [
+    "ReportCancelled",
+    "ReportProgress",
+    "ReportWriteError",
+    "build_desa_recap",
+    "gather_recap_data",
+]
+
+
+class ReportWriteError(StorageError):
+    code = "report.write_failed"
+
+
+def _ancestors(ctx: AppContext, code: str) -> dict[str, RegionView]:
+    """The office's region and its parents by level; codes are their children's prefixes."""
+    parts = code.split(".")
+    found: dict[str, RegionView] = {}
+    for n in range(2, len(parts) + 1):
+        region = get_region(ctx, ".".join(parts[:n]))
+        if region is not None:
+            found[region.level] = region
+    return found
+
+
+def _strip_prefix(name: str) -> str:
+    for prefix in ("Kabupaten ", "Kota "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _head_title(office: RegionView | None, role: str) -> str:
+    if role == "kecamatan":
+        return _("Camat")
+    if role == "kabupaten":
+        return _("Wali Kota") if office is not None and office.kind == "kota" else _("Bupati")
+    if office is not None and office.kind == "kelurahan":
+        return _("Lurah")
+    return _("Kepala Desa")
+
+
+def _letterhead(ctx: AppContext, address: str) -> tuple[Letterhead, str]:
+    office = ctx.office
+    regions = _ancestors(ctx, office.code)
+    own = regions.get(
+        {"desa": "desa_kelurahan", "kecamatan": "kecamatan"}.get(office.role, "kabupaten_kota")
+    )
+    regency = regions.get("kabupaten_kota")
+    district = regions.get("kecamatan")
+    regency_name = regency.name if regency else office.name
+    head = Letterhead(
+        regency=regency_name,
+        district=district.name if district and office.role != "kabupaten" else "",
+        office=office.name,
+        office_place=own.name if own else office.name,
+        regency_place=_strip_prefix(regency_name),
+        address=address,
+    )
+    return head, _head_title(own, office.role)
+
+
+def gather_recap_data(ctx: AppContext, progress: ReportProgress | None = None) -> RecapData:
+    """Final, non-deleted records of this office, plus everything the letterhead needs."""
+    settings = get_settings(ctx)
+    head, head_title = _letterhead(ctx, settings["office_address"])
+    service = RecordService(ctx)
+    own = ctx.office.code
+    records = {}
+    drafts = 0
+    for done, kind in enumerate(KINDS):
+        check_cancelled(progress)
+        if progress is not None:
+            progress.report(done, len(KINDS), _("Mengumpulkan catatan"))
+        records[RecordKind(kind)] = service.records(
+            kind, ListFilter(status="final", office_code=own)
+        )
+        drafts += len(service.table_rows(kind, [], ListFilter(status="draft", office_code=own)))
+    return RecapData(
+        letterhead=head,
+        head_title=head_title,
+        head_name=settings["kepala_desa_name"],
+        fingerprint=office_fingerprint(ctx),
+        generated_at=to_local(ctx.clock()),
+        records=records,
+        drafts_left_out=drafts,
+    )
+
+
+def _write_error(exc: OSError, where: Path) -> UserError:
+    translated = translate_os_error(exc, where)
+    if isinstance(translated, DiskFullError):
+        return translated
+    # storage's read-only message talks about the data folder; this is the report's own folder.
+    return ReportWriteError(
+        _(
+            "Laporan tidak dapat disimpan ke {where} ({reason}). Periksa izin folder, tutup berkas "
+            "itu bila sedang dibuka di program lain, atau pilih folder lain."
+        ).format(where=where, reason=exc.strerror or exc)
+    )
+
+
+def _check_target(out_path: Path) -> None:
+    if out_path.is_dir():
+        raise ReportWriteError(
+            _("{path} adalah folder; tuliskan nama berkas, misalnya rekap-desa.pdf.").format(
+                path=out_path
+            )
+        )
+    if not out_path.parent.is_dir():
+        raise ReportWriteError(
+            _("Folder {folder} tidak ada. Pilih folder yang sudah ada untuk laporan.").format(
+                folder=out_path.parent
+            )
+        )
+
+
+def build_desa_recap(
+    ctx: AppContext,
+    out_path: Path,
+    progress: ReportProgress | None = None,
+    *,
+    language: str | None = None,
+) -> Path:
+    """Write the village recap PDF to ``out_path`` and return it.
+
+    ``language`` defaults to the caller's current language. Worker threads do not inherit the
+    GUI thread's language (it is a context variable), so the GUI should pass it explicitly.
+    Raises ``ReportCancelled`` when ``progress.cancelled()`` turns true, and a ``UserError`` when
+    the file cannot be written; in both cases no file is left behind.
+    """
+    out_path = Path(out_path).absolute()
+    language = language or current_language()
+    _check_target(out_path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{out_path.stem}-", suffix=".part", dir=out_path.parent
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise _write_error(exc, out_path.parent) from exc
+    tmp_path = Path(tmp_name)
+    try:
+        # A copied context keeps the chosen language from leaking into the caller's thread.
+        contextvars.copy_context().run(_build, ctx, tmp_path, progress, language)
+        check_cancelled(progress)
+        os.replace(tmp_path, out_path)
+    except OSError as exc:
+        raise _write_error(exc, out_path) from exc
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return out_path
+
+
+def _build(ctx: AppContext, tmp_path: Path, progress: ReportProgress | None, language: str) -> None:
+    set_language(language)
+    data = gather_recap_data(ctx, progress)
+    build_recap_pdf(data, tmp_path, progress, language)
