@@ -95,10 +95,10 @@ def gather_recap_data(ctx: AppContext, progress: ReportProgress | None = None) -
     own = ctx.office.code
     records = {}
     drafts = 0
-    for done, kind in enumerate(KINDS):
+    for kind in KINDS:
         check_cancelled(progress)
-        if progress is not None:
-            progress.report(done, len(KINDS), _("Mengumpulkan catatan"))
+        if progress is not None:  # total 0: a busy indicator; layout reports real steps later
+            progress.report(0, 0, _("Mengumpulkan catatan"))
         records[RecordKind(kind)] = service.records(
             kind, ListFilter(status="final", office_code=own)
         )
