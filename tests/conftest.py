@@ -15,10 +15,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from smartcity_desktop.i18n import set_language  # noqa: E402
-from smartcity_desktop.services.context import AppContext, open_context  # noqa: E402
-from smartcity_desktop.services.office import init_office  # noqa: E402
-from smartcity_desktop.storage.paths import DataPaths  # noqa: E402
+from smartcity_desktop.i18n import set_language
+from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.office import init_office
+from smartcity_desktop.storage.paths import DataPaths
 
 PASSPHRASE = "rahasia-desa-2026"
 DESA_CODE = "32.16.01.2001"  # Sagara Makmur, Tarumajaya
@@ -51,8 +51,13 @@ def office_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     templates: dict[str, Path] = {}
     for role, code in OFFICES.items():
         folder = root / role
-        init_office(DataPaths(folder), role=role, office_code=code, operator="Operator Uji",
-                    passphrase=PASSPHRASE)
+        init_office(
+            DataPaths(folder),
+            role=role,
+            office_code=code,
+            operator="Operator Uji",
+            passphrase=PASSPHRASE,
+        )
         templates[role] = folder
     return templates
 
@@ -86,3 +91,51 @@ def kabupaten_ctx(office_templates: dict[str, Path], tmp_path: Path) -> Iterator
     ctx = open_context(copy_office(office_templates, "kabupaten", tmp_path / "kabupaten"))
     yield ctx
     ctx.close()
+
+
+def _mount_tmpfs(folder: Path, options: str) -> bool:
+    import subprocess
+
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def _umount(folder: Path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody can write to: a read-only tmpfs when running as root, else chmod 555."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    if not _mount_tmpfs(folder, "ro,size=1m"):
+        pytest.skip("cannot make a read-only folder as root here (mount refused)")
+    try:
+        yield folder
+    finally:
+        _umount(folder)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real, nearly full file system (tmpfs of 16 MiB) for disk-full tests; root only."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    if os.geteuid() != 0 or not _mount_tmpfs(folder, "size=16m"):
+        pytest.skip("needs root and tmpfs to make a small disk")
+    try:
+        yield folder
+    finally:
+        _umount(folder)

@@ -98,10 +98,12 @@ def inspect_database(path: Path, backups_dir: Path) -> Inspection:
             + hint
         ) from exc
     finally:
+        # A read-only WAL connection still creates -shm (and -wal); remove what this check made.
+        # No other process had the file open, or those files would have existed already.
         for sidecar, was_there in existed.items():
             if not was_there:
                 with suppress(OSError):
-                    if sidecar.stat().st_size == 0:
+                    if sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0:
                         sidecar.unlink()
     if revision is not None and revision not in migrations.known_revisions():
         raise NewerDatabaseError(

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.services.attachments import AttachmentService
+from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.records import RecordService
+from smartcity_desktop.storage.errors import DiskFullError
+from smartcity_desktop.storage.media import AttachmentError
+from tests.services.test_records import PROBLEM
+
+
+def photo(path: Path, size: tuple[int, int] = (3000, 2000)) -> Path:
+    Image.new("RGB", size, (40, 90, 160)).save(path, "JPEG")
+    return path
+
+
+@pytest.fixture
+def record_id(desa_ctx: AppContext) -> str:
+    return RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True).ids[0]
+
+
+def test_a_photo_is_shrunk_stored_once_and_listed(
+    desa_ctx: AppContext, record_id: str, tmp_path: Path
+) -> None:
+    service = AttachmentService(desa_ctx)
+    source = photo(tmp_path / "IMG_001.JPG")
+    service.attach_file(RecordKind.PROBLEM, record_id, source)
+    service.attach_file(RecordKind.PROBLEM, record_id, source)
+    items = service.for_record(record_id)
+    assert len(items) == 2 and items[0].sha256 == items[1].sha256
+    assert items[0].width == 1600 and items[0].is_image
+    assert Image.open(items[0].path).size == (1600, 1067)
+    assert len(list(desa_ctx.paths.attachments.rglob("*.*"))) == 0  # blobs have no extension
+    assert service.count() == 2
+
+
+def test_removing_leaves_a_tombstone(desa_ctx: AppContext, record_id: str, tmp_path: Path) -> None:
+    service = AttachmentService(desa_ctx)
+    service.attach_file(RecordKind.PROBLEM, record_id, photo(tmp_path / "a.jpg"))
+    attachment = service.for_record(record_id)[0]
+    service.remove(attachment.id)
+    assert service.for_record(record_id) == []
+    with pytest.raises(UserError):
+        service.remove(attachment.id)
+
+
+def test_bad_files_change_nothing(desa_ctx: AppContext, record_id: str, tmp_path: Path) -> None:
+    service = AttachmentService(desa_ctx)
+    bad = tmp_path / "virus.exe"
+    bad.write_bytes(b"MZ" + b"\x00" * 500)
+    big = tmp_path / "besar.jpg"
+    with big.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    corrupt = tmp_path / "rusak.jpg"
+    data = io.BytesIO()
+    Image.new("RGB", (800, 600)).save(data, "JPEG")
+    corrupt.write_bytes(data.getvalue()[:400])
+    for path in (bad, big, corrupt, tmp_path / "sudah-dihapus.jpg"):
+        with pytest.raises(AttachmentError):
+            service.attach_file(RecordKind.PROBLEM, record_id, path)
+    assert service.count() == 0
+    assert not desa_ctx.paths.attachments.exists() or not any(
+        p.is_file() for p in desa_ctx.paths.attachments.rglob("*")
+    )
+
+
+def test_a_file_that_disappears_between_choosing_and_attaching(
+    desa_ctx: AppContext, record_id: str, tmp_path: Path
+) -> None:
+    chosen = photo(tmp_path / "dipilih.jpg")
+    chosen.unlink()  # moved away on the USB stick after the file dialog closed
+    with pytest.raises(AttachmentError) as err:
+        AttachmentService(desa_ctx).attach_file(RecordKind.PROBLEM, record_id, chosen)
+    assert err.value.code == "attachment.missing"
+
+
+def test_a_full_disk_while_attaching_leaves_nothing(
+    desa_ctx: AppContext, small_disk: Path, tmp_path: Path
+) -> None:
+    desa_ctx.close()
+    target = small_disk / "desa"
+    shutil.copytree(desa_ctx.paths.root, target)
+    ctx = open_context(type(desa_ctx.paths)(target))
+    try:
+        record = RecordService(ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True).ids[0]
+        service = AttachmentService(ctx)
+        # fill the disk with attachments of random pixels until it refuses
+        with pytest.raises(DiskFullError):
+            for i in range(200):
+                img = Image.effect_noise((1600, 1200), 120).convert("RGB")
+                img.save(tmp_path / f"n{i}.png")
+                service.attach_file(RecordKind.PROBLEM, record, tmp_path / f"n{i}.png")
+        stored = service.count()
+        blobs = [p for p in ctx.paths.attachments.rglob("*") if p.is_file()]
+        assert len(blobs) == stored  # no orphan or partial blob
+        assert not [p for p in blobs if p.name.startswith(".incoming")]
+    finally:
+        ctx.close()

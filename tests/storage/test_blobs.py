@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from smartcity_desktop.storage.blobs import BlobStore
+from smartcity_desktop.storage.errors import DiskFullError, StorageError
+
+
+def test_blobs_are_stored_once_by_sha256(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "attachments")
+    sha, new = store.put_bytes(b"foto")
+    assert sha == hashlib.sha256(b"foto").hexdigest() and new
+    assert store.put_bytes(b"foto") == (sha, False)
+    assert store.path_for(sha).read_bytes() == b"foto"
+    assert store.path_for(sha).parent.name == sha[:2]
+
+
+def test_streams_are_checked_against_the_expected_hash(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "attachments")
+    with pytest.raises(StorageError):
+        store.put_stream(io.BytesIO(b"changed"), expected_sha256="0" * 64)
+    assert not any(p.is_file() for p in store.root.rglob("*"))
+
+
+def test_a_full_disk_leaves_no_partial_blob(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = BlobStore(tmp_path / "attachments")
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(DiskFullError):
+        store.put_bytes(b"x" * 1000)
+    assert not any(p.is_file() for p in store.root.rglob("*"))
+
+
+def test_names_must_be_hashes(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        BlobStore(tmp_path).path_for("../../etc/passwd")

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from smartcity_desktop.storage.media import (
+    MAX_INPUT_BYTES,
+    AttachmentError,
+    prepare_attachment,
+    prepare_bytes,
+)
+
+
+def jpeg(width: int, height: int, *, orientation: int | None = None) -> bytes:
+    img = Image.new("RGB", (width, height), (200, 30, 30))
+    img.paste((20, 20, 200), (0, 0, width // 2, height // 4))
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    img.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_large_photos_are_shrunk_to_1600_px_jpeg(tmp_path: Path) -> None:
+    path = tmp_path / "IMG_2031.png"
+    Image.new("RGB", (4000, 3000), (10, 120, 40)).save(path)
+    prepared = prepare_attachment(path)
+    assert prepared.media_type == "image/jpeg"
+    assert prepared.filename == "IMG_2031.jpg"
+    assert (prepared.width, prepared.height) == (1600, 1200)
+    assert Image.open(io.BytesIO(prepared.data)).format == "JPEG"
+
+
+def test_exif_orientation_is_applied_and_exif_dropped() -> None:
+    prepared = prepare_bytes(jpeg(400, 200, orientation=6), "hp.jpg")  # rotated 90 degrees
+    assert (prepared.width, prepared.height) == (200, 400)
+    assert not Image.open(io.BytesIO(prepared.data)).getexif()
+
+
+def test_pdf_documents_are_kept_as_they_are() -> None:
+    data = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    prepared = prepare_bytes(data, "RAB.pdf")
+    assert prepared.data == data and prepared.media_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "code"),
+    [
+        (b"MZ\x90\x00 windows program", "foto.jpg", "attachment.unsupported_type"),
+        (b"hello, this is a text file", "catatan.txt", "attachment.unsupported_type"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "rusak.jpg", "attachment.corrupt"),
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\n", "terpotong.pdf", "attachment.corrupt"),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(data: bytes, name: str, code: str) -> None:
+    with pytest.raises(AttachmentError) as err:
+        prepare_bytes(data, name)
+    assert err.value.code == code
+    assert name in str(err.value)
+
+
+def test_a_truncated_jpeg_is_refused() -> None:
+    data = jpeg(800, 600)
+    with pytest.raises(AttachmentError) as err:
+        prepare_bytes(data[: len(data) // 3], "separuh.jpg")
+    assert err.value.code == "attachment.corrupt"
+
+
+def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "besar.jpg"
+    with path.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse: 200 MB without writing it
+    with pytest.raises(AttachmentError) as err:
+        prepare_attachment(path)
+    assert err.value.code == "attachment.too_large"
+    assert str(MAX_INPUT_BYTES // (1024 * 1024)) in str(err.value)
+
+
+def test_a_file_that_disappeared_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(AttachmentError) as err:
+        prepare_attachment(tmp_path / "hilang.jpg")
+    assert err.value.code == "attachment.missing"
+
+
+def test_a_decompression_bomb_is_refused() -> None:
+    img = Image.new("1", (12000, 12000))  # 144 MP, tiny as PNG
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    with pytest.raises(AttachmentError) as err:
+        prepare_bytes(out.getvalue(), "bom.png")
+    assert err.value.code == "attachment.too_large"
