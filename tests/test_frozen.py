@@ -29,9 +29,7 @@ def app_dir() -> Path:
 
 
 def run(data_dir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))}
     env.update(SMARTCITY_DATA_DIR=str(data_dir), SMARTCITY_PASSPHRASE=PASSPHRASE)
     return subprocess.run(
         [str(app_dir() / f"smartcity{EXE}"), *args],
@@ -110,7 +108,9 @@ def test_gui_starts_offscreen(tmp_path: Path) -> None:
     gui = app_dir() / f"smartcity-desktop{EXE}"
     if not gui.exists():
         pytest.skip("the build has no GUI executable (smartcity_desktop.gui.app not written yet)")
-    assert list((app_dir() / "_internal").rglob("*qoffscreen*")), "offscreen platform plugin missing"
+    assert list((app_dir() / "_internal").rglob("*qoffscreen*")), (
+        "offscreen platform plugin missing"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTCITY_")}
     env.update(QT_QPA_PLATFORM="offscreen", SMARTCITY_DATA_DIR=str(tmp_path / "data"))
     # Still running after a few seconds means it started and is waiting for the user.
