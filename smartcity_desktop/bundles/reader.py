@@ -350,7 +350,8 @@ class _Verifier:
             ):
                 count += 1
                 owner = record.get(fmt.RECORD_OFFICE_FIELD, header.sender_office)
-                if not isinstance(owner, str) or not may_speak_for(
+                # may_speak_for also refuses non-text owners; equality is the common fast case.
+                if owner != header.sender_office and not may_speak_for(
                     header.sender_office, header.sender_role, owner
                 ):
                     self.problem("record.office_not_sender", f"{kind} #{count}: {owner!s:.40}")

@@ -11,9 +11,11 @@ later, far from the cause) and deep nesting (RecursionError inside the C scanner
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 DEFAULT_MAX_DEPTH = 10
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class StrictJsonError(ValueError):
@@ -51,7 +53,10 @@ def loads_strict(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
         raise StrictJsonError("too_deep") from None
     except ValueError as exc:
         raise StrictJsonError("syntax", str(exc)) from None
-    _check_depth_and_text(value, max_depth)
+    # Fast paths: without a \uD8xx-\uDFxx escape no lone surrogate can appear, and with no more
+    # brackets than the limit the nesting cannot exceed it; only other documents get walked.
+    if _SURROGATE_ESCAPE.search(data) or data.count(b"{") + data.count(b"[") > max_depth:
+        _check_depth_and_text(value, max_depth)
     return value
 
 
