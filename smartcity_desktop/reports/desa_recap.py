@@ -72,7 +72,9 @@ def _title_block(data: RecapData, styles: Styles, language: str) -> list[Flowabl
         Paragraph(markup(_("REKAP PERMASALAHAN, POTENSI DAN USULAN INOVASI DESA")), styles.title),
         Paragraph(
             markup(
-                f"{head.office.upper()} – {_('KECAMATAN')} {head.district.upper()}"
+                head.office.upper()
+                + " – "
+                + _("KECAMATAN {name}").format(name=head.district.upper())
                 if head.district
                 else head.office.upper()
             ),
@@ -117,6 +119,10 @@ def _dimension_sections(data: RecapData, styles: Styles, language: str) -> list[
         heading = Paragraph(
             markup(f"{_roman(index)}. {_('Dimensi')} {name}{suffix}"), styles.heading
         )
+        if not any(by_kind.values()):  # one line instead of three empty subsections
+            none = Paragraph(markup(_("Belum ada catatan final pada dimensi ini.")), styles.note)
+            out.append(KeepTogether([heading, none]))
+            continue
         parts: list[Flowable] = []
         for letter, kind in zip("ABC", KINDS, strict=True):
             records = by_kind[kind]

@@ -27,7 +27,12 @@ def signature_block(data: RecapData, styles: Styles, language: str) -> Flowable:
     )
     rows = [
         [Paragraph(markup(place_date), styles.sign)],
-        [Paragraph(markup(f"{data.head_title} {head.office_place}"), styles.sign_name)],
+        [
+            Paragraph(
+                markup(_("{title} {place}").format(title=data.head_title, place=head.office_place)),
+                styles.sign_name,
+            )
+        ],
         [""],
         [name_cell],
     ]
