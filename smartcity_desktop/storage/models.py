@@ -90,6 +90,10 @@ class OwnedRow:
     author: Mapped[str] = mapped_column(String(200))
     # The last revision this office put in a bundle (own rows only); NULL = never sent.
     sent_revision: Mapped[int | None] = mapped_column(Integer)
+    # Rows received from other offices: how their bundle was trusted ('certified' or
+    # 'locally_trusted', shown as "dipercaya lokal") and which bundle brought this revision.
+    trust_level: Mapped[str | None] = mapped_column(String(20))
+    source_bundle: Mapped[str | None] = mapped_column(String(64))
 
 
 class LocatedRecord(OwnedRow):
@@ -182,6 +186,76 @@ class FormDraft(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     payload: Mapped[str] = mapped_column(Text)
     saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TrustStore(Base):
+    """This office's trust state (root keys, pins, revocation lists) as one signed-document set."""
+
+    __tablename__ = "trust_store"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BundleExport(Base):
+    """Bundles this office wrote; ``sequence`` numbers are never reused."""
+
+    __tablename__ = "bundle_export"
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    full: Mapped[bool] = mapped_column(Boolean)
+    files: Mapped[str] = mapped_column(Text)  # JSON list of file names
+    size: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[str] = mapped_column(Text)  # JSON {kind: n}
+
+
+class BundleLedger(Base):
+    """Every bundle this office imported: the same content twice is recognised and skipped."""
+
+    __tablename__ = "bundle_ledger"
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender_office: Mapped[str] = mapped_column(String(20))
+    sender_role: Mapped[str] = mapped_column(String(12))
+    sender_key_id: Mapped[str] = mapped_column(String(16))
+    sequence: Mapped[int] = mapped_column(Integer)
+    bundle_created_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    trust_level: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(Text)  # JSON {"new": n, "updated": n, ...}
+    forwarded_by: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (Index("ix_bundle_ledger_sender_seq", "sender_office", "sequence"),)
+
+
+class RecordConflict(Base):
+    """The same record revision arrived with different content: kept for a person to review."""
+
+    __tablename__ = "record_conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    office_code: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer)
+    existing_hash: Mapped[str] = mapped_column(String(64))
+    incoming_hash: Mapped[str] = mapped_column(String(64))
+    incoming: Mapped[str] = mapped_column(Text)  # the incoming row as canonical JSON
+    bundle_hash: Mapped[str] = mapped_column(String(64))
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IssuedCertificate(Base):
+    """Certificates a kabupaten issued, so it can revoke an office's keys later."""
+
+    __tablename__ = "issued_certificate"
+    serial: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(20), index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    certificate: Mapped[str] = mapped_column(Text)
 
 
 class SearchDoc(Base):
