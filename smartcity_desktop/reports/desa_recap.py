@@ -117,7 +117,8 @@ def _dimension_sections(data: RecapData, styles: Styles, language: str) -> list[
         # The English name in brackets is how the programme itself names the dimensions.
         suffix = f" ({item.label_en})" if item and language != "en" else ""
         heading = Paragraph(
-            markup(f"{_roman(index)}. {_('Dimensi')} {name}{suffix}"), styles.heading
+            markup(f"{_roman(index)}. " + _("Dimensi {name}").format(name=name + suffix)),
+            styles.heading,
         )
         if not any(by_kind.values()):  # one line instead of three empty subsections
             none = Paragraph(markup(_("Belum ada catatan final pada dimensi ini.")), styles.note)

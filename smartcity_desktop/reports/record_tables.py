@@ -77,11 +77,11 @@ def _cost(record: Record, language: str) -> str:
 COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
     RecordKind.PROBLEM: (
         Column(N_("Judul"), 20, _title),
-        Column(N_("Uraian singkat"), 36, _text("description", SHORT_DESCRIPTION)),
+        Column(N_("Uraian singkat"), 35, _text("description", SHORT_DESCRIPTION)),
         Column(N_("Sub-elemen"), 13, _sub_element),
         Column(N_("Lokasi"), 15, _text("location_detail")),
         Column(N_("Keparahan"), 9, _ref("tingkat_keparahan", "severity"), "center"),
-        Column(N_("Terdampak"), 9, _affected, "right"),
+        Column(N_("Terdampak"), 10, _affected, "right"),
     ),
     RecordKind.POTENTIAL: (
         Column(N_("Judul"), 21, _title),

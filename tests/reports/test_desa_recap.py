@@ -36,8 +36,19 @@ def record(kind: RecordKind, n: int, **values: Any) -> Record:
     }
     base.update(values)
     now = datetime(2026, 11, 1)
-    return Record(kind, f"id-{kind.value}-{n}", "32.16.01.2001", 1, Status.FINAL, False, "h",
-                  now, now, "Operator", base)
+    return Record(
+        kind,
+        f"id-{kind.value}-{n}",
+        "32.16.01.2001",
+        1,
+        Status.FINAL,
+        False,
+        "h",
+        now,
+        now,
+        "Operator",
+        base,
+    )
 
 
 def data(records: dict[RecordKind, list[Record]], **kw: Any) -> RecapData:

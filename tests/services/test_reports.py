@@ -192,9 +192,7 @@ def test_full_disk_gives_a_user_error_and_no_partial_file(
     assert list(out_dir.iterdir()) == []
 
 
-def test_missing_folder_and_folder_as_target_are_refused(
-    office: AppContext, out_dir: Path
-) -> None:
+def test_missing_folder_and_folder_as_target_are_refused(office: AppContext, out_dir: Path) -> None:
     with pytest.raises(UserError, match="tidak ada"):
         build_desa_recap(office, out_dir / "belum-ada" / "rekap.pdf")
     with pytest.raises(UserError, match="adalah folder"):
