@@ -1,0 +1,687 @@
+"""The record editor: one form for a problem, a potential or a proposal, built from FIELDS.
+
+What someone typed is never thrown away by the editor: a refused save (validation, full disk,
+another program holding the database) leaves every widget as it was, and the form is autosaved as a
+form draft a moment after each edit.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_desktop.domain.fields import FIELDS, KIND_LABELS, FieldSpec, RecordKind
+from smartcity_desktop.domain.records import Record
+from smartcity_desktop.domain.validation import Problem, Values, normalise, validate
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.gui.forms.attachments_panel import AttachmentsPanel
+from smartcity_desktop.gui.forms.autosave import FormAutosave
+from smartcity_desktop.gui.forms.dialogs import CloseChoice, EditorDialogs
+from smartcity_desktop.gui.forms.field_widgets import (
+    CoordinateField,
+    FieldWidget,
+    LinkChoice,
+    LinksField,
+    SubElementField,
+    make_field_widget,
+)
+from smartcity_desktop.gui.forms.sections import sections_for
+from smartcity_desktop.gui.forms.style import EDITOR_STYLE
+from smartcity_desktop.gui.tasks import TaskRunner
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.changes import Change
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.form_support import (
+    StoredForm,
+    form_draft_key,
+    latest_new_form,
+    stored_form,
+)
+from smartcity_desktop.services.records import ListFilter, RecordService, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+LIVE_CHECK_MS = 500
+
+
+class _Row:
+    """A field's label, input and message line."""
+
+    def __init__(self, spec: FieldSpec, widget: FieldWidget, label: QLabel, error: QLabel) -> None:
+        self.spec = spec
+        self.widget = widget
+        self.label = label
+        self.error = error
+
+    def show_messages(self, messages: list[str]) -> None:
+        self.error.setText("\n".join(messages))
+        self.error.setVisible(bool(messages))
+        target = self.widget.focus_target()
+        if bool(target.property("invalid")) != bool(messages):
+            target.setProperty("invalid", bool(messages))
+            target.style().unpolish(target)
+            target.style().polish(target)
+
+
+class RecordEditor(QWidget):
+    saved = Signal(object)  # services.changes.Change after each save, finalise or delete
+    closed = Signal()
+    attachments_changed = Signal(object)  # Change after a photo or PDF is added or removed
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        kind: RecordKind,
+        record_id: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.kind = RecordKind(kind)
+        self.service = RecordService(ctx)
+        self.dialogs = EditorDialogs(self)
+        self.record: Record | None = None
+        self.read_only = False
+        self._baseline: Values = normalise(self.kind, {})
+        self._closed = False
+        self._touched: set[str] = set()
+        self._offer: StoredForm | None = None
+        self.setObjectName("RecordEditor")
+        self.setStyleSheet(EDITOR_STYLE)
+
+        if record_id is not None:
+            self.record = self.service.get(self.kind, record_id)
+            self.read_only = self.record.office_code != ctx.office.code or self.record.deleted
+
+        self._build()
+        self.autosave = FormAutosave(
+            self.service,
+            form_draft_key(self.kind, record_id, uuid.uuid4().hex),
+            self._draft_payload,
+            self,
+        )
+        self.autosave.stored.connect(self._on_autosaved)
+        self.autosave.failed.connect(self._on_autosave_failed)
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_CHECK_MS)
+        self._live_timer.timeout.connect(self._live_check)
+
+        self._load_link_choices()
+        if self.record is not None:
+            self._set_values(self.record.values)
+            self._baseline = normalise(self.kind, self.record.values)
+        self._refresh_header()
+        self._apply_read_only()
+        self.attachments.set_record(self.record.id if self.record else None, self.read_only)
+        if not self.read_only:
+            self._offer_stored_form()
+
+        self._shortcut("Ctrl+S", self.save)
+        self._shortcut("Ctrl+Shift+F", self.finalise)
+
+    def _shortcut(self, keys: str, slot: Any) -> None:
+        # Only while the focus is inside this editor: the shell may hold several editors.
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        outer.setSpacing(8)
+
+        header = QHBoxLayout()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("EditorTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("StatusChip")
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.status_label)
+        outer.addLayout(header)
+
+        self.restore_bar, self.restore_text = self._banner("RestoreBar")
+        self.restore_button = QPushButton(_("Pulihkan"))
+        self.restore_button.clicked.connect(self.restore_stored_form)
+        self.drop_stored_button = QPushButton(_("Buang"))
+        self.drop_stored_button.clicked.connect(self.drop_stored_form)
+        bar_layout = self.restore_bar.layout()
+        assert isinstance(bar_layout, QHBoxLayout)
+        bar_layout.addWidget(self.restore_button)
+        bar_layout.addWidget(self.drop_stored_button)
+        outer.addWidget(self.restore_bar)
+
+        self.readonly_bar, self.readonly_text = self._banner("InfoBar")
+        outer.addWidget(self.readonly_bar)
+        self.error_bar, self.error_text = self._banner("ErrorBar")
+        outer.addWidget(self.error_bar)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.content = QWidget()
+        self.content.setObjectName("EditorContent")
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 8, 0)
+        content_layout.setSpacing(10)
+        self.rows: dict[str, _Row] = {}
+        for title, specs in sections_for(self.kind):
+            content_layout.addWidget(self._section(_(title), specs))
+        self.attachments = AttachmentsPanel(
+            self.ctx, self.runner, self.kind, self.dialogs, self._ensure_saved_for_attachments
+        )
+        self.attachments.changed.connect(self.attachments_changed)
+        box = QGroupBox(_("Lampiran (foto dan PDF)"))
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.attachments)
+        content_layout.addWidget(box)
+        content_layout.addStretch(1)
+        self.scroll.setWidget(self.content)
+        outer.addWidget(self.scroll, 1)
+
+        buttons = QHBoxLayout()
+        self.delete_button = QPushButton(_("Hapus catatan"))
+        self.delete_button.setObjectName("DeleteButton")
+        self.delete_button.clicked.connect(self.delete)
+        self.autosave_label = QLabel()
+        self.autosave_label.setObjectName("Hint")
+        self.close_button = QPushButton(_("Tutup"))
+        self.close_button.clicked.connect(self.try_close)
+        self.save_button = QPushButton()
+        self.save_button.setToolTip(_("Simpan (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.finalise_button = QPushButton(_("Finalkan"))
+        self.finalise_button.setObjectName("PrimaryButton")
+        self.finalise_button.setToolTip(
+            _("Periksa isian wajib lalu tandai catatan sebagai final (Ctrl+Shift+F)")
+        )
+        self.finalise_button.clicked.connect(self.finalise)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.autosave_label, 1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.finalise_button)
+        outer.addLayout(buttons)
+
+        dimension = self.rows.get("dimension")
+        sub = self.rows.get("sub_element")
+        if dimension and sub and isinstance(sub.widget, SubElementField):
+            sub_widget = sub.widget
+            dimension.widget.edited.connect(
+                lambda: sub_widget.set_dimension(dimension.widget.value())
+            )
+        lat, lon = self.rows.get("latitude"), self.rows.get("longitude")
+        if lat and lon:
+            for row in (lat, lon):
+                if isinstance(row.widget, CoordinateField):
+                    row.widget.pair_entered.connect(self._fill_coordinates)
+
+    def _banner(self, name: str) -> tuple[QFrame, QLabel]:
+        frame = QFrame()
+        frame.setObjectName(name)
+        layout = QHBoxLayout(frame)
+        layout.setContentsMargins(10, 6, 10, 6)
+        text = QLabel()
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(text, 1)
+        frame.hide()
+        return frame, text
+
+    def _section(self, title: str, specs: list[FieldSpec]) -> QGroupBox:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        grid.setColumnMinimumWidth(0, 170)
+        grid.setColumnStretch(1, 1)
+        row_index = 0
+        for spec in specs:
+            widget = make_field_widget(spec)
+            label = QLabel(self._label_text(spec))
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setBuddy(widget.focus_target())
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setMinimumWidth(150)
+            label.setMaximumWidth(210)
+            # keep the label's first line level with the input's text
+            label.setContentsMargins(0, 5, 0, 0)
+            target = widget.focus_target()
+            target.setAccessibleName(_(spec.label))
+            description = _("Wajib diisi.") if spec.required else ""
+            if spec.help:
+                description = (description + " " + _(spec.help)).strip()
+            target.setAccessibleDescription(description)
+            if spec.required:
+                target.setToolTip(_("Wajib diisi sebelum catatan difinalkan."))
+            error = QLabel()
+            error.setObjectName("FieldError")
+            error.setWordWrap(True)
+            error.setTextFormat(Qt.TextFormat.PlainText)
+            error.hide()
+            grid.addWidget(label, row_index, 0)
+            grid.addWidget(widget, row_index, 1)
+            grid.addWidget(error, row_index + 1, 1)
+            grid.setRowMinimumHeight(row_index + 1, 6)
+            row_index += 2
+            self.rows[spec.name] = _Row(spec, widget, label, error)
+            widget.edited.connect(lambda name=spec.name: self._on_edited(name))
+        return box
+
+    @staticmethod
+    def _label_text(spec: FieldSpec) -> str:
+        text = _(spec.label).replace("&", "&amp;").replace("<", "&lt;")
+        if spec.required:
+            text += ' <span style="color:#b3261e; font-weight:bold">*</span>'
+        return text
+
+    def _load_link_choices(self) -> None:
+        for row in self.rows.values():
+            if isinstance(row.widget, LinksField) and row.spec.link_kind is not None:
+                try:
+                    found = self.service.table_rows(
+                        row.spec.link_kind, ["title", "status"], ListFilter()
+                    )
+                except UserError as exc:
+                    log.warning("link choices unavailable: %s", exc)
+                    found = []
+                row.widget.set_choices(
+                    [LinkChoice(r[0], r[1] or "", r[2] == "final") for r in found]
+                )
+
+    # --- values --------------------------------------------------------------------------------
+
+    def values(self) -> Values:
+        """What the form holds now, lightly parsed (validation judges it)."""
+        return {name: row.widget.value() for name, row in self.rows.items()}
+
+    def _set_values(self, values: Values, *, partial: bool = False) -> None:
+        sub = self.rows.get("sub_element")
+        if (
+            sub
+            and isinstance(sub.widget, SubElementField)
+            and (not partial or "dimension" in values)
+        ):
+            sub.widget.set_dimension(values.get("dimension"))
+        for name, row in self.rows.items():
+            if not partial or name in values:
+                row.widget.set_value(values.get(name))
+
+    def set_values(self, values: Values) -> None:
+        """Fill the named fields as if typed (marks the form changed, schedules an autosave)."""
+        self._set_values(values, partial=True)
+        for name in values:
+            if name in self.rows:
+                self._on_edited(name)
+
+    def has_unsaved_changes(self) -> bool:
+        if self.read_only or self._closed:
+            return False
+        return self._comparable(self.values()) != self._comparable(self._baseline)
+
+    def _comparable(self, values: Values) -> Values:
+        return normalise(self.kind, values)
+
+    def _draft_payload(self) -> dict[str, Any] | None:
+        if not self.has_unsaved_changes():
+            return None
+        return {
+            "kind": self.kind.value,
+            "record_id": self.record.id if self.record else None,
+            "base_revision": self.record.revision if self.record else None,
+            "values": self.values(),
+        }
+
+    # --- editing -------------------------------------------------------------------------------
+
+    def _on_edited(self, name: str) -> None:
+        if self.read_only:
+            return
+        self._touched.add(name)
+        self._live_timer.start()
+        self.autosave.schedule()
+        self._refresh_header()
+
+    def _fill_coordinates(self, lat: float, lon: float) -> None:
+        self.rows["latitude"].widget.set_value(lat)
+        self.rows["longitude"].widget.set_value(lon)
+        self._on_edited("latitude")
+        self._on_edited("longitude")
+
+    def _live_check(self) -> None:
+        """Re-judge just-edited fields so a mistake shows while the person is still there."""
+        touched, self._touched = self._touched, set()
+        problems = validate(self.kind, normalise(self.kind, self.values()), final=False)
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field, []).append(problem.message)
+        for name in touched:
+            row = self.rows.get(name)
+            if row is not None:
+                row.show_messages(by_field.get(name, []))
+        if not any(row.error.isVisible() for row in self.rows.values()):
+            self.error_bar.hide()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Each message under its field, a summary on top, the first bad field focused."""
+        by_field: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in problems:
+            if problem.field in self.rows:
+                by_field.setdefault(problem.field, []).append(problem.message)
+            else:
+                general.append(problem.message)
+        for name, row in self.rows.items():
+            row.show_messages(by_field.get(name, []))
+        count = len(by_field) + len(general)
+        summary = _(
+            "Ada {n} isian yang perlu diperbaiki; lihat pesan merah di bawah isian."
+        ).format(n=count)
+        self._show_bar(self.error_bar, self.error_text, "\n".join([summary, *general]))
+        first = next((spec.name for spec in FIELDS[self.kind] if spec.name in by_field), None)
+        if first is not None:
+            row = self.rows[first]
+            self.scroll.ensureWidgetVisible(row.widget, 50, 80)
+            row.widget.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_problems(self) -> None:
+        for row in self.rows.values():
+            row.show_messages([])
+        self.error_bar.hide()
+
+    def field_message(self, name: str) -> str:
+        """The message shown under a field ("" when none); for tests and accessibility checks."""
+        row = self.rows[name]
+        return row.error.text() if not row.error.isHidden() else ""
+
+    def _show_bar(self, bar: QFrame, label: QLabel, text: str) -> None:
+        label.setText(text)
+        bar.show()
+
+    # --- saving --------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.read_only or self._closed:
+            return False
+        values = self.values()
+        try:
+            if self.record is None:
+                change = self.service.create(self.kind, values)
+            else:
+                change = self.service.update(self.kind, self.record.id, values)
+        except ValidationFailed as exc:
+            self.show_problems(exc.problems)
+            return False
+        except UserError as exc:
+            self._save_failed(exc)
+            return False
+        self._saved(change, values)
+        return True
+
+    def finalise(self) -> bool:
+        if self.read_only or self._closed:
+            return False
+        values = self.values()
+        problems = validate(self.kind, normalise(self.kind, values), final=True)
+        if problems:
+            self.show_problems(problems)
+            self._show_bar(
+                self.error_bar,
+                self.error_text,
+                self.error_text.text() + "\n" + _("Catatan belum difinalkan."),
+            )
+            return False
+        try:
+            if self.record is None:
+                change = self.service.create(self.kind, values, finalise=True)
+            elif self.record.is_final:
+                change = self.service.update(self.kind, self.record.id, values)
+            else:
+                saved = self.service.update(self.kind, self.record.id, values)
+                if not saved.details.get("unchanged"):
+                    self._saved(saved, values)
+                assert self.record is not None
+                change = self.service.finalise(self.kind, self.record.id)
+        except ValidationFailed as exc:
+            self.show_problems(exc.problems)
+            return False
+        except UserError as exc:
+            self._save_failed(exc)
+            return False
+        self._saved(change, values)
+        return True
+
+    def _saved(self, change: Change, values: Values) -> None:
+        record_id = self.record.id if self.record else change.ids[0]
+        self.record = self.service.get(self.kind, record_id)
+        self._baseline = normalise(self.kind, values)
+        # The saved record supersedes its form draft, including one kept under a "new" key.
+        new_key = form_draft_key(self.kind, record_id, "")
+        if self.autosave.key != new_key:
+            self.service_discard(self.autosave.key)
+            self.autosave.key = new_key
+        self.autosave.discard()
+        self.clear_problems()
+        self._offer = None
+        self.restore_bar.hide()
+        self.attachments.set_record(record_id, self.read_only)
+        self._refresh_header()
+        saved_at = datetime.now().strftime("%H:%M")
+        self.autosave_label.setText(_("Disimpan pukul {time}.").format(time=saved_at))
+        self.saved.emit(change)
+
+    def service_discard(self, key: str) -> None:
+        try:
+            self.service.discard_form_draft(key)
+        except UserError as exc:
+            log.warning("could not discard form draft %s: %s", key, exc)
+
+    def _save_failed(self, exc: UserError) -> None:
+        # Nothing in the form is touched: the person can free space and press Save again.
+        message = str(exc) + "\n" + _("Isian Anda masih ada di formulir dan belum hilang.")
+        self._show_bar(self.error_bar, self.error_text, message)
+        self.dialogs.show_error(_("Gagal menyimpan"), message)
+
+    def delete(self) -> bool:
+        if self.record is None or self.read_only or self._closed:
+            return False
+        title = self.record.title or _("(tanpa judul)")
+        question = _(
+            'Hapus {kind} "{title}"?\n\nCatatan yang dihapus tidak tampil lagi di daftar, dan '
+            "penghapusannya ikut terkirim ke kecamatan."
+        ).format(kind=_(KIND_LABELS[self.kind]).lower(), title=title)
+        if not self.dialogs.confirm(_("Hapus catatan"), question, _("Hapus"), _("Batal")):
+            return False
+        try:
+            change = self.service.delete(self.kind, self.record.id)
+        except UserError as exc:
+            self._save_failed(exc)
+            return False
+        self.autosave.discard()
+        self._finish()
+        self.saved.emit(change)
+        self.closed.emit()
+        return True
+
+    def try_close(self) -> bool:
+        if self._closed:
+            return True
+        if self.has_unsaved_changes():
+            choice = self.dialogs.ask_close(bool(self.record and self.record.is_final))
+            if choice is CloseChoice.CANCEL:
+                return False
+            if choice is CloseChoice.SAVE and not self.save():
+                return False
+            if choice is CloseChoice.KEEP and not self.autosave.flush():
+                return False
+            if choice is CloseChoice.DISCARD:
+                self.autosave.discard()
+        elif not self.read_only and self._offer is None:
+            self.autosave.discard()
+        self._finish()
+        self.closed.emit()
+        return True
+
+    def flush_autosave(self) -> bool:
+        """Write a pending autosave now (the shell calls this before the application quits)."""
+        if self.read_only or self._closed or not self.autosave.pending():
+            return True
+        return self.autosave.flush()
+
+    def _finish(self) -> None:
+        self._closed = True
+        self.autosave.stop()
+        self._live_timer.stop()
+        self.attachments.shutdown()
+
+    # --- stored forms (autosave restore) ---------------------------------------------------------
+
+    def _offer_stored_form(self) -> None:
+        try:
+            if self.record is not None:
+                found = stored_form(self.service, self.autosave.key)
+            else:
+                found = latest_new_form(self.service, self.kind)
+        except UserError as exc:
+            log.warning("stored forms unavailable: %s", exc)
+            return
+        if found is None:
+            return
+        values = found.payload.get("values")
+        if not isinstance(values, dict) or self._comparable(values) == self._comparable(
+            self.values()
+        ):
+            self.service_discard(found.key)
+            return
+        self._offer = found
+        local = found.saved_at.replace(tzinfo=UTC).astimezone()
+        text = _("Pulihkan isian yang belum disimpan dari {time}?").format(
+            time=local.strftime("%d/%m/%Y %H:%M")
+        )
+        base = found.payload.get("base_revision")
+        if self.record is not None and base is not None and base != self.record.revision:
+            text += " " + _("Catatan ini sudah berubah sejak itu (sekarang revisi {n}).").format(
+                n=self.record.revision
+            )
+        self._show_bar(self.restore_bar, self.restore_text, text)
+        # Until the person decides, typing would overwrite the stored form: wait for the answer.
+        self.content.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.finalise_button.setEnabled(False)
+
+    def stored_form_offer(self) -> StoredForm | None:
+        return self._offer
+
+    def restore_stored_form(self) -> None:
+        offer, self._offer = self._offer, None
+        self._end_offer()
+        if offer is None:
+            return
+        self.autosave.adopt(offer.key)
+        values = offer.payload.get("values") or {}
+        self.set_values({k: v for k, v in values.items() if k in self.rows})
+
+    def drop_stored_form(self) -> None:
+        offer, self._offer = self._offer, None
+        self._end_offer()
+        if offer is not None:
+            self.service_discard(offer.key)
+
+    def _end_offer(self) -> None:
+        self.restore_bar.hide()
+        self.content.setEnabled(True)
+        self._apply_read_only()
+
+    # --- appearance ----------------------------------------------------------------------------
+
+    def _refresh_header(self) -> None:
+        kind_label = _(KIND_LABELS[self.kind])
+        title = self.values().get("title") if self.rows.get("title") else None
+        if self.record is None:
+            self.title_label.setText(_("{kind} baru").format(kind=kind_label))
+            self.status_label.setText(_("Belum disimpan"))
+            self.status_label.setProperty("state", "new")
+        else:
+            self.title_label.setText(
+                f"{kind_label}: {title or self.record.title or _('(tanpa judul)')}"
+            )
+            if self.record.deleted:
+                status = _("Dihapus")
+                state = "deleted"
+            elif self.record.is_final:
+                status = _("Final")
+                state = "final"
+            else:
+                status = _("Draf")
+                state = "draft"
+            self.status_label.setText(
+                _("{status} · Revisi {n}").format(status=status, n=self.record.revision)
+            )
+            self.status_label.setProperty("state", state)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)
+        self.title_label.setToolTip(self.title_label.text())
+        final = bool(self.record and self.record.is_final)
+        self.save_button.setText(_("Simpan revisi baru") if final else _("Simpan draf"))
+        self.finalise_button.setVisible(not final)
+        self.delete_button.setVisible(self.record is not None and not self.read_only)
+
+    def _apply_read_only(self) -> None:
+        for row in self.rows.values():
+            row.widget.set_read_only(self.read_only)
+        editable = not self.read_only and self._offer is None
+        self.save_button.setVisible(not self.read_only)
+        self.save_button.setEnabled(editable)
+        self.finalise_button.setEnabled(editable)
+        if self.read_only and self.record is not None:
+            self.finalise_button.setVisible(False)
+            if self.record.deleted:
+                text = _("Catatan ini sudah dihapus; isinya hanya dapat dilihat.")
+            else:
+                text = _(
+                    "Catatan ini milik kantor {office}; hanya kantor itu yang dapat mengubahnya. "
+                    "Di sini isinya hanya dapat dilihat."
+                ).format(office=self.record.office_code)
+            self._show_bar(self.readonly_bar, self.readonly_text, text)
+
+    def _on_autosaved(self, when: datetime | None) -> None:
+        if when is not None:
+            self.autosave_label.setText(
+                _("Isian tersimpan sementara pukul {time}.").format(time=when.strftime("%H:%M:%S"))
+            )
+
+    def _on_autosave_failed(self, message: str) -> None:
+        self.autosave_label.setText(
+            _("Penyimpanan sementara gagal: {reason}").format(reason=message)
+        )
+        self.autosave_label.setToolTip(message)
+
+    def _ensure_saved_for_attachments(self) -> str | None:
+        """Attachments need a record: a new one is saved as a draft first."""
+        if self.record is None and not self.save():
+            return None
+        return self.record.id if self.record else None

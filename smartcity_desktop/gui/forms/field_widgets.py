@@ -1,0 +1,574 @@
+"""One input widget per field type, all with the same small interface.
+
+Widgets hand back what the person typed, lightly parsed (``value()``); judging it is left to
+``domain.validation`` so that the form, the CLI and imports give the same messages. Text that cannot
+be parsed is handed back as text, so validation can say which field is wrong instead of the widget
+silently dropping it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_desktop.domain.fields import FieldSpec, FieldType
+from smartcity_desktop.domain.reference import RefItem, ref_list, sub_elements
+from smartcity_desktop.gui.forms import formatting as fmt
+from smartcity_desktop.i18n import _, current_language
+
+
+class FieldWidget(QWidget):
+    """Base: ``edited`` fires on user edits only, never from ``set_value``."""
+
+    edited = Signal()
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self._loading = False
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            self._show(value)
+        finally:
+            self._loading = False
+
+    def _show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        raise NotImplementedError
+
+    def focus_target(self) -> QWidget:
+        """The child that takes the keyboard focus (labels are buddies of it)."""
+        raise NotImplementedError
+
+    def _emit_edited(self, *_args: object) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+
+def _single(layout: QHBoxLayout | QVBoxLayout | QGridLayout, owner: QWidget) -> None:
+    layout.setContentsMargins(0, 0, 0, 0)
+    owner.setLayout(layout)
+
+
+class TextField(FieldWidget):
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        layout = QHBoxLayout()
+        # No maxLength: Qt would cut pasted text silently; validation names the excess instead.
+        self.edit = QLineEdit()
+        if spec.help:
+            self.edit.setPlaceholderText(_(spec.help))
+        layout.addWidget(self.edit)
+        _single(layout, self)
+        self.edit.textEdited.connect(self._emit_edited)
+
+    def value(self) -> str | None:
+        return self.edit.text() or None
+
+    def _show(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class LongTextField(FieldWidget):
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        layout = QHBoxLayout()
+        self.edit = QPlainTextEdit()
+        # Tab moves to the next field, as in every other input of the form.
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 12)
+        if spec.help:
+            self.edit.setPlaceholderText(_(spec.help))
+        layout.addWidget(self.edit)
+        _single(layout, self)
+        self.edit.textChanged.connect(self._emit_edited)
+
+    def value(self) -> str | None:
+        return self.edit.toPlainText() or None
+
+    def _show(self, value: Any) -> None:
+        self.edit.setPlainText("" if value is None else str(value))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class ChoiceField(FieldWidget):
+    """A reference list as a combo box; the first entry means "not filled in"."""
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        layout = QHBoxLayout()
+        self.combo = QComboBox()
+        # Long labels (urusan) must not widen the whole form; the popup still shows them in full.
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(24)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.combo)
+        _single(layout, self)
+        self._fill(self._items())
+        self.combo.currentIndexChanged.connect(self._emit_edited)
+
+    def _items(self) -> Sequence[RefItem]:
+        assert self.spec.ref
+        return ref_list(self.spec.ref).items
+
+    def _blank_text(self) -> str:
+        return _("— Pilih —") if self.spec.required else _("— Tidak diisi —")
+
+    def _fill(self, items: Sequence[RefItem]) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(self._blank_text(), None)
+        language = current_language()
+        for item in items:
+            self.combo.addItem(item.label(language), item.code)
+            self.combo.setItemData(
+                self.combo.count() - 1, item.label(language), Qt.ItemDataRole.ToolTipRole
+            )
+        self.combo.blockSignals(False)
+
+    def value(self) -> str | None:
+        data = self.combo.currentData()
+        return str(data) if data is not None else None
+
+    def _show(self, value: Any) -> None:
+        if value is None:
+            self.combo.setCurrentIndex(0)
+            return
+        index = self.combo.findData(str(value))
+        if index < 0:
+            # A code this version does not know (newer reference list): keep it, do not drop it.
+            self.combo.addItem(_("{code} (tidak dikenal)").format(code=value), str(value))
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.combo.setEnabled(not read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+
+class SubElementField(ChoiceField):
+    """Sub-elements of the dimension chosen in the form; refilled when the dimension changes."""
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        self._dimension: str | None = None
+        super().__init__(spec, parent)
+        self._update_placeholder()
+
+    def _items(self) -> Sequence[RefItem]:
+        return sub_elements(self._dimension)
+
+    def set_dimension(self, dimension: str | None) -> None:
+        if dimension == self._dimension:
+            return
+        current = self.value()
+        self._dimension = dimension
+        self._loading = True
+        try:
+            self._fill(self._items())
+            index = self.combo.findData(current) if current is not None else -1
+            self.combo.setCurrentIndex(max(index, 0))
+        finally:
+            self._loading = False
+        self._update_placeholder()
+        if current is not None and index < 0:
+            self.edited.emit()  # the old choice belonged to another dimension and is gone
+
+    def _update_placeholder(self) -> None:
+        if self._dimension is None:
+            self.combo.setItemText(0, _("— Pilih dimensi dahulu —"))
+
+
+class MultiChoiceField(FieldWidget):
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        assert spec.ref
+        layout = QGridLayout()
+        layout.setHorizontalSpacing(16)
+        self.boxes: dict[str, QCheckBox] = {}
+        language = current_language()
+        for i, item in enumerate(ref_list(spec.ref).items):
+            box = QCheckBox(item.label(language))
+            box.toggled.connect(self._emit_edited)
+            layout.addWidget(box, i // 3, i % 3)
+            self.boxes[item.code] = box
+        self._unknown: list[str] = []
+        _single(layout, self)
+
+    def value(self) -> list[str]:
+        return sorted([c for c, b in self.boxes.items() if b.isChecked()] + self._unknown)
+
+    def _show(self, value: Any) -> None:
+        codes = set(value or [])
+        for code, box in self.boxes.items():
+            box.setChecked(code in codes)
+        self._unknown = sorted(codes - set(self.boxes))
+
+    def set_read_only(self, read_only: bool) -> None:
+        for box in self.boxes.values():
+            box.setEnabled(not read_only)
+
+    def focus_target(self) -> QWidget:
+        return next(iter(self.boxes.values()))
+
+
+class _LineField(FieldWidget):
+    """A one-line input whose text is parsed by a function from ``formatting``."""
+
+    placeholder = ""
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        layout = QHBoxLayout()
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(self.placeholder)
+        self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 28 + 24)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+        _single(layout, self)
+        self.edit.textEdited.connect(self._on_text_edited)
+        self.edit.editingFinished.connect(self._tidy)
+
+    def _on_text_edited(self, _text: str) -> None:
+        self._emit_edited()
+
+    def _tidy(self) -> None:
+        """Show a readable value once the person leaves the field (not while typing)."""
+        value = self.value()
+        if not isinstance(value, str) and value is not None:
+            self.set_value(value)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class IntegerField(_LineField):
+    placeholder = "0"
+
+    def value(self) -> int | str | None:
+        return fmt.parse_count(self.edit.text())
+
+    def _show(self, value: Any) -> None:
+        self.edit.setText(fmt.format_count(value) if isinstance(value, int) else str(value or ""))
+
+
+class NumberField(_LineField):
+    placeholder = "0"
+
+    def value(self) -> float | str | None:
+        return fmt.parse_decimal(self.edit.text())
+
+    def _show(self, value: Any) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.edit.setText(fmt.format_decimal(float(value)))
+        else:
+            self.edit.setText(str(value or ""))
+
+
+class MoneyField(_LineField):
+    """Whole Rupiah, grouped as it is typed: ``Rp 1.500.000``."""
+
+    placeholder = "Rp 0"
+
+    def _on_text_edited(self, text: str) -> None:
+        new_text, cursor = fmt.reformat_amount_text(text, self.edit.cursorPosition())
+        if new_text != text:
+            self.edit.setText(new_text)
+            self.edit.setCursorPosition(cursor)
+        self._emit_edited()
+
+    def value(self) -> int | str | None:
+        return fmt.parse_amount(self.edit.text())
+
+    def _show(self, value: Any) -> None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.edit.setText(fmt.format_rupiah(value))
+        else:
+            self.edit.setText(str(value or ""))
+
+
+class CoordinateField(_LineField):
+    """Degrees with either decimal comma or dot; a pasted "lat, lon" pair fills both fields."""
+
+    pair_entered = Signal(float, float)
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        self.placeholder = "-6,2345" if spec.type is FieldType.LATITUDE else "106,9876"
+        super().__init__(spec, parent)
+        self.edit.setToolTip(
+            _(
+                "Derajat desimal, dengan koma atau titik: -6,2345 atau -6.2345. Boleh juga menempel "
+                "pasangan dari aplikasi peta, misalnya -6.2345, 106.9876."
+            )
+        )
+
+    def _on_text_edited(self, text: str) -> None:
+        pair = fmt.split_coordinate_pair(text)
+        if pair is not None:
+            self.pair_entered.emit(*pair)
+        self._emit_edited()
+
+    def value(self) -> float | str | None:
+        return fmt.parse_decimal(self.edit.text())
+
+    def _show(self, value: Any) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.edit.setText(fmt.format_decimal(float(value)))
+        else:
+            self.edit.setText(str(value or ""))
+
+
+# QDateEdit has no empty state; its minimum date stands for "not filled in" and shows as text.
+_EMPTY_DATE = QDate(1899, 12, 31)
+_MAX_DATE = QDate(2100, 12, 31)
+
+
+class DateField(FieldWidget):
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        layout = QHBoxLayout()
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDateRange(_EMPTY_DATE, _MAX_DATE)
+        self.edit.setSpecialValueText(_("Belum diisi"))
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        locale = QLocale(
+            QLocale.Language.Indonesian if current_language() == "id" else QLocale.Language.English
+        )
+        self.edit.setLocale(locale)
+        self.edit.calendarWidget().setLocale(locale)
+        self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/0000") + 56)
+        self.edit.setDate(_EMPTY_DATE)
+        self.clear_button = QToolButton()
+        self.clear_button.setText(_("Kosongkan"))
+        self.clear_button.setToolTip(_("Kosongkan tanggal"))
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.clear_button.clicked.connect(self._clear)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.clear_button)
+        layout.addStretch(1)
+        _single(layout, self)
+        self.edit.dateChanged.connect(self._emit_edited)
+        self.edit.calendarWidget().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # An empty date would open the calendar in December 1899; open it at today instead.
+        if event.type() == QEvent.Type.Show and self.edit.date() == _EMPTY_DATE:
+            today = QDate.currentDate()
+            self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
+        return False
+
+    def _clear(self) -> None:
+        self.edit.setDate(_EMPTY_DATE)
+
+    def value(self) -> str | None:
+        date = self.edit.date()
+        if date == _EMPTY_DATE:
+            return None
+        return dt.date(date.year(), date.month(), date.day()).isoformat()
+
+    def _show(self, value: Any) -> None:
+        if not value:
+            self.edit.setDate(_EMPTY_DATE)
+            return
+        try:
+            parsed = dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.edit.setDate(_EMPTY_DATE)
+            return
+        self.edit.setDate(QDate(parsed.year, parsed.month, parsed.day))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+        self.clear_button.setVisible(not read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    id: str
+    title: str
+    final: bool
+
+
+class LinksField(FieldWidget):
+    """Other records to link, as a checkable list with a search box; shows titles, keeps ids."""
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        layout = QVBoxLayout()
+        layout.setSpacing(4)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Cari judul…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 12)
+        self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.list.itemChanged.connect(self._on_item_changed)
+        self.summary = QLabel()
+        self.summary.setProperty("role", "hint")
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        layout.addWidget(self.summary)
+        _single(layout, self)
+        self._choices: list[LinkChoice] = []
+        self._selected: set[str] = set()
+        self._read_only = False
+        self._update_summary()
+
+    def set_choices(self, choices: Sequence[LinkChoice]) -> None:
+        self._choices = list(choices)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._loading = True
+        self.list.blockSignals(True)
+        try:
+            self.list.clear()
+            known = {c.id for c in self._choices}
+            missing = [
+                LinkChoice(i, _("(catatan tidak ditemukan)"), False) for i in self._selected - known
+            ]
+            for choice in [*self._choices, *sorted(missing, key=lambda c: c.id)]:
+                text = choice.title or _("(tanpa judul)")
+                if not choice.final:
+                    text += "  " + _("[draf]")
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, choice.id)
+                item.setToolTip(text)
+                if not self._read_only:
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                else:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                checked = choice.id in self._selected
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                self.list.addItem(item)
+            if not self._choices:
+                placeholder = QListWidgetItem(_("Belum ada catatan yang dapat ditautkan."))
+                placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.list.addItem(placeholder)
+        finally:
+            self.list.blockSignals(False)
+            self._loading = False
+        self._filter(self.search.text())
+        self._update_summary()
+
+    def _filter(self, text: str) -> None:
+        words = text.casefold().split()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            haystack = item.text().casefold()
+            item.setHidden(bool(words) and not all(w in haystack for w in words))
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        record_id = item.data(Qt.ItemDataRole.UserRole)
+        if record_id is None:
+            return
+        if item.checkState() == Qt.CheckState.Checked:
+            self._selected.add(record_id)
+        else:
+            self._selected.discard(record_id)
+        self._update_summary()
+        self._emit_edited()
+
+    def _update_summary(self) -> None:
+        self.summary.setText(_("{n} dipilih").format(n=len(self._selected)))
+
+    def set_checked(self, record_id: str, checked: bool) -> None:
+        """Check one entry as a click would (used by tests and keyboard helpers)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == record_id:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                return
+        raise KeyError(record_id)
+
+    def visible_titles(self) -> list[str]:
+        return [
+            self.list.item(r).text()
+            for r in range(self.list.count())
+            if not self.list.item(r).isHidden()
+        ]
+
+    def value(self) -> list[str]:
+        return sorted(self._selected)
+
+    def _show(self, value: Any) -> None:
+        self._selected = {str(v) for v in (value or [])}
+        self._rebuild()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._rebuild()
+
+    def focus_target(self) -> QWidget:
+        return self.search
+
+
+_WIDGETS: dict[FieldType, type[FieldWidget]] = {
+    FieldType.TEXT: TextField,
+    FieldType.LONGTEXT: LongTextField,
+    FieldType.CHOICE: ChoiceField,
+    FieldType.MULTICHOICE: MultiChoiceField,
+    FieldType.INTEGER: IntegerField,
+    FieldType.NUMBER: NumberField,
+    FieldType.MONEY: MoneyField,
+    FieldType.DATE: DateField,
+    FieldType.LATITUDE: CoordinateField,
+    FieldType.LONGITUDE: CoordinateField,
+    FieldType.LINKS: LinksField,
+}
+
+
+def make_field_widget(spec: FieldSpec, parent: QWidget | None = None) -> FieldWidget:
+    if spec.type is FieldType.CHOICE and spec.name == "sub_element":
+        return SubElementField(spec, parent)
+    return _WIDGETS[spec.type](spec, parent)
