@@ -1,0 +1,159 @@
+"""``smartcity-desktop``: the desktop application's entry point.
+
+Start-up order matters: the data folder is locked first (one application per folder), then checked
+(a corrupt or newer database is refused with its own message, never a traceback), set up through the
+wizard if it holds no office yet, and only then opened. Logging to the data folder starts once an
+office exists, so a wizard cancelled half-way leaves the folder as it found it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from smartcity_desktop import __version__
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.gui.errors import Dialogs, error_text, install_excepthook, message_box
+from smartcity_desktop.i18n import LANGUAGES, _, set_language
+from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+APP_NAME = "SmartCity Desktop"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="smartcity-desktop", description=APP_NAME)
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=_("folder data kantor (bawaan: folder data pengguna)"),
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    # Qt's own options (-style, -platform...) pass through to QApplication.
+    args, rest = parser.parse_known_args(argv)
+    args.qt_args = rest
+    return args
+
+
+def show_startup_error(message: str, title: str | None = None) -> None:
+    message_box(
+        None, QMessageBox.Icon.Critical, title or _("SmartCity Desktop tidak dapat dibuka"), message
+    )
+
+
+def already_running_message(paths: DataPaths) -> str:
+    return _(
+        "SmartCity Desktop sudah terbuka untuk folder data ini:\n{folder}\n\n"
+        "Gunakan jendela yang sudah terbuka (lihat di taskbar). Jika aplikasi baru saja ditutup, "
+        "tunggu sebentar lalu coba lagi."
+    ).format(folder=paths.root)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    try:
+        paths = resolve_data_dir(args.data_dir)
+    except Exception as exc:  # platformdirs failing is rare, but must not end in a traceback
+        show_startup_error(error_text(exc))
+        return EXIT_REFUSED
+    return run(paths)
+
+
+def run(paths: DataPaths) -> int:
+    """Everything after argument parsing; tests call this with a temporary folder."""
+    from smartcity_desktop.gui.single_instance import InstanceLock
+
+    created = not paths.root.exists()
+    try:
+        paths.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        show_startup_error(
+            _("Folder data {folder} tidak dapat dibuat: {reason}").format(
+                folder=paths.root, reason=exc.strerror or exc
+            )
+        )
+        return EXIT_REFUSED
+    lock = InstanceLock(paths)
+    if not lock.try_acquire():
+        show_startup_error(already_running_message(paths), _("Sudah terbuka"))
+        return EXIT_REFUSED
+    try:
+        return _run_locked(paths)
+    finally:
+        lock.release()
+        if created:
+            _remove_if_empty(paths.root)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only succeeds when nothing was written: a cancelled first run
+
+
+def _run_locked(paths: DataPaths) -> int:
+    from smartcity_desktop.gui.tasks import TaskRunner
+    from smartcity_desktop.services.office import is_initialised
+
+    runner = TaskRunner()
+    try:
+        initialised = is_initialised(paths)
+    except UserError as exc:
+        show_startup_error(exc.message)
+        return EXIT_REFUSED
+    if not initialised:
+        from smartcity_desktop.gui.wizard import SetupWizard
+
+        wizard = SetupWizard(paths, runner)
+        if not wizard.exec() or wizard.result is None:
+            runner.wait()
+            return EXIT_OK
+    return open_and_show(paths, runner)
+
+
+def open_and_show(paths: DataPaths, runner: object) -> int:
+    from smartcity_desktop.gui.changes import ChangeHub
+    from smartcity_desktop.gui.main_window import MainWindow, Shell
+    from smartcity_desktop.gui.tasks import TaskRunner
+    from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.logging_setup import configure_logging
+    from smartcity_desktop.services.settings import get_setting
+
+    assert isinstance(runner, TaskRunner)
+    log_path = configure_logging(paths.logs)
+    dialogs = Dialogs(log_path)
+    try:
+        ctx = open_context(paths)
+    except UserError as exc:
+        show_startup_error(exc.message)
+        return EXIT_REFUSED
+    try:
+        language = get_setting(ctx, "language")
+        set_language(language if language in LANGUAGES else "id")
+        install_excepthook(dialogs)
+        shell = Shell(ctx, runner, ChangeHub(), dialogs)
+        window = MainWindow(shell)
+        window.show_for_screen()
+        log.info("desktop started for %s", ctx.office.code)
+        return int(QApplication.instance().exec())  # type: ignore[union-attr]
+    except UserError as exc:
+        show_startup_error(exc.message)
+        return EXIT_REFUSED
+    finally:
+        runner.wait(30_000)
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

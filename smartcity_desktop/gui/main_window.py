@@ -1,0 +1,325 @@
+"""The main window: navigation on the left, the chosen page on the right, office facts below.
+
+Pages are declared once in ``PAGES`` as factories and built the first time they are shown, so the
+window appears at once even with 50,000 records and adding a page (the bundle pages to come) is one
+line. Every page receives the same ``Shell``: the context, the task runner, the change hub and the
+dialogs, passed explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.gui.changes import ChangeHub
+from smartcity_desktop.gui.errors import Dialogs
+from smartcity_desktop.gui.tasks import TaskHandle, TaskProgress, TaskRunner
+from smartcity_desktop.i18n import N_, _
+from smartcity_desktop.services.changes import Change
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.gui_support import bind_context, format_count
+
+log = logging.getLogger(__name__)
+
+PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+ROLE_NAMES = {
+    "desa": N_("Kantor desa/kelurahan"),
+    "kecamatan": N_("Kantor kecamatan"),
+    "kabupaten": N_("Kantor kabupaten"),
+}
+
+
+@dataclass
+class Shell:
+    """What every page needs; built once by ``main()`` and handed to each page."""
+
+    ctx: AppContext
+    runner: TaskRunner
+    hub: ChangeHub
+    dialogs: Dialogs = field(default_factory=Dialogs)
+
+    def submit(
+        self,
+        fn: Callable[[TaskProgress], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> TaskHandle:
+        """Run ``fn`` off the GUI thread in the active language; failures go to a dialog unless
+        ``on_error`` handles them."""
+
+        def failed(exc: BaseException) -> None:
+            self.dialogs.error(parent, exc)
+
+        return self.runner.submit(bind_context(fn), on_success, on_error or failed, on_progress)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    label: str  # Indonesian; translated when shown
+    icon: tuple[str, QStyle.StandardPixmap]  # theme icon name, fallback from the style
+    factory: Callable[[Shell], QWidget]
+    shortcut: str = ""
+
+
+def _record_list(kind: RecordKind) -> Callable[[Shell], QWidget]:
+    def make(shell: Shell) -> QWidget:
+        from smartcity_desktop.gui.record_list import RecordListPage
+
+        return RecordListPage(shell, kind)
+
+    return make
+
+
+def _report_page(shell: Shell) -> QWidget:
+    from smartcity_desktop.gui.report_page import ReportPage
+
+    return ReportPage(shell)
+
+
+def _settings_page(shell: Shell) -> QWidget:
+    from smartcity_desktop.gui.settings_page import SettingsPage
+
+    return SettingsPage(shell)
+
+
+SP = QStyle.StandardPixmap
+# The navigation, top to bottom. A new page is one more line here (e.g. "Kirim Data").
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "problem",
+        N_("Permasalahan"),
+        ("dialog-warning", SP.SP_MessageBoxWarning),
+        _record_list(RecordKind.PROBLEM),
+    ),
+    PageSpec(
+        "potential",
+        N_("Potensi"),
+        ("starred", SP.SP_DialogApplyButton),
+        _record_list(RecordKind.POTENTIAL),
+    ),
+    PageSpec(
+        "proposal",
+        N_("Usulan Inovasi"),
+        ("help-about", SP.SP_MessageBoxInformation),
+        _record_list(RecordKind.PROPOSAL),
+    ),
+    PageSpec(
+        "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
+    ),
+    PageSpec(
+        "settings", N_("Pengaturan"), ("preferences-system", SP.SP_ComputerIcon), _settings_page
+    ),
+]
+
+
+def themed_icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
+    icon = QIcon.fromTheme(name)
+    if icon.isNull():
+        icon = QApplication.style().standardIcon(fallback)
+    return icon
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, shell: Shell, pages: list[PageSpec] | None = None) -> None:
+        super().__init__()
+        self.shell = shell
+        self.specs = list(pages if pages is not None else PAGES)
+        self.pages: dict[str, QWidget] = {}
+        office = shell.ctx.office
+        self.setWindowTitle(f"{office.name} - SmartCity Desktop")
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Navigasi halaman"))
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setSpacing(2)
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav.setObjectName("navigation")
+        for n, spec in enumerate(self.specs):
+            item = QListWidgetItem(themed_icon(*spec.icon), _(spec.label))
+            item.setData(PAGE_KEY_ROLE, spec.key)
+            item.setToolTip(_("{page} (Ctrl+{n})").format(page=_(spec.label), n=n + 1))
+            item.setSizeHint(QSize(0, self.fontMetrics().height() + 18))
+            self.nav.addItem(item)
+        self.office_label = QLabel(wordWrap=True)
+        self.office_label.setObjectName("officeLabel")
+        self.office_label.setText(
+            f"<b>{office.name}</b><br>{_(ROLE_NAMES.get(office.role, office.role))}<br>{office.code}"
+        )
+
+        side = QWidget()
+        side.setObjectName("sidebar")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 10, 8, 10)
+        side_layout.addWidget(self.office_label)
+        side_layout.addSpacing(8)
+        side_layout.addWidget(self.nav, 1)
+        width = max(self.fontMetrics().horizontalAdvance(_(s.label)) for s in self.specs)
+        side.setFixedWidth(max(width + 80, self.fontMetrics().horizontalAdvance("M") * 14))
+        side.setStyleSheet(
+            "#sidebar { background: #eef2f5; border-right: 1px solid #d5dbdf; }"
+            "#navigation { background: transparent; }"
+            "#navigation::item { padding: 4px 6px; border-radius: 4px; color: #1c2833; }"
+            "#navigation::item:selected { background: #1f618d; color: white; }"
+            "#navigation::item:hover:!selected { background: #d6e4ee; }"
+        )
+
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(side)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status_office = QLabel()
+        self.status_counts = QLabel()
+        self.status_unsent = QLabel()
+        for label in (self.status_office, self.status_counts, self.status_unsent):
+            label.setContentsMargins(6, 0, 6, 0)
+        self.statusBar().addWidget(self.status_office)
+        self.statusBar().addWidget(self.status_counts, 1)
+        self.statusBar().addPermanentWidget(self.status_unsent)
+        self.status_office.setText(
+            _("{office} ({code}) · Operator: {operator}").format(
+                office=office.name, code=office.code, operator=office.operator
+            )
+        )
+        self.status_counts.setText(_("Menghitung catatan…"))
+        self._stats_pending = False
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(150)  # several changes in a row give one recount
+        self._stats_timer.timeout.connect(self.refresh_status)
+
+        self.nav.currentRowChanged.connect(self._show_row)
+        shell.hub.changed.connect(self._on_change)
+        self._shortcuts()
+        self.nav.setCurrentRow(0)
+        self.refresh_status()
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def _shortcuts(self) -> None:
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        for n in range(min(9, len(self.specs))):
+            QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self, lambda n=n: self.nav.setCurrentRow(n))
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.specs):
+            self.show_page(self.specs[row].key)
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.pages.get(key)
+        if page is None:
+            spec = next(s for s in self.specs if s.key == key)
+            page = spec.factory(self.shell)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        row = next(n for n, s in enumerate(self.specs) if s.key == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        return page
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def new_record(self) -> None:
+        page = self.current_page()
+        if page is not None and hasattr(page, "new_record"):
+            page.new_record()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is not None and hasattr(page, "focus_search"):
+            page.focus_search()
+
+    # --- status bar --------------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        self._stats_timer.start()
+
+    def refresh_status(self) -> None:
+        if self._stats_pending:
+            self._stats_timer.start()  # one count at a time; recount after it
+            return
+        from smartcity_desktop.services.stats import office_stats
+
+        ctx = self.shell.ctx
+        self._stats_pending = True
+        self.shell.submit(
+            lambda _p: office_stats(ctx), self._show_stats, self._stats_failed, parent=self
+        )
+
+    def _stats_failed(self, exc: BaseException) -> None:
+        self._stats_pending = False
+        log.warning("status counts failed: %s", exc)
+        self.status_counts.setText(_("Jumlah catatan tidak dapat dihitung."))
+
+    def _show_stats(self, stats: dict[str, Any]) -> None:
+        self._stats_pending = False
+        records = stats["records"]
+        self.status_counts.setText(
+            _("Permasalahan: {p} · Potensi: {q} · Usulan: {u}").format(
+                p=format_count(records.get("problem", 0)),
+                q=format_count(records.get("potential", 0)),
+                u=format_count(records.get("proposal", 0)),
+            )
+        )
+        unsent = int(stats["unsent_changes"])
+        self.status_unsent.setText(
+            _("Belum dikirim: {n} perubahan").format(n=format_count(unsent))
+            if unsent
+            else _("Semua perubahan sudah dikirim")
+        )
+        self.status_unsent.setToolTip(
+            _("Catatan final yang belum masuk paket kiriman ke kecamatan atau kabupaten.")
+        )
+
+    # --- window ------------------------------------------------------------------------------
+
+    def show_for_screen(self) -> None:
+        """Maximised on small laptop screens (1366x768), a comfortable size elsewhere."""
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else None
+        if area is None or area.width() < 1500 or area.height() < 900:
+            if area is not None:
+                # Also fills the screen where no window manager honours "maximised".
+                self.setGeometry(area)
+            self.showMaximized()
+        else:
+            self.resize(1366, 820)
+            self.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for page in self.pages.values():
+            can_close = getattr(page, "can_close", None)
+            if can_close is not None and not can_close():
+                event.ignore()
+                return
+        self.shell.runner.wait(10_000)  # a backup or report still writing finishes first
+        event.accept()

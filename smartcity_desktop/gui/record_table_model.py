@@ -1,0 +1,357 @@
+"""The table model behind the record lists, built for 50,000 rows.
+
+Rows arrive as light tuples from ``RecordService.table_rows`` (id first, then ``COLUMNS[kind]`` in
+order). The model keeps them all and holds a list of visible row numbers: filtering (dimension,
+status, urusan, full-text search ids) and sorting only rebuild that list of ints, and ``data()``
+turns a raw value into text only for the few cells on screen. Sorting is done here rather than in a
+QSortFilterProxyModel, whose per-row Python callbacks are far too slow at this size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from smartcity_desktop.domain.fields import RecordKind, field_spec
+from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.i18n import N_, _, current_language
+from smartcity_desktop.services.gui_support import format_count, format_rupiah
+
+RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the record's id (str), on every cell
+RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the stored value behind the text
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # "draft" or "final"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Render(StrEnum):
+    TEXT = "text"
+    REF = "ref"  # a code from a reference list, shown as its label
+    SUB_ELEMENT = "sub_element"
+    STATUS = "status"
+    DATETIME = "datetime"
+    INTEGER = "integer"
+    MONEY = "money"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # attribute of the storage model, passed to table_rows
+    label: str  # Indonesian; translated with _() when shown
+    render: Render = Render.TEXT
+    ref: str | None = None
+    width: int = 12  # in average characters
+
+
+def _field(kind: RecordKind, name: str, width: int = 14) -> Column:
+    spec = field_spec(kind, name)
+    if name == "sub_element":
+        return Column(name, spec.label, Render.SUB_ELEMENT, width=width)
+    if spec.ref:
+        return Column(name, spec.label, Render.REF, spec.ref, width)
+    render = {"integer": Render.INTEGER, "money": Render.MONEY}.get(spec.type.value, Render.TEXT)
+    return Column(name, spec.label, render, width=width)
+
+
+def _meta() -> list[Column]:
+    return [
+        Column("status", N_("Status"), Render.STATUS, width=8),
+        Column("updated_at", N_("Diubah"), Render.DATETIME, width=15),
+        Column("author", N_("Pengisi"), width=14),
+        Column("office_code", N_("Kode kantor"), width=13),
+        Column("revision", N_("Revisi"), Render.INTEGER, width=6),
+    ]
+
+
+def _columns(kind: RecordKind, specific: list[tuple[str, int]]) -> tuple[Column, ...]:
+    head = [_field(kind, "title", 40)]
+    common = [
+        _field(kind, "dimension", 24),
+        _field(kind, "sub_element", 18),
+        _field(kind, "urusan", 18),
+        _field(kind, "location_detail", 16),
+    ]
+    return tuple(head + [_field(kind, n, w) for n, w in specific] + common + _meta())
+
+
+# Every column a list can show, in display order. Filters need dimension, status and urusan, so
+# those are always loaded even when hidden.
+COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
+    RecordKind.PROBLEM: _columns(
+        RecordKind.PROBLEM,
+        [("severity", 12), ("affected_count", 10), ("affected_unit", 8), ("info_source", 14)],
+    ),
+    RecordKind.POTENTIAL: _columns(
+        RecordKind.POTENTIAL, [("potential_type", 14), ("magnitude", 16)]
+    ),
+    RecordKind.PROPOSAL: _columns(
+        RecordKind.PROPOSAL,
+        [
+            ("estimated_cost", 14),
+            ("funding_source", 14),
+            ("scale", 12),
+            ("quick_win", 12),
+            ("opd", 16),
+        ],
+    ),
+}
+
+DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.PROBLEM: (
+        "title",
+        "dimension",
+        "severity",
+        "affected_count",
+        "status",
+        "updated_at",
+    ),
+    RecordKind.POTENTIAL: (
+        "title",
+        "potential_type",
+        "dimension",
+        "magnitude",
+        "status",
+        "updated_at",
+    ),
+    RecordKind.PROPOSAL: (
+        "title",
+        "dimension",
+        "estimated_cost",
+        "funding_source",
+        "quick_win",
+        "status",
+        "updated_at",
+    ),
+}
+
+STATUS_LABELS = {"draft": N_("Draf"), "final": N_("Final")}
+
+
+def column_names(kind: RecordKind) -> list[str]:
+    return [c.name for c in COLUMNS[kind]]
+
+
+def parse_visible(kind: RecordKind, stored: str) -> list[str]:
+    """The saved ``list_columns.<kind>`` setting: comma-separated names; unknown ones dropped."""
+    if not stored.strip():
+        return list(DEFAULT_VISIBLE[kind])
+    known = set(column_names(kind))
+    names = [n for n in (s.strip() for s in stored.split(",")) if n in known]
+    if "title" not in names:
+        names.insert(0, "title")  # a list without titles is useless; never let it be hidden
+    return names
+
+
+def _sub_element_labels() -> dict[str, tuple[str, str]]:
+    return {
+        child.code: (child.label_id, child.label_en)
+        for dim in ref_list("dimensions").items
+        for child in dim.children
+    }
+
+
+class RecordTableModel(QAbstractTableModel):
+    def __init__(self, kind: RecordKind, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.columns = COLUMNS[kind]
+        self._pos = {c.name: i + 1 for i, c in enumerate(self.columns)}  # +1: id is first
+        self._rows: list[tuple[Any, ...]] = []
+        self._visible: list[int] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._filters: dict[str, str | None] = {"dimension": None, "status": None, "urusan": None}
+        self._search_ids: frozenset[str] | None = None
+        self._headers = [_(c.label) for c in self.columns]
+        self._formatters = [self._formatter(c) for c in self.columns]
+        self._draft_brush = QBrush(QColor("#7b7d7d"))
+        self._draft_font = QFont()
+        self._draft_font.setItalic(True)
+
+    # --- loading and filtering ---------------------------------------------------------------
+
+    def query_columns(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def set_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [tuple(r) for r in rows]
+        self._rebuild()
+        self.endResetModel()
+
+    def set_filter(self, name: str, value: str | None) -> None:
+        if self._filters.get(name) == (value or None):
+            return
+        self._filters[name] = value or None
+        self._refilter()
+
+    def set_search_ids(self, ids: frozenset[str] | None) -> None:
+        """``None``: no search. Otherwise only these record ids are shown."""
+        self._search_ids = ids
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.beginResetModel()
+        self._rebuild()
+        self.endResetModel()
+
+    def _rebuild(self) -> None:
+        rows = self._rows
+        checks: list[tuple[int, str]] = [
+            (self._pos[name], value) for name, value in self._filters.items() if value
+        ]
+        ids = self._search_ids
+        if not checks and ids is None:
+            visible = list(range(len(rows)))
+        else:
+            visible = [
+                i
+                for i, r in enumerate(rows)
+                if (ids is None or r[0] in ids) and all(r[p] == v for p, v in checks)
+            ]
+        if self._sort is not None:
+            visible = self._sorted(visible, *self._sort)
+        self._visible = visible
+
+    # --- sorting -----------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_rows = [(self._visible[i.row()], i.column()) for i in old]
+        self._sort = (column, order)
+        self._visible = self._sorted(self._visible, column, order)
+        where = {row: n for n, row in enumerate(self._visible)}
+        self.changePersistentIndexList(
+            old, [self.index(where[r], c) if r in where else QModelIndex() for r, c in old_rows]
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, visible: list[int], column: int, order: Qt.SortOrder) -> list[int]:
+        key = self._sort_key(column)
+        rows = self._rows
+        pos = column + 1
+        # Empty values always go last, whichever the direction, as officials expect.
+        present = [i for i in visible if rows[i][pos] is not None]
+        empty = [i for i in visible if rows[i][pos] is None]
+        present.sort(key=lambda i: key(rows[i][pos]), reverse=order == Qt.SortOrder.DescendingOrder)
+        return present + empty
+
+    def _sort_key(self, column: int) -> Callable[[Any], Any]:
+        col = self.columns[column]
+        if col.render in (Render.REF, Render.SUB_ELEMENT, Render.STATUS):
+            fmt = self._formatters[column]
+            cache: dict[Any, str] = {}
+
+            def by_label(value: Any) -> str:
+                if value not in cache:
+                    cache[value] = fmt(value).casefold()
+                return cache[value]
+
+            return by_label
+        if col.render is Render.TEXT:
+            return lambda v: str(v).casefold()
+        return lambda v: v
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder] | None:
+        return self._sort
+
+    # --- Qt model API ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._headers[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _("Klik untuk mengurutkan; klik kanan untuk memilih kolom")
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[self._visible[index.row()]]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = row[column + 1]
+            return "" if value is None else self._formatters[column](value)
+        if role == RECORD_ID_ROLE:
+            return row[0]
+        if role == RAW_VALUE_ROLE:
+            return row[column + 1]
+        if role == STATUS_ROLE:
+            return row[self._pos["status"]]
+        if role == Qt.ItemDataRole.ToolTipRole and self.columns[column].name == "title":
+            return row[1]
+        if role == Qt.ItemDataRole.ForegroundRole and row[self._pos["status"]] == "draft":
+            return self._draft_brush
+        if role == Qt.ItemDataRole.FontRole and row[self._pos["status"]] == "draft":
+            return self._draft_font
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].render in (
+            Render.INTEGER,
+            Render.MONEY,
+        ):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    # --- helpers for the view ----------------------------------------------------------------
+
+    def record_id(self, row: int) -> str | None:
+        if 0 <= row < len(self._visible):
+            return str(self._rows[self._visible[row]][0])
+        return None
+
+    def row_of(self, record_id: str) -> int | None:
+        for n, i in enumerate(self._visible):
+            if self._rows[i][0] == record_id:
+                return n
+        return None
+
+    def column_of(self, name: str) -> int:
+        return self._pos[name] - 1
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    # --- formatting --------------------------------------------------------------------------
+
+    def _formatter(self, col: Column) -> Callable[[Any], str]:
+        if col.render is Render.REF and col.ref:
+            labels = {item.code: item.label() for item in ref_list(col.ref).items}
+            return lambda v: labels.get(v, str(v))
+        if col.render is Render.SUB_ELEMENT:
+            english = current_language() == "en"
+            subs = {k: (en if english else id_) for k, (id_, en) in _sub_element_labels().items()}
+            return lambda v: subs.get(v, str(v))
+        if col.render is Render.STATUS:
+            labels = {k: _(v) for k, v in STATUS_LABELS.items()}
+            return lambda v: labels.get(v, str(v))
+        if col.render is Render.DATETIME:
+            return _local_time
+        if col.render is Render.INTEGER:
+            return lambda v: format_count(int(v))
+        if col.render is Render.MONEY:
+            return lambda v: format_rupiah(v)
+        return str
+
+
+def _local_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        # Stored naive in UTC; officials read their own clock.
+        return value.replace(tzinfo=UTC).astimezone().strftime("%d-%m-%Y %H:%M")
+    return str(value)
