@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from smartcity_desktop.cli import cmd_office, cmd_records, cmd_regions, cmd_report
+from smartcity_desktop.cli import cmd_bundles, cmd_office, cmd_records, cmd_regions, cmd_report
 
 Register = Callable[[Any, Callable[[Any], None]], None]
 
@@ -14,4 +14,5 @@ REGISTRY: list[Register] = [
     cmd_records.register,
     cmd_regions.register,
     cmd_report.register,
+    cmd_bundles.register,
 ]

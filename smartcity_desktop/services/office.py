@@ -6,10 +6,13 @@ everything succeeded, so a refused or interrupted ``init`` leaves the folder as 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from smartcity_desktop.crypto.keys import SigningKey, check_passphrase, unseal
 from smartcity_desktop.domain import regions as domain_regions
@@ -19,11 +22,12 @@ from smartcity_desktop.services.context import AppContext, ensure_writable_folde
 from smartcity_desktop.services.regions import bundled_regions, store_regions
 from smartcity_desktop.storage.database import Database, inspect_database
 from smartcity_desktop.storage.errors import translate_os_error
-from smartcity_desktop.storage.models import OfficeIdentity, OfficeKey, Setting
+from smartcity_desktop.storage.models import OfficeIdentity, OfficeKey, Setting, TrustStore
 from smartcity_desktop.storage.paths import DataPaths
 
 log = logging.getLogger(__name__)
 
+SELF_CERTIFICATE_DAYS = 3650
 ROLE_LABELS = {"desa": "Desa/Kelurahan", "kecamatan": "Kecamatan", "kabupaten": "Kabupaten"}
 
 
@@ -150,6 +154,8 @@ def init_office(
                         created_at=now,
                     )
                 )
+                session.flush()
+                _set_up_regency_trust(session, region, operator, office_key, root_key, now)
             session.add(Setting(key="language", value=language))
             store_regions(session, regions, source=domain_regions.REGION_SOURCE)
         db.close()
@@ -181,6 +187,27 @@ def init_office(
         fingerprint=office_key.public.fingerprint,
         root_fingerprint=root_key.public.fingerprint if root_key else None,
     )
+
+
+def _set_up_regency_trust(
+    session: Session,
+    region: domain_regions.Region,
+    operator: str,
+    office_key: SigningKey,
+    root_key: SigningKey,
+    now: datetime,
+) -> None:
+    """A kabupaten trusts its own root and certifies its own office key from the start."""
+    from smartcity_desktop.crypto.certificates import CertificationRequest, RootKey, certify
+    from smartcity_desktop.crypto.trust import TrustState
+
+    root = RootKey.create(root_key, region.code)
+    request = CertificationRequest.create(office_key, region.code, "kabupaten", operator)
+    certificate = certify(request, root_key, SELF_CERTIFICATE_DAYS, regency_code=region.code)
+    office_row = session.get(OfficeKey, office_key.public.key_id)
+    assert office_row is not None
+    office_row.certificate = json.dumps(certificate.to_dict())
+    session.add(TrustStore(id=1, document=TrustState().with_root(root).to_bytes(), updated_at=now))
 
 
 def active_key_row(ctx: AppContext, purpose: str = "office") -> OfficeKey:

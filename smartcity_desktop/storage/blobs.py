@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from smartcity_desktop.storage.errors import StorageError, translate_os_error
 
@@ -31,7 +31,7 @@ class BlobStore:
         sha = hashlib.sha256(data).hexdigest()
         return sha, self._write(sha, lambda fh: fh.write(data))
 
-    def put_stream(self, source: BinaryIO, expected_sha256: str | None = None) -> tuple[str, bool]:
+    def put_stream(self, source: IO[bytes], expected_sha256: str | None = None) -> tuple[str, bool]:
         """Store a stream, hashing while copying; refuses if it does not match the expected hash."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

@@ -1,0 +1,464 @@
+"""Signed bundles and offline trust: ``keys``, ``trust``, ``export``, ``verify``, ``import``,
+``bundles list``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from smartcity_desktop.i18n import _
+
+
+def _size(text: str) -> int:
+    from smartcity_desktop.bundles.sizes import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("ukuran tidak valid: {text} (contoh: 10M, 500K)").format(text=text)
+        ) from exc
+
+
+def _days(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 3650:
+        raise argparse.ArgumentTypeError(_("harus antara 1 dan 3650"))
+    return value
+
+
+def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
+    keys = sub.add_parser("keys", help=_("kunci kantor: sidik jari, sertifikat, rotasi"))
+    ks = keys.add_subparsers(dest="keys_command", metavar=_("PERINTAH"), parser_class=type(keys))
+    ks.required = True
+    p = ks.add_parser("fingerprint", help=_("tampilkan sidik jari kunci kantor"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_fingerprint)
+    p = ks.add_parser("request", help=_("buat berkas permintaan sertifikat"))
+    p.add_argument("--out", required=True, metavar="FILE")
+    add_globals(p)
+    p.set_defaults(handler=cmd_request)
+    p = ks.add_parser("certify", help=_("sertifikasi permintaan kantor (kabupaten)"))
+    p.add_argument("request", metavar="REQUEST")
+    p.add_argument("--out", required=True, metavar="CERT")
+    p.add_argument("--valid-days", type=_days, default=730)
+    add_globals(p)
+    p.set_defaults(handler=cmd_certify)
+    p = ks.add_parser("install", help=_("pasang sertifikat kantor ini"))
+    p.add_argument("certificate", metavar="CERT")
+    add_globals(p)
+    p.set_defaults(handler=cmd_install)
+    p = ks.add_parser("export-root", help=_("simpan kunci induk publik kabupaten ke berkas"))
+    p.add_argument("--out", required=True, metavar="FILE")
+    add_globals(p)
+    p.set_defaults(handler=cmd_export_root)
+    p = ks.add_parser("revoke", help=_("cabut kunci sebuah kantor (kabupaten)"))
+    p.add_argument("office", metavar="OFFICE")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--key-id", help=_("hanya kunci ini (bawaan: semua kunci kantor itu)"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_revoke)
+    p = ks.add_parser("rotate", help=_("ganti kunci kantor dengan yang baru"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_rotate)
+
+    trust = sub.add_parser("trust", help=_("kepercayaan: kunci induk, sematan, pencabutan"))
+    ts = trust.add_subparsers(dest="trust_command", metavar=_("PERINTAH"), parser_class=type(trust))
+    ts.required = True
+    p = ts.add_parser("add-root", help=_("pasang kunci induk kabupaten"))
+    p.add_argument("file", metavar="FILE")
+    add_globals(p)
+    p.set_defaults(handler=cmd_add_root)
+    p = ts.add_parser("pin", help=_("percayai kunci kantor setelah cek sidik jari lewat telepon"))
+    p.add_argument("office", metavar="OFFICE")
+    p.add_argument("fingerprint", metavar="FINGERPRINT")
+    add_globals(p)
+    p.set_defaults(handler=cmd_pin)
+    p = ts.add_parser("update", help=_("pasang daftar pencabutan terbaru"))
+    p.add_argument("file", metavar="FILE")
+    add_globals(p)
+    p.set_defaults(handler=cmd_trust_update)
+    p = ts.add_parser("list", help=_("tampilkan kunci induk, sematan dan pencabutan"))
+    p.add_argument("--json", action="store_true")
+    add_globals(p)
+    p.set_defaults(handler=cmd_trust_list)
+
+    p = sub.add_parser("export", help=_("buat paket bertanda tangan berisi perubahan"))
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--full", action="store_true", help=_("semua data, bukan hanya perubahan"))
+    p.add_argument(
+        "--max-part-size",
+        type=_size,
+        metavar="SIZE",
+        help=_("pecah menjadi bagian paling besar SIZE (mis. 15M) untuk aplikasi pesan"),
+    )
+    add_globals(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("verify", help=_("periksa paket tanpa mengimpor"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    add_globals(p)
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("import", help=_("impor paket dari kantor lain"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help=_("tampilkan rencana saja"))
+    p.add_argument("--json", action="store_true")
+    add_globals(p)
+    p.set_defaults(handler=cmd_import)
+
+    bundles = sub.add_parser("bundles", help=_("daftar paket yang sudah diimpor"))
+    bs = bundles.add_subparsers(
+        dest="bundles_command", metavar=_("PERINTAH"), parser_class=type(bundles)
+    )
+    bs.required = True
+    p = bs.add_parser("list", help=_("tampilkan buku besar paket"))
+    p.add_argument("--json", action="store_true")
+    add_globals(p)
+    p.set_defaults(handler=cmd_bundles_list)
+
+
+ACTION_LABELS: dict[str, Callable[[], str]] = {
+    "new": lambda: _("baru"),
+    "updated": lambda: _("diperbarui"),
+    "unchanged": lambda: _("sama"),
+    "older": lambda: _("lebih lama"),
+    "conflict": lambda: _("konflik"),
+}
+
+
+def _passphrase(args: argparse.Namespace) -> str:
+    from smartcity_desktop.cli.passphrase import read_passphrase
+
+    return read_passphrase(getattr(args, "passphrase_file", None))
+
+
+def _with_office(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
+    from smartcity_desktop.cli.support import open_office
+
+    ctx = open_office(args)
+    try:
+        return work(ctx)
+    finally:
+        ctx.close()
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.office import office_fingerprint
+
+    def work(ctx: Any) -> int:
+        print(
+            _("Sidik jari kunci {name} ({code}):").format(
+                name=ctx.office.name, code=ctx.office.code
+            )
+        )
+        print(office_fingerprint(ctx))
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_request(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import write_request
+
+    def work(ctx: Any) -> int:
+        request = write_request(ctx, _passphrase(args), Path(args.out))
+        print(
+            _(
+                "Permintaan sertifikat ditulis ke {path}. Kirim ke kabupaten; sidik jari: {fp}"
+            ).format(path=args.out, fp=request.public_key.fingerprint)
+        )
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_certify(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import certify_request
+
+    def work(ctx: Any) -> int:
+        cert = certify_request(
+            ctx, _passphrase(args), Path(args.request), Path(args.out), args.valid_days
+        )
+        print(
+            _("Sertifikat untuk {code} ({role}) berlaku sampai {until}, ditulis ke {path}.").format(
+                code=cert.office_code, role=cert.role, until=cert.valid_until.date(), path=args.out
+            )
+        )
+        print(_("Sidik jari kunci yang disertifikasi: {fp}").format(fp=cert.public_key.fingerprint))
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_install(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import install_certificate
+
+    def work(ctx: Any) -> int:
+        cert = install_certificate(ctx, Path(args.certificate))
+        print(
+            _("Sertifikat terpasang; berlaku sampai {until}.").format(until=cert.valid_until.date())
+        )
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_export_root(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import export_root
+
+    def work(ctx: Any) -> int:
+        root = export_root(ctx, Path(args.out))
+        print(
+            _("Kunci induk ditulis ke {path}. Sidik jari untuk dicek lewat telepon:").format(
+                path=args.out
+            )
+        )
+        print(root.fingerprint)
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import revoke_office
+
+    def work(ctx: Any) -> int:
+        version = revoke_office(ctx, _passphrase(args), args.office, Path(args.out), args.key_id)
+        print(
+            _(
+                "Daftar pencabutan versi {v} ditulis ke {path}. Bagikan ke semua kantor "
+                "(smartcity trust update)."
+            ).format(v=version, path=args.out)
+        )
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import rotate_key
+
+    def work(ctx: Any) -> int:
+        fp = rotate_key(ctx, _passphrase(args))
+        print(
+            _(
+                "Kunci baru dibuat. Buat permintaan sertifikat baru (smartcity keys request) dan "
+                "sampaikan sidik jari baru ke kabupaten:"
+            )
+        )
+        print(fp)
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_add_root(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import add_root
+
+    def work(ctx: Any) -> int:
+        root = add_root(ctx, Path(args.file))
+        print(
+            _(
+                "Kunci induk wilayah {regency} terpasang. Cocokkan sidik jarinya lewat telepon "
+                "dengan kabupaten:"
+            ).format(regency=root.regency_code)
+        )
+        print(root.fingerprint)
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_pin(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import pin_office
+
+    def work(ctx: Any) -> int:
+        pin = pin_office(ctx, args.office, args.fingerprint)
+        print(
+            _(
+                "Kunci kantor {code} dipercaya lokal (sidik jari {fp}). Paketnya akan ditandai "
+                "'dipercaya lokal'."
+            ).format(code=pin.office_code, fp=pin.fingerprint)
+        )
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_trust_update(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import install_revocations
+
+    def work(ctx: Any) -> int:
+        version = install_revocations(ctx, Path(args.file))
+        print(_("Daftar pencabutan versi {v} terpasang.").format(v=version))
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import print_json
+    from smartcity_desktop.services.trust import trust_summary
+
+    def work(ctx: Any) -> int:
+        summary = trust_summary(ctx)
+        if args.json:
+            print_json(summary.to_dict())
+            return 0
+        key = summary.office_key
+        print(
+            _("Kunci kantor: {fp} ({state})").format(
+                fp=key["fingerprint"],
+                state=_("bersertifikat") if key["certified"] else _("belum bersertifikat"),
+            )
+        )
+        print(_("Kunci induk:"))
+        for r in summary.roots:
+            print(f"  {r['regency']}  {r['fingerprint']}")
+        print(_("Kantor dipercaya lokal:"))
+        for p in summary.pins:
+            print(f"  {p['office']}  {p['fingerprint']}")
+        print(_("Daftar pencabutan:"))
+        for rl in summary.revocations:
+            entries = rl["entries"]
+            count = len(entries) if isinstance(entries, list) else 0
+            print(
+                _("  {regency} versi {v}: {n} kunci dicabut").format(
+                    regency=rl["regency"], v=rl["version"], n=count
+                )
+            )
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.progress import StderrProgress
+    from smartcity_desktop.services.exchange import export_bundle
+
+    def work(ctx: Any) -> int:
+        result = export_bundle(
+            ctx,
+            _passphrase(args),
+            Path(args.out),
+            full=args.full,
+            max_part_size=args.max_part_size,
+            progress=StderrProgress(_("Menulis paket")),
+        )
+        counts = ", ".join(f"{k}: {n}" for k, n in result.counts.items() if n)
+        print(
+            _("Paket nomor {seq} dibuat ({counts}).").format(
+                seq=result.sequence, counts=counts or "0"
+            )
+        )
+        for path in result.paths:
+            print(path)
+        return 0
+
+    return _with_office(args, work)
+
+
+def _print_report(report: Any) -> None:
+    status = {
+        "verified": _("UTUH DAN DIPERCAYA"),
+        "imported": _("DIIMPOR"),
+        "already": _("SUDAH PERNAH DIIMPOR"),
+        "dry-run": _("RENCANA (tidak ada yang ditulis)"),
+        "refused": _("DITOLAK"),
+    }[report.status]
+    print(f"{report.name}: {status}")
+    if report.sender_office:
+        trust = {"certified": _("bersertifikat"), "locally_trusted": _("dipercaya lokal")}.get(
+            report.trust_level or "", "-"
+        )
+        print(
+            _("  Pengirim {office} ({role}), paket nomor {seq}, dibuat {created}, {trust}").format(
+                office=report.sender_office,
+                role=report.sender_role,
+                seq=report.sequence,
+                created=report.created,
+                trust=trust,
+            )
+        )
+    if report.content_hash:
+        print(_("  Sidik paket: {hash}").format(hash=report.content_hash))
+    if report.outcomes:
+        counts = report.action_counts()
+        print(
+            _(
+                "  Baru {new}, diperbarui {updated}, sama {unchanged}, lebih lama {older}, "
+                "konflik {conflict}"
+            ).format(**counts)
+        )
+    for finding in report.findings:
+        print(f"  - {finding.message}")
+    if report.missing_sequences:
+        print(
+            _("  Paket yang belum diterima dari pengirim ini: nomor {numbers}").format(
+                numbers=", ".join(map(str, report.missing_sequences))
+            )
+        )
+    if report.receipt:
+        print(_("  Tanda terima: {path}").format(path=report.receipt))
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import print_json
+    from smartcity_desktop.services.exchange import verify_files
+
+    def work(ctx: Any) -> int:
+        reports = verify_files(ctx, [Path(f) for f in args.files])
+        if args.json:
+            print_json([r.to_dict() for r in reports])
+        else:
+            for report in reports:
+                _print_report(report)
+        return 0 if all(r.status == "verified" for r in reports) else 1
+
+    return _with_office(args, work)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import print_json
+    from smartcity_desktop.services.exchange import import_files
+
+    def work(ctx: Any) -> int:
+        reports = import_files(ctx, [Path(f) for f in args.files], dry_run=args.dry_run)
+        if args.json:
+            print_json([r.to_dict() for r in reports])
+        else:
+            for report in reports:
+                _print_report(report)
+                if args.dry_run:
+                    for o in report.outcomes:
+                        label = ACTION_LABELS[o.action]()
+                        print(f"    {label:<12} {o.kind:<10} {o.id} r{o.revision} {o.title}")
+        return 0 if all(r.ok for r in reports) else 1
+
+    return _with_office(args, work)
+
+
+def cmd_bundles_list(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import print_json
+    from smartcity_desktop.services.exchange import ledger
+
+    def work(ctx: Any) -> int:
+        rows = ledger(ctx)
+        if args.json:
+            print_json(rows)
+            return 0
+        for r in rows:
+            print(
+                f"{r['imported_at'][:19]}  {r['sender']:<15} #{r['sequence']:<5} "
+                f"{r['trust']:<16} {r['content_hash'][:16]}  {r['file']}"
+            )
+        if not rows:
+            print(_("Belum ada paket yang diimpor."), file=sys.stderr)
+        return 0
+
+    return _with_office(args, work)

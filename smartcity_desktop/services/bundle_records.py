@@ -1,0 +1,193 @@
+"""How rows travel inside bundles: serialising this office's rows and checking incoming ones.
+
+A bundle row is ``{"id", "office_code", "revision", "status", "deleted", "content_hash",
+"created_at", "updated_at", "author", "values": {...}}``; attachment rows that are not deleted also
+carry ``"sha256"`` at the top level, which ties them to the file in the bundle. Incoming rows are
+checked as strictly as a user's input: the domain validation applies, and the content hash is
+recomputed, so a row cannot say one thing and hash another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.records import content_hash
+from smartcity_desktop.domain.validation import normalise, validate
+from smartcity_desktop.storage.media import MAX_INPUT_BYTES
+
+# The record schema carried in bundles; a bundle with a newer one is refused.
+SCHEMA_VERSION = 1
+RECORD_KINDS = ("problem", "potential", "proposal")
+ATTACHMENT_KIND = "attachment"
+ROW_KEYS = frozenset(
+    {
+        "id",
+        "office_code",
+        "revision",
+        "status",
+        "deleted",
+        "content_hash",
+        "created_at",
+        "updated_at",
+        "author",
+        "values",
+    }
+)
+ATTACHMENT_VALUE_KEYS = (
+    "record_kind",
+    "record_id",
+    "sha256",
+    "filename",
+    "media_type",
+    "size",
+    "width",
+    "height",
+    "caption",
+)
+MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
+def format_time(moment: datetime) -> str:
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_time(text: object) -> datetime:
+    if not isinstance(text, str) or not text.endswith("Z"):
+        raise ValueError("time")
+    moment = datetime.fromisoformat(text[:-1])
+    if moment.tzinfo is not None:
+        raise ValueError("time")
+    return moment
+
+
+def bundle_row(meta: Any, values: dict[str, Any], *, sha256: str | None = None) -> dict[str, Any]:
+    """``meta`` is an ORM row (or anything with the owned-row columns)."""
+    row: dict[str, Any] = {
+        "id": meta.id,
+        "office_code": meta.office_code,
+        "revision": meta.revision,
+        "status": meta.status,
+        "deleted": bool(meta.deleted),
+        "content_hash": meta.content_hash,
+        "created_at": format_time(meta.created_at),
+        "updated_at": format_time(meta.updated_at),
+        "author": meta.author,
+        "values": values,
+    }
+    if sha256 is not None:
+        row["sha256"] = sha256
+    return row
+
+
+@dataclass(frozen=True)
+class IncomingRow:
+    kind: str
+    id: str
+    office_code: str
+    revision: int
+    deleted: bool
+    content_hash: str
+    created_at: datetime
+    updated_at: datetime
+    author: str
+    values: dict[str, Any]
+    raw: dict[str, Any]
+
+
+class RowError(ValueError):
+    """An incoming row that is not acceptable; the message names the field (English, for logs)."""
+
+
+def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
+    keys = set(raw)
+    allowed = ROW_KEYS | ({"sha256"} if kind == ATTACHMENT_KIND else set())
+    if not keys >= ROW_KEYS or not keys <= allowed:
+        raise RowError(f"fields {sorted(keys ^ ROW_KEYS)}")
+    record_id, office, revision = raw["id"], raw["office_code"], raw["revision"]
+    if not isinstance(record_id, str) or not _UUID.fullmatch(record_id):
+        raise RowError("id")
+    if not isinstance(office, str) or not isinstance(revision, int) or isinstance(revision, bool):
+        raise RowError("office_code/revision")
+    if revision < 1 or revision > 1_000_000 or raw["status"] != "final":
+        raise RowError("revision/status: only finalised rows travel")
+    if not isinstance(raw["deleted"], bool) or not isinstance(raw["values"], dict):
+        raise RowError("deleted/values")
+    author = raw["author"]
+    if not isinstance(author, str) or len(author) > 200:
+        raise RowError("author")
+    try:
+        created, updated = parse_time(raw["created_at"]), parse_time(raw["updated_at"])
+    except ValueError as exc:
+        raise RowError("created_at/updated_at") from exc
+    if kind == ATTACHMENT_KIND:
+        values = _check_attachment_values(raw["values"])
+        if not raw["deleted"] and raw.get("sha256") != values["sha256"]:
+            raise RowError("sha256")
+    else:
+        record_kind = RecordKind(kind)
+        values = normalise(record_kind, raw["values"])
+        if set(raw["values"]) != set(values) or values != raw["values"]:
+            raise RowError("values are not in canonical form")
+        problems = validate(record_kind, values, final=True)
+        if problems:
+            raise RowError("; ".join(f"{p.field}: {p.code}" for p in problems))
+    expected = content_hash(kind, record_id, office, revision, "final", raw["deleted"], values)
+    if raw["content_hash"] != expected:
+        raise RowError("content_hash does not match the content")
+    return IncomingRow(
+        kind,
+        record_id,
+        office,
+        revision,
+        raw["deleted"],
+        expected,
+        created,
+        updated,
+        author,
+        values,
+        raw,
+    )
+
+
+def _check_attachment_values(values: dict[str, Any]) -> dict[str, Any]:
+    if set(values) != set(ATTACHMENT_VALUE_KEYS):
+        raise RowError("attachment values")
+    if (
+        values["record_kind"] not in RECORD_KINDS
+        or not isinstance(values["record_id"], str)
+        or not _UUID.fullmatch(values["record_id"])
+    ):
+        raise RowError("attachment record")
+    if not isinstance(values["sha256"], str) or not _SHA.fullmatch(values["sha256"]):
+        raise RowError("attachment sha256")
+    name = values["filename"]
+    if (
+        not isinstance(name, str)
+        or not name
+        or len(name) > 255
+        or any(c in name for c in "/\\\x00")
+    ):
+        raise RowError("attachment filename")
+    if values["media_type"] not in MEDIA_TYPES:
+        raise RowError("attachment media_type")
+    size = values["size"]
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_INPUT_BYTES:
+        raise RowError("attachment size")
+    for dim in ("width", "height"):
+        v = values[dim]
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 0 < v < 100_000):
+            raise RowError(f"attachment {dim}")
+    caption = values["caption"]
+    if caption is not None and (not isinstance(caption, str) or len(caption) > 200):
+        raise RowError("attachment caption")
+    return dict(values)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
