@@ -104,18 +104,12 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run(tmp_path, "no-such-command").returncode == 2
 
 
-def test_gui_starts_offscreen(tmp_path: Path) -> None:
-    gui = app_dir() / f"smartcity-desktop{EXE}"
-    if not gui.exists():
-        pytest.skip("the build has no GUI executable (smartcity_desktop.gui.app not written yet)")
-    assert list((app_dir() / "_internal").rglob("*qoffscreen*")), (
-        "offscreen platform plugin missing"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTCITY_")}
-    env.update(QT_QPA_PLATFORM="offscreen", SMARTCITY_DATA_DIR=str(tmp_path / "data"))
-    # Still running after a few seconds means it started and is waiting for the user.
+def start_gui(*args: str, seconds: float = 10) -> tuple[int | None, str]:
+    """Run the windowed app offscreen; returncode None means it was still running (and killed)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))}
+    env["QT_QPA_PLATFORM"] = "offscreen"
     proc = subprocess.Popen(
-        [str(gui), "--help"],
+        [str(app_dir() / f"smartcity-desktop{EXE}"), *args],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -123,10 +117,32 @@ def test_gui_starts_offscreen(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        _out, err = proc.communicate(timeout=15)
+        out, err = proc.communicate(timeout=seconds)
+        return proc.returncode, out + err
     except subprocess.TimeoutExpired:
         proc.kill()
-        _out, err = proc.communicate()
-    else:
-        assert proc.returncode == 0, err
-    assert "Traceback" not in err, err
+        out, err = proc.communicate()
+        return None, out + err
+
+
+def test_gui_starts_offscreen(office: Path, tmp_path: Path) -> None:
+    if not (app_dir() / f"smartcity-desktop{EXE}").exists():
+        pytest.skip("the build has no GUI executable (smartcity_desktop.gui.app not written yet)")
+    assert list((app_dir() / "_internal").rglob("*qoffscreen*")), "offscreen plugin missing"
+
+    code, output = start_gui("--help")
+    assert code == 0, output
+    assert "smartcity-desktop" in output
+
+    # An initialised office opens the main window; the app then waits for the user.
+    code, output = start_gui("--data-dir", str(office))
+    assert code is None, f"the desktop app exited ({code}):\n{output}"
+    assert "Traceback" not in output, output
+    log = (office / "logs" / "smartcity.log").read_text(encoding="utf-8")
+    assert "desktop started" in log
+
+    # An empty folder opens the first-run wizard and leaves the folder untouched.
+    code, output = start_gui("--data-dir", str(tmp_path / "new"))
+    assert code is None, f"the desktop app exited ({code}):\n{output}"
+    assert "Traceback" not in output, output
+    assert not (tmp_path / "new" / "smartcity.sqlite").exists()
