@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         sample["sub_element"] = {"environment": "proteksi_lingkungan", "economy": "industri"}.get(
             sample["dimension"]
         )
-        change = records.create(kind, sample)
+        change = records.create(kind, sample, finalise=args.final)
         record_id = change.ids[0]
         if args.photos:
             service = AttachmentService(ctx)
@@ -99,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     window = QMainWindow()
     editor = RecordEditor(ctx, runner, kind, record_id)
     window.setCentralWidget(editor)
-    window.resize(1366, 730)
+    # The whole screen less a taskbar, as on a village laptop (1366x768, maybe scaled to 150 %).
+    available = app.primaryScreen().availableGeometry()
+    window.resize(available.width(), available.height() - 38)
     window.show()
     if args.errors:
         editor.finalise()

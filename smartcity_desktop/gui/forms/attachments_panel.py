@@ -105,8 +105,6 @@ class AttachmentsPanel(QWidget):
         self.list.setGridSize(QSize(THUMB + 40, THUMB + 44))
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(True)
-        self.list.setMinimumHeight(THUMB + 56)
-        self.list.setMaximumHeight(2 * (THUMB + 44) + 12)
         self.list.setAccessibleName(_("Daftar lampiran"))
         self.list.itemDoubleClicked.connect(self._open_item)
         self.list.itemSelectionChanged.connect(self._update_buttons)
@@ -163,6 +161,9 @@ class AttachmentsPanel(QWidget):
         infos = self.service.for_record(self.record_id) if self.record_id else []
         for info in infos:
             self.list.addItem(self._item(info))
+        # One row of thumbnails (or an empty drop area), two when there are many; then it scrolls.
+        rows = 2 if len(infos) > 6 else 1
+        self.list.setFixedHeight(rows * (THUMB + 44) + 2 * self.list.frameWidth() + 8)
         if self.read_only:
             hint = "" if infos else _("Tidak ada lampiran.")
         elif self.record_id is None:

@@ -59,6 +59,7 @@ from smartcity_desktop.services.records import ListFilter, RecordService, Valida
 log = logging.getLogger(__name__)
 
 LIVE_CHECK_MS = 500
+CONTENT_MAX_WIDTH = 1040
 
 
 class _Row:
@@ -184,6 +185,8 @@ class RecordEditor(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.content = QWidget()
         self.content.setObjectName("EditorContent")
+        # Very long input lines are hard to read on a wide screen: cap the form's width, centred.
+        self.content.setMaximumWidth(CONTENT_MAX_WIDTH)
         content_layout = QVBoxLayout(self.content)
         content_layout.setContentsMargins(0, 0, 8, 0)
         content_layout.setSpacing(10)
@@ -199,7 +202,13 @@ class RecordEditor(QWidget):
         box_layout.addWidget(self.attachments)
         content_layout.addWidget(box)
         content_layout.addStretch(1)
-        self.scroll.setWidget(self.content)
+        frame = QWidget()
+        frame_layout = QHBoxLayout(frame)
+        frame_layout.setContentsMargins(0, 0, 0, 0)
+        frame_layout.addStretch(1)
+        frame_layout.addWidget(self.content, 1000)
+        frame_layout.addStretch(1)
+        self.scroll.setWidget(frame)
         outer.addWidget(self.scroll, 1)
 
         buttons = QHBoxLayout()
@@ -252,7 +261,7 @@ class RecordEditor(QWidget):
         return frame, text
 
     def _section(self, title: str, specs: list[FieldSpec]) -> QGroupBox:
-        box = QGroupBox(title)
+        box = QGroupBox(title.replace("&", "&&"))  # "&" would become a keyboard mnemonic
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)

@@ -338,7 +338,9 @@ class CoordinateField(_LineField):
     pair_entered = Signal(float, float)
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
-        self.placeholder = "-6,2345" if spec.type is FieldType.LATITUDE else "106,9876"
+        example = fmt.format_decimal(-6.2345 if spec.type is FieldType.LATITUDE else 106.9876)
+        # Said to be an example: a bare grey number looks like a value already filled in.
+        self.placeholder = _("contoh: {value}").format(value=example)
         super().__init__(spec, parent)
         self.edit.setToolTip(
             _(
@@ -450,8 +452,8 @@ class LinksField(FieldWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
-        self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 12)
-        self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
+        self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.list.itemChanged.connect(self._on_item_changed)
         self.summary = QLabel()
         self.summary.setProperty("role", "hint")

@@ -19,7 +19,8 @@ QGroupBox { font-weight: bold; }
 QGroupBox QLabel, QGroupBox QCheckBox, QGroupBox QLineEdit, QGroupBox QPlainTextEdit,
 QGroupBox QComboBox, QGroupBox QListWidget, QGroupBox QDateEdit, QGroupBox QPushButton {
     font-weight: normal; }
-QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] { border: 1px solid #b3261e; }
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] { border: 1px solid #b3261e;
+    border-radius: 2px; padding: 3px 2px; background: #ffffff; }
 QPushButton#PrimaryButton { font-weight: bold; }
 QPushButton#DeleteButton { color: #b3261e; }
 QLabel#AttachmentError { color: #b3261e; }
