@@ -280,8 +280,8 @@ class RecordListPage(QWidget):
             return
         keep = self._select_after_load or self.current_record_id()
         self._select_after_load = None
-        self.model.set_rows(rows)
         self._loaded = True
+        self.model.set_rows(rows)
         if self.search.text().strip():
             self.run_search()  # a changed record may now match, or no longer
         if keep:

@@ -561,6 +561,8 @@ class OperatorPage(QWizardPage):
         return not self.problems()
 
     def validatePage(self) -> bool:
+        if self.problems():  # QWizard.next() does not consult isComplete()
+            return False
         self._wizard.choices.operator = self.operator.text().strip()
         self._wizard.choices.passphrase = self.passphrase.text()
         return True
