@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +26,14 @@ from smartcity_desktop.bundles.manifests import ManifestError, parse_bag_info, p
 from smartcity_desktop.bundles.parts import PART_MAGIC
 from smartcity_desktop.bundles.problem_texts import make_problem
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
-from smartcity_desktop.bundles.records import iter_records
+from smartcity_desktop.bundles.records import RecordReader, iter_records
 from smartcity_desktop.bundles.safezip import (
     DEFAULT_LIMITS,
     ArchiveIndex,
     Limits,
     Member,
     iter_member,
+    iter_stored_views,
     read_member,
     scan_archive,
 )
@@ -140,6 +143,7 @@ class _Verifier:
         self.tags: dict[str, bytes] = {}
         self.manifest: dict[str, str] = {}
         self.header: fmt.BundleHeader | None = None
+        self._record_checks: dict[str, _RecordCheck] = {}
 
     def problem(self, code: str, detail: object = "") -> None:
         if len(self.result.problems) < self.limits.max_problems:
@@ -243,38 +247,62 @@ class _Verifier:
 
     def _hash_payload(self) -> None:
         assert self.index is not None
-        # Read in file order: one sequential pass over the disk, whatever the manifest order.
+        # Jobs in file order: the threads take them in that order, so the disk is read (nearly)
+        # sequentially whatever the manifest order, and problems are reported in that order.
         members = sorted(
             (self.index.members[n] for n in self.manifest), key=lambda m: m.data_offset
         )
-        total = sum(m.size for m in members)
-        done = 0
+        header = self._records_gate()
+        checks: dict[str, _RecordCheck] = {}
+        jobs: list[_HashJob] = []
         for member in members:
-            digest = hashlib.sha256()
-            try:
-                for chunk in iter_member(self.source, member):
-                    digest.update(chunk)
-                    done += len(chunk)
-                    if self.progress.cancelled():
-                        raise Cancelled()
-                    self.progress.report(done, total, member.name)
-            except ProblemError as exc:
-                self.problem(exc.code, exc.problem.detail)
-                continue
-            if digest.hexdigest() != self.manifest[member.name]:
-                self.problem("manifest.hash_mismatch", member.name)
+            kind_match = fmt.RECORD_PATH.fullmatch(member.name)
+            check = None
+            if header is not None and kind_match:
+                check = _RecordCheck(kind_match.group(1), header, self.limits)
+                checks[check.kind] = check
+            jobs.append(_HashJob(member, check))
+        _PayloadHasher(self.source, jobs, self.progress).run()
+        for job in jobs:
+            if job.error is not None:
+                raise job.error
+            if job.problem is not None:
+                self.problem(job.problem.code, job.problem.detail)
+            elif job.hexdigest != self.manifest[job.member.name]:
+                self.problem("manifest.hash_mismatch", job.member.name)
+        self._record_checks = checks
+
+    def _records_gate(self) -> fmt.BundleHeader | None:
+        """The header, if the signature (and trust, when given) stages are going to pass.
+
+        Only then are records parsed while they are hashed: records of a bundle nobody signed, or
+        of a refused sender, are never parsed, as when the stages ran strictly one after another.
+        Pure: problems are found and reported again by the stages themselves, in order.
+        """
+        try:
+            header = self._parse_header()
+            signer = self._signature_key(header)
+        except ProblemError:
+            return None
+        if self.trust is not None and evaluate_trust(header, signer, self.trust).reasons:
+            return None
+        return header
 
     def check_signature(self) -> None:
-        try:
-            doc = loads_strict(self.tags[fmt.HEADER])
-            self.header = fmt.BundleHeader.from_dict(doc)
-        except fmt.UnsupportedFormat as exc:
-            self.problem("header.unsupported_format", str(exc))
-            return
-        except (StrictJsonError, ValueError) as exc:
-            self.problem("header.malformed", str(exc)[:200])
-            return
+        self.header = self._parse_header()
         self.result.header = self.header
+        self.result.signer = self._signature_key(self.header)
+
+    def _parse_header(self) -> fmt.BundleHeader:
+        try:
+            return fmt.BundleHeader.from_dict(loads_strict(self.tags[fmt.HEADER]))
+        except fmt.UnsupportedFormat as exc:
+            raise ProblemError(make_problem("header.unsupported_format", str(exc))) from None
+        except (StrictJsonError, ValueError) as exc:
+            raise ProblemError(make_problem("header.malformed", str(exc)[:200])) from None
+
+    def _signature_key(self, header: fmt.BundleHeader) -> PublicKey:
+        """The sender's key if ``signature.json`` is a valid signature by it; else ProblemError."""
         try:
             sig = loads_strict(self.tags[fmt.SIGNATURE])
             if (
@@ -290,16 +318,13 @@ class _Verifier:
             if len(signature) != 64:
                 raise ValueError("length")
         except (StrictJsonError, ValueError) as exc:
-            self.problem("signature.malformed", str(exc)[:200])
-            return
-        if sig["key_id"] != self.header.sender_key_id:
-            self.problem("signature.key_mismatch", str(sig["key_id"])[:40])
-            return
-        key = self.header.sender_public_key
+            raise ProblemError(make_problem("signature.malformed", str(exc)[:200])) from None
+        if sig["key_id"] != header.sender_key_id:
+            raise ProblemError(make_problem("signature.key_mismatch", str(sig["key_id"])[:40]))
+        key = header.sender_public_key
         if not key.verify(signature, fmt.signed_message(self.tags[fmt.TAGMANIFEST])):
-            self.problem("signature.invalid")
-            return
-        self.result.signer = key
+            raise ProblemError(make_problem("signature.invalid"))
+        return key
 
     def check_header(self) -> None:
         header = self.header
@@ -340,26 +365,22 @@ class _Verifier:
         assert header is not None and self.index is not None
         referenced: set[str] = set()
         for kind, expected in sorted(header.record_counts.items()):
-            member = self.index.members[fmt.record_path(kind)]
-            count = 0
-            for record in iter_records(
-                iter_member(self.source, member),
-                kind,
-                max_line=self.limits.max_record_line,
-                max_depth=self.limits.max_json_depth,
-            ):
-                count += 1
-                owner = record.get(fmt.RECORD_OFFICE_FIELD, header.sender_office)
-                # may_speak_for also refuses non-text owners; equality is the common fast case.
-                if owner != header.sender_office and not may_speak_for(
-                    header.sender_office, header.sender_role, owner
-                ):
-                    self.problem("record.office_not_sender", f"{kind} #{count}: {owner!s:.40}")
-                    return
-                if kind == fmt.ATTACHMENT_KIND:
-                    referenced.add(str(record.get(fmt.ATTACHMENT_HASH_FIELD)))
-            if count != expected:
-                self.problem("header.count_mismatch", f"{kind} {count} != {expected}")
+            check = self._record_checks.get(kind)
+            if check is None or check.sender != (header.sender_office, header.sender_role):
+                # Not parsed while hashing (cannot happen once the earlier stages passed; kept
+                # so this stage never depends on that): parse the member now.
+                check = _RecordCheck(kind, header, self.limits)
+                member = self.index.members[fmt.record_path(kind)]
+                for chunk in iter_member(self.source, member):
+                    check.feed(chunk)
+                check.close()
+            if check.stop is not None:
+                # The first bad line, or the first record of another office, ends the stage.
+                self.problem(check.stop.code, check.stop.detail)
+                return
+            referenced |= check.referenced
+            if check.count != expected:
+                self.problem("header.count_mismatch", f"{kind} {check.count} != {expected}")
         present = set(self.result.attachment_hashes)
         for digest in sorted(referenced - present)[:10]:
             self.problem("record.attachment_missing", digest[:64])
@@ -391,6 +412,183 @@ class _Verifier:
                 header.sender_office, header.sender_role, inner.sender_office, inner.sender_role
             ):
                 self.problem("forwarded.not_allowed", inner.sender_office)
+
+
+# Threads hashing the payload (the calling thread included): SHA-256 and positional reads release
+# the GIL, so on a multi-core machine attachments are hashed in parallel with each other and with
+# the parsing of records. Tests set this to 1 to compare with a purely sequential run.
+HASH_THREADS = max(1, min(4, os.cpu_count() or 1))
+_HASH_CHUNK = 4 << 20
+_WAIT_SECONDS = 0.05
+
+
+class _RecordCheck:
+    """The records stage for one kind, fed the member's bytes while they are being hashed.
+
+    Keeps only what the stage reports: the count, the first problem that ends the stage (a bad
+    line or a record of another office) and, for attachment records, the referenced hashes.
+    """
+
+    def __init__(self, kind: str, header: fmt.BundleHeader, limits: Limits) -> None:
+        self.kind = kind
+        self.sender = (header.sender_office, header.sender_role)
+        self.count = 0
+        self.stop: Problem | None = None
+        self.referenced: set[str] = set()
+        self._reader = RecordReader(
+            kind, max_line=limits.max_record_line, max_depth=limits.max_json_depth
+        )
+
+    def feed(self, chunk: bytes) -> None:
+        if self.stop is not None:
+            return
+        office, role = self.sender
+        kind = self.kind
+        referenced = self.referenced if kind == fmt.ATTACHMENT_KIND else None
+        try:
+            for record in self._reader.feed(chunk):
+                self.count += 1
+                owner = record.get(fmt.RECORD_OFFICE_FIELD, office)
+                # may_speak_for also refuses non-text owners; equality is the common fast case.
+                if owner != office and not may_speak_for(office, role, owner):
+                    self.stop = make_problem(
+                        "record.office_not_sender", f"{kind} #{self.count}: {owner!s:.40}"
+                    )
+                    return
+                if referenced is not None:
+                    referenced.add(str(record.get(fmt.ATTACHMENT_HASH_FIELD)))
+        except ProblemError as exc:
+            self.stop = exc.problem
+
+    def close(self) -> None:
+        if self.stop is None:
+            try:
+                self._reader.close()
+            except ProblemError as exc:
+                self.stop = exc.problem
+
+
+@dataclass(eq=False)
+class _HashJob:
+    member: Member
+    check: _RecordCheck | None = None
+    hexdigest: str = ""
+    problem: Problem | None = None
+    error: BaseException | None = None
+    finished: bool = False
+
+
+class _PayloadHasher:
+    """Hash every job's member, on ``HASH_THREADS`` threads; results stay in the jobs.
+
+    The calling thread parses the records members (they need the GIL, and progress and
+    cancellation belong to the caller's thread), then joins the others on the remaining members,
+    which every thread takes in file order. Each thread reads with its own buffer through
+    positional reads. Problems are not reported here: the caller walks the jobs in file order, so
+    the result is the same whatever thread finished first. An unexpected error (an OSError) stops
+    all threads and is raised in the calling thread.
+    """
+
+    def __init__(self, source: ByteSource, jobs: list[_HashJob], progress: Progress) -> None:
+        self.source = source
+        self.jobs = jobs
+        self.progress = progress
+        self.total = sum(job.member.size for job in jobs)
+        self._own = [job for job in jobs if job.check is not None]
+        self._shared = [job for job in jobs if job.check is None]
+        self._next_index = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._done: list[int] = []
+        self._current = ""
+
+    def run(self) -> None:
+        threads = max(1, min(HASH_THREADS, len(self._shared) + 1))
+        self._done = [0] * threads
+        workers = [
+            threading.Thread(target=self._work, args=(slot,), daemon=True, name="bundle-hash")
+            for slot in range(1, threads)
+        ]
+        try:
+            for worker in workers:
+                worker.start()
+            buffer = memoryview(bytearray(_HASH_CHUNK))
+            for own in self._own:
+                self._hash(own, 0, buffer)
+            while (job := self._take()) is not None:
+                self._hash(job, 0, buffer)
+            for worker in workers:
+                while worker.is_alive():
+                    worker.join(_WAIT_SECONDS)
+                    self._tick()
+        finally:
+            self._stop.set()
+            for worker in workers:
+                if worker.ident is not None:
+                    worker.join()
+        for job in self.jobs:
+            if job.error is not None:
+                raise job.error
+        if not all(job.finished for job in self.jobs):  # pragma: no cover - a bug, not input
+            raise RuntimeError("payload hashing stopped early")
+
+    def _take(self) -> _HashJob | None:
+        with self._lock:
+            if self._stop.is_set() or self._next_index >= len(self._shared):
+                return None
+            job = self._shared[self._next_index]
+            self._next_index += 1
+            return job
+
+    def _work(self, slot: int) -> None:
+        buffer = memoryview(bytearray(_HASH_CHUNK))
+        while (job := self._take()) is not None:
+            try:
+                self._hash(job, slot, buffer)
+            except BaseException as exc:  # handed to the calling thread
+                job.error = exc
+                self._stop.set()
+                return
+
+    def _hash(self, job: _HashJob, slot: int, buffer: memoryview) -> None:
+        member = job.member
+        digest = hashlib.sha256()
+        main = slot == 0
+        if main:
+            self._current = member.name
+        done = self._done
+        try:
+            if job.check is not None:
+                check = job.check
+                for chunk in iter_member(self.source, member):
+                    digest.update(chunk)
+                    check.feed(chunk)
+                    done[slot] += len(chunk)
+                    self._tick()
+                check.close()
+            else:
+                chunks = (
+                    iter_stored_views(self.source, member, buffer)
+                    if member.method == 0
+                    else iter_member(self.source, member)
+                )
+                for view in chunks:
+                    digest.update(view)
+                    done[slot] += len(view)
+                    if main:
+                        self._tick()
+                    elif self._stop.is_set():
+                        return
+        except ProblemError as exc:
+            job.problem = exc.problem
+        job.hexdigest = digest.hexdigest()
+        job.finished = True
+
+    def _tick(self) -> None:
+        """Progress and cancellation, from the calling thread only."""
+        if self.progress.cancelled():
+            raise Cancelled()
+        self.progress.report(sum(self._done), self.total, self._current)
 
 
 class VerifiedBundle:

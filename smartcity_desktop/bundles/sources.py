@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from pathlib import Path
 from typing import BinaryIO
 
+# Positional reads leave the shared file position alone, so threads need no lock (POSIX only).
+_PREADV = getattr(os, "preadv", None)
+
 
 class ByteSource:
-    """``size`` bytes readable at any offset. Single-threaded: one reader at a time."""
+    """``size`` bytes readable at any offset, from several threads at once.
 
-    def __init__(self, handle: BinaryIO, offset: int, size: int) -> None:
+    ``read_at`` serialises seek+read on the shared handle with a lock; ``read_into`` reads without
+    touching the file position where the platform has positional reads, so hashing threads do not
+    wait for each other (or for the thread parsing records) to read.
+    """
+
+    def __init__(
+        self, handle: BinaryIO, offset: int, size: int, lock: threading.Lock | None = None
+    ) -> None:
         self._handle = handle
         self._offset = offset
+        self._lock = lock or threading.Lock()
         self.size = size
 
     @classmethod
@@ -33,7 +45,7 @@ class ByteSource:
     def window(self, offset: int, size: int) -> ByteSource:
         if offset < 0 or size < 0 or offset + size > self.size:
             raise ValueError("window outside source")
-        return ByteSource(self._handle, self._offset + offset, size)
+        return ByteSource(self._handle, self._offset + offset, size, self._lock)
 
     @property
     def origin(self) -> int:
@@ -46,8 +58,25 @@ class ByteSource:
         count = max(0, min(count, self.size - offset))
         if count == 0:
             return b""
-        self._handle.seek(self._offset + offset)
-        return self._handle.read(count)
+        with self._lock:
+            self._handle.seek(self._offset + offset)
+            return self._handle.read(count)
+
+    def read_into(self, offset: int, buffer: memoryview) -> int:
+        """Fill ``buffer`` from ``offset`` (fewer bytes only at the end of the source, or a short
+        read); returns the count. Safe to call from several threads."""
+        if offset < 0:
+            raise ValueError("negative offset")
+        count = max(0, min(len(buffer), self.size - offset))
+        if count == 0:
+            return 0
+        target = buffer[:count]
+        if _PREADV is not None:
+            done: int = _PREADV(self._handle.fileno(), [target], self._offset + offset)
+            return done
+        with self._lock:
+            self._handle.seek(self._offset + offset)
+            return self._handle.readinto(target) or 0  # type: ignore[attr-defined]
 
     def stream(self) -> SourceStream:
         return SourceStream(self)
