@@ -398,12 +398,16 @@ def _process(
             path, trust=load_trust_state(ctx), max_schema_version=SCHEMA_VERSION, progress=progress
         )
         _describe(report, result)
+        intact = result.header is not None and not any(
+            not p.code.startswith("trust.") for p in result.problems
+        )
+        if intact:  # "not for this office" says more than "unknown sender"
+            _check_scope(ctx, result)
         if not result.all_ok:
             for problem in _all_problems(result):
                 report.findings.append(Finding(problem.code, problem.message))
             report.status = "refused"
             return report
-        _check_scope(ctx, result)
         _import_verified(ctx, result, report, mode=mode, progress=progress)
     except _Refused as exc:
         report.findings.append(exc.finding)
@@ -514,7 +518,7 @@ def _import_verified(
                 rows = _read_rows(verified)
                 _plan(session, rows, report)
                 if mode == "import":
-                    new_blobs = _write(ctx, session, rows, report, verified, result, progress)
+                    _write(ctx, session, rows, report, verified, result, progress, new_blobs)
                     session.add(
                         BundleLedger(
                             content_hash=result.content_hash,
@@ -652,7 +656,10 @@ def _write(
     verified: VerifiedBundle,
     result: VerificationResult,
     progress: Progress | None,
-) -> list[str]:
+    new_blobs: list[str],
+) -> None:
+    """Write the planned rows; every blob written is added to ``new_blobs`` at once, so the
+    caller can remove them again if anything later fails."""
     progress = progress or NoProgress()
     trust = report.trust_level or ""
     bundle = result.content_hash or ""
@@ -661,7 +668,6 @@ def _write(
     updates: dict[str, list[dict[str, Any]]] = {}
     links: list[dict[str, Any]] = []
     relinked: list[str] = []
-    new_blobs: list[str] = []
     total = len(rows)
     for done, row in enumerate(rows, start=1):
         if done % 500 == 0:
@@ -735,7 +741,6 @@ def _write(
     if links:
         session.execute(insert(ProposalLink), links)
     progress.report(total, total, "")
-    return new_blobs
 
 
 def _existing_hash(session: Session, row: IncomingRow) -> str:
