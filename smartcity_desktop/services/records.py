@@ -26,6 +26,7 @@ from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage.models import (
     RECORD_MODELS,
+    Attachment,
     FormDraft,
     LocatedRecord,
     ProposalLink,
@@ -310,6 +311,8 @@ class RecordService:
             row.revision += 1
             row.updated_at = self.ctx.clock()
             row.content_hash = self._hash(kind, row, values)
+            # Photos attached while the record was a draft go out with it from now on.
+            self._follow_record(session, record_id, finalise=True)
             return Change(Action.FINALISED, frozenset({kind}), (record_id,), row.revision)
 
     def delete(self, kind: RecordKind, record_id: str) -> Change:
@@ -336,7 +339,39 @@ class RecordService:
                 row.revision += 1
             row.updated_at = self.ctx.clock()
             row.content_hash = self._hash(kind, row, values)
+            self._follow_record(session, record_id, delete=True)
             return Change(Action.DELETED, frozenset({kind}), (record_id,), row.revision)
+
+    def _follow_record(
+        self, session: Session, record_id: str, *, finalise: bool = False, delete: bool = False
+    ) -> None:
+        """Attachments share their record's fate: finalised with it, deleted with it."""
+        from smartcity_desktop.services.attachments import attachment_values
+
+        rows = session.scalars(
+            select(Attachment).where(
+                Attachment.record_id == record_id, Attachment.deleted.is_(False)
+            )
+        ).all()
+        for att in rows:
+            if finalise and att.status == Status.DRAFT.value:
+                att.status, att.revision = Status.FINAL.value, att.revision + 1
+            elif delete:
+                att.deleted = True
+                if att.status == Status.FINAL.value:
+                    att.revision += 1
+            else:
+                continue
+            att.updated_at = self.ctx.clock()
+            att.content_hash = content_hash(
+                "attachment",
+                att.id,
+                att.office_code,
+                att.revision,
+                att.status,
+                att.deleted,
+                attachment_values(att),
+            )
 
     # --- form drafts (autosave) ------------------------------------------------------------------
 

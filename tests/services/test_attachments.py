@@ -104,3 +104,21 @@ def test_a_full_disk_while_attaching_leaves_nothing(
         assert not [p for p in blobs if p.name.startswith(".incoming")]
     finally:
         ctx.close()
+
+
+def test_attachments_follow_their_record_when_finalised_and_deleted(
+    desa_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.exchange import pending_counts
+
+    records = RecordService(desa_ctx)
+    draft = records.create(RecordKind.PROBLEM, {"title": "draf dengan foto"}).ids[0]
+    service = AttachmentService(desa_ctx)
+    service.attach_file(RecordKind.PROBLEM, draft, photo(tmp_path / "a.jpg"))
+    assert pending_counts(desa_ctx)["attachment"] == 0  # drafts do not travel
+    records.update(RecordKind.PROBLEM, draft, PROBLEM)
+    records.finalise(RecordKind.PROBLEM, draft)
+    assert pending_counts(desa_ctx)["attachment"] == 1
+    records.delete(RecordKind.PROBLEM, draft)
+    assert service.for_record(draft) == []
+    assert service.count() == 0
