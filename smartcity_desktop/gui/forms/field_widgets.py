@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -70,6 +72,34 @@ class FieldWidget(QWidget):
     def _emit_edited(self, *_args: object) -> None:
         if not self._loading:
             self.edited.emit()
+
+
+class _WheelGuard(QObject):
+    """Scrolling the form with the mouse wheel must not change a combo box or date it passes over.
+
+    Without this, a village official scrolling down silently changes "Dimensi" on the way.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
+            # Hand the wheel to the form's scroll area, as if the pointer were over empty space.
+            area = watched.parentWidget()
+            while area is not None and not isinstance(area, QAbstractScrollArea):
+                area = area.parentWidget()
+            if area is not None:
+                QApplication.sendEvent(area.viewport(), event)
+            return True
+        return False
+
+
+def _guard_wheel(widget: QWidget, owner: QObject) -> None:
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    guard = _WheelGuard(owner)
+    widget.installEventFilter(guard)
 
 
 def _single(layout: QHBoxLayout | QVBoxLayout | QGridLayout, owner: QWidget) -> None:
@@ -143,6 +173,7 @@ class ChoiceField(FieldWidget):
         )
         self.combo.setMinimumContentsLength(24)
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        _guard_wheel(self.combo, self)
         layout.addWidget(self.combo)
         _single(layout, self)
         self._fill(self._items())
@@ -386,6 +417,7 @@ class DateField(FieldWidget):
         self.edit.calendarWidget().setLocale(locale)
         self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/0000") + 56)
         self.edit.setDate(_EMPTY_DATE)
+        _guard_wheel(self.edit, self)
         self.clear_button = QToolButton()
         self.clear_button.setText(_("Kosongkan"))
         self.clear_button.setToolTip(_("Kosongkan tanggal"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from smartcity_desktop.domain.fields import FIELDS, FieldType, RecordKind
@@ -496,3 +496,31 @@ def test_status_label_and_title(make_editor: EditorFactory) -> None:
 def test_field_types_covered() -> None:
     used = {spec.type for specs in FIELDS.values() for spec in specs}
     assert used <= set(FieldType)
+
+
+def test_wheel_over_a_combo_scrolls_the_form_instead(
+    make_editor: EditorFactory, qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    editor = make_editor(RecordKind.PROPOSAL)
+    editor.resize(900, 500)
+    editor.show()
+    qtbot.waitExposed(editor)
+    bar = editor.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    combo = editor.rows["dimension"].widget.combo
+    event = QWheelEvent(
+        QPointF(5, 5),
+        QPointF(5, 5),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(combo, event)
+    assert combo.currentIndex() == 0
+    assert bar.value() > 0
