@@ -81,6 +81,7 @@ class PageSpec:
     icon: tuple[str, QStyle.StandardPixmap]  # theme icon name, fallback from the style
     factory: Callable[[Shell], QWidget]
     shortcut: str = ""
+    roles: tuple[str, ...] = ()  # offices that see the page; empty: every office
 
 
 def _record_list(kind: RecordKind) -> Callable[[Shell], QWidget]:
@@ -102,6 +103,20 @@ def _settings_page(shell: Shell) -> QWidget:
     from smartcity_desktop.gui.settings_page import SettingsPage
 
     return SettingsPage(shell)
+
+
+def _bundle_page(name: str) -> Callable[[Shell], QWidget]:
+    def make(shell: Shell) -> QWidget:
+        from smartcity_desktop.gui.bundle_pages import keys_page, receive_page, send_page
+
+        page: type[QWidget] = {
+            "send": send_page.SendPage,
+            "receive": receive_page.ReceivePage,
+            "keys": keys_page.KeysPage,
+        }[name]
+        return page(shell)  # type: ignore[call-arg]
+
+    return make
 
 
 SP = QStyle.StandardPixmap
@@ -128,6 +143,20 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
     ),
+    PageSpec("send", N_("Kirim Data"), ("mail-send", SP.SP_ArrowUp), _bundle_page("send")),
+    PageSpec(
+        "receive",
+        N_("Terima Data"),
+        ("mail-receive", SP.SP_ArrowDown),
+        _bundle_page("receive"),
+        roles=("kecamatan", "kabupaten"),
+    ),
+    PageSpec(
+        "keys",
+        N_("Kunci & Kepercayaan"),
+        ("dialog-password", SP.SP_DialogYesButton),
+        _bundle_page("keys"),
+    ),
     PageSpec(
         "settings", N_("Pengaturan"), ("preferences-system", SP.SP_ComputerIcon), _settings_page
     ),
@@ -145,7 +174,11 @@ class MainWindow(QMainWindow):
     def __init__(self, shell: Shell, pages: list[PageSpec] | None = None) -> None:
         super().__init__()
         self.shell = shell
-        self.specs = list(pages if pages is not None else PAGES)
+        self.specs = [
+            s
+            for s in (pages if pages is not None else PAGES)
+            if not s.roles or shell.ctx.office.role in s.roles
+        ]
         self.pages: dict[str, QWidget] = {}
         office = shell.ctx.office
         self.setWindowTitle(f"{office.name} - SmartCity Desktop")
