@@ -455,7 +455,9 @@ class _RecordCheck:
                         "record.office_not_sender", f"{kind} #{self.count}: {owner!s:.40}"
                     )
                     return
-                if referenced is not None:
+                # A deleted attachment travels as a tombstone without its file: a photo removed
+                # for privacy must not be sent again.
+                if referenced is not None and record.get("deleted") is not True:
                     referenced.add(str(record.get(fmt.ATTACHMENT_HASH_FIELD)))
         except ProblemError as exc:
             self.stop = exc.problem

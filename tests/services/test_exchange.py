@@ -175,10 +175,13 @@ def test_deletions_travel_as_tombstones(
 ) -> None:
     pin(kecamatan_ctx, desa_with_data)
     import_files(kecamatan_ctx, [export(desa_with_data, tmp_path, "1.scb")])
+    from smartcity_desktop.services.attachments import AttachmentService
+
     victim = RecordService(desa_with_data).records(RecordKind.POTENTIAL)[0]
+    photos = len(AttachmentService(desa_with_data).for_record(victim.id))
     RecordService(desa_with_data).delete(RecordKind.POTENTIAL, victim.id)
     report = one(import_files(kecamatan_ctx, [export(desa_with_data, tmp_path, "2.scb")]))
-    assert report.action_counts()["updated"] == 1
+    assert report.action_counts()["updated"] == 1 + photos  # its photos are deleted with it
     assert RecordService(kecamatan_ctx).get(RecordKind.POTENTIAL, victim.id).deleted
     assert RecordService(kecamatan_ctx).counts()["potential"] == 2
 
@@ -461,3 +464,22 @@ def test_drafts_never_leave_the_office(desa_ctx: AppContext, tmp_path: Path) -> 
     service.create(RecordKind.PROBLEM, PROBLEM, finalise=True)
     assert pending_counts(desa_ctx)["problem"] == 1
     assert len(service.records(RecordKind.PROBLEM, ListFilter())) == 2
+
+
+def test_a_removed_photo_travels_as_a_tombstone_without_its_file(
+    desa_with_data: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.attachments import AttachmentService
+
+    pin(kecamatan_ctx, desa_with_data)
+    import_files(kecamatan_ctx, [export(desa_with_data, tmp_path, "1.scb")])
+    service = AttachmentService(desa_with_data)
+    with desa_with_data.db.session() as s:
+        attachment_id = s.scalar(text("SELECT id FROM attachment LIMIT 1"))
+    service.remove(attachment_id)
+    second = export(desa_with_data, tmp_path, "2.scb")
+    with zipfile.ZipFile(second) as z:
+        assert not [n for n in z.namelist() if "/data/attachments/" in n]
+    report = one(import_files(kecamatan_ctx, [second]))
+    assert report.status == "imported" and report.action_counts()["updated"] == 1
+    assert AttachmentService(kecamatan_ctx).count() == 1
