@@ -101,6 +101,12 @@ def _links_for(session: Session, proposal_ids: Iterable[str]) -> dict[str, dict[
     return out
 
 
+def _links_of(session: Session, kind: RecordKind, record_id: str) -> dict[str, list[str]]:
+    if kind is not RecordKind.PROPOSAL:
+        return {}
+    return _links_for(session, [record_id]).get(record_id, {})
+
+
 def _replace_links(session: Session, proposal_id: str, values: Values) -> None:
     session.execute(delete(ProposalLink).where(ProposalLink.proposal_id == proposal_id))
     for field, target_kind in LINK_FIELDS.items():
@@ -140,9 +146,7 @@ class RecordService:
             row = session.get(_model(kind), record_id)
             if row is None:
                 raise RecordNotFound(_("Catatan tidak ditemukan (mungkin sudah dihapus)."))
-            links = (
-                _links_for(session, [row.id]).get(row.id, {}) if kind is RecordKind.PROPOSAL else {}
-            )
+            links = _links_of(session, kind, row.id)
             return to_record(kind, row, links)
 
     def records(self, kind: RecordKind, flt: ListFilter | None = None) -> list[Record]:
@@ -265,11 +269,7 @@ class RecordService:
             row = self._own_row(session, kind, record_id)
             final = row.status == Status.FINAL.value
             self._check(session, kind, values, final=final, own_id=record_id)
-            links = (
-                _links_for(session, [record_id]).get(record_id, {})
-                if kind is RecordKind.PROPOSAL
-                else {}
-            )
+            links = _links_of(session, kind, record_id)
             if values_from_row(kind, row, links) == values:
                 return Change(
                     Action.UPDATED,
@@ -300,11 +300,7 @@ class RecordService:
                     row.revision,
                     {"unchanged": True},
                 )
-            links = (
-                _links_for(session, [record_id]).get(record_id, {})
-                if kind is RecordKind.PROPOSAL
-                else {}
-            )
+            links = _links_of(session, kind, record_id)
             values = values_from_row(kind, row, links)
             self._check(session, kind, values, final=True, own_id=record_id)
             row.status = Status.FINAL.value
@@ -328,11 +324,7 @@ class RecordService:
                     row.revision,
                     {"unchanged": True},
                 )
-            links = (
-                _links_for(session, [record_id]).get(record_id, {})
-                if kind is RecordKind.PROPOSAL
-                else {}
-            )
+            links = _links_of(session, kind, record_id)
             values = values_from_row(kind, row, links)
             row.deleted = True
             if row.status == Status.FINAL.value:
