@@ -17,6 +17,7 @@ DEFAULTS: dict[str, str] = {
     "list_columns.problem": "",
     "list_columns.potential": "",
     "list_columns.proposal": "",
+    "exchange.last_folder": "",  # where the Kirim Data page last wrote a bundle
 }
 
 

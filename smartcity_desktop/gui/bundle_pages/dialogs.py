@@ -1,0 +1,206 @@
+"""The modal questions of the bundle pages, behind one object tests can replace.
+
+``BundleDialogs`` adds what exchanging bundles needs (passphrase, files, folders, a fingerprint to
+pin, a request to certify) to the application's ``Dialogs`` (errors, infos, confirmations), so a
+test passes one fake and no test ever blocks on a modal window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_desktop.gui.bundle_pages.common import monospace_font, role_label
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.bundle_views import RequestPreview
+from smartcity_desktop.services.gui_support import fingerprint_lines
+
+BUNDLE_FILTER = "*.scb"
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox()
+    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    box.addButton(_("Batal"), QDialogButtonBox.ButtonRole.RejectRole)
+    ok.setDefault(True)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class PassphraseDialog(QDialog):
+    """The office passphrase, never echoed; it lives only as long as the call that needs it."""
+
+    def __init__(self, prompt: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Kata sandi kantor"))
+        label = QLabel(prompt, wordWrap=True)
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setAccessibleName(_("Kata sandi kantor"))
+        label.setBuddy(self.edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.edit)
+        layout.addWidget(_buttons(self, _("Lanjutkan")))
+        self.setMinimumWidth(420)
+
+    def passphrase(self) -> str:
+        return self.edit.text()
+
+
+class PinDialog(QDialog):
+    """Office code and the fingerprint read out by that office over the phone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Percayai kantor (sematkan)"))
+        intro = QLabel(
+            _(
+                "Telepon kantor itu dan minta petugasnya membacakan sidik jari kunci dari halaman "
+                "Kunci & Kepercayaan mereka. Ketik persis seperti dibacakan; tanda hubung boleh "
+                "dilewati."
+            ),
+            wordWrap=True,
+        )
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("32.16.01.2001")
+        self.code.setAccessibleName(_("Kode kantor"))
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setFont(monospace_font())
+        self.fingerprint.setPlaceholderText("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567")
+        self.fingerprint.setAccessibleName(_("Sidik jari kunci"))
+        self.note = QLineEdit()
+        self.note.setAccessibleName(_("Catatan"))
+        self.note.setPlaceholderText(_("mis. dicocokkan dengan Pak Budi, 0812…"))
+        form = QFormLayout()
+        form.addRow(_("Kode kantor:"), self.code)
+        form.addRow(_("Sidik jari:"), self.fingerprint)
+        form.addRow(_("Catatan:"), self.note)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self, _("Sematkan")))
+        self.setMinimumWidth(560)
+
+    def values(self) -> tuple[str, str, str]:
+        return self.code.text().strip(), self.fingerprint.text().strip(), self.note.text().strip()
+
+
+class CertifyDialog(QDialog):
+    """Shows who asks for a certificate, for the phone check, and how long it should be valid."""
+
+    def __init__(self, preview: RequestPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Sertifikasi permintaan"))
+        office = preview.office_code + (f" – {preview.office_name}" if preview.office_name else "")
+        fp = QLabel("\n".join(fingerprint_lines(preview.fingerprint)))
+        fp.setFont(monospace_font(1.4))
+        fp.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fp.setAccessibleName(_("Sidik jari kunci pemohon"))
+        warning = QLabel(
+            _(
+                "Telepon kantor pemohon dan cocokkan sidik jari ini kata demi kata sebelum "
+                "menerbitkan sertifikat. Jika berbeda, batalkan: berkas itu bukan dari kantor "
+                "tersebut."
+            ),
+            wordWrap=True,
+        )
+        self.days = QSpinBox()
+        self.days.setRange(1, 3650)
+        self.days.setValue(730)
+        self.days.setSuffix(_(" hari"))
+        self.days.setAccessibleName(_("Masa berlaku dalam hari"))
+        form = QFormLayout()
+        form.addRow(_("Kantor:"), QLabel(office))
+        form.addRow(_("Peran:"), QLabel(role_label(preview.role)))
+        form.addRow(_("Operator:"), QLabel(preview.operator))
+        form.addRow(_("Dibuat:"), QLabel(preview.created))
+        form.addRow(_("Sidik jari:"), fp)
+        form.addRow(_("Masa berlaku:"), self.days)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(warning)
+        layout.addWidget(_buttons(self, _("Sidik jari cocok, terbitkan")))
+        self.setMinimumWidth(560)
+
+
+class BundleDialogs:
+    """Every modal question the bundle pages ask; tests pass a subclass with fixed answers."""
+
+    def __init__(self, base: Any) -> None:
+        self.base = base  # the application's Dialogs (errors, infos, confirmations)
+
+    # --- delegated to the application's dialogs ---------------------------------------------
+
+    def error(self, parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
+        self.base.error(parent, exc, title)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.base.info(parent, title, text)
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
+        return bool(self.base.confirm(parent, title, text, yes, no))
+
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: Path, file_filter: str
+    ) -> Path | None:
+        result: Path | None = self.base.save_file(parent, title, suggested, file_filter)
+        return result
+
+    # --- bundle pages ------------------------------------------------------------------------
+
+    def passphrase(self, parent: QWidget | None, prompt: str) -> str | None:
+        dialog = PassphraseDialog(prompt, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.passphrase():
+            return None
+        return dialog.passphrase()
+
+    def open_files(self, parent: QWidget | None, title: str, start: Path) -> list[Path]:
+        names, _selected = QFileDialog.getOpenFileNames(
+            parent,
+            title,
+            str(start),
+            _("Paket SmartCity ({pattern});;Semua berkas (*)").format(pattern=BUNDLE_FILTER),
+        )
+        return [Path(n) for n in names]
+
+    def open_file(
+        self, parent: QWidget | None, title: str, start: Path, file_filter: str
+    ) -> Path | None:
+        name, _selected = QFileDialog.getOpenFileName(parent, title, str(start), file_filter)
+        return Path(name) if name else None
+
+    def choose_folder(self, parent: QWidget | None, title: str, start: Path) -> Path | None:
+        name = QFileDialog.getExistingDirectory(parent, title, str(start))
+        return Path(name) if name else None
+
+    def pin(self, parent: QWidget | None) -> tuple[str, str, str] | None:
+        dialog = PinDialog(parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()
+
+    def certify(self, parent: QWidget | None, preview: RequestPreview) -> int | None:
+        dialog = CertifyDialog(preview, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.days.value()
+
+    def office_code(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label)
+        return text.strip() if ok and text.strip() else None

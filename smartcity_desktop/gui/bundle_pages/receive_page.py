@@ -1,0 +1,396 @@
+"""Terima Data: check bundles from the offices below, see what importing would do, import.
+
+Choosing (or dropping) files starts a check off the GUI thread: every bundle is verified and
+planned without writing anything (``import_files(dry_run=True)``). Only then can the official
+import; each bundle gets its own transaction and a receipt PDF.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_desktop.gui.bundle_pages.common import (
+    CERTIFIED_COLOUR,
+    LOCAL_COLOUR,
+    LOCAL_FILL,
+    REFUSED_COLOUR,
+    STATUS_LABELS,
+    action_label,
+    page_title,
+    role_label,
+    trust_text,
+)
+from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
+from smartcity_desktop.gui.bundle_pages.models import SORT_ROLE, LedgerModel, OutcomeModel
+from smartcity_desktop.gui.errors import error_text
+from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.changes import Action, Change
+from smartcity_desktop.services.gui_support import format_count
+
+if TYPE_CHECKING:
+    from smartcity_desktop.gui.main_window import Shell
+
+
+def _names(ctx: Any, codes: set[str]) -> dict[str, str]:
+    from smartcity_desktop.services.regions import get_region
+
+    out = {}
+    for code in codes:
+        region = get_region(ctx, code)
+        if region is not None:
+            out[code] = region.display_name
+    return out
+
+
+class ReceivePage(QWidget):
+    def __init__(
+        self, shell: Shell, dialogs: BundleDialogs | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.shell = shell
+        self.dialogs = dialogs or BundleDialogs(shell.dialogs)
+        self.handle: TaskHandle | None = None
+        self.running = False
+        self.files: list[Path] = []
+        self.reports: list[Any] = []
+        self.imported: list[Any] = []
+        self.names: dict[str, str] = {}
+        self.setAcceptDrops(True)
+
+        intro = QLabel(
+            _(
+                "Pilih paket (.scb) dari kantor di bawah kantor ini, atau seret berkasnya ke "
+                "halaman ini. Paket yang dipecah: pilih semua bagiannya sekaligus. Paket diperiksa "
+                "dulu; tidak ada yang ditulis sebelum Anda menekan Impor."
+            ),
+            wordWrap=True,
+        )
+        self.choose_button = QPushButton(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton),
+            _("Pilih berkas…"),
+        )
+        self.choose_button.clicked.connect(self.choose_files)
+        self.import_button = QPushButton(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton), _("Impor")
+        )
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(_("Kemajuan pemeriksaan atau impor"))
+        self.progress.hide()
+        self.cancel_button = QPushButton(_("Batalkan"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.receipt_button = QPushButton(_("Buka tanda terima"))
+        self.receipt_button.clicked.connect(self.open_receipts)
+        self.receipt_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.choose_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.progress, 10)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.receipt_button)
+        buttons.addStretch(1)  # keeps the buttons at their natural size while nothing runs
+
+        self.results = QLabel()
+        self.results.setWordWrap(True)
+        self.results.setTextFormat(Qt.TextFormat.RichText)
+        self.results.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.results.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.results.linkActivated.connect(self._open_link)
+        self.results.setAccessibleName(_("Hasil pemeriksaan paket"))
+        self.results_scroll = scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.results)
+        self._show_results(_("Belum ada berkas dipilih."), html=False)
+
+        self.outcomes = OutcomeModel()
+        self.outcome_proxy = QSortFilterProxyModel(self)
+        self.outcome_proxy.setSourceModel(self.outcomes)
+        self.outcome_proxy.setSortRole(SORT_ROLE)
+        self.outcome_view = self._table(self.outcome_proxy, stretch=OutcomeModel.TITLE)
+        self.outcome_view.setAccessibleName(_("Rencana impor per catatan"))
+        self.ledger = LedgerModel()
+        self.ledger_view = self._table(self.ledger, stretch=LedgerModel.RESULT)
+        self.ledger_view.setSortingEnabled(False)
+        self.ledger_view.setAccessibleName(_("Riwayat paket yang diterima"))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.outcome_view, _("Isi paket"))
+        self.tabs.addTab(self.ledger_view, _("Riwayat penerimaan"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(page_title(_("Terima Data")))
+        layout.addWidget(intro)
+        layout.addLayout(buttons)
+        layout.addWidget(scroll)
+        layout.addWidget(self.tabs, 1)
+
+        self.refresh_ledger()
+
+    def _table(self, model: Any, stretch: int) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setSortingEnabled(True)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    # --- choosing files ----------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        start = self.files[0].parent if self.files else Path.home()
+        paths = self.dialogs.open_files(self, _("Pilih paket data"), start)
+        if paths:
+            self.check_files(paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [p for p in paths if p.is_file()]
+        if files:
+            event.acceptProposedAction()
+            self.check_files(files)
+
+    def check_files(self, paths: list[Path]) -> None:
+        """Verify and plan the import off the GUI thread; nothing is written."""
+        if self.handle is not None:
+            return
+        self.files = list(paths)
+        self.imported = []
+        ctx = self.shell.ctx
+
+        def work(progress: TaskProgress) -> tuple[list[Any], dict[str, str]]:
+            from smartcity_desktop.services.exchange import import_files
+
+            reports = import_files(ctx, paths, dry_run=True, progress=progress)
+            codes = {r.sender_office for r in reports if r.sender_office}
+            return reports, _names(ctx, codes)
+
+        self._set_running(True)
+        self._show_results(_("Memeriksa {n} berkas…").format(n=len(paths)), html=False)
+        handle = self.shell.submit(work, self._checked, self._failed, self._progressed, parent=self)
+        # A synchronous runner has already finished (and cleared the state) by now.
+        self.handle = handle if self.running else None
+
+    def _checked(self, result: tuple[list[Any], dict[str, str]]) -> None:
+        self._set_running(False)
+        self.reports, self.names = result
+        self.outcomes.set_reports(self.reports)
+        self.outcome_view.resizeColumnsToContents()
+        self.tabs.setCurrentIndex(0)
+        self._show_results(self._reports_html(self.reports))
+        importable = [r for r in self.reports if r.status in ("dry-run", "verified")]
+        self.import_button.setEnabled(bool(importable))
+        if importable:
+            self.import_button.setFocus()
+
+    # --- importing ---------------------------------------------------------------------------
+
+    def start_import(self) -> None:
+        if self.handle is not None or not self.files:
+            return
+        ctx, paths = self.shell.ctx, list(self.files)
+
+        def work(progress: TaskProgress) -> tuple[list[Any], dict[str, str]]:
+            from smartcity_desktop.services.exchange import import_files
+
+            reports = import_files(ctx, paths, progress=progress)
+            codes = {r.sender_office for r in reports if r.sender_office}
+            return reports, _names(ctx, codes)
+
+        self._set_running(True)
+        self._show_results(_("Mengimpor…"), html=False)
+        handle = self.shell.submit(
+            work, self._imported, self._failed, self._progressed, parent=self
+        )
+        # A synchronous runner has already finished (and cleared the state) by now.
+        self.handle = handle if self.running else None
+
+    def _imported(self, result: tuple[list[Any], dict[str, str]]) -> None:
+        self._set_running(False)
+        self.reports, self.names = result
+        self.imported = [r for r in self.reports if r.status == "imported"]
+        self.outcomes.set_reports(self.reports)
+        self._show_results(self._reports_html(self.reports))
+        self.import_button.setEnabled(False)
+        self.receipt_button.setVisible(any(r.receipt for r in self.imported))
+        if self.imported:
+            kinds = frozenset(o.kind for r in self.imported for o in r.outcomes) | {"attachment"}
+            self.shell.hub.publish(
+                Change(
+                    Action.IMPORTED,
+                    frozenset(kinds),
+                    details={"bundles": [r.content_hash for r in self.imported]},
+                )
+            )
+        self.refresh_ledger()
+        self.tabs.setCurrentIndex(1)
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _progressed(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * min(done, total) / total))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_running(False)
+        if isinstance(exc, Cancelled):
+            self._show_results(_("Dibatalkan; tidak ada yang ditulis."), html=False)
+            return
+        self._show_results(f"<span style='color:{REFUSED_COLOUR}'>{escape(error_text(exc))}</span>")
+        self.dialogs.error(self, exc, _("Paket tidak dapat diperiksa"))
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        if not running:
+            self.handle = None
+        self.choose_button.setEnabled(not running)
+        self.import_button.setEnabled(False)
+        self.progress.setVisible(running)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.receipt_button.hide()
+
+    # --- showing results ---------------------------------------------------------------------
+
+    def _show_results(self, text: str, html: bool = True) -> None:
+        self.results.setText(text if html else escape(text))
+        # As tall as the text up to about a third of the page; the tables keep the rest.
+        width = max(self.results_scroll.viewport().width(), 600)
+        wanted = self.results.heightForWidth(width) + 8
+        self.results_scroll.setFixedHeight(max(48, min(wanted, 260)))
+
+    def _reports_html(self, reports: list[Any]) -> str:
+        blocks = [self._report_html(r) for r in reports]
+        return "<br><br>".join(blocks) or escape(_("Tidak ada paket dalam berkas yang dipilih."))
+
+    def _report_html(self, r: Any) -> str:
+        ok = r.ok and r.status != "already"
+        colour = CERTIFIED_COLOUR if ok else (LOCAL_COLOUR if r.ok else REFUSED_COLOUR)
+        mark = "✔" if ok else ("•" if r.ok else "✖")
+        status = _(STATUS_LABELS.get(r.status, r.status))
+        lines = [
+            f"<b>{escape(r.name)}</b> — "
+            f"<span style='color:{colour}'><b>{mark} {escape(status)}</b></span>"
+        ]
+        if r.sender_office:
+            name = self.names.get(r.sender_office, "")
+            sender = _("Pengirim: {code} {name} ({role}), paket nomor {seq}").format(
+                code=r.sender_office,
+                name=name,
+                role=role_label(r.sender_role),
+                seq=r.sequence,
+            )
+            trust = ""
+            if r.trust_level == "locally_trusted":
+                trust = (
+                    f" · <span style='background:{LOCAL_FILL}; color:{LOCAL_COLOUR}'><b>"
+                    f"&nbsp;{escape(trust_text(r.trust_level))}&nbsp;</b></span>"
+                )
+            elif r.trust_level:
+                trust = (
+                    f" · <span style='color:{CERTIFIED_COLOUR}'>"
+                    f"{escape(trust_text(r.trust_level))}</span>"
+                )
+            lines.append(escape(sender) + trust)
+        if r.ok and r.outcomes:
+            counts = r.action_counts()
+            summary = ", ".join(
+                f"{action_label(a)} {format_count(n)}" for a, n in counts.items() if n
+            )
+            lines.append(escape(_("Catatan: {summary}").format(summary=summary)))
+        if r.missing_sequences:
+            lines.append(
+                escape(
+                    _("Paket yang belum diterima dari kantor ini: nomor {numbers}").format(
+                        numbers=", ".join(str(n) for n in r.missing_sequences)
+                    )
+                )
+            )
+        for finding in r.findings:
+            colour_f = REFUSED_COLOUR if r.status == "refused" else "#4d4d4d"
+            lines.append(f"<span style='color:{colour_f}'>– {escape(finding.message)}</span>")
+        if r.receipt:
+            url = QUrl.fromLocalFile(str(r.receipt)).toString()
+            lines.append(f"<a href='{escape(url)}'>{escape(_('Buka tanda terima (PDF)'))}</a>")
+        return "<br>".join(lines)
+
+    def _open_link(self, link: str) -> None:
+        QDesktopServices.openUrl(QUrl(link))
+
+    def open_receipts(self) -> None:
+        receipts = [r.receipt for r in self.imported if r.receipt]
+        if len(receipts) == 1:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(receipts[0])))
+        elif receipts:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(receipts[0].parent)))
+
+    # --- history -----------------------------------------------------------------------------
+
+    def refresh_ledger(self) -> None:
+        ctx = self.shell.ctx
+
+        def work(_progress: TaskProgress) -> tuple[list[dict[str, Any]], dict[str, str]]:
+            from smartcity_desktop.services.bundle_views import format_when
+            from smartcity_desktop.services.exchange import ledger
+
+            rows = ledger(ctx)
+            for row in rows:
+                row["imported_text"] = format_when(row["imported_at"])
+            return rows, _names(ctx, {r["sender"] for r in rows})
+
+        self.shell.submit(work, self._show_ledger, self._ledger_failed, parent=self)
+
+    def _show_ledger(self, result: tuple[list[dict[str, Any]], dict[str, str]]) -> None:
+        rows, names = result
+        self.ledger.set_rows(rows, names)
+        self.ledger_view.resizeColumnsToContents()
+        self.tabs.setTabText(1, _("Riwayat penerimaan ({n})").format(n=format_count(len(rows))))
+
+    def _ledger_failed(self, exc: BaseException) -> None:
+        self.tabs.setTabText(1, _("Riwayat penerimaan (gagal dimuat)"))
+        self.dialogs.error(self, exc, _("Riwayat tidak dapat dimuat"))
+
+    def can_close(self) -> bool:
+        if self.handle is not None:
+            self.handle.cancel()
+        return True
