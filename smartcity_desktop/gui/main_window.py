@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QStyle,
     QVBoxLayout,
@@ -232,14 +233,18 @@ class MainWindow(QMainWindow):
         self.status_unsent = QLabel()
         for label in (self.status_office, self.status_counts, self.status_unsent):
             label.setContentsMargins(6, 0, 6, 0)
-        self.statusBar().addWidget(self.status_office)
-        self.statusBar().addWidget(self.status_counts, 1)
+        # On a narrow screen the office name (also in the sidebar) gives way to the counts.
+        self.status_office.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_office.setMinimumWidth(0)
+        self.statusBar().addWidget(self.status_office, 1)
+        self.statusBar().addPermanentWidget(self.status_counts)
         self.statusBar().addPermanentWidget(self.status_unsent)
         self.status_office.setText(
             _("{office} ({code}) · Operator: {operator}").format(
                 office=office.name, code=office.code, operator=office.operator
             )
         )
+        self.status_office.setToolTip(self.status_office.text())
         self.status_counts.setText(_("Menghitung catatan…"))
         self._stats_pending = False
         self._stats_timer = QTimer(self)

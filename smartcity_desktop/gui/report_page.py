@@ -37,6 +37,7 @@ class ReportPage(QWidget):
         super().__init__(parent)
         self.shell = shell
         self.handle: TaskHandle | None = None
+        self._running = False
         self.last_pdf: Path | None = None
 
         title = QLabel(_("Laporan"))
@@ -58,6 +59,7 @@ class ReportPage(QWidget):
         )
         self.build_button.setAccessibleName(_("Buat Rekap Desa dalam PDF"))
         self.build_button.clicked.connect(self.choose_and_build)
+        self.build_button.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(_("Kemajuan pembuatan laporan"))
         self.progress.hide()
@@ -114,7 +116,7 @@ class ReportPage(QWidget):
         self.build(target)
 
     def build(self, target: Path) -> None:
-        if self.handle is not None:
+        if self._running:
             return
         ctx, language = self.shell.ctx, current_language()
 
@@ -125,9 +127,9 @@ class ReportPage(QWidget):
 
         self._set_running(True)
         self.status.setText(_("Menyiapkan laporan…"))
-        self.handle = self.shell.submit(
-            work, self._built, self._failed, self._progressed, parent=self
-        )
+        handle = self.shell.submit(work, self._built, self._failed, self._progressed, parent=self)
+        # A runner that finishes at once (tests) has already called back: keep no stale handle.
+        self.handle = handle if self._running else None
 
     def cancel(self) -> None:
         if self.handle is not None:
@@ -159,6 +161,7 @@ class ReportPage(QWidget):
         self.shell.dialogs.error(self, exc, _("Laporan tidak dapat dibuat"))
 
     def _set_running(self, running: bool) -> None:
+        self._running = running
         if not running:
             self.handle = None
         self.build_button.setEnabled(not running)
