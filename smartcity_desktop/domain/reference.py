@@ -45,10 +45,15 @@ class RefList:
     source: str
     items: tuple[RefItem, ...]
 
+    def __post_init__(self) -> None:
+        # Looked up hundreds of thousands of times (validation, lists, reports): index once.
+        object.__setattr__(self, "_by_code", {item.code: item for item in self.items})
+
     def get(self, code: str | None) -> RefItem | None:
         if code is None:
             return None
-        return self._index().get(code)
+        by_code: dict[str, RefItem] = self.__dict__["_by_code"]
+        return by_code.get(code)
 
     def codes(self) -> tuple[str, ...]:
         return tuple(item.code for item in self.items)
@@ -56,10 +61,6 @@ class RefList:
     def label(self, code: str | None, language: str | None = None) -> str:
         item = self.get(code)
         return item.label(language) if item else (code or "")
-
-    @cache  # noqa: B019 - lists are immutable and few; the cache lives as long as they do
-    def _index(self) -> dict[str, RefItem]:
-        return {item.code: item for item in self.items}
 
 
 def _item(raw: dict[str, object]) -> RefItem:

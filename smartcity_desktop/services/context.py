@@ -70,7 +70,7 @@ def open_context(paths: DataPaths) -> AppContext:
     db = Database.open(paths.database, paths.backups, create=False)
     ctx = AppContext(paths=paths, db=db)
     try:
-        _ = ctx.office
+        _office = ctx.office  # fails early when the folder holds no office
     except Exception:
         db.close()
         raise

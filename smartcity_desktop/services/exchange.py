@@ -706,7 +706,7 @@ def _write(
             sha = row.values["sha256"]
             if not ctx.blobs.exists(sha):
                 with verified.open_attachment(sha) as stream:
-                    _, written = ctx.blobs.put_stream(stream, expected_sha256=sha)
+                    _sha, written = ctx.blobs.put_stream(stream, expected_sha256=sha)
                 if written:
                     new_blobs.append(sha)
     if trust == "certified":  # the same content, now proven by a certificate

@@ -31,6 +31,8 @@ from smartcity_desktop.domain.sample_text import (
     Theme,
 )
 from smartcity_desktop.domain.validation import normalise, validate
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage.media import prepare_bytes
@@ -53,11 +55,14 @@ class SampleRequest:
 
 
 class _Gen:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, office_code: str) -> None:
         self.rng = random.Random(seed)
+        # Ids come from their own stream, salted with the office: the same seed in two villages
+        # gives the same texts but never the same record ids (they would clash at the kecamatan).
+        self.ids = random.Random(f"{seed}:{office_code}")
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return str(uuid.UUID(int=self.ids.getrandbits(128), version=4))
 
     def place(self) -> str:
         r = self.rng
@@ -169,7 +174,8 @@ def _row(
 
 
 def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = None) -> Change:
-    gen = _Gen(req.seed)
+    gen = _Gen(req.seed, ctx.office.code)
+    _refuse_repeated_seed(ctx, req.seed)
     now = ctx.clock()
     total = req.problems + req.potentials + req.proposals + req.photos
     done = 0
@@ -180,17 +186,19 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
         if progress:
             progress(done, total)
 
-    problems = [_row(RecordKind.PROBLEM, gen, ctx, gen.problem(), now) for _ in range(req.problems)]
+    problems = [
+        _row(RecordKind.PROBLEM, gen, ctx, gen.problem(), now) for _i in range(req.problems)
+    ]
     tick(req.problems)
     potentials = [
-        _row(RecordKind.POTENTIAL, gen, ctx, gen.potential(), now) for _ in range(req.potentials)
+        _row(RecordKind.POTENTIAL, gen, ctx, gen.potential(), now) for _i in range(req.potentials)
     ]
     tick(req.potentials)
     problem_ids = [r["id"] for r in problems]
     potential_ids = [r["id"] for r in potentials]
     proposals = [
         _row(RecordKind.PROPOSAL, gen, ctx, gen.proposal(problem_ids, potential_ids), now)
-        for _ in range(req.proposals)
+        for _i in range(req.proposals)
     ]
     tick(req.proposals)
     links = [
@@ -226,6 +234,21 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
     )
 
 
+def _refuse_repeated_seed(ctx: AppContext, seed: int) -> None:
+    first_id = _Gen(seed, ctx.office.code).uuid()
+    with ctx.db.session() as session:
+        models: tuple[Any, ...] = (*RECORD_MODELS.values(), Attachment)
+        taken = any(session.get(model, first_id) is not None for model in models)
+    if taken:
+        raise UserError(
+            _(
+                "Contoh data dengan seed {seed} sudah ada di kantor ini. Gunakan --seed lain untuk "
+                "menambah contoh data."
+            ).format(seed=seed),
+            code="sample.seed_used",
+        )
+
+
 def _photos(
     ctx: AppContext,
     gen: _Gen,
@@ -245,7 +268,7 @@ def _photos(
             else ("potential" if "potential_type" in target else "proposal")
         )
         prepared = prepare_bytes(make_photo(gen.rng.randint(0, 2**31), i), f"foto-{i + 1:03d}.jpg")
-        sha, _ = ctx.blobs.put_bytes(prepared.data)
+        sha, _new = ctx.blobs.put_bytes(prepared.data)
         att_id = gen.uuid()
         values = {
             "record_kind": kind,
@@ -292,10 +315,10 @@ def make_photo(seed: int, index: int, size: tuple[int, int] = (1600, 1200)) -> b
     draw = ImageDraw.Draw(base)
     horizon = rng.randint(h // 3, 2 * h // 3)
     draw.rectangle((0, horizon, w, h), fill=ground)
-    for _ in range(40):
+    for _shape in range(40):
         x, y = rng.randint(0, w), rng.randint(horizon - 200, h)
         r = rng.randint(20, 160)
-        colour = tuple(rng.randint(30, 220) for _ in range(3))
+        colour = tuple(rng.randint(30, 220) for _channel in range(3))
         draw.ellipse((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
     speckle = Image.effect_noise((w, h), 40).convert("RGB")
     photo = Image.blend(base, Image.merge("RGB", (noise, noise, noise)), 0.25)

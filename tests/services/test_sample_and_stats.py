@@ -20,10 +20,12 @@ def test_sample_data_is_valid_final_and_deterministic(
     req = SampleRequest(problems=30, potentials=10, proposals=20, seed=7)
     generate(desa_ctx, req)
     generate(kecamatan_ctx, req)
+    a = RecordService(desa_ctx).records(RecordKind.PROBLEM)
+    b = RecordService(kecamatan_ctx).records(RecordKind.PROBLEM)
+    assert sorted(map(repr, (r.values for r in a))) == sorted(map(repr, (r.values for r in b)))
+    # the same seed never gives two offices the same record ids
+    assert not {r.id for r in a} & {r.id for r in b}
     a = RecordService(desa_ctx).records(RecordKind.PROPOSAL)
-    b = RecordService(kecamatan_ctx).records(RecordKind.PROPOSAL)
-    assert [r.id for r in a] == [r.id for r in b]
-    assert [r.values for r in a] == [r.values for r in b]
     assert all(r.is_final and r.revision == 1 for r in a)
     assert any(r.values["problem_ids"] for r in a)
     titles = {r.title for r in RecordService(desa_ctx).records(RecordKind.PROBLEM)}
@@ -66,3 +68,14 @@ def test_a_full_disk_during_sample_generation_rolls_back(
         assert RecordService(ctx).counts() == {"problem": 0, "potential": 0, "proposal": 0}
     finally:
         ctx.close()
+
+
+def test_the_same_seed_twice_is_refused_plainly(desa_ctx: AppContext) -> None:
+    from smartcity_desktop.errors import UserError
+
+    generate(desa_ctx, SampleRequest(problems=2, potentials=1, proposals=1, seed=9))
+    with pytest.raises(UserError) as err:
+        generate(desa_ctx, SampleRequest(problems=2, potentials=1, proposals=1, seed=9))
+    assert err.value.code == "sample.seed_used" and "--seed" in str(err.value)
+    generate(desa_ctx, SampleRequest(problems=2, potentials=1, proposals=1, seed=10))
+    assert RecordService(desa_ctx).counts()["problem"] == 4
