@@ -166,7 +166,6 @@ def interactive(folder: Path) -> dict[str, list[float]]:
     from PySide6.QtWidgets import QApplication
 
     from smartcity_desktop.domain.fields import RecordKind
-    from smartcity_desktop.gui.app import guard_singleton_refcounts
     from smartcity_desktop.gui.changes import ChangeHub
     from smartcity_desktop.gui.errors import Dialogs
     from smartcity_desktop.gui.main_window import MainWindow, Shell
@@ -175,7 +174,6 @@ def interactive(folder: Path) -> dict[str, list[float]]:
     from smartcity_desktop.services.context import open_context
     from smartcity_desktop.storage.paths import DataPaths
 
-    guard_singleton_refcounts()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     ctx = open_context(DataPaths(folder))
     runner = TaskRunner()

@@ -29,23 +29,6 @@ EXIT_OK, EXIT_REFUSED = 0, 1
 APP_NAME = "SmartCity Desktop"
 
 
-def guard_singleton_refcounts() -> None:
-    """Keep None, True and False alive under PySide6 6.12 on Python 3.11.
-
-    That PySide6 returns None from every void method (``setText``, ``update``...) and True from
-    ``SignalInstance.emit`` without adding a reference. Python 3.12+ makes these singletons immortal
-    so nothing happens there; on 3.11 each call lowers their reference count, and after some tens
-    of thousands of calls (minutes of real use) the process aborts with "deallocating None". The
-    singletons are never freed anyway, so give them a count no session can use up, as 3.12 does.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="smartcity-desktop", description=APP_NAME)
     parser.add_argument(
@@ -75,7 +58,6 @@ def already_running_message(paths: DataPaths) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    guard_singleton_refcounts()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])
     app.setApplicationName(APP_NAME)

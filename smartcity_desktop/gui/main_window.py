@@ -37,7 +37,7 @@ from smartcity_desktop.gui.tasks import TaskHandle, TaskProgress, TaskRunner
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.gui_support import bind_context, format_count
+from smartcity_desktop.services.gui_support import format_count
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class Shell:
         def failed(exc: BaseException) -> None:
             self.dialogs.error(parent, exc)
 
-        return self.runner.submit(bind_context(fn), on_success, on_error or failed, on_progress)
+        return self.runner.submit(fn, on_success, on_error or failed, on_progress)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the GUI thread through Qt signals. Tests use ``SyncTaskRunner``, which runs task
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -66,11 +67,14 @@ class _Job(QRunnable):
         super().__init__()
         self.fn = fn
         self.handle = handle
+        # Worker threads start with fresh context variables; carry the submitter's (the active
+        # language above all) so messages and reports come out in the user's language.
+        self.context = contextvars.copy_context()
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self.fn(self.handle.progress)
+            result = self.context.run(self.fn, self.handle.progress)
         except BaseException as exc:  # delivered to the GUI, which decides how to show it
             if not isinstance(exc, Cancelled):
                 log.debug("task failed", exc_info=True)

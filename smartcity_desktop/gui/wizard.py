@@ -45,7 +45,6 @@ from smartcity_desktop.services.gui_support import (
     DEFAULT_KABUPATEN,
     MIN_PASSPHRASE_LENGTH,
     RegionIndex,
-    bind_context,
     fingerprint_lines,
     passphrase_strength,
 )
@@ -663,7 +662,7 @@ class SummaryPage(QWizardPage):
                 language=c.language,
             )
 
-        self._wizard.runner.submit(bind_context(work), self._succeeded, self._failed)
+        self._wizard.runner.submit(work, self._succeeded, self._failed)
 
     def _succeeded(self, result: InitResult) -> None:
         self._set_busy(False)

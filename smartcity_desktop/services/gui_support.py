@@ -6,9 +6,8 @@ are just as usable from the CLI or a test.
 
 from __future__ import annotations
 
-import contextvars
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +24,6 @@ __all__ = [
     "BackupEntry",
     "RegionIndex",
     "backup_entries",
-    "bind_context",
     "fingerprint_lines",
     "format_count",
     "format_rupiah",
@@ -138,15 +136,3 @@ def format_size(n: int, language: str | None = None) -> str:
     return str(n)
 
 
-def bind_context(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` later, on any thread, with the caller's context variables (the active language).
-
-    A worker thread starts with an empty context, so without this a task would translate its
-    messages into the default language even when the official chose English.
-    """
-    snapshot = contextvars.copy_context()
-
-    def bound(*args: P.args, **kwargs: P.kwargs) -> R:
-        return snapshot.copy().run(fn, *args, **kwargs)
-
-    return bound

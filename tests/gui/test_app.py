@@ -98,9 +98,14 @@ def test_opens_the_main_window_in_the_saved_language(
     update_settings(ctx, {"language": "en"})
     ctx.close()
     windows: list[MainWindow] = []
+    earlier = set(QApplication.topLevelWidgets())  # windows other tests left behind
 
     def fake_exec() -> int:
-        windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        windows.extend(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w not in earlier
+        )
         return 0
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStyle, QWidget
 
 from smartcity_desktop.domain.fields import RecordKind
-from smartcity_desktop.gui.app import guard_singleton_refcounts
 from smartcity_desktop.gui.changes import ChangeHub
 from smartcity_desktop.gui.main_window import PAGES, MainWindow, PageSpec, Shell
 from smartcity_desktop.gui.record_list import RecordListPage
@@ -24,7 +23,6 @@ from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 
 # PySide6 6.12 on Python 3.11 drops a reference to None on every void call; see the function.
-guard_singleton_refcounts()
 
 # The offscreen platform cannot resize windows to their hints; nothing to do with the code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
