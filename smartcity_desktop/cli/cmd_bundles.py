@@ -13,7 +13,7 @@ from smartcity_desktop.i18n import _
 
 
 def _size(text: str) -> int:
-    from smartcity_desktop.bundles.sizes import parse_size
+    from smartcity_desktop.services.exchange import parse_size
 
     try:
         return parse_size(text)

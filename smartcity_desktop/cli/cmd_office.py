@@ -65,15 +65,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import open_office
-    from smartcity_desktop.storage.database import list_backups
+    from smartcity_desktop.services.backups import back_up_now, backup_entries
 
     ctx = open_office(args)
     try:
         if not args.list:
-            path = ctx.db.backup(ctx.paths.backups)
+            path = back_up_now(ctx)
             print(_("Cadangan dibuat: {path}").format(path=path))
-        for backup in list_backups(ctx.paths.backups):
-            print(backup)
+        for backup in backup_entries(ctx.paths.backups):
+            print(backup.path)
     finally:
         ctx.close()
     return 0

@@ -17,8 +17,17 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.storage.media import PreparedFile, prepare_attachment
+from smartcity_desktop.storage.media import AttachmentError, PreparedFile, prepare_attachment
 from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+
+# Re-exported for the GUI, which talks to services only.
+__all__ = [
+    "AttachmentError",
+    "AttachmentInfo",
+    "AttachmentService",
+    "PreparedFile",
+    "attachment_values",
+]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from smartcity_desktop import __version__
 from smartcity_desktop.bundles.parts import HEADER_SIZE, PartHeader, assemble_parts, is_part_file
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
 from smartcity_desktop.bundles.reader import VerificationResult, VerifiedBundle, verify_bundle
+from smartcity_desktop.bundles.sizes import parse_size
 from smartcity_desktop.bundles.writer import AttachmentFile, BundleWriteError, Sender, write_bundle
 from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
 from smartcity_desktop.crypto.problems import ProblemError
@@ -58,6 +59,15 @@ from smartcity_desktop.storage.models import (
 )
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "export_bundle",
+    "import_files",
+    "ledger",
+    "parse_size",
+    "pending_counts",
+    "verify_files",
+]
 
 EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND)
 MODELS: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}

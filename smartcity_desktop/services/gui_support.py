@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from smartcity_desktop.crypto.keys import MIN_PASSPHRASE_LENGTH, passphrase_strength
 from smartcity_desktop.domain.regions import Region
 from smartcity_desktop.i18n import current_language
-from smartcity_desktop.storage.database import list_backups
+from smartcity_desktop.services.backups import BackupEntry, backup_entries
 
 __all__ = [
     "DEFAULT_KABUPATEN",
@@ -100,31 +97,6 @@ def fingerprint_lines(fingerprint: str, per_line: int = 4) -> list[str]:
     return ["  ".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line)]
 
 
-@dataclass(frozen=True)
-class BackupEntry:
-    path: Path
-    size: int
-    created: datetime  # local time
-
-    @property
-    def reason(self) -> str:
-        # smartcity-YYYYmmdd-HHMMSS-ffffff-<reason>.sqlite
-        parts = self.path.stem.split("-", 4)
-        return parts[4] if len(parts) == 5 else ""
-
-
-def backup_entries(backups_dir: Path) -> list[BackupEntry]:
-    entries = []
-    for path in list_backups(backups_dir):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue  # removed meanwhile
-        created = datetime.fromtimestamp(stat.st_mtime, tz=UTC).astimezone()
-        entries.append(BackupEntry(path, stat.st_size, created))
-    return entries
-
-
 def format_size(n: int, language: str | None = None) -> str:
     units = ("B", "KB", "MB", "GB")
     value = float(n)
@@ -134,5 +106,3 @@ def format_size(n: int, language: str | None = None) -> str:
             return text if (language or current_language()) == "en" else text.replace(".", ",")
         value /= 1024
     return str(n)
-
-

@@ -43,9 +43,8 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.forms.dialogs import EditorDialogs
 from smartcity_desktop.gui.tasks import TaskProgress, TaskRunner
 from smartcity_desktop.i18n import _
-from smartcity_desktop.services.attachments import AttachmentInfo, AttachmentService
+from smartcity_desktop.services.attachments import AttachmentInfo, AttachmentService, PreparedFile
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.storage.media import PreparedFile
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -138,7 +138,7 @@ def test_drag_and_drop_adds_files(make_editor: EditorFactory, photo: Path, qtbot
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(photo))])
     enter = QDragEnterEvent(
-        QPointF(10, 10),
+        QPoint(10, 10),  # Qt's signature takes a QPoint here (QPointF for the drop)
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -163,7 +163,7 @@ def test_drop_of_non_files_is_ignored(make_editor: EditorFactory) -> None:
     mime = QMimeData()
     mime.setText("bukan berkas")
     enter = QDragEnterEvent(
-        QPointF(5, 5),
+        QPoint(5, 5),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
