@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,23 @@ def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
     return problems
 
 
+class _Label:
+    """A field label translated only if a message needs it (imports validate thousands of rows)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __format__(self, format_spec: str) -> str:
+        return format(_(self.text), format_spec)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
-    label = _(spec.label)
+    label = _Label(spec.label)
     empty = value is None or value == [] or value == ""
     if empty:
         if final and spec.required:
@@ -94,7 +110,7 @@ def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Probl
             return Problem(
                 spec.name, "multiline", _("{field} harus satu baris.").format(field=label)
             )
-        if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        if _CONTROL.search(value):
             return Problem(
                 spec.name,
                 "control_chars",
@@ -207,7 +223,7 @@ def _cross_checks(kind: RecordKind, values: Values) -> list[Problem]:
     return problems
 
 
-def _coord_problem(spec: FieldSpec, label: str) -> Problem:
+def _coord_problem(spec: FieldSpec, label: _Label) -> Problem:
     return Problem(
         spec.name,
         "out_of_range",
@@ -217,7 +233,7 @@ def _coord_problem(spec: FieldSpec, label: str) -> Problem:
     )
 
 
-def _bad(spec: FieldSpec, label: str) -> Problem:
+def _bad(spec: FieldSpec, label: _Label) -> Problem:
     return Problem(spec.name, "bad_type", _("{field}: isian tidak valid.").format(field=label))
 
 

@@ -56,6 +56,7 @@ from smartcity_desktop.storage.models import (
     BundleLedger,
     ProposalLink,
     RecordConflict,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def export_bundle(
         ) from exc
     with ctx.db.transaction() as session:
         for kind, pairs in versions.items():
-            table = MODELS[kind].__table__
+            table = table_of(MODELS[kind])
             if pairs:  # only the revision that went out counts as sent
                 session.connection().execute(
                     update(table)
@@ -736,12 +737,21 @@ def _write(
                     .values(trust_level="certified")
                     .execution_options(synchronize_session=False)
                 )
+    connection = session.connection()
     for kind in EXCHANGED_KINDS:
-        model = MODELS[kind]
+        table = table_of(MODELS[kind])
+        # Core statements with the same keys in every row run as one executemany; the ORM's
+        # bulk insert splits rows by which values are None (about two rows per statement).
         if inserts.get(kind):
-            session.execute(insert(model), inserts[kind])
+            connection.execute(insert(table), inserts[kind])
         if updates.get(kind):
-            session.execute(update(model), updates[kind])
+            columns = [c for c in updates[kind][0] if c != "id"]
+            connection.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values({c: bindparam(f"b_{c}") for c in columns}),
+                [{f"b_{k}": v for k, v in row.items()} for row in updates[kind]],
+            )
     for start in range(0, len(relinked), _CHUNK):
         session.execute(
             delete(ProposalLink).where(
@@ -749,7 +759,7 @@ def _write(
             )
         )
     if links:
-        session.execute(insert(ProposalLink), links)
+        connection.execute(insert(table_of(ProposalLink)), links)
     progress.report(total, total, "")
 
 

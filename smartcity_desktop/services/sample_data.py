@@ -36,7 +36,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage.media import prepare_bytes
-from smartcity_desktop.storage.models import RECORD_MODELS, Attachment, ProposalLink
+from smartcity_desktop.storage.models import RECORD_MODELS, Attachment, ProposalLink, table_of
 
 Progress = Callable[[int, int], None]
 
@@ -217,11 +217,12 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
             if rows:
                 for r in rows:
                     r.pop("_values")
-                session.execute(insert(RECORD_MODELS[kind]), rows)
+                # Core insert: one executemany (the ORM splits rows by their None values)
+                session.connection().execute(insert(table_of(RECORD_MODELS[kind])), rows)
         if links:
-            session.execute(insert(ProposalLink), links)
+            session.connection().execute(insert(table_of(ProposalLink)), links)
         if photos:
-            session.execute(insert(Attachment), photos)
+            session.connection().execute(insert(table_of(Attachment)), photos)
     return Change(
         Action.CREATED,
         frozenset({"problem", "potential", "proposal", "attachment"}),

@@ -8,6 +8,7 @@ Ownership rule, kept from the first migration: every record, attachment and revi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -275,3 +277,8 @@ RECORD_MODELS: dict[str, type[LocatedRecord]] = {
     "potential": Potential,
     "proposal": Proposal,
 }
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table behind an ORM class, for bulk statements that bypass the ORM."""
+    return cast(Table, model.__table__)
