@@ -717,7 +717,7 @@ def _write(
             sha = row.values["sha256"]
             if not ctx.blobs.exists(sha):
                 with verified.open_attachment(sha) as stream:
-                    _sha, written = ctx.blobs.put_stream(stream, expected_sha256=sha)
+                    _sha, written = ctx.blobs.put_stream(stream, expected_sha256=sha, sync=False)
                 if written:
                     new_blobs.append(sha)
     if trust == "certified":  # the same content, now proven by a certificate
@@ -760,6 +760,7 @@ def _write(
         )
     if links:
         connection.execute(insert(table_of(ProposalLink)), links)
+    ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
     progress.report(total, total, "")
 
 

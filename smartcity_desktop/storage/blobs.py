@@ -31,8 +31,14 @@ class BlobStore:
         sha = hashlib.sha256(data).hexdigest()
         return sha, self._write(sha, lambda fh: fh.write(data))
 
-    def put_stream(self, source: IO[bytes], expected_sha256: str | None = None) -> tuple[str, bool]:
-        """Store a stream, hashing while copying; refuses if it does not match the expected hash."""
+    def put_stream(
+        self, source: IO[bytes], expected_sha256: str | None = None, *, sync: bool = True
+    ) -> tuple[str, bool]:
+        """Store a stream, hashing while copying; refuses if it does not match the expected hash.
+
+        With ``sync=False`` the caller promises to call ``sync()`` before relying on the files
+        (an import writes hundreds of photos and syncs once before its database commit).
+        """
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
@@ -43,7 +49,8 @@ class BlobStore:
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
-                os.fsync(out.fileno())
+                if sync:
+                    os.fsync(out.fileno())
             sha = digest.hexdigest()
             if expected_sha256 is not None and sha != expected_sha256:
                 raise StorageError(f"hash mismatch: expected {expected_sha256}, got {sha}")
@@ -77,6 +84,21 @@ class BlobStore:
         except OSError as exc:
             raise (translate_os_error(exc, self.root) or exc) from exc
         return True
+
+    def sync(self, shas: list[str]) -> None:
+        """Make written blobs durable: one system-wide flush where the OS offers it, which is far
+        cheaper than one fsync per photo; otherwise each file in turn."""
+        if not shas:
+            return
+        try:
+            if hasattr(os, "sync"):
+                os.sync()
+                return
+            for sha in shas:
+                with self.path_for(sha).open("rb+") as fh:
+                    os.fsync(fh.fileno())
+        except OSError as exc:
+            raise (translate_os_error(exc, self.root) or exc) from exc
 
     def remove(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)
