@@ -9,11 +9,22 @@ silently dropping it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QDate,
+    QEvent,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -24,8 +35,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPlainTextEdit,
     QSizePolicy,
     QToolButton,
@@ -37,6 +47,8 @@ from smartcity_desktop.domain.fields import FieldSpec, FieldType
 from smartcity_desktop.domain.reference import RefItem, ref_list, sub_elements
 from smartcity_desktop.gui.forms import formatting as fmt
 from smartcity_desktop.i18n import _, current_language
+
+_ROOT = QModelIndex()
 
 
 class FieldWidget(QWidget):
@@ -472,6 +484,95 @@ class LinkChoice:
     final: bool
 
 
+class _LinkModel(QAbstractListModel):
+    """Linkable records as a list model: 30,000 titles cost nothing until they are shown."""
+
+    def __init__(self, on_toggle: Callable[[], None]) -> None:
+        super().__init__()
+        self.choices: list[LinkChoice] = []
+        self.texts: list[str] = []
+        self.folded: list[str] = []
+        self.selected: set[str] = set()
+        self.read_only = False
+        self._on_toggle = on_toggle
+
+    def reset(self, choices: Sequence[LinkChoice]) -> None:
+        self.beginResetModel()
+        self.choices = list(choices)
+        self.texts = [_link_text(c) for c in self.choices]
+        self.folded = [t.casefold() for t in self.texts]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.choices)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = index.row()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.texts[row]
+        if role == Qt.ItemDataRole.CheckStateRole:
+            checked = self.choices[row].id in self.selected
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.UserRole:
+            return self.choices[row].id
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base if self.read_only else base | Qt.ItemFlag.ItemIsUserCheckable
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = 0
+    ) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or self.read_only or not index.isValid():
+            return False
+        record_id = self.choices[index.row()].id
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.selected.add(record_id)
+        else:
+            self.selected.discard(record_id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self._on_toggle()
+        return True
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        if self.choices:
+            self.dataChanged.emit(self.index(0), self.index(len(self.choices) - 1))
+
+
+class _WordFilter(QSortFilterProxyModel):
+    """Shows rows whose title holds every typed word (in any order, any case)."""
+
+    def __init__(self, source: _LinkModel) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.source = source
+        self.setSourceModel(source)
+
+    def set_text(self, text: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            self.words = text.casefold().split()
+            self.endFilterChange()
+        else:
+            self.words = text.casefold().split()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self.words:
+            return True
+        haystack = self.source.folded[row]
+        return all(w in haystack for w in self.words)
+
+
+def _link_text(choice: LinkChoice) -> str:
+    text = choice.title or _("(tanpa judul)")
+    return text + "  " + _("[draf]") if not choice.final else text
+
+
 class LinksField(FieldWidget):
     """Other records to link, as a checkable list with a search box; shows titles, keeps ids."""
 
@@ -483,105 +584,87 @@ class LinksField(FieldWidget):
         self.search.setPlaceholderText(_("Cari judul…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
-        self.list = QListWidget()
+        self.model = _LinkModel(self._on_toggled)
+        self.proxy = _WordFilter(self.model)
+        self.list = QListView()
+        self.list.setModel(self.proxy)
+        self.list.setUniformItemSizes(True)  # lets Qt skip measuring every one of 30,000 rows
         self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.list.itemChanged.connect(self._on_item_changed)
+        self.empty = QLabel(_("Belum ada catatan yang dapat ditautkan."))
+        self.empty.setProperty("role", "hint")
         self.summary = QLabel()
         self.summary.setProperty("role", "hint")
         layout.addWidget(self.search)
         layout.addWidget(self.list)
+        layout.addWidget(self.empty)
         layout.addWidget(self.summary)
         _single(layout, self)
         self._choices: list[LinkChoice] = []
-        self._selected: set[str] = set()
-        self._read_only = False
-        self._update_summary()
+        self._refresh()
 
     def set_choices(self, choices: Sequence[LinkChoice]) -> None:
         self._choices = list(choices)
-        self._rebuild()
+        self._refresh()
 
-    def _rebuild(self) -> None:
-        self._loading = True
-        self.list.blockSignals(True)
-        try:
-            self.list.clear()
-            known = {c.id for c in self._choices}
-            missing = [
-                LinkChoice(i, _("(catatan tidak ditemukan)"), False) for i in self._selected - known
-            ]
-            for choice in [*self._choices, *sorted(missing, key=lambda c: c.id)]:
-                text = choice.title or _("(tanpa judul)")
-                if not choice.final:
-                    text += "  " + _("[draf]")
-                item = QListWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, choice.id)
-                item.setToolTip(text)
-                if not self._read_only:
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                else:
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                checked = choice.id in self._selected
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-                self.list.addItem(item)
-            if not self._choices:
-                placeholder = QListWidgetItem(_("Belum ada catatan yang dapat ditautkan."))
-                placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-                self.list.addItem(placeholder)
-        finally:
-            self.list.blockSignals(False)
-            self._loading = False
+    def _refresh(self) -> None:
+        """Choices plus any linked id that is no longer among them (deleted or not received)."""
+        known = {c.id for c in self._choices}
+        missing = [
+            LinkChoice(i, _("(catatan tidak ditemukan)"), False)
+            for i in sorted(self.model.selected - known)
+        ]
+        self.model.reset([*self._choices, *missing])
+        self.empty.setVisible(not self._choices)
         self._filter(self.search.text())
         self._update_summary()
 
     def _filter(self, text: str) -> None:
-        words = text.casefold().split()
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            haystack = item.text().casefold()
-            item.setHidden(bool(words) and not all(w in haystack for w in words))
+        self.proxy.set_text(text)
 
-    def _on_item_changed(self, item: QListWidgetItem) -> None:
-        record_id = item.data(Qt.ItemDataRole.UserRole)
-        if record_id is None:
-            return
-        if item.checkState() == Qt.CheckState.Checked:
-            self._selected.add(record_id)
-        else:
-            self._selected.discard(record_id)
+    def _on_toggled(self) -> None:
         self._update_summary()
         self._emit_edited()
 
     def _update_summary(self) -> None:
-        self.summary.setText(_("{n} dipilih").format(n=len(self._selected)))
+        self.summary.setText(_("{n} dipilih").format(n=len(self.model.selected)))
 
     def set_checked(self, record_id: str, checked: bool) -> None:
         """Check one entry as a click would (used by tests and keyboard helpers)."""
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == record_id:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        for row, choice in enumerate(self.model.choices):
+            if choice.id == record_id:
+                state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+                self.model.setData(
+                    self.model.index(row), state.value, Qt.ItemDataRole.CheckStateRole
+                )
                 return
         raise KeyError(record_id)
 
     def visible_titles(self) -> list[str]:
         return [
-            self.list.item(r).text()
-            for r in range(self.list.count())
-            if not self.list.item(r).isHidden()
+            str(self.proxy.data(self.proxy.index(r, 0), Qt.ItemDataRole.DisplayRole))
+            for r in range(self.proxy.rowCount())
         ]
 
+    def is_checkable(self) -> bool:
+        return not self.model.read_only
+
     def value(self) -> list[str]:
-        return sorted(self._selected)
+        return sorted(self.model.selected)
 
     def _show(self, value: Any) -> None:
-        self._selected = {str(v) for v in (value or [])}
-        self._rebuild()
+        previous = set(self.model.selected)
+        self.model.selected = {str(v) for v in (value or [])}
+        if self.model.selected - previous - {c.id for c in self._choices} or (
+            previous - self.model.selected - {c.id for c in self._choices}
+        ):
+            self._refresh()  # the "not found" entries changed
+        else:
+            self.model.set_read_only(self.model.read_only)  # repaint the check marks
+            self._update_summary()
 
     def set_read_only(self, read_only: bool) -> None:
-        self._read_only = read_only
-        self._rebuild()
+        self.model.set_read_only(read_only)
 
     def focus_target(self) -> QWidget:
         return self.search

@@ -96,5 +96,6 @@ def test_links_read_only_and_missing_targets(qtbot: QtBot) -> None:
     assert field.value() == ["a", "hilang"]
     assert any("tidak ditemukan" in t for t in field.visible_titles())
     field.set_read_only(True)
-    item = field.list.item(0)
-    assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert not field.is_checkable()
+    index = field.model.index(0)
+    assert not field.model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
