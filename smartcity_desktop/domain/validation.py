@@ -38,34 +38,38 @@ def normalise(kind: RecordKind, raw: Values) -> Values:
     """
     out: Values = {}
     for spec in FIELDS[kind]:
+        t = spec.type
         value = raw.get(spec.name)
         if isinstance(value, str):
-            value = value.strip()
-            if value == "":
-                value = None
-        if spec.type in (FieldType.LINKS, FieldType.MULTICHOICE):
-            if value is None:
-                value = []
-            elif isinstance(value, (list, tuple)):
+            value = value.strip() or None
+        if value is None:
+            out[spec.name] = [] if t in _LISTS else None
+            continue
+        if t in _LISTS:
+            if isinstance(value, (list, tuple)):
                 value = sorted({str(v) for v in value if v not in (None, "")})
-        elif value is not None and spec.type in (FieldType.INTEGER, FieldType.MONEY):
+        elif t in _INTEGERS:
             value = _to_int(value)
-        elif value is not None and spec.type in (
-            FieldType.NUMBER,
-            FieldType.LATITUDE,
-            FieldType.LONGITUDE,
-        ):
+        elif t in _FLOATS:
             value = _to_float(value)
-        elif value is not None and spec.type is FieldType.DATE and isinstance(value, dt.date):
+        elif t is FieldType.DATE and isinstance(value, dt.date):
             value = value.isoformat()
         out[spec.name] = value
     return out
 
 
+_LISTS = frozenset({FieldType.LINKS, FieldType.MULTICHOICE})
+_INTEGERS = frozenset({FieldType.INTEGER, FieldType.MONEY})
+_FLOATS = frozenset({FieldType.NUMBER, FieldType.LATITUDE, FieldType.LONGITUDE})
+
+
 def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
     problems: list[Problem] = []
     for spec in FIELDS[kind]:
-        problem = _check(spec, values.get(spec.name), values, final=final)
+        value = values.get(spec.name)
+        if (value is None or value == []) and not (final and spec.required):
+            continue  # the common case for optional fields; no call needed
+        problem = _check(spec, value, values, final=final)
         if problem:
             problems.append(problem)
     problems.extend(_cross_checks(kind, values))

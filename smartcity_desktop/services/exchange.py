@@ -56,8 +56,10 @@ from smartcity_desktop.storage.models import (
     BundleLedger,
     ProposalLink,
     RecordConflict,
+    bulk_insert_raw,
     table_of,
 )
+from smartcity_desktop.storage.search_index import triggers_suspended
 
 log = logging.getLogger(__name__)
 
@@ -743,7 +745,8 @@ def _write(
         # Core statements with the same keys in every row run as one executemany; the ORM's
         # bulk insert splits rows by which values are None (about two rows per statement).
         if inserts.get(kind):
-            connection.execute(insert(table), inserts[kind])
+            with triggers_suspended(connection):
+                bulk_insert_raw(connection, table, inserts[kind])
         if updates.get(kind):
             columns = [c for c in updates[kind][0] if c != "id"]
             connection.execute(

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert
-
 from smartcity_desktop.domain.fields import FIELDS, FieldType, RecordKind
 from smartcity_desktop.domain.records import content_hash
 from smartcity_desktop.domain.reference import ref_list
@@ -36,7 +34,14 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage.media import prepare_bytes
-from smartcity_desktop.storage.models import RECORD_MODELS, Attachment, ProposalLink, table_of
+from smartcity_desktop.storage.models import (
+    RECORD_MODELS,
+    Attachment,
+    ProposalLink,
+    bulk_insert_raw,
+    table_of,
+)
+from smartcity_desktop.storage.search_index import triggers_suspended
 
 Progress = Callable[[int, int], None]
 
@@ -209,20 +214,18 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
     ]
     photos = _photos(ctx, gen, req.photos, problems + potentials + proposals, now, tick)
     with ctx.db.transaction() as session:
-        for kind, rows in (
-            ("problem", problems),
-            ("potential", potentials),
-            ("proposal", proposals),
-        ):
-            if rows:
+        connection = session.connection()
+        with triggers_suspended(connection):
+            for kind, rows in (
+                ("problem", problems),
+                ("potential", potentials),
+                ("proposal", proposals),
+            ):
                 for r in rows:
                     r.pop("_values")
-                # Core insert: one executemany (the ORM splits rows by their None values)
-                session.connection().execute(insert(table_of(RECORD_MODELS[kind])), rows)
-        if links:
-            session.connection().execute(insert(table_of(ProposalLink)), links)
-        if photos:
-            session.connection().execute(insert(table_of(Attachment)), photos)
+                bulk_insert_raw(connection, table_of(RECORD_MODELS[kind]), rows)
+        bulk_insert_raw(connection, table_of(ProposalLink), links)
+        bulk_insert_raw(connection, table_of(Attachment), photos)
     return Change(
         Action.CREATED,
         frozenset({"problem", "potential", "proposal", "attachment"}),

@@ -269,6 +269,13 @@ class SearchDoc(Base):
     record_id: Mapped[str] = mapped_column(String(36), unique=True)
 
 
+class SearchSuspended(Base):
+    """While a row exists here (inside one bulk transaction), the search triggers stand still."""
+
+    __tablename__ = "search_suspended"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
 # Full-text index: an FTS5 virtual table, created by the migration, not by the ORM.
 SEARCH_TABLE = "record_search"
 
@@ -282,3 +289,40 @@ RECORD_MODELS: dict[str, type[LocatedRecord]] = {
 def table_of(model: type[Any]) -> Table:
     """The Core table behind an ORM class, for bulk statements that bypass the ORM."""
     return cast(Table, model.__table__)
+
+
+# SQLAlchemy's SQLite DateTime storage format; bulk writes that bypass SQLAlchemy's type
+# processing (tens of thousands of rows per import) must store exactly the same text.
+_SQLITE_DATETIME = "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}.{:06d}"
+
+
+def sqlite_datetime(value: datetime) -> str:
+    return _SQLITE_DATETIME.format(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
+
+
+def bulk_insert_raw(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert uniform rows with one driver-level executemany (no per-row type processing)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _c in columns)})"
+    )
+    times = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, DateTime)]
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(row.values())
+        for i in times:
+            if values[i] is not None:
+                values[i] = sqlite_datetime(values[i])
+        params.append(tuple(values))
+    connection.exec_driver_sql(sql, params)

@@ -483,3 +483,15 @@ def test_a_removed_photo_travels_as_a_tombstone_without_its_file(
     report = one(import_files(kecamatan_ctx, [second]))
     assert report.status == "imported" and report.action_counts()["updated"] == 1
     assert AttachmentService(kecamatan_ctx).count() == 1
+
+
+def test_imported_records_are_searchable(
+    desa_with_data: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    pin(kecamatan_ctx, desa_with_data)
+    import_files(kecamatan_ctx, [export(desa_with_data, tmp_path, "1.scb")])
+    source = RecordService(desa_with_data)
+    target = RecordService(kecamatan_ctx)
+    for kind in (RecordKind.PROBLEM, RecordKind.PROPOSAL):
+        title = source.records(kind)[0].title
+        assert set(target.search(title, kind)) == set(source.search(title, kind))

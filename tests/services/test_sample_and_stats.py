@@ -79,3 +79,23 @@ def test_the_same_seed_twice_is_refused_plainly(desa_ctx: AppContext) -> None:
     assert err.value.code == "sample.seed_used" and "--seed" in str(err.value)
     generate(desa_ctx, SampleRequest(problems=2, potentials=1, proposals=1, seed=10))
     assert RecordService(desa_ctx).counts()["problem"] == 4
+
+
+def test_bulk_written_records_are_searchable_and_triggers_resume(desa_ctx: AppContext) -> None:
+    from sqlalchemy import text
+
+    from tests.services.test_records import PROBLEM
+
+    generate(desa_ctx, SampleRequest(problems=40, potentials=10, proposals=20, seed=4))
+    service = RecordService(desa_ctx)
+    titles = {r.title for r in service.records(RecordKind.PROBLEM)}
+    word = next(iter(titles)).split()[0]
+    assert service.search(word, RecordKind.PROBLEM)
+    with desa_ctx.db.session() as s:
+        indexed = s.execute(text("SELECT count(*) FROM search_doc")).scalar()
+        assert indexed == 70
+        assert s.execute(text("SELECT count(*) FROM search_suspended")).scalar() == 0
+    new_id = service.create(RecordKind.PROBLEM, {**PROBLEM, "title": "Jembatan gantung putus"}).ids[
+        0
+    ]
+    assert service.search("jembatan") == [("problem", new_id)]

@@ -198,3 +198,25 @@ def test_inspection_leaves_no_sidecar_files(fresh_db: Database, tmp_path: Path) 
     shutil.copy(fresh_db.path, copy)
     inspect_database(copy, tmp_path / "backups")
     assert siblings(copy) == {"smartcity.sqlite"}
+
+
+def test_raw_bulk_inserts_store_datetimes_exactly_as_the_orm_does(fresh_db: Database) -> None:
+    from datetime import datetime
+
+    from smartcity_desktop.storage.models import FormDraft, bulk_insert_raw, table_of
+
+    moments = [datetime(2026, 11, 28, 7, 5, 3, 120), datetime(2026, 1, 2, 3, 4, 5)]
+    with fresh_db.transaction() as s:
+        s.add(FormDraft(key="orm", payload="{}", saved_at=moments[0]))
+        bulk_insert_raw(
+            s.connection(),
+            table_of(FormDraft),
+            [
+                {"key": "raw", "payload": "{}", "saved_at": moments[0]},
+                {"key": "raw2", "payload": "{}", "saved_at": moments[1]},
+            ],
+        )
+    with fresh_db.session() as s:
+        stored = dict(s.execute(text("SELECT key, saved_at FROM form_draft")).all())
+        assert stored["orm"] == stored["raw"]
+        assert s.get(FormDraft, "raw2").saved_at == moments[1]
