@@ -104,8 +104,9 @@ class TaskRunner:
         self.pool.start(_Job(fn, handle))
         return handle
 
-    def _connect(self, handle: TaskHandle, on_success: Any, on_error: Any,
-                 on_progress: Any) -> None:
+    def _connect(
+        self, handle: TaskHandle, on_success: Any, on_error: Any, on_progress: Any
+    ) -> None:
         self._handles.add(handle)  # keep the QObject alive until it finishes
         if on_success:
             handle.succeeded.connect(on_success)
@@ -125,8 +126,13 @@ class SyncTaskRunner(TaskRunner):
     def __init__(self) -> None:
         self._handles = set()
 
-    def submit(self, fn: Callable[[TaskProgress], Any], on_success: Any = None,
-               on_error: Any = None, on_progress: Any = None) -> TaskHandle:
+    def submit(
+        self,
+        fn: Callable[[TaskProgress], Any],
+        on_success: Any = None,
+        on_error: Any = None,
+        on_progress: Any = None,
+    ) -> TaskHandle:
         handle = TaskHandle()
         self._connect(handle, on_success, on_error, on_progress)
         _Job(fn, handle).run()
