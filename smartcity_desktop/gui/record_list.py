@@ -197,7 +197,8 @@ class RecordListPage(QWidget):
                 self.model.headerData(n, Qt.Orientation.Horizontal)
             )
             header.resizeSection(n, max(col.width * char, title + 28) + 12)
-        header.sectionResized.connect(self._other_column_resized)
+        # The title takes whatever width the other columns leave, at every window size.
+        header.setSectionResizeMode(self.model.column_of("title"), QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(self.model.column_of("updated_at"), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         header.sectionMoved.connect(lambda *_a: self._save_columns())
@@ -351,30 +352,6 @@ class RecordListPage(QWidget):
 
     # --- columns -----------------------------------------------------------------------------
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._fit_title()
-
-    def _other_column_resized(self, logical: int, _old: int, _new: int) -> None:
-        if logical != self.model.column_of("title"):
-            self._fit_title()
-
-    def _fit_title(self) -> None:
-        """Give the title whatever width the other columns leave, but never less than a readable
-        minimum: on a narrow screen the list scrolls sideways instead of hiding the titles."""
-        header = self.table.horizontalHeader()
-        title = self.model.column_of("title")
-        others = sum(
-            header.sectionSize(n)
-            for n in range(header.count())
-            if n != title and not header.isSectionHidden(n)
-        )
-        minimum = self.fontMetrics().horizontalAdvance("x") * 32
-        available = self.table.viewport().width() - others
-        header.blockSignals(True)
-        header.resizeSection(title, max(minimum, available))
-        header.blockSignals(False)
-
     def visible_columns(self) -> list[str]:
         header = self.table.horizontalHeader()
         names = []
@@ -399,7 +376,6 @@ class RecordListPage(QWidget):
             return
         header = self.table.horizontalHeader()
         header.setSectionHidden(self.model.column_of(name), not visible)
-        self._fit_title()
         self._save_columns()
 
     def reset_columns(self) -> None:
