@@ -218,3 +218,47 @@ def test_the_cli_never_loads_qt(desa_paths: DataPaths) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_no_secret_reaches_the_log_or_the_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "Rahasia-Sangat-Unik-987"
+    monkeypatch.setenv("SMARTCITY_PASSPHRASE", secret)
+    d = str(tmp_path / "d")
+    assert (
+        run(
+            capsys,
+            "--data-dir",
+            d,
+            "init",
+            "--role",
+            "desa",
+            "--office",
+            DESA_CODE,
+            "--operator",
+            "Siti",
+        )[0]
+        == 0
+    )
+    run(
+        capsys,
+        "--data-dir",
+        d,
+        "sample-data",
+        "--problems",
+        "2",
+        "--potentials",
+        "1",
+        "--proposals",
+        "1",
+    )
+    assert run(capsys, "--data-dir", d, "export", "--out", str(tmp_path / "b.scb"))[0] == 0
+    monkeypatch.setenv("SMARTCITY_PASSPHRASE", "salah-" + secret)
+    assert (
+        run(capsys, "--data-dir", d, "export", "--out", str(tmp_path / "c.scb"), "--full")[0] == 1
+    )
+    logs = list((tmp_path / "d" / "logs").glob("*"))
+    assert logs, "the CLI writes a log"
+    for path in [*logs, tmp_path / "d" / "smartcity.sqlite", tmp_path / "b.scb"]:
+        assert secret.encode() not in path.read_bytes(), path
