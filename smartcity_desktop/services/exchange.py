@@ -132,6 +132,19 @@ def export_bundle(
     office = ctx.office
     signing_key = unlock_key(ctx, passphrase)
     certificate = office_certificate(ctx)
+    if certificate is None and any(
+        root.regency_code == regency_of(office.code) for root in load_trust_state(ctx).roots
+    ):
+        # Under certification a bundle from an uncertified key is refused everywhere, and its rows
+        # would count as sent; stop here instead (typically right after a key rotation).
+        raise UserError(
+            _(
+                "Kunci kantor ini belum bersertifikat, sehingga paketnya akan ditolak. Buat "
+                "permintaan sertifikat (halaman Kunci & Kepercayaan atau 'smartcity keys request'), "
+                "minta kabupaten mensertifikasinya, pasang sertifikatnya, lalu kirim lagi."
+            ),
+            code="export.uncertified",
+        )
     if max_part_size is not None and max_part_size < 64 * 1024:
         raise UserError(_("Ukuran bagian terlalu kecil: minimal 64K."), code="export.part_size")
     with ctx.db.session() as session:

@@ -495,3 +495,36 @@ def test_imported_records_are_searchable(
     for kind in (RecordKind.PROBLEM, RecordKind.PROPOSAL):
         title = source.records(kind)[0].title
         assert set(target.search(title, kind)) == set(source.search(title, kind))
+
+
+def test_rotation_keeps_old_bundles_valid_and_needs_a_new_certificate(
+    desa_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    desa, kab = desa_ctx, kabupaten_ctx
+    trust.export_root(kab, tmp_path / "root.json")
+    trust.add_root(desa, tmp_path / "root.json")
+
+    def certify(name: str) -> None:
+        trust.write_request(desa, PASSPHRASE, tmp_path / f"{name}.req")
+        trust.certify_request(kab, PASSPHRASE, tmp_path / f"{name}.req", tmp_path / f"{name}.crt")
+        trust.install_certificate(desa, tmp_path / f"{name}.crt")
+
+    certify("old")
+    service = RecordService(desa)
+    service.create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    before_rotation = export(desa, tmp_path, "1.scb")
+    old_fingerprint = office_fingerprint(desa)
+    assert trust.rotate_key(desa, PASSPHRASE) != old_fingerprint
+    service.create(RecordKind.PROBLEM, {**PROBLEM, "title": "Sesudah ganti kunci"}, finalise=True)
+    with pytest.raises(UserError) as err:  # would be refused everywhere: not written at all
+        export(desa, tmp_path, "2.scb")
+    assert err.value.code == "export.uncertified"
+    assert not (tmp_path / "2.scb").exists()
+    assert one(import_files(kab, [before_rotation])).trust_level == "certified"
+    certify("new")
+    service.create(
+        RecordKind.PROBLEM, {**PROBLEM, "title": "Dengan sertifikat baru"}, finalise=True
+    )
+    report = one(import_files(kab, [export(desa, tmp_path, "3.scb")]))
+    assert report.status == "imported" and report.trust_level == "certified"
+    assert report.action_counts()["new"] == 2  # nothing was lost by the refused export
