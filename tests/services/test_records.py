@@ -183,3 +183,14 @@ def test_form_drafts_survive_and_can_be_discarded(service: RecordService) -> Non
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('air "bersih" OR*') == '"air"* "bersih"* "OR"*'
     assert fts_query("  ") == ""
+
+
+def test_link_choices_list_live_records_by_title(service: RecordService) -> None:
+    b = service.create(RecordKind.PROBLEM, {**PROBLEM, "title": "B jalan"}, finalise=True).ids[0]
+    a = service.create(RecordKind.PROBLEM, {"title": "A draf"}).ids[0]
+    gone = service.create(RecordKind.PROBLEM, {"title": "C hapus"}).ids[0]
+    service.delete(RecordKind.PROBLEM, gone)
+    assert service.link_choices(RecordKind.PROBLEM) == [
+        (a, "A draf", "draft"),
+        (b, "B jalan", "final"),
+    ]

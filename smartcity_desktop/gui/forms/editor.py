@@ -54,7 +54,7 @@ from smartcity_desktop.services.form_support import (
     latest_new_form,
     stored_form,
 )
-from smartcity_desktop.services.records import ListFilter, RecordService, ValidationFailed
+from smartcity_desktop.services.records import RecordService, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -312,9 +312,7 @@ class RecordEditor(QWidget):
         for row in self.rows.values():
             if isinstance(row.widget, LinksField) and row.spec.link_kind is not None:
                 try:
-                    found = self.service.table_rows(
-                        row.spec.link_kind, ["title", "status"], ListFilter()
-                    )
+                    found = self.service.link_choices(row.spec.link_kind)
                 except UserError as exc:
                     log.warning("link choices unavailable: %s", exc)
                     found = []

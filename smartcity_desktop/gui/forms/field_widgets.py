@@ -538,6 +538,8 @@ class _LinkModel(QAbstractListModel):
         return True
 
     def set_read_only(self, read_only: bool) -> None:
+        if read_only == self.read_only:
+            return
         self.read_only = read_only
         if self.choices:
             self.dataChanged.emit(self.index(0), self.index(len(self.choices) - 1))
@@ -660,7 +662,7 @@ class LinksField(FieldWidget):
         ):
             self._refresh()  # the "not found" entries changed
         else:
-            self.model.set_read_only(self.model.read_only)  # repaint the check marks
+            self.list.viewport().update()  # repaint the check marks
             self._update_summary()
 
     def set_read_only(self, read_only: bool) -> None:
