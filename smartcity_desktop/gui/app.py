@@ -14,6 +14,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -142,6 +143,7 @@ def open_and_show(paths: DataPaths, runner: object) -> int:
         shell = Shell(ctx, runner, ChangeHub(), dialogs)
         window = MainWindow(shell)
         window.show_for_screen()
+        check_database_in_background(shell)
         log.info("desktop started for %s", ctx.office.code)
         return int(QApplication.instance().exec())  # type: ignore[union-attr]
     except UserError as exc:
@@ -150,6 +152,21 @@ def open_and_show(paths: DataPaths, runner: object) -> int:
     finally:
         runner.wait(30_000)
         ctx.close()
+
+
+def check_database_in_background(shell: Any) -> None:
+    """Read every page once after the window is up: damage is reported within seconds of opening
+    (pointing to the backups) without making every start wait for the whole file to be read."""
+    ctx = shell.ctx
+
+    def check(_progress: object) -> None:
+        ctx.db.check_integrity(ctx.paths.backups)
+
+    def damaged(exc: BaseException) -> None:
+        log.error("integrity check failed: %s", exc)
+        shell.dialogs.error(None, exc)
+
+    shell.runner.submit(check, on_error=damaged)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import N_, _
+from smartcity_desktop.services.backups import back_up_now
 from smartcity_desktop.services.gui_support import (
     backup_entries,
     fingerprint_lines,
@@ -222,7 +223,7 @@ class SettingsPage(QWidget):
         self.backup_status.setText(_("Mencadangkan…"))
 
         def work(_progress: object) -> Path:
-            return ctx.db.backup(ctx.paths.backups)
+            return back_up_now(ctx)
 
         self.shell.submit(work, self._backed_up, self._backup_failed, parent=self)
 

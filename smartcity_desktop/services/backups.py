@@ -24,7 +24,11 @@ class BackupEntry:
 
 
 def back_up_now(ctx: AppContext) -> Path:
-    """A consistent copy, safe while the app is running ("Cadangkan sekarang")."""
+    """A consistent copy, safe while the app is running ("Cadangkan sekarang").
+
+    The database is checked first: a damaged file must not replace a good backup in the list.
+    """
+    ctx.db.check_integrity(ctx.paths.backups)
     return ctx.db.backup(ctx.paths.backups)
 
 

@@ -66,14 +66,9 @@ def inspect_database(path: Path, backups_dir: Path) -> Inspection:
     try:
         conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchall()
-            if result != [("ok",)]:
-                raise CorruptDatabaseError(
-                    _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
-                        path=path, detail=str(result[0][0])[:120]
-                    )
-                    + hint
-                )
+            # A full integrity check reads every page (about 1 s per GB) and is not done on every
+            # start: it runs before a migration and in the background after the desktop opens;
+            # damage met at any other moment is reported by the engine's error hook.
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
@@ -115,6 +110,26 @@ def inspect_database(path: Path, backups_dir: Path) -> Inspection:
     return Inspection(exists=True, revision=revision)
 
 
+def check_integrity(path: Path, backups_dir: Path) -> None:
+    """SQLite's quick_check over every page, read-only; raises CorruptDatabaseError."""
+    hint = _("Pulihkan dari cadangan di folder {backups}.").format(backups=backups_dir)
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        result = [(str(exc),)]
+    if result != [("ok",)]:
+        raise CorruptDatabaseError(
+            _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
+                path=path, detail=str(result[0][0])[:120]
+            )
+            + hint
+        )
+
+
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -123,6 +138,18 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
+
+
+def _environment_errors(path: Path) -> Any:
+    """An engine hook that turns SQLite's environment failures (disk full, read-only, damaged
+    pages, busy) into StorageErrors for every statement, reads included."""
+
+    def hook(context: Any) -> None:
+        translated = translate_db_error(context.original_exception, path)
+        if translated is not None:
+            raise translated from context.original_exception
+
+    return hook
 
 
 class Database:
@@ -147,10 +174,12 @@ class Database:
             )
         engine = create_engine(f"sqlite:///{path}", future=True)
         event.listen(engine, "connect", _set_pragmas)
+        event.listen(engine, "handle_error", _environment_errors(path))
         db = cls(path, engine)
         try:
             if inspection.revision != migrations.head_revision():
                 if inspection.exists and path.stat().st_size > 0:
+                    check_integrity(path, backups_dir)  # never migrate a damaged file
                     db.backup(backups_dir, reason=f"pre-migration-{inspection.revision or 'new'}")
                 migrations.upgrade(engine)
         except (DBAPIError, sqlite3.Error) as exc:
@@ -160,6 +189,9 @@ class Database:
             engine.dispose()
             raise (translate_os_error(exc, path) or exc) from exc
         return db
+
+    def check_integrity(self, backups_dir: Path) -> None:
+        check_integrity(self.path, backups_dir)
 
     def session(self) -> Session:
         return self._sessions()

@@ -262,3 +262,15 @@ def test_no_secret_reaches_the_log_or_the_database(
     assert logs, "the CLI writes a log"
     for path in [*logs, tmp_path / "d" / "smartcity.sqlite", tmp_path / "b.scb"]:
         assert secret.encode() not in path.read_bytes(), path
+
+
+def test_a_damaged_database_is_not_backed_up(
+    capsys: pytest.CaptureFixture[str], desa_paths: DataPaths
+) -> None:
+    data = bytearray(desa_paths.database.read_bytes())
+    for offset in range(len(data) - 4096 * 40, len(data), 4096):
+        data[offset : offset + 50] = b"\xde\xad" * 25
+    desa_paths.database.write_bytes(bytes(data))
+    code, _, err = run(capsys, "--data-dir", str(desa_paths.root), "backup")
+    assert code == 1 and "rusak" in err and "backups" in err
+    assert list(desa_paths.backups.glob("*.sqlite")) == []

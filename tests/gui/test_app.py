@@ -119,3 +119,35 @@ def test_opens_the_main_window_in_the_saved_language(
     for window in windows:
         window.close()
         window.deleteLater()
+
+
+def test_a_damaged_database_found_after_start_is_reported(desa_paths: DataPaths) -> None:
+    from smartcity_desktop.gui.tasks import SyncTaskRunner
+    from smartcity_desktop.storage.errors import CorruptDatabaseError
+
+    reported: list[BaseException] = []
+
+    class FakeDialogs:
+        def error(self, _parent: object, exc: BaseException) -> None:
+            reported.append(exc)
+
+    class FakeShell:
+        runner = SyncTaskRunner()
+        dialogs = FakeDialogs()
+
+        def __init__(self, ctx: object) -> None:
+            self.ctx = ctx
+
+    ctx = open_context(desa_paths)
+    try:
+        app.check_database_in_background(FakeShell(ctx))
+        assert reported == []  # a sound database says nothing
+        data = bytearray(desa_paths.database.read_bytes())
+        for offset in range(len(data) - 4096 * 40, len(data), 4096):
+            data[offset : offset + 50] = b"\xde\xad" * 25
+        desa_paths.database.write_bytes(bytes(data))
+        app.check_database_in_background(FakeShell(ctx))
+    finally:
+        ctx.close()
+    assert len(reported) == 1 and isinstance(reported[0], CorruptDatabaseError)
+    assert "backups" in str(reported[0])

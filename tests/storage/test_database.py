@@ -86,13 +86,28 @@ def test_a_corrupt_database_is_refused_untouched_and_points_to_backups(
     fresh_db.close()
     path = fresh_db.path
     data = bytearray(path.read_bytes())
-    for offset in range(4096 * 3, len(data), 4096):  # scribble over every page after the third
-        data[offset + 10 : offset + 60] = b"\xde\xad\xbe\xef" * 12 + b"\x00\x00"
+    # scribble over the last pages, which hold the filler table, not the schema
+    for offset in range(len(data) - 4096 * 60, len(data), 4096):
+        data[offset : offset + 50] = b"\xde\xad\xbe\xef" * 12 + b"\x00\x00"
     path.write_bytes(bytes(data))
     before = digest(path)
     with pytest.raises(CorruptDatabaseError) as err:
-        Database.open(path, tmp_path / "backups")
+        # Opening reads only the schema; the full check runs before migrations and, in the
+        # desktop, in the background after start. Either names the damage and the backups.
+        db = Database.open(path, tmp_path / "backups")
+        try:
+            db.check_integrity(tmp_path / "backups")
+        finally:
+            db.close()
     assert "rusak" in str(err.value) and "backups" in str(err.value)
+    assert digest(path) == before
+    # a query that meets a damaged page says the same, not a raw SQLite error
+    db = Database.open(path, tmp_path / "backups")
+    try:
+        with pytest.raises(CorruptDatabaseError), db.session() as s:
+            s.execute(text("SELECT count(*), max(length(x)) FROM filler")).all()
+    finally:
+        db.close()
     assert digest(path) == before
 
 
