@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from smartcity_desktop.crypto.canonical_json import canonical_bytes
 from smartcity_desktop.crypto.keys import PublicKey, SigningKey
@@ -69,13 +69,56 @@ def _check_format(body: dict[str, Any], expected: str) -> None:
         raise ValueError(f"format must be {expected}")
 
 
-def _dump(doc: dict[str, Any]) -> bytes:
-    return canonical_bytes(doc) + b"\n"
+class _SignedDocument:
+    """The envelope and its file form, shared by every document here.
+
+    A subclass supplies its signed body, the id of the key that signed it, the problem code for a
+    malformed document and ``_parse``, which raises ValueError for anything wrong.
+    """
+
+    _MALFORMED: ClassVar[str]
+    signature: bytes
+
+    def _signed_body(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _signer_key_id(self) -> str:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "body": self._signed_body(),
+            "signature": {"key_id": self._signer_key_id(), "value": b64encode(self.signature)},
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_bytes(self.to_dict()) + b"\n"
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Self:
+        return cls._load(doc)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Self:
+        return cls._load(data)
+
+    @classmethod
+    def _load(cls, data: bytes | dict[str, Any]) -> Self:
+        try:
+            return cls._parse(data)
+        except ValueError as exc:
+            raise ProblemError(make_problem(cls._MALFORMED, str(exc))) from None
+
+    @classmethod
+    def _parse(cls, data: bytes | dict[str, Any]) -> Self:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
-class RootKey:
+class RootKey(_SignedDocument):
     """A kabupaten's root public key. Its fingerprint must be checked by phone when imported."""
+
+    _MALFORMED = "root.malformed"
 
     regency_code: str
     public_key: PublicKey
@@ -113,51 +156,38 @@ class RootKey:
     def fingerprint(self) -> str:
         return self.public_key.fingerprint
 
-    def to_dict(self) -> dict[str, Any]:
-        body = self._body(self.regency_code, self.public_key, self.created)
-        return {
-            "body": body,
-            "signature": {"key_id": self.key_id, "value": b64encode(self.signature)},
-        }
+    def _signed_body(self) -> dict[str, Any]:
+        return self._body(self.regency_code, self.public_key, self.created)
 
-    def to_bytes(self) -> bytes:
-        return _dump(self.to_dict())
-
-    @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> RootKey:
-        return cls._parse(doc)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> RootKey:
-        return cls._parse(data)
+    def _signer_key_id(self) -> str:
+        return self.key_id
 
     @classmethod
     def _parse(cls, data: bytes | dict[str, Any]) -> RootKey:
-        try:
-            body, signer_id, signature = open_envelope(data)
-            _check_format(body, ROOT_FORMAT)
-            if body.get("role") != "root":
-                raise ValueError("role must be root")
-            regency = _text(body, "regency_code")
-            if not code_matches_role(regency, "kabupaten"):
-                raise ValueError("bad regency code")
-            key = public_key_from(body.get("public_key"))
-            if (
-                body.get("key_id") != key.key_id
-                or body.get("fingerprint") != key.fingerprint
-                or signer_id != key.key_id
-            ):
-                raise ValueError("key id or fingerprint does not match the key")
-            if not verify_envelope(ROOT_CONTEXT, body, signature, key):
-                raise ValueError("self-signature invalid")
-            return cls(regency, key, _time(body, "created"), signature)
-        except ValueError as exc:
-            raise ProblemError(make_problem("root.malformed", str(exc))) from None
+        body, signer_id, signature = open_envelope(data)
+        _check_format(body, ROOT_FORMAT)
+        if body.get("role") != "root":
+            raise ValueError("role must be root")
+        regency = _text(body, "regency_code")
+        if not code_matches_role(regency, "kabupaten"):
+            raise ValueError("bad regency code")
+        key = public_key_from(body.get("public_key"))
+        if (
+            body.get("key_id") != key.key_id
+            or body.get("fingerprint") != key.fingerprint
+            or signer_id != key.key_id
+        ):
+            raise ValueError("key id or fingerprint does not match the key")
+        if not verify_envelope(ROOT_CONTEXT, body, signature, key):
+            raise ValueError("self-signature invalid")
+        return cls(regency, key, _time(body, "created"), signature)
 
 
 @dataclass(frozen=True)
-class CertificationRequest:
+class CertificationRequest(_SignedDocument):
     """Signed by the requesting key itself: proof that the requester holds the private key."""
+
+    _MALFORMED = "request.malformed"
 
     office_code: str
     role: str
@@ -199,48 +229,33 @@ class CertificationRequest:
     def key_id(self) -> str:
         return self.public_key.key_id
 
-    def to_dict(self) -> dict[str, Any]:
-        body = self._body(self.office_code, self.role, self.operator, self.public_key, self.created)
-        return {
-            "body": body,
-            "signature": {"key_id": self.key_id, "value": b64encode(self.signature)},
-        }
+    def _signed_body(self) -> dict[str, Any]:
+        return self._body(self.office_code, self.role, self.operator, self.public_key, self.created)
 
-    def to_bytes(self) -> bytes:
-        return _dump(self.to_dict())
-
-    @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> CertificationRequest:
-        return cls._parse(doc)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> CertificationRequest:
-        return cls._parse(data)
+    def _signer_key_id(self) -> str:
+        return self.key_id
 
     @classmethod
     def _parse(cls, data: bytes | dict[str, Any]) -> CertificationRequest:
-        try:
-            body, signer_id, signature = open_envelope(data)
-            _check_format(body, REQUEST_FORMAT)
-            office, role = _text(body, "office_code"), _text(body, "role")
-            if not code_matches_role(office, role):
-                raise ValueError("office code and role disagree")
-            key = public_key_from(body.get("public_key"))
-            if body.get("key_id") != key.key_id or signer_id != key.key_id:
-                raise ValueError("key id does not match the key")
-            if body.get("fingerprint") != key.fingerprint:
-                raise ValueError("fingerprint does not match the key")
-            if not verify_envelope(REQUEST_CONTEXT, body, signature, key):
-                raise ValueError("proof of possession invalid")
-            return cls(
-                office, role, _text(body, "operator"), key, _time(body, "created"), signature
-            )
-        except ValueError as exc:
-            raise ProblemError(make_problem("request.malformed", str(exc))) from None
+        body, signer_id, signature = open_envelope(data)
+        _check_format(body, REQUEST_FORMAT)
+        office, role = _text(body, "office_code"), _text(body, "role")
+        if not code_matches_role(office, role):
+            raise ValueError("office code and role disagree")
+        key = public_key_from(body.get("public_key"))
+        if body.get("key_id") != key.key_id or signer_id != key.key_id:
+            raise ValueError("key id does not match the key")
+        if body.get("fingerprint") != key.fingerprint:
+            raise ValueError("fingerprint does not match the key")
+        if not verify_envelope(REQUEST_CONTEXT, body, signature, key):
+            raise ValueError("proof of possession invalid")
+        return cls(office, role, _text(body, "operator"), key, _time(body, "created"), signature)
 
 
 @dataclass(frozen=True)
-class Certificate:
+class Certificate(_SignedDocument):
+    _MALFORMED = "certificate.malformed"
+
     serial: str
     office_code: str
     role: str
@@ -283,57 +298,43 @@ class Certificate:
             and verify_envelope(CERTIFICATE_CONTEXT, self.body(), self.signature, root.public_key)
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "body": self.body(),
-            "signature": {"key_id": self.issuer_key_id, "value": b64encode(self.signature)},
-        }
+    def _signed_body(self) -> dict[str, Any]:
+        return self.body()
 
-    def to_bytes(self) -> bytes:
-        return _dump(self.to_dict())
-
-    @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> Certificate:
-        return cls._parse(doc)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Certificate:
-        return cls._parse(data)
+    def _signer_key_id(self) -> str:
+        return self.issuer_key_id
 
     @classmethod
     def _parse(cls, data: bytes | dict[str, Any]) -> Certificate:
         """Check structure only: whether a trusted root signed it is the trust evaluator's job."""
-        try:
-            body, signer_id, signature = open_envelope(data)
-            _check_format(body, CERTIFICATE_FORMAT)
-            office, role = _text(body, "office_code"), _text(body, "role")
-            regency = _text(body, "regency_code")
-            if not code_matches_role(office, role) or not code_matches_role(regency, "kabupaten"):
-                raise ValueError("office code, role or regency malformed")
-            key = public_key_from(body.get("public_key"))
-            if body.get("key_id") != key.key_id:
-                raise ValueError("key id does not match the key")
-            issuer = _text(body, "issuer_key_id")
-            if signer_id != issuer:
-                raise ValueError("signer is not the issuer")
-            cert = cls(
-                _text(body, "serial"),
-                office,
-                role,
-                _text(body, "operator"),
-                key,
-                _time(body, "valid_from"),
-                _time(body, "valid_until"),
-                regency,
-                issuer,
-                _time(body, "issued"),
-                signature,
-            )
-            if cert.body() != body:
-                raise ValueError("unexpected fields")
-            return cert
-        except ValueError as exc:
-            raise ProblemError(make_problem("certificate.malformed", str(exc))) from None
+        body, signer_id, signature = open_envelope(data)
+        _check_format(body, CERTIFICATE_FORMAT)
+        office, role = _text(body, "office_code"), _text(body, "role")
+        regency = _text(body, "regency_code")
+        if not code_matches_role(office, role) or not code_matches_role(regency, "kabupaten"):
+            raise ValueError("office code, role or regency malformed")
+        key = public_key_from(body.get("public_key"))
+        if body.get("key_id") != key.key_id:
+            raise ValueError("key id does not match the key")
+        issuer = _text(body, "issuer_key_id")
+        if signer_id != issuer:
+            raise ValueError("signer is not the issuer")
+        cert = cls(
+            _text(body, "serial"),
+            office,
+            role,
+            _text(body, "operator"),
+            key,
+            _time(body, "valid_from"),
+            _time(body, "valid_until"),
+            regency,
+            issuer,
+            _time(body, "issued"),
+            signature,
+        )
+        if cert.body() != body:
+            raise ValueError("unexpected fields")
+        return cert
 
 
 def certify(
@@ -412,7 +413,9 @@ class RevocationEntry:
 
 
 @dataclass(frozen=True)
-class RevocationList:
+class RevocationList(_SignedDocument):
+    _MALFORMED = "revocation.malformed"
+
     regency_code: str
     version: int
     issued: datetime
@@ -443,45 +446,31 @@ class RevocationList:
                 return entry
         return None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "body": self.body(),
-            "signature": {"key_id": self.issuer_key_id, "value": b64encode(self.signature)},
-        }
+    def _signed_body(self) -> dict[str, Any]:
+        return self.body()
 
-    def to_bytes(self) -> bytes:
-        return _dump(self.to_dict())
-
-    @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> RevocationList:
-        return cls._parse(doc)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> RevocationList:
-        return cls._parse(data)
+    def _signer_key_id(self) -> str:
+        return self.issuer_key_id
 
     @classmethod
     def _parse(cls, data: bytes | dict[str, Any]) -> RevocationList:
-        try:
-            body, signer_id, signature = open_envelope(data)
-            _check_format(body, REVOCATION_FORMAT)
-            raw_entries = body.get("entries")
-            if not isinstance(raw_entries, list):
-                raise ValueError("entries must be a list")
-            result = cls(
-                _text(body, "regency_code"),
-                _int(body, "version"),
-                _time(body, "issued"),
-                _text(body, "issuer_key_id"),
-                tuple(RevocationEntry.from_dict(e) for e in raw_entries),
-                signature,
-            )
-            if signer_id != result.issuer_key_id or result.body() != body:
-                raise ValueError("unexpected fields or signer")
-            role_of_code(result.regency_code)
-            return result
-        except ValueError as exc:
-            raise ProblemError(make_problem("revocation.malformed", str(exc))) from None
+        body, signer_id, signature = open_envelope(data)
+        _check_format(body, REVOCATION_FORMAT)
+        raw_entries = body.get("entries")
+        if not isinstance(raw_entries, list):
+            raise ValueError("entries must be a list")
+        result = cls(
+            _text(body, "regency_code"),
+            _int(body, "version"),
+            _time(body, "issued"),
+            _text(body, "issuer_key_id"),
+            tuple(RevocationEntry.from_dict(e) for e in raw_entries),
+            signature,
+        )
+        if signer_id != result.issuer_key_id or result.body() != body:
+            raise ValueError("unexpected fields or signer")
+        role_of_code(result.regency_code)
+        return result
 
 
 def issue_revocation_list(
