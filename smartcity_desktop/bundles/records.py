@@ -11,13 +11,18 @@ through ``loads_strict`` itself, so the accepted values and the reported reasons
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from json.scanner import make_scanner
 from typing import Any
 
 from smartcity_desktop.bundles.problem_texts import make_problem
-from smartcity_desktop.crypto.canonical_json import StrictJsonError, loads_strict
+from smartcity_desktop.crypto.canonical_json import (
+    SURROGATE_ESCAPE,
+    StrictJsonError,
+    loads_strict,
+    object_without_duplicates,
+    refuse_constant,
+)
 from smartcity_desktop.crypto.problems import ProblemError
 
 _REASON_CODES = {
@@ -28,29 +33,12 @@ _REASON_CODES = {
     "lone_surrogate": "record.lone_surrogate",
     "syntax": "record.syntax",
 }
-# Same test as loads_strict: only a \\uD800-\\uDFFF escape can produce a lone surrogate.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _JSON_SPACE = " \t\n\r"
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen:
-                raise StrictJsonError("duplicate_key", key)
-            seen.add(key)
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise StrictJsonError("not_finite", name)
 
 
 def _make_scanner() -> Callable[[str, int], tuple[Any, int]]:
     decoder = json.JSONDecoder(
-        object_pairs_hook=_object_without_duplicates, parse_constant=_refuse_constant
+        object_pairs_hook=object_without_duplicates, parse_constant=refuse_constant
     )
     scanner: Callable[[str, int], tuple[Any, int]] = make_scanner(decoder)  # type: ignore[arg-type]
     return scanner
@@ -78,7 +66,7 @@ class RecordReader:
         self._pending = lines.pop()
         max_line, max_depth, scan = self.max_line, self.max_depth, self._scan
         # Without a surrogate escape anywhere in the chunk, no line needs the text walk.
-        fast = b"\\u" not in data or _SURROGATE_ESCAPE.search(data) is None
+        fast = b"\\u" not in data or SURROGATE_ESCAPE.search(data) is None
         for line in lines:
             self.number += 1
             if len(line) > max_line:

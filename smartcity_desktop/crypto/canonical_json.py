@@ -15,7 +15,8 @@ import re
 from typing import Any
 
 DEFAULT_MAX_DEPTH = 10
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# Only a \\uD800-\\uDFFF escape can produce a lone surrogate.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class StrictJsonError(ValueError):
@@ -45,7 +46,7 @@ def loads_strict(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
         raise StrictJsonError("utf8", str(exc)) from None
     try:
         value = json.loads(
-            text, object_pairs_hook=_object_without_duplicates, parse_constant=_refuse_constant
+            text, object_pairs_hook=object_without_duplicates, parse_constant=refuse_constant
         )
     except StrictJsonError:
         raise
@@ -55,12 +56,13 @@ def loads_strict(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
         raise StrictJsonError("syntax", str(exc)) from None
     # Fast paths: without a \uD8xx-\uDFxx escape no lone surrogate can appear, and with no more
     # brackets than the limit the nesting cannot exceed it; only other documents get walked.
-    if _SURROGATE_ESCAPE.search(data) or data.count(b"{") + data.count(b"[") > max_depth:
+    if SURROGATE_ESCAPE.search(data) or data.count(b"{") + data.count(b"[") > max_depth:
         _check_depth_and_text(value, max_depth)
     return value
 
 
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` of the strict parser (and of the bundle records' fast path)."""
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
@@ -71,7 +73,8 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _refuse_constant(name: str) -> Any:
+def refuse_constant(name: str) -> Any:
+    """``parse_constant`` of the strict parser: NaN, Infinity and -Infinity are refused."""
     raise StrictJsonError("not_finite", name)
 
 
