@@ -615,6 +615,7 @@ def _read_rows(verified: VerifiedBundle) -> list[IncomingRow]:
 
 
 def _plan(session: Session, rows: list[IncomingRow], report: BundleReport) -> None:
+    _check_references(session, rows)
     by_kind: dict[str, list[IncomingRow]] = {}
     for row in rows:
         by_kind.setdefault(row.kind, []).append(row)
@@ -633,6 +634,48 @@ def _plan(session: Session, rows: list[IncomingRow], report: BundleReport) -> No
             action = _action(row, existing.get(row.id))
             title = str(row.values.get("title") or row.values.get("filename") or "")
             report.outcomes.append(RecordOutcome(kind, row.id, row.revision, action, title))
+
+
+def _owners(session: Session, kind: str, ids: Iterable[str]) -> dict[str, str]:
+    """The office owning each of ``ids`` that exists here in the table of ``kind``."""
+    model = MODELS[kind]
+    wanted = sorted(set(ids))
+    owners: dict[str, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for rid, office in session.execute(
+            select(model.id, model.office_code).where(model.id.in_(wanted[start : start + _CHUNK]))
+        ):
+            owners[rid] = office
+    return owners
+
+
+def _check_references(session: Session, rows: list[IncomingRow]) -> None:
+    """A bundle speaks only for its sender: its attachment rows must not hang files on another
+    office's record (the sender could not have attached them there itself)."""
+    in_bundle = {(row.kind, row.id): row.office_code for row in rows}
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        if row.kind == ATTACHMENT_KIND:
+            wanted.setdefault(row.values["record_kind"], set()).add(row.values["record_id"])
+    owners = {kind: _owners(session, kind, ids) for kind, ids in wanted.items()}
+    for row in rows:
+        if row.kind != ATTACHMENT_KIND:
+            continue
+        target_kind, target = row.values["record_kind"], row.values["record_id"]
+        owner = in_bundle.get((target_kind, target)) or owners[target_kind].get(target)
+        if owner is not None and owner != row.office_code:
+            raise _foreign_reference(row, owner)
+
+
+def _foreign_reference(row: IncomingRow, owner: str) -> _Refused:
+    return _Refused(
+        "record.foreign_reference",
+        _(
+            "Data {kind} {id} dalam paket merujuk ke data milik kantor lain ({office}). Paket "
+            "ditolak: sebuah kantor tidak boleh menambahkan lampiran atau tautan pada data kantor "
+            "lain."
+        ).format(kind=row.kind, id=row.id, office=owner),
+    )
 
 
 def _action(row: IncomingRow, existing: tuple[str, int, str] | None) -> str:

@@ -1,0 +1,129 @@
+"""Hostile bundles signed by a trusted office: what one office must never do to another's data."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from smartcity_desktop.bundles.writer import AttachmentFile, Sender, write_bundle
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.records import content_hash
+from smartcity_desktop.services import trust
+from smartcity_desktop.services.attachments import AttachmentService
+from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
+from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.exchange import import_files
+from smartcity_desktop.services.office import unlock_key
+from smartcity_desktop.services.records import RecordService
+from tests.conftest import PASSPHRASE, copy_office
+from tests.services.test_exchange import export, one, pin, state
+from tests.services.test_records import PROBLEM
+
+VILLAGE_B = "32.16.01.2002"
+
+
+@pytest.fixture
+def village_b(office_templates: dict[str, Path], tmp_path: Path) -> Iterator[AppContext]:
+    """A second village of the same kecamatan, with a key of its own."""
+    ctx = open_context(copy_office(office_templates, "desa", tmp_path / "desa-b"))
+    with ctx.db.transaction() as s:
+        s.execute(text("UPDATE office_identity SET code = :c"), {"c": VILLAGE_B})
+    ctx.forget_office()
+    trust.rotate_key(ctx, PASSPHRASE)
+    yield ctx
+    ctx.close()
+
+
+def _rehash(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    row["content_hash"] = content_hash(
+        kind,
+        row["id"],
+        row["office_code"],
+        row["revision"],
+        "final",
+        row["deleted"],
+        row["values"],
+    )
+    return row
+
+
+def _forge_with(
+    ctx: AppContext,
+    folder: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    *,
+    sequence: int = 1,
+    attachments: tuple[AttachmentFile, ...] = (),
+    forwarded: tuple[Path, ...] = (),
+) -> Path:
+    written = write_bundle(
+        folder / f"forged-{ctx.office.code}-{sequence}.scb",
+        sender=Sender(ctx.office.code, ctx.office.role, unlock_key(ctx, PASSPHRASE)),
+        sequence=sequence,
+        records=rows,
+        app_version="test",
+        schema_version=SCHEMA_VERSION,
+        attachments=attachments,
+        forwarded=forwarded,
+    )
+    return written.paths[0]
+
+
+def _victim_problem(victim: AppContext, receiver: AppContext, folder: Path) -> str:
+    """A finalised problem of ``victim``, already imported by ``receiver``."""
+    record_id = RecordService(victim).create(RecordKind.PROBLEM, PROBLEM, finalise=True).ids[0]
+    pin(receiver, victim)
+    assert one(import_files(receiver, [export(victim, folder, "victim.scb")])).status == "imported"
+    return record_id
+
+
+def test_an_attachment_row_cannot_hang_a_photo_on_another_offices_record(
+    desa_ctx: AppContext, village_b: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    victim_id = _victim_problem(village_b, kecamatan_ctx, tmp_path)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not the victim's photo")
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    values = {
+        "record_kind": "problem",
+        "record_id": victim_id,
+        "sha256": sha,
+        "filename": "bukti.jpg",
+        "media_type": "image/jpeg",
+        "size": photo.stat().st_size,
+        "width": None,
+        "height": None,
+        "caption": "Foto dari desa lain",
+    }
+    row = _rehash(
+        "attachment",
+        {
+            "id": str(uuid.uuid4()),
+            "office_code": desa_ctx.office.code,
+            "revision": 1,
+            "status": "final",
+            "deleted": False,
+            "content_hash": "",
+            "created_at": "2026-01-01T00:00:00.000000Z",
+            "updated_at": "2026-01-01T00:00:00.000000Z",
+            "author": "Operator Uji",
+            "values": values,
+            "sha256": sha,
+        },
+    )
+    bundle = _forge_with(
+        desa_ctx, tmp_path, {"attachment": [row]}, attachments=(AttachmentFile(sha, photo),)
+    )
+    pin(kecamatan_ctx, desa_ctx)
+    before = state(kecamatan_ctx)
+    report = one(import_files(kecamatan_ctx, [bundle]))
+    assert report.status == "refused"
+    assert [f.code for f in report.findings] == ["record.foreign_reference"]
+    assert state(kecamatan_ctx) == before
+    assert AttachmentService(kecamatan_ctx).for_record(victim_id) == []
