@@ -7,23 +7,20 @@ half a receipt that looks complete.
 
 from __future__ import annotations
 
-import contextvars
-import os
-import tempfile
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.i18n import _, current_language, set_language
+from smartcity_desktop.i18n import _, current_language
 from smartcity_desktop.reports.dates import to_local
 from smartcity_desktop.reports.receipt import ReceiptData, build_receipt_pdf
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import BundleReport
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.regions import get_region
-from smartcity_desktop.services.reports import _letterhead
+from smartcity_desktop.services.reports import _letterhead, write_document
 from smartcity_desktop.services.settings import get_settings
 from smartcity_desktop.storage.errors import translate_os_error
 
@@ -94,28 +91,14 @@ def write_receipt(ctx: AppContext, report: BundleReport, *, language: str | None
     language = language or current_language()
     data = gather_receipt_data(ctx, report)
     target = receipt_path(ctx, report)
-    folder = target.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=folder)
-        os.close(fd)
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _write_error(exc, folder) from exc
-    tmp_path = Path(tmp_name)
-    try:
-        # A copied context keeps the chosen language from leaking into the caller's thread.
-        contextvars.copy_context().run(_build, data, tmp_path, language)
-        os.replace(tmp_path, target)
-    except OSError as exc:
-        raise _write_error(exc, target) from exc
-    finally:
-        tmp_path.unlink(missing_ok=True)
+        raise _write_error(exc, target.parent) from exc
+    write_document(
+        target, language, lambda path: build_receipt_pdf(data, path, language), _write_error
+    )
     return target
-
-
-def _build(data: ReceiptData, path: Path, language: str) -> None:
-    set_language(language)
-    build_receipt_pdf(data, path, language)
 
 
 def _write_error(exc: OSError, where: Path) -> UserError:

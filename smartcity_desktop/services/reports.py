@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from smartcity_desktop.domain.fields import RecordKind
@@ -159,27 +160,42 @@ def build_desa_recap(
     out_path = Path(out_path).absolute()
     language = language or current_language()
     _check_target(out_path)
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{out_path.stem}-", suffix=".part", dir=out_path.parent
-        )
-        os.close(fd)
-    except OSError as exc:
-        raise _write_error(exc, out_path.parent) from exc
-    tmp_path = Path(tmp_name)
-    try:
-        # A copied context keeps the chosen language from leaking into the caller's thread.
-        contextvars.copy_context().run(_build, ctx, tmp_path, progress, language)
+
+    def build(tmp_path: Path) -> None:
+        build_recap_pdf(gather_recap_data(ctx, progress), tmp_path, progress, language)
         check_cancelled(progress)
-        os.replace(tmp_path, out_path)
-    except OSError as exc:
-        raise _write_error(exc, out_path) from exc
-    finally:
-        tmp_path.unlink(missing_ok=True)
+
+    write_document(out_path, language, build, _write_error)
     return out_path
 
 
-def _build(ctx: AppContext, tmp_path: Path, progress: ReportProgress | None, language: str) -> None:
+def write_document(
+    target: Path,
+    language: str,
+    build: Callable[[Path], None],
+    write_error: Callable[[OSError, Path], UserError],
+) -> None:
+    """Run ``build`` in ``language`` on a temporary file beside ``target``, then rename it into
+    place: a cancelled or failed build never leaves half a file. An OSError while creating,
+    writing or renaming becomes ``write_error(exc, folder or target)``."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.stem}-", suffix=".part", dir=target.parent
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise write_error(exc, target.parent) from exc
+    tmp_path = Path(tmp_name)
+    try:
+        # A copied context keeps the chosen language from leaking into the caller's thread.
+        contextvars.copy_context().run(_build_in_language, language, build, tmp_path)
+        os.replace(tmp_path, target)
+    except OSError as exc:
+        raise write_error(exc, target) from exc
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def _build_in_language(language: str, build: Callable[[Path], None], path: Path) -> None:
     set_language(language)
-    data = gather_recap_data(ctx, progress)
-    build_recap_pdf(data, tmp_path, progress, language)
+    build(path)
