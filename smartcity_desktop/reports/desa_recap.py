@@ -14,9 +14,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -29,16 +27,17 @@ from smartcity_desktop.i18n import _, current_language
 from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.letterhead import letterhead_flowables
-from smartcity_desktop.reports.pages import Footer, canvas_maker
+from smartcity_desktop.reports.pages import (
+    Footer,
+    body_page_template,
+    canvas_maker,
+    document_options,
+)
 from smartcity_desktop.reports.progress import ReportProgress, check_cancelled
 from smartcity_desktop.reports.recap_data import RecapData
 from smartcity_desktop.reports.record_tables import record_table
 from smartcity_desktop.reports.signature import signature_block
 from smartcity_desktop.reports.styles import (
-    FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
     PAGE_SIZE,
     Styles,
     make_styles,
@@ -199,31 +198,14 @@ def build_recap_pdf(
         str(path),
         progress,
         total,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
         title=_("Rekap Permasalahan, Potensi dan Usulan Inovasi {office}").format(
             office=head.office
         ),
         author=head.office,
         subject=_("Rekap Desa untuk Masterplan Smart City"),
-        creator="SmartCity Desktop",
-        invariant=False,
+        **document_options(PAGE_SIZE),
     )
-    frame = Frame(
-        MARGIN_X,
-        MARGIN_BOTTOM,
-        FRAME_WIDTH,
-        PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=PAGE_SIZE)])
+    doc.addPageTemplates([body_page_template(PAGE_SIZE)])
     doc.build(story, canvasmaker=canvas_maker(footer))
     if progress is not None:
         progress.report(total, max(total, 1), _("Selesai"))

@@ -12,9 +12,17 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, PageTemplate
 
 from smartcity_desktop.i18n import _
-from smartcity_desktop.reports.styles import FONT, MARGIN_X, MUTED, RULE
+from smartcity_desktop.reports.styles import (
+    FONT,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    MUTED,
+    RULE,
+)
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,32 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type h
 def canvas_maker(footer: Footer) -> Callable[..., NumberedCanvas]:
     """A canvas class bound to this document's footer (reportlab instantiates it itself)."""
     return type("BoundNumberedCanvas", (NumberedCanvas,), {"footer": footer})
+
+
+def document_options(page_size: tuple[float, float]) -> dict[str, Any]:
+    """Keyword arguments every document template here shares: size, margins and producer."""
+    return {
+        "pagesize": page_size,
+        "leftMargin": MARGIN_X,
+        "rightMargin": MARGIN_X,
+        "topMargin": MARGIN_TOP,
+        "bottomMargin": MARGIN_BOTTOM,
+        "creator": "SmartCity Desktop",
+        "invariant": False,
+    }
+
+
+def body_page_template(page_size: tuple[float, float]) -> PageTemplate:
+    """The one page layout: a single unpadded frame filling the space inside the margins."""
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        page_size[0] - 2 * MARGIN_X,
+        page_size[1] - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    return PageTemplate(id="page", frames=[frame], pagesize=page_size)

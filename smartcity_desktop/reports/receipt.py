@@ -22,9 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -36,13 +34,16 @@ from smartcity_desktop.i18n import N_, _, current_language
 from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.letterhead import letterhead_flowables
-from smartcity_desktop.reports.pages import Footer, NumberedCanvas
+from smartcity_desktop.reports.pages import (
+    Footer,
+    NumberedCanvas,
+    body_page_template,
+    document_options,
+)
 from smartcity_desktop.reports.recap_data import Letterhead
 from smartcity_desktop.reports.styles import (
     FONT,
     HEADER_FILL,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
     MARGIN_X,
     MUTED,
     RULE,
@@ -420,31 +421,14 @@ def build_receipt_pdf(data: ReceiptData, path: Path, language: str | None = None
     )
     doc = BaseDocTemplate(
         str(path),
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
         title=_("Tanda Terima Paket Data {sender} nomor {sequence}").format(
             sender=data.sender_code, sequence=data.sequence
         ),
         author=data.letterhead.office,
         subject=data.content_hash,
-        creator="SmartCity Desktop",
-        invariant=False,
+        **document_options(PAGE_SIZE),
     )
-    frame = Frame(
-        MARGIN_X,
-        MARGIN_BOTTOM,
-        FRAME_WIDTH,
-        PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=PAGE_SIZE)])
+    doc.addPageTemplates([body_page_template(PAGE_SIZE)])
     generated = _("Dibuat {when}").format(when=format_datetime_long(data.imported_at, language))
     canvas = type(
         "BoundReceiptCanvas", (_ReceiptCanvas,), {"footer": footer, "generated": generated}
