@@ -651,20 +651,35 @@ def _owners(session: Session, kind: str, ids: Iterable[str]) -> dict[str, str]:
 
 def _check_references(session: Session, rows: list[IncomingRow]) -> None:
     """A bundle speaks only for its sender: its attachment rows must not hang files on another
-    office's record (the sender could not have attached them there itself)."""
+    office's record, and its proposals may link only records the sender can have known (its own,
+    those of offices below it, and those of the offices above it). Targets not known here yet (a
+    bundle arriving out of order) are allowed."""
     in_bundle = {(row.kind, row.id): row.office_code for row in rows}
     wanted: dict[str, set[str]] = {}
     for row in rows:
         if row.kind == ATTACHMENT_KIND:
             wanted.setdefault(row.values["record_kind"], set()).add(row.values["record_id"])
+        elif row.kind == "proposal":
+            for field_name, target_kind in LINK_FIELDS.items():
+                wanted.setdefault(target_kind, set()).update(row.values[field_name])
     owners = {kind: _owners(session, kind, ids) for kind, ids in wanted.items()}
+
+    def owner_of(kind: str, target: str) -> str | None:
+        return in_bundle.get((kind, target)) or owners[kind].get(target)
+
     for row in rows:
-        if row.kind != ATTACHMENT_KIND:
-            continue
-        target_kind, target = row.values["record_kind"], row.values["record_id"]
-        owner = in_bundle.get((target_kind, target)) or owners[target_kind].get(target)
-        if owner is not None and owner != row.office_code:
-            raise _foreign_reference(row, owner)
+        if row.kind == ATTACHMENT_KIND:
+            owner = owner_of(row.values["record_kind"], row.values["record_id"])
+            if owner is not None and owner != row.office_code:
+                raise _foreign_reference(row, owner)
+        elif row.kind == "proposal":
+            for field_name, target_kind in LINK_FIELDS.items():
+                for target in row.values[field_name]:
+                    owner = owner_of(target_kind, target)
+                    if owner is not None and not (
+                        is_within(owner, row.office_code) or is_within(row.office_code, owner)
+                    ):
+                        raise _foreign_reference(row, owner)
 
 
 def _foreign_reference(row: IncomingRow, owner: str) -> _Refused:

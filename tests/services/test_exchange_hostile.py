@@ -22,7 +22,7 @@ from smartcity_desktop.services.exchange import import_files
 from smartcity_desktop.services.office import unlock_key
 from smartcity_desktop.services.records import RecordService
 from tests.conftest import PASSPHRASE, copy_office
-from tests.services.test_exchange import export, one, pin, state
+from tests.services.test_exchange import _exported_rows, _forge, export, one, pin, state
 from tests.services.test_records import PROBLEM
 
 VILLAGE_B = "32.16.01.2002"
@@ -127,3 +127,29 @@ def test_an_attachment_row_cannot_hang_a_photo_on_another_offices_record(
     assert [f.code for f in report.findings] == ["record.foreign_reference"]
     assert state(kecamatan_ctx) == before
     assert AttachmentService(kecamatan_ctx).for_record(victim_id) == []
+
+
+def test_a_proposal_cannot_link_a_sibling_villages_record(
+    desa_ctx: AppContext, village_b: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    victim_id = _victim_problem(village_b, kecamatan_ctx, tmp_path)
+    service = RecordService(desa_ctx)
+    own = service.create(RecordKind.PROBLEM, PROBLEM, finalise=True).ids[0]
+    from smartcity_desktop.services.sample_data import SampleRequest, generate
+
+    generate(desa_ctx, SampleRequest(problems=1, potentials=1, proposals=1, photos=0, seed=3))
+    rows = _exported_rows(desa_ctx, tmp_path)
+    proposal = rows["proposal"][0]
+    proposal["values"]["problem_ids"] = sorted([own, victim_id])
+    _rehash("proposal", proposal)
+    pin(kecamatan_ctx, desa_ctx)
+    before = state(kecamatan_ctx)
+    report = one(import_files(kecamatan_ctx, [_forge(desa_ctx, tmp_path, rows, sequence=2)]))
+    assert report.status == "refused"
+    assert [f.code for f in report.findings] == ["record.foreign_reference"]
+    assert state(kecamatan_ctx) == before
+    # linking its own records (and records not known here yet) stays allowed
+    proposal["values"]["problem_ids"] = sorted([own, str(uuid.uuid4())])
+    _rehash("proposal", proposal)
+    report = one(import_files(kecamatan_ctx, [_forge(desa_ctx, tmp_path, rows, sequence=3)]))
+    assert report.status == "imported"
