@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -197,8 +197,8 @@ class RecordListPage(QWidget):
                 self.model.headerData(n, Qt.Orientation.Horizontal)
             )
             header.resizeSection(n, max(col.width * char, title + 28) + 12)
-        # The title takes whatever width the other columns leave, at every window size.
-        header.setSectionResizeMode(self.model.column_of("title"), QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._other_column_resized)
+        self.table.viewport().installEventFilter(self)
         header.setSortIndicator(self.model.column_of("updated_at"), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         header.sectionMoved.connect(lambda *_a: self._save_columns())
@@ -352,6 +352,37 @@ class RecordListPage(QWidget):
 
     # --- columns -----------------------------------------------------------------------------
 
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # The viewport is what the title must fill, and it changes size without the page doing
+        # so: the table appears once rows arrive, a scroll bar comes and goes.
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_title()
+        return False
+
+    def _other_column_resized(self, logical: int, _old: int, _new: int) -> None:
+        if logical != self.model.column_of("title"):
+            self._fit_title()
+
+    def _fit_title(self) -> None:
+        """Give the title whatever width the other columns leave, but never less than a readable
+        minimum: on a narrow screen the list scrolls sideways instead of hiding the titles."""
+        header = self.table.horizontalHeader()
+        title = self.model.column_of("title")
+        others = sum(
+            header.sectionSize(n)
+            for n in range(header.count())
+            if n != title and not header.isSectionHidden(n)
+        )
+        minimum = self.fontMetrics().horizontalAdvance("x") * 32
+        available = self.table.viewport().width() - others
+        header.blockSignals(True)
+        header.resizeSection(title, max(minimum, available))
+        header.blockSignals(False)
+
     def visible_columns(self) -> list[str]:
         header = self.table.horizontalHeader()
         names = []
@@ -376,6 +407,7 @@ class RecordListPage(QWidget):
             return
         header = self.table.horizontalHeader()
         header.setSectionHidden(self.model.column_of(name), not visible)
+        self._fit_title()
         self._save_columns()
 
     def reset_columns(self) -> None:
