@@ -663,6 +663,19 @@ def _check_references(session: Session, rows: list[IncomingRow]) -> None:
             for field_name, target_kind in LINK_FIELDS.items():
                 wanted.setdefault(target_kind, set()).update(row.values[field_name])
     owners = {kind: _owners(session, kind, ids) for kind, ids in wanted.items()}
+    # The search index is keyed by record id alone: a row reusing the id of a record of another
+    # kind would stay out of search, and its next revision would take that record out instead.
+    for kind in RECORD_KINDS:
+        ids = [row.id for row in rows if row.kind == kind]
+        for other in RECORD_KINDS:
+            if other != kind and ids and (taken := _owners(session, other, ids)):
+                raise _Refused(
+                    "record.id_collision",
+                    _(
+                        "Data {kind} {id} dalam paket memakai id yang sudah dipakai data {other} "
+                        "di kantor ini. Paket ditolak; minta kantor pengirim memeriksa datanya."
+                    ).format(kind=kind, id=min(taken), other=other),
+                )
 
     def owner_of(kind: str, target: str) -> str | None:
         return in_bundle.get((kind, target)) or owners[kind].get(target)

@@ -153,3 +153,26 @@ def test_a_proposal_cannot_link_a_sibling_villages_record(
     _rehash("proposal", proposal)
     report = one(import_files(kecamatan_ctx, [_forge(desa_ctx, tmp_path, rows, sequence=3)]))
     assert report.status == "imported"
+
+
+def test_an_id_already_used_by_another_kind_is_refused(
+    desa_ctx: AppContext, village_b: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    """Same id in another table: the search index is keyed by id, so such a row would first stay
+    unsearchable and, on its next revision, take the other office's record out of search."""
+    victim_id = _victim_problem(village_b, kecamatan_ctx, tmp_path)
+    from smartcity_desktop.services.sample_data import SampleRequest, generate
+
+    generate(desa_ctx, SampleRequest(problems=0, potentials=1, proposals=0, photos=0, seed=4))
+    rows = _exported_rows(desa_ctx, tmp_path)
+    potential = rows["potential"][0]
+    potential["id"] = victim_id
+    _rehash("potential", potential)
+    pin(kecamatan_ctx, desa_ctx)
+    before = state(kecamatan_ctx)
+    report = one(import_files(kecamatan_ctx, [_forge(desa_ctx, tmp_path, rows, sequence=2)]))
+    assert report.status == "refused"
+    assert [f.code for f in report.findings] == ["record.id_collision"]
+    assert state(kecamatan_ctx) == before
+    title = PROBLEM["title"]
+    assert ("problem", victim_id) in RecordService(kecamatan_ctx).search(title)
