@@ -122,15 +122,6 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.set_defaults(handler=cmd_bundles_list)
 
 
-ACTION_LABELS: dict[str, Callable[[], str]] = {
-    "new": lambda: _("baru"),
-    "updated": lambda: _("diperbarui"),
-    "unchanged": lambda: _("sama"),
-    "older": lambda: _("lebih lama"),
-    "conflict": lambda: _("konflik"),
-}
-
-
 def _passphrase(args: argparse.Namespace) -> str:
     from smartcity_desktop.cli.passphrase import read_passphrase
 
@@ -425,6 +416,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import print_json
+    from smartcity_desktop.domain.records import import_action_label
     from smartcity_desktop.services.exchange import import_files
 
     def work(ctx: Any) -> int:
@@ -436,7 +428,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 _print_report(report)
                 if args.dry_run:
                     for o in report.outcomes:
-                        label = ACTION_LABELS[o.action]()
+                        label = import_action_label(o.action)
                         print(f"    {label:<12} {o.kind:<10} {o.id} r{o.revision} {o.title}")
         return 0 if all(r.ok for r in reports) else 1
 

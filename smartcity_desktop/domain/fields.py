@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from smartcity_desktop.i18n import N_
+from smartcity_desktop.i18n import N_, _
 
 
 class RecordKind(StrEnum):
@@ -23,6 +23,16 @@ KIND_LABELS = {
     RecordKind.POTENTIAL: N_("Potensi"),
     RecordKind.PROPOSAL: N_("Usulan Inovasi"),
 }
+
+
+def kind_label(kind: str) -> str:
+    """A record kind's name, or "Lampiran" for attachments (which travel in bundles alongside)."""
+    if kind == "attachment":
+        return _("Lampiran")
+    try:
+        return _(KIND_LABELS[RecordKind(kind)])
+    except ValueError:  # a kind this version does not name: show its code rather than hide it
+        return kind
 
 
 class FieldType(StrEnum):

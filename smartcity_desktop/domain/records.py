@@ -11,6 +11,21 @@ from enum import StrEnum
 from typing import Any
 
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.i18n import N_, _
+
+# What importing a revision did, compared with the stored one (decided by services.exchange).
+IMPORT_ACTIONS = ("new", "updated", "unchanged", "older", "conflict")
+IMPORT_ACTION_LABELS = {
+    "new": N_("baru"),
+    "updated": N_("diperbarui"),
+    "unchanged": N_("sama"),
+    "older": N_("lebih lama"),
+    "conflict": N_("konflik"),
+}
+
+
+def import_action_label(action: str) -> str:
+    return _(IMPORT_ACTION_LABELS[action]) if action in IMPORT_ACTION_LABELS else action
 
 
 class Status(StrEnum):

@@ -14,11 +14,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.i18n import _
+from smartcity_desktop.i18n import N_, _
 
 LEVELS = ("provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")
 ROLES = ("desa", "kecamatan", "kabupaten")
 ROLE_LEVEL = {"desa": "desa_kelurahan", "kecamatan": "kecamatan", "kabupaten": "kabupaten_kota"}
+ROLE_LABELS = {
+    "desa": N_("Desa/Kelurahan"),
+    "kecamatan": N_("Kecamatan"),
+    "kabupaten": N_("Kabupaten/Kota"),
+}
 KINDS_BY_LEVEL = {
     "provinsi": {""},
     "kabupaten_kota": {"kabupaten", "kota"},
@@ -73,6 +78,10 @@ def parent_of(code: str) -> str | None:
 
 def level_for_role(role: str) -> str:
     return ROLE_LEVEL[role]
+
+
+def role_label(role: str | None) -> str:
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else (role or "")
 
 
 def parse_region_csv(data: bytes) -> list[Region]:

@@ -29,7 +29,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from smartcity_desktop.domain.fields import KIND_LABELS, RecordKind
+from smartcity_desktop.domain.fields import kind_label
+from smartcity_desktop.domain.records import IMPORT_ACTIONS, import_action_label
+from smartcity_desktop.domain.regions import role_label
 from smartcity_desktop.i18n import N_, _, current_language
 from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
 from smartcity_desktop.reports.formatting import format_number, markup
@@ -60,19 +62,6 @@ MONO = "Courier"
 WARN_FILL = colors.HexColor("#FFF1C2")  # pale amber: noticeable, still legible in grey print
 WARN_INK = colors.HexColor("#7A4B00")
 
-ACTIONS = ("new", "updated", "unchanged", "older", "conflict")
-ACTION_LABELS = {
-    "new": N_("baru"),
-    "updated": N_("diperbarui"),
-    "unchanged": N_("sama"),
-    "older": N_("lebih lama"),
-    "conflict": N_("konflik"),
-}
-ROLE_LABELS = {
-    "desa": N_("Desa/Kelurahan"),
-    "kecamatan": N_("Kecamatan"),
-    "kabupaten": N_("Kabupaten/Kota"),
-}
 TRUST_LABELS = {
     "certified": N_("bersertifikat"),
     "locally_trusted": N_("dipercaya lokal"),
@@ -105,21 +94,8 @@ class ReceiptData:
     missing_sequences: list[int] = field(default_factory=list)
 
 
-def kind_label(kind: str) -> str:
-    if kind == "attachment":
-        return _("Lampiran")
-    try:
-        return _(KIND_LABELS[RecordKind(kind)])
-    except ValueError:  # a kind this version does not name: show its code rather than hide it
-        return kind
-
-
 def trust_label(level: str) -> str:
     return _(TRUST_LABELS[level]) if level in TRUST_LABELS else level or "-"
-
-
-def role_label(role: str) -> str:
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
 
 
 def _kinds(data: ReceiptData) -> list[str]:
@@ -226,12 +202,12 @@ def _counts_table(data: ReceiptData, styles: Styles, language: str) -> Table:
     left = styles.cell
     right = styles.cell_right
     header = [Paragraph(markup(_("Jenis data")), head), Paragraph(markup(_("Dalam paket")), head)]
-    header += [Paragraph(markup(_(ACTION_LABELS[a]).capitalize()), head) for a in ACTIONS]
+    header += [Paragraph(markup(import_action_label(a).capitalize()), head) for a in IMPORT_ACTIONS]
     rows: list[list[Any]] = [header]
-    totals = [0] * (1 + len(ACTIONS))
+    totals = [0] * (1 + len(IMPORT_ACTIONS))
     for kind in _kinds(data):
         per_action = data.actions.get(kind, {})
-        numbers = [data.counts.get(kind, 0)] + [per_action.get(a, 0) for a in ACTIONS]
+        numbers = [data.counts.get(kind, 0)] + [per_action.get(a, 0) for a in IMPORT_ACTIONS]
         totals = [t + n for t, n in zip(totals, numbers, strict=True)]
         rows.append(
             [Paragraph(markup(kind_label(kind)), left)]
@@ -243,15 +219,15 @@ def _counts_table(data: ReceiptData, styles: Styles, language: str) -> Table:
         + [Paragraph(format_number(n, language), bold_right) for n in totals]
     )
     first = 42 * mm
-    rest = (FRAME_WIDTH - first) / (1 + len(ACTIONS))
-    table = Table(rows, colWidths=[first] + [rest] * (1 + len(ACTIONS)), repeatRows=1)
+    rest = (FRAME_WIDTH - first) / (1 + len(IMPORT_ACTIONS))
+    table = Table(rows, colWidths=[first] + [rest] * (1 + len(IMPORT_ACTIONS)), repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
-    conflict_col = 2 + ACTIONS.index("conflict")
+    conflict_col = 2 + IMPORT_ACTIONS.index("conflict")
     if totals[conflict_col - 1]:
         style.append(("TEXTCOLOR", (conflict_col, 1), (conflict_col, -1), WARN_INK))
     table.setStyle(TableStyle(style))

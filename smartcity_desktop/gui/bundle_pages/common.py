@@ -7,24 +7,6 @@ from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from smartcity_desktop.i18n import N_, _
 
-ACTION_LABELS = {
-    "new": N_("baru"),
-    "updated": N_("diperbarui"),
-    "unchanged": N_("sama"),
-    "older": N_("lebih lama"),
-    "conflict": N_("konflik"),
-}
-KIND_LABELS = {
-    "problem": N_("Permasalahan"),
-    "potential": N_("Potensi"),
-    "proposal": N_("Usulan Inovasi"),
-    "attachment": N_("Lampiran"),
-}
-ROLE_LABELS = {
-    "desa": N_("Desa/Kelurahan"),
-    "kecamatan": N_("Kecamatan"),
-    "kabupaten": N_("Kabupaten/Kota"),
-}
 STATUS_LABELS = {
     "verified": N_("Sah, siap diimpor"),
     "dry-run": N_("Sah, siap diimpor"),
@@ -37,18 +19,6 @@ CERTIFIED_COLOUR = "#1e7b34"
 LOCAL_COLOUR = "#8a5a00"
 LOCAL_FILL = "#fff1c2"
 REFUSED_COLOUR = "#b03a2e"
-
-
-def action_label(action: str) -> str:
-    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
-
-
-def kind_label(kind: str) -> str:
-    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
-
-
-def role_label(role: str | None) -> str:
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else (role or "")
 
 
 def trust_text(level: str | None) -> str:

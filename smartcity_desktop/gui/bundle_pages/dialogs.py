@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smartcity_desktop.gui.bundle_pages.common import monospace_font, role_label
+from smartcity_desktop.domain.regions import role_label
+from smartcity_desktop.gui.bundle_pages.common import monospace_font
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_views import RequestPreview
 from smartcity_desktop.services.gui_support import fingerprint_lines

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smartcity_desktop.domain.regions import role_label
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.bundle_pages.common import (
     CERTIFIED_COLOUR,
@@ -35,7 +36,6 @@ from smartcity_desktop.gui.bundle_pages.common import (
     LOCAL_FILL,
     monospace_font,
     page_title,
-    role_label,
 )
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
 from smartcity_desktop.gui.tasks import TaskProgress

@@ -7,11 +7,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from smartcity_desktop.domain.fields import kind_label
+from smartcity_desktop.domain.records import IMPORT_ACTIONS, import_action_label
 from smartcity_desktop.gui.bundle_pages.common import (
     LOCAL_COLOUR,
     REFUSED_COLOUR,
-    action_label,
-    kind_label,
     trust_colour,
     trust_text,
 )
@@ -78,7 +78,7 @@ class OutcomeModel(QAbstractTableModel):
                 kind_label(kind),
                 title,
                 format_count(revision),
-                action_label(action),
+                import_action_label(action),
             )[col]
         if role == SORT_ROLE:
             return (sender, kind, title.casefold(), revision, ACTION_ORDER.get(action, 9))[col]
@@ -135,9 +135,9 @@ class LedgerModel(QAbstractTableModel):
 
     def _result(self, outcome: dict[str, int]) -> str:
         parts = [
-            f"{action_label(a)} {format_count(n)}"
+            f"{import_action_label(a)} {format_count(n)}"
             for a, n in outcome.items()
-            if n and a in ("new", "updated", "older", "conflict", "unchanged")
+            if n and a in IMPORT_ACTIONS
         ]
         return ", ".join(parts) or _("tidak ada catatan")
 

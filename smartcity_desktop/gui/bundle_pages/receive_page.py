@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smartcity_desktop.domain.records import import_action_label
+from smartcity_desktop.domain.regions import role_label
 from smartcity_desktop.gui.bundle_pages.common import (
     CERTIFIED_COLOUR,
     LOCAL_COLOUR,
     LOCAL_FILL,
     REFUSED_COLOUR,
     STATUS_LABELS,
-    action_label,
     page_title,
-    role_label,
     trust_text,
 )
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
@@ -335,7 +335,7 @@ class ReceivePage(QWidget):
         if r.ok and r.outcomes:
             counts = r.action_counts()
             summary = ", ".join(
-                f"{action_label(a)} {format_count(n)}" for a, n in counts.items() if n
+                f"{import_action_label(a)} {format_count(n)}" for a, n in counts.items() if n
             )
             lines.append(escape(_("Catatan: {summary}").format(summary=summary)))
         if r.missing_sequences:

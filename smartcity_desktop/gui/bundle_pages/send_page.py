@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smartcity_desktop.domain.fields import kind_label
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.gui.bundle_pages.common import kind_label, page_title
+from smartcity_desktop.gui.bundle_pages.common import page_title
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
 from smartcity_desktop.gui.errors import error_text
 from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
