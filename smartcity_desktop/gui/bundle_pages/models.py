@@ -23,10 +23,34 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ACTION_ORDER = {"conflict": 0, "new": 1, "updated": 2, "older": 3, "unchanged": 4}
 
 
-class OutcomeModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A read-only table over ``self._rows``: COLUMNS columns named by ``headers()``."""
+
+    COLUMNS = 0
+    _rows: list[Any]
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+
+class OutcomeModel(_RowsModel):
     """One row per record in the chosen bundles, with what importing would do to it."""
 
     SENDER, KIND, TITLE, REVISION, ACTION = range(5)
+    COLUMNS = 5
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,19 +77,6 @@ class OutcomeModel(QAbstractTableModel):
 
     def action_at(self, row: int) -> str:
         return self._rows[row][self.ACTION]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -98,10 +109,11 @@ class OutcomeModel(QAbstractTableModel):
         return None
 
 
-class LedgerModel(QAbstractTableModel):
+class LedgerModel(_RowsModel):
     """Bundles this office imported, newest first (``services.exchange.ledger``)."""
 
     IMPORTED, SENDER, SEQUENCE, TRUST, RESULT, FILE = range(6)
+    COLUMNS = 6
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,19 +131,6 @@ class LedgerModel(QAbstractTableModel):
 
     def row(self, n: int) -> dict[str, Any]:
         return self._rows[n]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 6
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
 
     def _result(self, outcome: dict[str, int]) -> str:
         parts = [
