@@ -434,6 +434,17 @@ def _process(
                 report.findings.append(Finding(problem.code, problem.message))
             report.status = "refused"
             return report
+        if result.forwarded:
+            # Importing only the outer rows would drop the villages' data without a word, and
+            # the ledger would then call the file already imported once forwarding is supported.
+            raise _Refused(
+                "import.forwarded_unsupported",
+                _(
+                    "Paket ini membawa {n} paket kantor lain yang diteruskan, dan aplikasi ini "
+                    "belum dapat mengimpor paket terusan. Paket ditolak agar data itu tidak hilang "
+                    "tanpa kabar; minta paket asli dari kantor-kantor tersebut."
+                ).format(n=len(result.forwarded)),
+            )
         _import_verified(ctx, result, report, mode=mode, progress=progress)
     except _Refused as exc:
         report.findings.append(exc.finding)

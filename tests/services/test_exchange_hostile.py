@@ -18,7 +18,7 @@ from smartcity_desktop.services import trust
 from smartcity_desktop.services.attachments import AttachmentService
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext, open_context
-from smartcity_desktop.services.exchange import import_files
+from smartcity_desktop.services.exchange import import_files, verify_files
 from smartcity_desktop.services.office import unlock_key
 from smartcity_desktop.services.records import RecordService
 from tests.conftest import PASSPHRASE, copy_office
@@ -176,3 +176,29 @@ def test_an_id_already_used_by_another_kind_is_refused(
     assert state(kecamatan_ctx) == before
     title = PROBLEM["title"]
     assert ("problem", victim_id) in RecordService(kecamatan_ctx).search(title)
+
+
+def test_a_bundle_carrying_forwarded_bundles_is_refused_not_half_imported(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    village_bundle = export(desa_ctx, tmp_path, "desa.scb")
+    RecordService(kecamatan_ctx).create(
+        RecordKind.PROBLEM, {**PROBLEM, "title": "Masalah kecamatan"}, finalise=True
+    )
+    rows = _exported_rows(kecamatan_ctx, tmp_path)
+    outer = _forge_with(kecamatan_ctx, tmp_path, rows, sequence=2, forwarded=(village_bundle,))
+    pin(kabupaten_ctx, kecamatan_ctx)
+    pin(kabupaten_ctx, desa_ctx)
+    before = state(kabupaten_ctx)
+    checked = one(verify_files(kabupaten_ctx, [outer]))
+    assert checked.status == "refused"
+    report = one(import_files(kabupaten_ctx, [outer]))
+    assert report.status == "refused"
+    assert [f.code for f in report.findings] == ["import.forwarded_unsupported"]
+    assert state(kabupaten_ctx) == before
+    assert not (kabupaten_ctx.paths.root / "receipts").exists() or not any(
+        (kabupaten_ctx.paths.root / "receipts").iterdir()
+    )
+    # the village's own bundle still imports directly
+    assert one(import_files(kabupaten_ctx, [village_bundle])).status == "imported"
