@@ -284,20 +284,25 @@ class KeysPage(QWidget):
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
+    def _open_json(self, title: str) -> Path | None:
+        return self.dialogs.open_file(self, title, self._start(), _filter())
+
+    def _save_json(self, title: str, suggested: Path) -> Path | None:
+        return self.dialogs.save_file(self, title, suggested, _filter())
+
     @staticmethod
     def _fp_html(fp: str) -> str:
+        """The fingerprint on lines of its own, to follow a message."""
         lines = "<br>".join(fingerprint_lines(fp))
-        return f"<span style='font-family:monospace; font-size:13pt'><b>{lines}</b></span>"
+        return f"<br><span style='font-family:monospace; font-size:13pt'><b>{lines}</b></span>"
 
     # --- every office ------------------------------------------------------------------------
 
     def make_request(self) -> None:
         office = self.shell.ctx.office
-        out = self.dialogs.save_file(
-            self,
+        out = self._save_json(
             _("Simpan permintaan sertifikat"),
             self._start() / f"permintaan-sertifikat-{office.code}.json",
-            _filter(),
         )
         if out is None:
             return
@@ -321,9 +326,7 @@ class KeysPage(QWidget):
         )
 
     def install_certificate(self) -> None:
-        path = self.dialogs.open_file(
-            self, _("Pilih berkas sertifikat dari kabupaten"), self._start(), _filter()
-        )
+        path = self._open_json(_("Pilih berkas sertifikat dari kabupaten"))
         if path is None:
             return
         ctx = self.shell.ctx
@@ -344,9 +347,7 @@ class KeysPage(QWidget):
         )
 
     def add_root(self) -> None:
-        path = self.dialogs.open_file(
-            self, _("Pilih berkas kunci induk kabupaten"), self._start(), _filter()
-        )
+        path = self._open_json(_("Pilih berkas kunci induk kabupaten"))
         if path is None:
             return
         from smartcity_desktop.services.bundle_views import preview_root
@@ -379,7 +380,6 @@ class KeysPage(QWidget):
             work,
             lambda root: (
                 _("Kunci induk {code} terpasang. Sidik jari:").format(code=root.regency_code)
-                + "<br>"
                 + self._fp_html(root.fingerprint)
             ),
             _("Kunci induk tidak dapat dipasang"),
@@ -404,16 +404,13 @@ class KeysPage(QWidget):
                     "Kantor {code} dipercaya lokal dengan sidik jari di bawah. Paketnya akan "
                     "ditandai 'dipercaya lokal' sampai kantor itu bersertifikat."
                 ).format(code=pin.office_code)
-                + "<br>"
                 + self._fp_html(pin.fingerprint)
             ),
             _("Kantor tidak dapat disematkan"),
         )
 
     def install_revocations(self) -> None:
-        path = self.dialogs.open_file(
-            self, _("Pilih daftar pencabutan dari kabupaten"), self._start(), _filter()
-        )
+        path = self._open_json(_("Pilih daftar pencabutan dari kabupaten"))
         if path is None:
             return
         ctx = self.shell.ctx
@@ -456,7 +453,6 @@ class KeysPage(QWidget):
             work,
             lambda fp: (
                 _("Kunci baru dibuat. Sidik jari baru:")
-                + "<br>"
                 + self._fp_html(fp)
                 + "<br>"
                 + _("Buat permintaan sertifikat untuk kunci ini.")
@@ -468,11 +464,8 @@ class KeysPage(QWidget):
 
     def export_root(self) -> None:
         office = self.shell.ctx.office
-        out = self.dialogs.save_file(
-            self,
-            _("Simpan kunci induk"),
-            self._start() / f"kunci-induk-{office.code}.json",
-            _filter(),
+        out = self._save_json(
+            _("Simpan kunci induk"), self._start() / f"kunci-induk-{office.code}.json"
         )
         if out is None:
             return
@@ -490,16 +483,13 @@ class KeysPage(QWidget):
                     "Kunci induk tersimpan di {path}. Bagikan berkas itu ke kecamatan dan desa; "
                     "mereka harus mencocokkan sidik jari ini lewat telepon:"
                 ).format(path=escape(str(out)))
-                + "<br>"
                 + self._fp_html(root.fingerprint)
             ),
             _("Kunci induk tidak dapat diekspor"),
         )
 
     def certify_request(self) -> None:
-        path = self.dialogs.open_file(
-            self, _("Pilih berkas permintaan sertifikat"), self._start(), _filter()
-        )
+        path = self._open_json(_("Pilih berkas permintaan sertifikat"))
         if path is None:
             return
         from smartcity_desktop.services.bundle_views import preview_request
@@ -512,11 +502,8 @@ class KeysPage(QWidget):
         days = self.dialogs.certify(self, preview)
         if days is None:
             return
-        out = self.dialogs.save_file(
-            self,
-            _("Simpan sertifikat"),
-            path.parent / f"sertifikat-{preview.office_code}.json",
-            _filter(),
+        out = self._save_json(
+            _("Simpan sertifikat"), path.parent / f"sertifikat-{preview.office_code}.json"
         )
         if out is None:
             return
@@ -558,11 +545,8 @@ class KeysPage(QWidget):
             _("Batal"),
         ):
             return
-        out = self.dialogs.save_file(
-            self,
-            _("Simpan daftar pencabutan"),
-            self._start() / "daftar-pencabutan.json",
-            _filter(),
+        out = self._save_json(
+            _("Simpan daftar pencabutan"), self._start() / "daftar-pencabutan.json"
         )
         if out is None:
             return
