@@ -76,6 +76,7 @@ EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND)
 MODELS: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}
 ACTIONS = ("new", "updated", "unchanged", "older", "conflict")
 _CHUNK = 500
+MAX_SEQUENCE = 2**63 - 1  # the ledger stores sequence numbers as SQLite integers
 
 
 # --- export --------------------------------------------------------------------------------------
@@ -524,6 +525,14 @@ def _import_verified(
 ) -> None:
     header = result.header
     assert header is not None and result.content_hash is not None
+    if header.sequence > MAX_SEQUENCE:
+        raise _Refused(
+            "ledger.sequence_out_of_range",
+            _(
+                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
+                "hubungi kantor itu."
+            ).format(seq=header.sequence, office=header.sender_office),
+        )
     new_blobs: list[str] = []
     try:
         with ctx.db.transaction() as session:
@@ -867,11 +876,24 @@ def _existing_hash(session: Session, row: IncomingRow) -> str:
     return session.scalar(select(model.content_hash).where(model.id == row.id)) or ""
 
 
-def _gaps(session: Session, office: str) -> list[int]:
-    seen = set(
-        session.scalars(select(BundleLedger.sequence).where(BundleLedger.sender_office == office))
-    )
-    return [n for n in range(1, max(seen, default=0)) if n not in seen][:100]
+def _gaps(session: Session, office: str, limit: int = 100) -> list[int]:
+    """The first missing sequence numbers below the highest seen; never walks the whole range
+    (a sender chooses its numbers, and 10**12 is as valid as 12)."""
+    gaps: list[int] = []
+    expected = 1
+    for seen in session.scalars(
+        select(BundleLedger.sequence)
+        .where(BundleLedger.sender_office == office)
+        .distinct()
+        .order_by(BundleLedger.sequence)
+    ):
+        while expected < seen and len(gaps) < limit:
+            gaps.append(expected)
+            expected += 1
+        if len(gaps) >= limit:
+            break
+        expected = seen + 1
+    return gaps
 
 
 def ledger(ctx: AppContext) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -202,3 +203,32 @@ def test_a_bundle_carrying_forwarded_bundles_is_refused_not_half_imported(
     )
     # the village's own bundle still imports directly
     assert one(import_files(kabupaten_ctx, [village_bundle])).status == "imported"
+
+
+def test_a_sequence_number_beyond_the_ledgers_range_is_refused(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    sequence = 2**63
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    rows = _exported_rows(desa_ctx, tmp_path)
+    pin(kecamatan_ctx, desa_ctx)
+    before = state(kecamatan_ctx)
+    started = time.monotonic()
+    report = one(import_files(kecamatan_ctx, [_forge(desa_ctx, tmp_path, rows, sequence)]))
+    assert time.monotonic() - started < 10
+    assert report.status == "refused"
+    assert [f.code for f in report.findings] == ["ledger.sequence_out_of_range"]
+    assert state(kecamatan_ctx) == before
+
+
+def test_gaps_are_listed_without_walking_every_number(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    rows = _exported_rows(desa_ctx, tmp_path)
+    pin(kecamatan_ctx, desa_ctx)
+    started = time.monotonic()
+    report = one(import_files(kecamatan_ctx, [_forge(desa_ctx, tmp_path, rows, 10**12)]))
+    assert time.monotonic() - started < 10
+    assert report.status == "imported"
+    assert report.missing_sequences == list(range(1, 101))
