@@ -458,6 +458,20 @@ def _process(
     except UserError as exc:  # disk full, read-only, busy: nothing was committed
         report.findings.append(Finding(exc.code, str(exc)))
         report.status = "refused"
+    except OSError as exc:  # a stick pulled out, a full disk while joining parts: nothing committed
+        error = translate_os_error(exc, exc.filename or ctx.paths.root)
+        report.findings.append(
+            Finding(error.code, str(error))
+            if error is not None
+            else Finding(
+                "io.failed",
+                _(
+                    "Berkas {name} tidak dapat dibaca sampai selesai ({reason}); tidak ada yang "
+                    "ditulis. Periksa flashdisk atau berkasnya lalu ulangi."
+                ).format(name=report.name, reason=exc.strerror or exc),
+            )
+        )
+        report.status = "refused"
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

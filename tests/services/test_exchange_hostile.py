@@ -15,7 +15,7 @@ from sqlalchemy import text
 from smartcity_desktop.bundles.writer import AttachmentFile, Sender, write_bundle
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.domain.records import content_hash
-from smartcity_desktop.services import trust
+from smartcity_desktop.services import exchange, trust
 from smartcity_desktop.services.attachments import AttachmentService
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext, open_context
@@ -232,3 +232,53 @@ def test_gaps_are_listed_without_walking_every_number(
     assert time.monotonic() - started < 10
     assert report.status == "imported"
     assert report.missing_sequences == list(range(1, 101))
+
+
+def test_a_stick_pulled_while_importing_is_a_refusal_not_a_crash(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    bundle = export(desa_ctx, tmp_path, "1.scb")
+    other = tmp_path / "other"
+    other.mkdir()
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, {**PROBLEM, "title": "Kedua"}, finalise=True)
+    second = export(desa_ctx, other, "2.scb")
+    pin(kecamatan_ctx, desa_ctx)
+    original = exchange._write
+
+    def write_then_pull(*args: Any, **kwargs: Any) -> None:
+        original(*args, **kwargs)
+        bundle.unlink()  # the stick is gone before the import finished
+
+    monkeypatch.setattr(exchange, "_write", write_then_pull)
+    before = state(kecamatan_ctx)
+    reports = import_files(kecamatan_ctx, [bundle])
+    assert one(reports).status == "refused" and reports[0].findings
+    assert state(kecamatan_ctx) == before
+    monkeypatch.setattr(exchange, "_write", original)
+    assert one(import_files(kecamatan_ctx, [second])).status == "imported"
+
+
+def test_a_full_disk_while_joining_parts_is_a_refusal_not_a_crash(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from smartcity_desktop.services.exchange import export_bundle
+    from smartcity_desktop.services.sample_data import SampleRequest, generate
+
+    generate(desa_ctx, SampleRequest(problems=2, potentials=0, proposals=0, photos=3, seed=1))
+    result = export_bundle(desa_ctx, PASSPHRASE, tmp_path / "d.scb", max_part_size=64 * 1024)
+    assert len(result.paths) > 1
+    pin(kecamatan_ctx, desa_ctx)
+
+    def no_space(paths: Any, folder: Path) -> Path:
+        (folder / "half-written.scb").write_bytes(b"x")
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "half-written.scb"))
+
+    monkeypatch.setattr(exchange, "assemble_parts", no_space)
+    before = state(kecamatan_ctx)
+    report = one(import_files(kecamatan_ctx, list(result.paths)))
+    assert report.status == "refused"
+    assert [f.code for f in report.findings] == ["storage.disk_full"]
+    assert state(kecamatan_ctx) == before
