@@ -332,7 +332,8 @@ def install_certificate(ctx: AppContext, path: Path) -> Certificate:
 def revoke_office(
     ctx: AppContext, passphrase: str, office_code: str, out: Path, key_id: str | None = None
 ) -> int:
-    """Revoke an office's certified keys into a new signed revocation list (``keys revoke``).
+    """Revoke an office's keys (certified here, or seen signing its bundles) into a new signed
+    revocation list (``keys revoke``).
 
     Bundles up to the last sequence this regency already accepted from that key stay valid;
     anything signed later is refused.
@@ -346,6 +347,13 @@ def revoke_office(
                 select(IssuedCertificate).where(IssuedCertificate.office_code == office_code)
             )
         }
+        # Keys that were only pinned (never certified) signed bundles too: a stolen one must be
+        # revocable, or every office that pinned it keeps accepting it.
+        keys |= set(
+            session.scalars(
+                select(BundleLedger.sender_key_id).where(BundleLedger.sender_office == office_code)
+            )
+        )
         if key_id:
             keys &= {key_id}
         if not keys:

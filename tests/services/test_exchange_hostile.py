@@ -282,3 +282,24 @@ def test_a_full_disk_while_joining_parts_is_a_refusal_not_a_crash(
     assert report.status == "refused"
     assert [f.code for f in report.findings] == ["storage.disk_full"]
     assert state(kecamatan_ctx) == before
+
+
+def test_a_pinned_key_that_was_never_certified_can_be_revoked(
+    desa_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    """A lost laptop whose key was only pinned: the regency must be able to stop it too."""
+    from smartcity_desktop.services.office import active_key_row
+
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    pin(kabupaten_ctx, desa_ctx)
+    assert one(import_files(kabupaten_ctx, [export(desa_ctx, tmp_path, "1.scb")])).ok
+    RecordService(desa_ctx).create(
+        RecordKind.PROBLEM, {**PROBLEM, "title": "Dicuri"}, finalise=True
+    )
+    stolen = export(desa_ctx, tmp_path, "2.scb")
+    key_id = active_key_row(desa_ctx).key_id
+    trust.revoke_office(
+        kabupaten_ctx, PASSPHRASE, desa_ctx.office.code, tmp_path / "rev.json", key_id=key_id
+    )
+    report = one(import_files(kabupaten_ctx, [stolen]))
+    assert [f.code for f in report.findings] == ["trust.revoked"]
