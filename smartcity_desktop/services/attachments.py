@@ -148,12 +148,23 @@ class AttachmentService:
             )
 
     def for_record(self, record_id: str) -> list[AttachmentInfo]:
+        """The record's live attachments, made by the record's own office only: another office
+        could have sent a photo row pointing at this record before the record itself arrived."""
         with self.ctx.db.session() as session:
-            rows = session.scalars(
+            found = session.scalars(
                 select(Attachment)
                 .where(Attachment.record_id == record_id, Attachment.deleted.is_(False))
                 .order_by(Attachment.created_at)
             ).all()
+            owners: dict[str, str | None] = {}
+            for kind in {r.record_kind for r in found}:
+                model = RECORD_MODELS.get(kind)
+                owners[kind] = (
+                    session.scalar(select(model.office_code).where(model.id == record_id))
+                    if model is not None
+                    else None
+                )
+            rows = [r for r in found if owners.get(r.record_kind) == r.office_code]
         blobs = self.ctx.blobs
         return [
             AttachmentInfo(

@@ -613,7 +613,21 @@ def _remove_blobs(ctx: AppContext, shas: list[str]) -> None:
         ctx.blobs.remove(sha)
 
 
+# Rows are checked in memory before anything is written; a bundle claiming more is refused
+# before any is read (the header's counts are verified against the files).
+MAX_ROWS_PER_BUNDLE = 200_000
+
+
 def _read_rows(verified: VerifiedBundle) -> list[IncomingRow]:
+    claimed = sum(verified.header.record_counts.values())
+    if claimed > MAX_ROWS_PER_BUNDLE:
+        raise _Refused(
+            "record.too_many",
+            _(
+                "Paket berisi {n} baris data, lebih dari batas {limit} per paket. Minta kantor "
+                "pengirim membuat beberapa paket yang lebih kecil."
+            ).format(n=claimed, limit=MAX_ROWS_PER_BUNDLE),
+        )
     unknown = set(verified.kinds) - set(EXCHANGED_KINDS)
     if unknown:
         raise _Refused(

@@ -303,3 +303,52 @@ def test_a_pinned_key_that_was_never_certified_can_be_revoked(
     )
     report = one(import_files(kabupaten_ctx, [stolen]))
     assert [f.code for f in report.findings] == ["trust.revoked"]
+
+
+def test_a_photo_sent_ahead_for_another_offices_record_never_shows_on_it(
+    desa_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    """A photo row may arrive before its record (bundles come out of order); when the record
+    arrives and belongs to another office, the photo is not shown with it."""
+    from smartcity_desktop.services.attachments import AttachmentService
+
+    service = RecordService(desa_ctx)
+    record_id = service.create(RecordKind.PROBLEM, PROBLEM, finalise=True).ids[0]
+    with kabupaten_ctx.db.transaction() as s:  # a foreign photo row already points at it
+        s.execute(
+            text(
+                "INSERT INTO attachment (id, office_code, revision, status, deleted, content_hash, "
+                "created_at, updated_at, author, record_kind, record_id, sha256, filename, "
+                "media_type, size) VALUES ('a1', '32.16.01.2002', 1, 'final', 0, 'h', "
+                "'2026-01-01', '2026-01-01', 'x', 'problem', :rid, :sha, 'x.jpg', 'image/jpeg', 1)"
+            ),
+            {"rid": record_id, "sha": "0" * 64},
+        )
+        s.execute(
+            text(
+                "INSERT INTO problem (id, office_code, revision, status, deleted, content_hash, "
+                "created_at, updated_at, author, title) VALUES (:rid, '32.16.01.2001', 1, 'final', "
+                "0, 'h', '2026-01-01', '2026-01-01', 'x', 'Banjir')"
+            ),
+            {"rid": record_id},
+        )
+    assert AttachmentService(kabupaten_ctx).for_record(record_id) == []
+
+
+def test_a_bundle_claiming_too_many_rows_is_refused_before_reading(
+    desa_ctx: AppContext,
+    kecamatan_ctx: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smartcity_desktop.services import exchange
+
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, {**PROBLEM, "title": "Dua"}, finalise=True)
+    bundle = export(desa_ctx, tmp_path, "1.scb")
+    pin(kecamatan_ctx, desa_ctx)
+    monkeypatch.setattr(exchange, "MAX_ROWS_PER_BUNDLE", 1)
+    before = state(kecamatan_ctx)
+    report = one(import_files(kecamatan_ctx, [bundle]))
+    assert [f.code for f in report.findings] == ["record.too_many"]
+    assert state(kecamatan_ctx) == before

@@ -538,8 +538,9 @@ class KeysPage(QWidget):
             self,
             _("Cabut kunci kantor"),
             _(
-                "Semua kunci bersertifikat kantor {code} dicabut. Paket yang sudah diterima tetap "
-                "sah; paket bernomor lebih tinggi akan ditolak. Lanjutkan?"
+                "Semua kunci kantor {code} dicabut: yang bersertifikat dan yang pernah mengirim "
+                "paket ke sini. Paket yang sudah diterima tetap sah; paket bernomor lebih tinggi "
+                "akan ditolak. Lanjutkan?"
             ).format(code=code),
             _("Cabut"),
             _("Batal"),
