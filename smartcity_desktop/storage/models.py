@@ -111,6 +111,8 @@ class LocatedRecord(OwnedRow):
 
 class Problem(LocatedRecord, Base):
     __tablename__ = "problem"
+    # The proposal form's link picker reads (id, title, status) of every live row by title.
+    __table_args__ = (Index("ix_problem_link_choice", "deleted", "title", "id", "status"),)
     causes: Mapped[str | None] = mapped_column(Text)
     since_date: Mapped[str | None] = mapped_column(String(10))
     affected_count: Mapped[int | None] = mapped_column(Integer)
@@ -121,6 +123,7 @@ class Problem(LocatedRecord, Base):
 
 class Potential(LocatedRecord, Base):
     __tablename__ = "potential"
+    __table_args__ = (Index("ix_potential_link_choice", "deleted", "title", "id", "status"),)
     potential_type: Mapped[str | None] = mapped_column(String(20))
     magnitude: Mapped[str | None] = mapped_column(String(200))
 

@@ -127,7 +127,14 @@ class RecordEditor(QWidget):
         self._live_timer.setInterval(LIVE_CHECK_MS)
         self._live_timer.timeout.connect(self._live_check)
 
-        self._load_link_choices()
+        # The link lists (every problem and potential, tens of thousands on a busy office) fill
+        # right after the form is on screen, so opening a proposal never waits for them.
+        self._links_loaded = False
+        self._links_timer = QTimer(self)
+        self._links_timer.setSingleShot(True)
+        self._links_timer.setInterval(0)
+        self._links_timer.timeout.connect(self.ensure_link_choices)
+        self._links_timer.start()
         if self.record is not None:
             self._set_values(self.record.values)
             self._baseline = normalise(self.kind, self.record.values)
@@ -308,7 +315,12 @@ class RecordEditor(QWidget):
             text += ' <span style="color:#b3261e; font-weight:bold">*</span>'
         return text
 
-    def _load_link_choices(self) -> None:
+    def ensure_link_choices(self) -> None:
+        """Fill the link pickers now if they are not filled yet."""
+        if self._links_loaded:
+            return
+        self._links_loaded = True
+        self._links_timer.stop()
         for row in self.rows.values():
             if isinstance(row.widget, LinksField) and row.spec.link_kind is not None:
                 try:

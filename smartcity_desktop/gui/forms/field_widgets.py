@@ -603,14 +603,22 @@ class LinksField(FieldWidget):
         layout.addWidget(self.summary)
         _single(layout, self)
         self._choices: list[LinkChoice] = []
+        self._loaded = False
         self._refresh()
 
     def set_choices(self, choices: Sequence[LinkChoice]) -> None:
         self._choices = list(choices)
+        self._loaded = True
         self._refresh()
 
     def _refresh(self) -> None:
         """Choices plus any linked id that is no longer among them (deleted or not received)."""
+        if not self._loaded:  # the editor fills the choices just after the form is shown
+            self.empty.setText(_("Memuat daftar…"))
+            self.empty.setVisible(True)
+            self._update_summary()
+            return
+        self.empty.setText(_("Belum ada catatan yang dapat ditautkan."))
         known = {c.id for c in self._choices}
         missing = [
             LinkChoice(i, _("(catatan tidak ditemukan)"), False)
@@ -657,7 +665,9 @@ class LinksField(FieldWidget):
     def _show(self, value: Any) -> None:
         previous = set(self.model.selected)
         self.model.selected = {str(v) for v in (value or [])}
-        if self.model.selected - previous - {c.id for c in self._choices} or (
+        if not self._loaded:
+            self._update_summary()
+        elif self.model.selected - previous - {c.id for c in self._choices} or (
             previous - self.model.selected - {c.id for c in self._choices}
         ):
             self._refresh()  # the "not found" entries changed

@@ -280,7 +280,7 @@ def test_choice_labels_follow_language(make_editor: EditorFactory) -> None:
 
 
 def test_links_picker_shows_titles_searches_and_saves_ids(
-    make_editor: EditorFactory, desa_ctx: AppContext
+    make_editor: EditorFactory, desa_ctx: AppContext, qtbot: QtBot
 ) -> None:
     records = RecordService(desa_ctx)
     flood = records.create(RecordKind.PROBLEM, {"title": "Banjir rob di Pantai Bahagia"}).ids[0]
@@ -289,6 +289,9 @@ def test_links_picker_shows_titles_searches_and_saves_ids(
     editor = make_editor(RecordKind.PROPOSAL)
     problems = editor.rows["problem_ids"].widget
     assert isinstance(problems, LinksField)
+    # the lists fill just after the form is shown, not while it opens
+    assert problems.visible_titles() == [] and problems.empty.text() == "Memuat daftar…"
+    qtbot.waitUntil(lambda: bool(problems.visible_titles()), timeout=2000)
     assert any("Banjir rob" in t for t in problems.visible_titles())
     problems.search.setText("air bersih")
     assert len(problems.visible_titles()) == 1 and "Krisis air" in problems.visible_titles()[0]
