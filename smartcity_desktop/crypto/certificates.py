@@ -8,6 +8,7 @@ certificate also round-trips through ``to_dict()``/``from_dict()`` for embedding
 from __future__ import annotations
 
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -69,7 +70,7 @@ def _check_format(body: dict[str, Any], expected: str) -> None:
         raise ValueError(f"format must be {expected}")
 
 
-class _SignedDocument:
+class _SignedDocument(ABC):
     """The envelope and its file form, shared by every document here.
 
     A subclass supplies its signed body, the id of the key that signed it, the problem code for a
@@ -79,11 +80,11 @@ class _SignedDocument:
     _MALFORMED: ClassVar[str]
     signature: bytes
 
-    def _signed_body(self) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def _signed_body(self) -> dict[str, Any]: ...
 
-    def _signer_key_id(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def _signer_key_id(self) -> str: ...
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,8 +111,8 @@ class _SignedDocument:
             raise ProblemError(make_problem(cls._MALFORMED, str(exc))) from None
 
     @classmethod
-    def _parse(cls, data: bytes | dict[str, Any]) -> Self:
-        raise NotImplementedError
+    @abstractmethod
+    def _parse(cls, data: bytes | dict[str, Any]) -> Self: ...
 
 
 @dataclass(frozen=True)
