@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from smartcity_desktop.domain.fields import FIELDS, FieldSpec, FieldType, RecordKind
@@ -65,15 +66,78 @@ _FLOATS = frozenset({FieldType.NUMBER, FieldType.LATITUDE, FieldType.LONGITUDE})
 
 def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
     problems: list[Problem] = []
-    for spec in FIELDS[kind]:
-        value = values.get(spec.name)
-        if (value is None or value == []) and not (final and spec.required):
-            continue  # the common case for optional fields; no call needed
-        problem = _check(spec, value, values, final=final)
+    for rule in _rules(kind):
+        value = values.get(rule.name)
+        if value is None or value == []:
+            if not (final and rule.spec.required):
+                continue
+        elif rule.accepts(value):
+            continue  # the common, valid case; the full check below names what is wrong
+        problem = _check(rule.spec, value, values, final=final)
         if problem:
             problems.append(problem)
     problems.extend(_cross_checks(kind, values))
     return problems
+
+
+class _Rule:
+    """A field's quick acceptance test for well-formed values (imports check every row)."""
+
+    __slots__ = ("allowed", "high", "low", "mode", "name", "spec")
+
+    def __init__(self, spec: FieldSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.allowed: frozenset[str] = frozenset()
+        self.low = spec.minimum if spec.minimum is not None else -math.inf
+        self.high = spec.maximum if spec.maximum is not None else math.inf
+        t = spec.type
+        if t is FieldType.TEXT or t is FieldType.LONGTEXT:
+            self.mode = t.value
+            self.high = spec.max_length or math.inf
+        elif t is FieldType.CHOICE and spec.name != "sub_element" and spec.ref:
+            self.mode = "choice"
+            self.allowed = frozenset(ref_list(spec.ref).codes())
+        elif t is FieldType.MULTICHOICE and spec.ref:
+            self.mode = "multi"
+            self.allowed = frozenset(ref_list(spec.ref).codes())
+        elif t is FieldType.LINKS:
+            self.mode = "links"
+        elif t in _INTEGERS:
+            self.mode = "int"
+        elif t in _FLOATS:
+            self.mode = "float"
+        else:
+            self.mode = "full"  # dates, lists, dependent choices: always the full check
+
+    def accepts(self, value: Any) -> bool:
+        mode = self.mode
+        if mode == "text" or mode == "longtext":
+            return (
+                type(value) is str
+                and len(value) <= self.high
+                and (mode == "longtext" or ("\n" not in value and "\r" not in value))
+                and not _CONTROL.search(value)
+            )
+        if mode == "choice":
+            return type(value) is str and value in self.allowed
+        if mode == "multi":
+            return type(value) is list and self.allowed.issuperset(value)
+        if mode == "links":
+            return type(value) is list and set(map(type, value)) <= _STRINGS
+        if mode == "int":
+            return type(value) is int and self.low <= value <= self.high
+        if mode == "float":  # NaN fails both comparisons and goes to the full check
+            return type(value) is float and self.low <= value <= self.high
+        return False
+
+
+_STRINGS = frozenset({str})
+
+
+@cache
+def _rules(kind: RecordKind) -> tuple[_Rule, ...]:
+    return tuple(_Rule(spec) for spec in FIELDS[kind])
 
 
 class _Label:

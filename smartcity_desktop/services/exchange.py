@@ -16,6 +16,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,9 @@ from smartcity_desktop.storage.models import (
     BundleLedger,
     ProposalLink,
     RecordConflict,
-    bulk_insert_raw,
     table_of,
 )
-from smartcity_desktop.storage.search_index import triggers_suspended
+from smartcity_desktop.storage.search_index import insert_indexed
 
 log = logging.getLogger(__name__)
 
@@ -767,6 +767,16 @@ def _action(row: IncomingRow, existing: tuple[str, int, str] | None) -> str:
     return "unchanged" if chash == row.content_hash else "conflict"
 
 
+@cache
+def _value_columns(kind: str) -> tuple[tuple[str, bool], ...]:
+    """A record kind's stored value columns, and whether each holds a joined list of codes."""
+    return tuple(
+        (spec.name, spec.type is FieldType.MULTICHOICE)
+        for spec in FIELDS[RecordKind(kind)]
+        if spec.type is not FieldType.LINKS
+    )
+
+
 def _columns(row: IncomingRow, trust: str, bundle: str) -> dict[str, Any]:
     cols: dict[str, Any] = {
         "id": row.id,
@@ -785,11 +795,9 @@ def _columns(row: IncomingRow, trust: str, bundle: str) -> dict[str, Any]:
     if row.kind == ATTACHMENT_KIND:
         cols.update(row.values)
         return cols
-    for spec in FIELDS[RecordKind(row.kind)]:
-        if spec.type is FieldType.LINKS:
-            continue
-        value = row.values[spec.name]
-        cols[spec.name] = ",".join(value) if spec.type is FieldType.MULTICHOICE else value
+    values = row.values
+    for name, joined in _value_columns(row.kind):
+        cols[name] = ",".join(values[name]) if joined else values[name]
     return cols
 
 
@@ -877,8 +885,7 @@ def _write(
         # Core statements with the same keys in every row run as one executemany; the ORM's
         # bulk insert splits rows by which values are None (about two rows per statement).
         if inserts.get(kind):
-            with triggers_suspended(connection):
-                bulk_insert_raw(connection, table, inserts[kind])
+            insert_indexed(connection, table, inserts[kind])
         if updates.get(kind):
             columns = [c for c in updates[kind][0] if c != "id"]
             connection.execute(

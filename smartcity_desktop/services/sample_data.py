@@ -41,7 +41,7 @@ from smartcity_desktop.storage.models import (
     bulk_insert_raw,
     table_of,
 )
-from smartcity_desktop.storage.search_index import triggers_suspended
+from smartcity_desktop.storage.search_index import insert_indexed
 
 Progress = Callable[[int, int], None]
 
@@ -215,15 +215,14 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
     photos = _photos(ctx, gen, req.photos, problems + potentials + proposals, now, tick)
     with ctx.db.transaction() as session:
         connection = session.connection()
-        with triggers_suspended(connection):
-            for kind, rows in (
-                ("problem", problems),
-                ("potential", potentials),
-                ("proposal", proposals),
-            ):
-                for r in rows:
-                    r.pop("_values")
-                bulk_insert_raw(connection, table_of(RECORD_MODELS[kind]), rows)
+        for kind, rows in (
+            ("problem", problems),
+            ("potential", potentials),
+            ("proposal", proposals),
+        ):
+            for r in rows:
+                r.pop("_values")
+            insert_indexed(connection, table_of(RECORD_MODELS[kind]), rows)
         bulk_insert_raw(connection, table_of(ProposalLink), links)
         bulk_insert_raw(connection, table_of(Attachment), photos)
     return Change(

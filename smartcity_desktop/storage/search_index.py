@@ -1,47 +1,42 @@
-"""Bulk writes with the full-text index brought up to date in one statement per kind.
+"""Bulk inserts with the full-text index written once per batch instead of once per row.
 
-The index is normally kept by triggers, one row at a time. For tens of thousands of rows that is
-most of the work, so bulk writers suspend the triggers inside their own transaction and index the
-new rows afterwards with ``catch_up``.
+The index is normally kept by triggers, one row at a time. For tens of thousands of new rows that
+is most of the work, so a bulk insert suspends the triggers inside its own transaction (no other
+connection ever sees the flag) and indexes exactly the rows it inserted, in two statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-SEARCHABLE = ("problem", "potential", "proposal")
+from sqlalchemy import Table
+
+from smartcity_desktop.storage.models import bulk_insert_raw
+
+SEARCHABLE = frozenset({"problem", "potential", "proposal"})
 
 
-@contextmanager
-def triggers_suspended(connection: Any) -> Iterator[None]:
-    """Suspend the search triggers for this transaction; index what was inserted on the way out.
-
-    Only inserts may happen inside: rows updated or deleted meanwhile would keep stale entries.
-    """
-    watermark = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM search_doc")
-    start = watermark.scalar()
+def insert_indexed(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert new rows (uniform keys, ids not yet present) and index the searchable ones."""
+    if not rows:
+        return
+    if table.name not in SEARCHABLE:
+        bulk_insert_raw(connection, table, rows)
+        return
+    kind = str(table.name)
+    start = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM search_doc").scalar()
     connection.exec_driver_sql("INSERT INTO search_suspended(id) VALUES (1)")
     try:
-        yield
+        bulk_insert_raw(connection, table, rows)
     finally:
         connection.exec_driver_sql("DELETE FROM search_suspended")
-    for table in SEARCHABLE:
-        catch_up(connection, table, start)
-
-
-def catch_up(connection: Any, table: str, start: int) -> None:
-    """Index the live rows of ``table`` that are not in the index yet."""
-    if table not in SEARCHABLE:
-        raise ValueError(table)
     connection.exec_driver_sql(
-        f"INSERT INTO search_doc(kind, record_id) SELECT '{table}', t.id FROM {table} t "
-        "WHERE t.deleted = 0 AND NOT EXISTS (SELECT 1 FROM search_doc d WHERE d.record_id = t.id)"
+        "INSERT INTO search_doc(kind, record_id) VALUES (?, ?)",
+        [(kind, row["id"]) for row in rows if not row["deleted"]],
     )
     connection.exec_driver_sql(
         "INSERT INTO record_search(rowid, title, description) "
         f"SELECT d.rowid, t.title, coalesce(t.description, '') FROM search_doc d "
-        f"JOIN {table} t ON t.id = d.record_id WHERE d.rowid > ? AND d.kind = '{table}'",
+        f"JOIN {table.name} t ON t.id = d.record_id WHERE d.rowid > ?",
         (start,),
     )
