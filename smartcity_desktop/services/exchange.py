@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from smartcity_desktop import __version__
@@ -57,6 +57,7 @@ from smartcity_desktop.storage.models import (
     BundleLedger,
     ProposalLink,
     RecordConflict,
+    bulk_insert_raw,
     table_of,
 )
 from smartcity_desktop.storage.search_index import insert_indexed
@@ -849,7 +850,8 @@ def _write(
         cols = _columns(row, trust, bundle)
         (inserts if action == "new" else updates).setdefault(row.kind, []).append(cols)
         if row.kind == "proposal":
-            relinked.append(row.id)
+            if action == "updated":  # a new proposal has no links to replace
+                relinked.append(row.id)
             for field_name, target_kind in LINK_FIELDS.items():
                 links.extend(
                     {"proposal_id": row.id, "target_kind": target_kind, "target_id": target}
@@ -900,8 +902,7 @@ def _write(
                 ProposalLink.proposal_id.in_(relinked[start : start + _CHUNK])
             )
         )
-    if links:
-        connection.execute(insert(table_of(ProposalLink)), links)
+    bulk_insert_raw(connection, table_of(ProposalLink), links)
     ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
     progress.report(total, total, "")
 
