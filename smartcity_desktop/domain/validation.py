@@ -64,6 +64,18 @@ _INTEGERS = frozenset({FieldType.INTEGER, FieldType.MONEY})
 _FLOATS = frozenset({FieldType.NUMBER, FieldType.LATITUDE, FieldType.LONGITUDE})
 
 
+def is_canonical(kind: RecordKind, values: Values) -> bool:
+    """True when ``normalise(kind, values)`` would return ``values`` unchanged (a fast test for
+    rows that another copy of this application wrote: the usual case on import)."""
+    rules = _rules(kind)
+    if len(values) != len(rules):
+        return False
+    for rule in rules:
+        if rule.name not in values or not rule.canonical(values[rule.name]):
+            return False
+    return True
+
+
 def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
     problems: list[Problem] = []
     for rule in _rules(kind):
@@ -109,6 +121,23 @@ class _Rule:
             self.mode = "float"
         else:
             self.mode = "full"  # dates, lists, dependent choices: always the full check
+
+    def canonical(self, value: Any) -> bool:
+        """The value is what ``normalise`` makes of it (not whether it is valid)."""
+        t = self.spec.type
+        if t in _LISTS:
+            return (
+                type(value) is list
+                and all(type(v) is str and v for v in value)
+                and (value == sorted(set(value)))
+            )
+        if value is None:
+            return True
+        if t in _INTEGERS:
+            return type(value) is int
+        if t in _FLOATS:
+            return type(value) is float
+        return type(value) is str and value != "" and value == value.strip()
 
     def accepts(self, value: Any) -> bool:
         mode = self.mode

@@ -16,7 +16,7 @@ from typing import Any
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.domain.records import content_hash
-from smartcity_desktop.domain.validation import normalise, validate
+from smartcity_desktop.domain.validation import is_canonical, validate
 from smartcity_desktop.storage.media import MAX_INPUT_BYTES
 
 # The record schema carried in bundles; a bundle with a newer one is refused.
@@ -131,8 +131,8 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
             raise RowError("sha256")
     else:
         record_kind = RecordKind(kind)
-        values = normalise(record_kind, raw["values"])
-        if set(raw["values"]) != set(values) or values != raw["values"]:
+        values = raw["values"]
+        if not is_canonical(record_kind, values):
             raise RowError("values are not in canonical form")
         problems = validate(record_kind, values, final=True)
         if problems:

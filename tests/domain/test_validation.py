@@ -158,3 +158,39 @@ def test_every_field_spec_is_well_formed() -> None:
         for spec in specs:
             if spec.type.value in ("choice", "multichoice"):
                 assert spec.ref, spec.name
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"title": " Banjir ", "description": "x"},
+        {"title": "Banjir", "description": "x", "affected_count": "12"},
+        {"title": "Banjir", "latitude": -6},
+        {"title": "", "description": "x"},
+        {"title": "Banjir", "extra": 1},
+    ],
+)
+def test_is_canonical_agrees_with_normalise(raw: dict[str, object]) -> None:
+    from smartcity_desktop.domain.validation import is_canonical
+
+    full = {spec.name: None for spec in FIELDS[RecordKind.PROBLEM]}
+    full.update(raw)
+    from smartcity_desktop.domain.records import canonical_json
+
+    same = canonical_json(normalise(RecordKind.PROBLEM, full)) == canonical_json(full)
+    assert is_canonical(RecordKind.PROBLEM, full) == same
+    normalised = normalise(RecordKind.PROBLEM, full)
+    assert is_canonical(RecordKind.PROBLEM, normalised)
+
+
+def test_is_canonical_for_lists() -> None:
+    from smartcity_desktop.domain.validation import is_canonical
+
+    values = normalise(
+        RecordKind.PROPOSAL, {"partners": ["media", "akademisi"], "problem_ids": ["b", "a", "a"]}
+    )
+    assert values["partners"] == ["akademisi", "media"] and is_canonical(
+        RecordKind.PROPOSAL, values
+    )
+    for bad in (["media", "akademisi"], ["a", "a"], None, [""]):
+        assert not is_canonical(RecordKind.PROPOSAL, {**values, "partners": bad})
