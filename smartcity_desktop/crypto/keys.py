@@ -25,10 +25,10 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+from smartcity_desktop.crypto.passphrase import MIN_PASSPHRASE_LENGTH
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 
-MIN_PASSPHRASE_LENGTH = 10
 SEAL_FORMAT = "smartcity-sealed-key-v1"
 # scrypt cost: about 0.1 s and 32 MiB on a modest PC; slows guessing without annoying the user.
 SCRYPT_N = 2**15
@@ -156,20 +156,6 @@ def check_passphrase(passphrase: str) -> None:
         raise WeakPassphraseError(
             _("Kata sandi terlalu pendek: minimal {n} karakter.").format(n=MIN_PASSPHRASE_LENGTH)
         )
-
-
-def passphrase_strength(passphrase: str) -> int:
-    """A rough 0..4 score for the strength hint shown while typing; not a security guarantee."""
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        return 0
-    classes = sum(
-        bool(re.search(pattern, passphrase))
-        for pattern in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]")
-    )
-    score = 1 + (len(passphrase) >= 14) + (len(passphrase) >= 20) + (classes >= 3)
-    if len(set(passphrase)) <= 3:
-        score = 1
-    return min(score, 4)
 
 
 def key_id(public_raw: bytes) -> str:

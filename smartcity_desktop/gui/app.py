@@ -105,12 +105,17 @@ def _remove_if_empty(folder: Path) -> None:
 
 def _run_locked(paths: DataPaths) -> int:
     from smartcity_desktop.gui.tasks import TaskRunner
-    from smartcity_desktop.services.office import is_initialised
 
     runner = TaskRunner()
-    # An existing database is checked once, by open_context: is_initialised would inspect the
-    # whole file a second time (a full integrity check: the slowest part of a start-up).
-    if not paths.database.exists() and not is_initialised(paths):
+    # An existing database is checked by open_context; the office module (keys, the national
+    # region list) is only needed when there is no office yet.
+    if not paths.database.exists():
+        from smartcity_desktop.services.office import is_initialised
+
+        needs_setup = not is_initialised(paths)
+    else:
+        needs_setup = False
+    if needs_setup:
         from smartcity_desktop.gui.wizard import SetupWizard
 
         wizard = SetupWizard(paths, runner)

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import ParamSpec, TypeVar
 
-from smartcity_desktop.crypto.keys import MIN_PASSPHRASE_LENGTH, passphrase_strength
+from smartcity_desktop.crypto.passphrase import MIN_PASSPHRASE_LENGTH, passphrase_strength
 from smartcity_desktop.domain.regions import Region
 from smartcity_desktop.i18n import current_language
 from smartcity_desktop.services.backups import BackupEntry, backup_entries
