@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 
 
@@ -24,6 +26,11 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.add_argument(
         "--language", choices=("id", "en"), default="id", help=_("bahasa tampilan kantor")
     )
+    p.add_argument(
+        "--root-key",
+        metavar="FILE",
+        help=_("pasang kunci induk kabupaten sekaligus (berkas dari 'keys export-root')"),
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_init)
 
@@ -40,6 +47,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     from smartcity_desktop.services.office import init_office
 
     paths = data_paths(args)
+    root_document = None
+    if args.root_key:
+        try:
+            root_document = Path(args.root_key).read_bytes()[: 1024 * 1024 + 1]
+        except OSError as exc:
+            raise UserError(
+                _("Berkas kunci induk {path} tidak dapat dibaca: {reason}").format(
+                    path=args.root_key, reason=exc.strerror or exc
+                )
+            ) from exc
     passphrase = read_passphrase(getattr(args, "passphrase_file", None), confirm=True)
     result = init_office(
         paths,
@@ -48,6 +65,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         operator=args.operator,
         passphrase=passphrase,
         language=args.language,
+        root_key_document=root_document,
     )
     configure_logging(paths.logs)
     print(
@@ -56,6 +74,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     )
     print(_("Folder data: {folder}").format(folder=paths.root))
+    if root_document is not None:
+        print(_("Kunci induk kabupaten terpasang; cocokkan sidik jarinya lewat telepon."))
     if result.root_fingerprint:
         print(_("Sidik jari kunci induk kabupaten: {fp}").format(fp=result.root_fingerprint))
     print(_("Catat sidik jari kunci kantor ini dan sampaikan ke kabupaten:"))

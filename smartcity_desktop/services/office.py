@@ -96,7 +96,10 @@ def init_office(
     operator: str,
     passphrase: str,
     language: str = "id",
+    root_key_document: bytes | None = None,
 ) -> InitResult:
+    """Set up an office. ``root_key_document`` (the regency's root public key file) is installed
+    in the same step, so the office trusts its regency from the start (``init --root-key``)."""
     operator = operator.strip()
     if not operator:
         raise InitError(_("Nama operator wajib diisi."), code="init.operator_missing")
@@ -113,6 +116,7 @@ def init_office(
         )
     regions = bundled_regions()
     region = find_office_region(regions, role, office_code)
+    trusted_root = _check_root_document(root_key_document, role, region.code)
     ensure_writable_folder(paths.root)
 
     office_key = SigningKey.generate()
@@ -157,6 +161,8 @@ def init_office(
                 session.flush()
                 _set_up_regency_trust(session, region, operator, office_key, root_key, now)
             session.add(Setting(key="language", value=language))
+            if trusted_root is not None:
+                session.add(TrustStore(id=1, document=trusted_root[0], updated_at=now))
             store_regions(session, regions, source=domain_regions.REGION_SOURCE)
         db.close()
         db = None
@@ -185,8 +191,44 @@ def init_office(
         role=role,
         key_id=office_key.public.key_id,
         fingerprint=office_key.public.fingerprint,
-        root_fingerprint=root_key.public.fingerprint if root_key else None,
+        root_fingerprint=(
+            root_key.public.fingerprint if root_key else (trusted_root[1] if trusted_root else None)
+        ),
     )
+
+
+def _check_root_document(
+    document: bytes | None, role: str, office_code: str
+) -> tuple[bytes, str] | None:
+    """Validate a root key file given at init; returns (trust state to store, fingerprint)."""
+    if document is None:
+        return None
+    from smartcity_desktop.crypto.certificates import RootKey
+    from smartcity_desktop.crypto.offices import regency_of
+    from smartcity_desktop.crypto.problems import ProblemError
+    from smartcity_desktop.crypto.trust import TrustState
+
+    if role == "kabupaten":
+        raise InitError(
+            _(
+                "Kantor kabupaten membuat kunci induknya sendiri; --root-key hanya untuk desa dan "
+                "kecamatan."
+            ),
+            code="init.root_for_kabupaten",
+        )
+    try:
+        root = RootKey.from_bytes(document)
+    except ProblemError as exc:
+        raise InitError(exc.problem.message, code=exc.problem.code) from exc
+    if root.regency_code != regency_of(office_code):
+        raise InitError(
+            _(
+                "Kunci induk ini milik wilayah {other}, bukan {own}. Minta berkas kunci induk dari "
+                "kabupaten Anda sendiri."
+            ).format(other=root.regency_code, own=regency_of(office_code)),
+            code="trust.root_other_regency",
+        )
+    return TrustState().with_root(root).to_bytes(), root.fingerprint
 
 
 def _set_up_regency_trust(

@@ -127,3 +127,66 @@ def test_export_in_parts_and_import_in_any_order(
     code, out, _ = run(capsys, "--data-dir", kec, "import", *map(str, reversed(parts)))
     assert code == 0 and "DIIMPOR" in out
     assert DataPaths(Path(kec)).database.exists()
+
+
+def test_init_can_install_the_root_key_at_once(
+    capsys: pytest.CaptureFixture[str], offices: dict[str, str], tmp_path: Path
+) -> None:
+    root = str(tmp_path / "root.json")
+    assert (
+        run(capsys, "--data-dir", offices["kabupaten"], "keys", "export-root", "--out", root)[0]
+        == 0
+    )
+    d = str(tmp_path / "new-desa")
+    code, out, err = run(
+        capsys,
+        "--data-dir",
+        d,
+        "init",
+        "--role",
+        "desa",
+        "--office",
+        "32.16.01.2002",
+        "--operator",
+        "Rina",
+        "--root-key",
+        root,
+    )
+    assert code == 0, err
+    code, listed, _ = run(capsys, "--data-dir", d, "trust", "list", "--json")
+    roots = json.loads(listed)["roots"]
+    assert len(roots) == 1 and roots[0]["regency"] == "32.16"
+    assert roots[0]["fingerprint"] in out
+    # a root key of another regency, or a damaged file, leaves no office behind
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    code, _, err = run(
+        capsys,
+        "--data-dir",
+        str(tmp_path / "x"),
+        "init",
+        "--role",
+        "desa",
+        "--office",
+        "32.16.01.2003",
+        "--operator",
+        "X",
+        "--root-key",
+        str(bad),
+    )
+    assert code == 1 and not (tmp_path / "x").exists()
+    code, _, err = run(
+        capsys,
+        "--data-dir",
+        str(tmp_path / "y"),
+        "init",
+        "--role",
+        "kabupaten",
+        "--office",
+        "32.16",
+        "--operator",
+        "X",
+        "--root-key",
+        root,
+    )
+    assert code == 1 and "kunci induknya sendiri" in err
