@@ -11,12 +11,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -24,110 +22,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage import migrations
-from smartcity_desktop.storage.errors import (
-    CorruptDatabaseError,
-    NewerDatabaseError,
-    NotADatabaseError,
-    StorageError,
-    translate_db_error,
-    translate_os_error,
+from smartcity_desktop.storage.errors import StorageError, translate_db_error, translate_os_error
+from smartcity_desktop.storage.sqlite_file import (
+    SQLITE_HEADER,
+    Inspection,
+    check_integrity,
+    inspect_database,
 )
 
+__all__ = [
+    "SQLITE_HEADER",
+    "Database",
+    "Inspection",
+    "check_integrity",
+    "inspect_database",
+    "list_backups",
+]
+
 log = logging.getLogger(__name__)
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-@dataclass(frozen=True)
-class Inspection:
-    exists: bool
-    revision: str | None  # None: an empty, new database
-
-
-def inspect_database(path: Path, backups_dir: Path) -> Inspection:
-    """Check an existing file without changing it; raise a StorageError naming what is wrong."""
-    if not path.exists():
-        return Inspection(exists=False, revision=None)
-    hint = _("Pulihkan dari cadangan di folder {backups}.").format(backups=backups_dir)
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise translate_os_error(exc, path) or StorageError(str(exc)) from exc
-    if header != SQLITE_HEADER:
-        raise NotADatabaseError(
-            _(
-                "Berkas {path} bukan basis data SmartCity (bukan SQLite). Berkas tidak diubah. "
-            ).format(path=path)
-            + hint
-        )
-    sidecars = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
-    existed = {p: p.exists() for p in sidecars}
-    try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
-        try:
-            # A full integrity check reads every page (about 1 s per GB) and is not done on every
-            # start: it runs before a migration and in the background after the desktop opens;
-            # damage met at any other moment is reported by the engine's error hook.
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-            elif tables:
-                raise NotADatabaseError(
-                    _(
-                        "Berkas {path} adalah basis data SQLite lain, bukan milik SmartCity. "
-                        "Berkas tidak diubah."
-                    ).format(path=path)
-                )
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(
-            _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
-                path=path, detail=str(exc)
-            )
-            + hint
-        ) from exc
-    finally:
-        # A read-only WAL connection still creates -shm (and -wal); remove what this check made.
-        # No other process had the file open, or those files would have existed already.
-        for sidecar, was_there in existed.items():
-            if not was_there:
-                with suppress(OSError):
-                    if sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0:
-                        sidecar.unlink()
-    if revision is not None and revision not in migrations.known_revisions():
-        raise NewerDatabaseError(
-            _(
-                "Basis data ini dibuat oleh versi SmartCity yang lebih baru (skema {revision}). "
-                "Perbarui aplikasi; berkas tidak diubah."
-            ).format(revision=revision)
-        )
-    return Inspection(exists=True, revision=revision)
-
-
-def check_integrity(path: Path, backups_dir: Path) -> None:
-    """SQLite's quick_check over every page, read-only; raises CorruptDatabaseError."""
-    hint = _("Pulihkan dari cadangan di folder {backups}.").format(backups=backups_dir)
-    try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        result = [(str(exc),)]
-    if result != [("ok",)]:
-        raise CorruptDatabaseError(
-            _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
-                path=path, detail=str(result[0][0])[:120]
-            )
-            + hint
-        )
 
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:

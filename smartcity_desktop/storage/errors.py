@@ -6,8 +6,6 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 
@@ -72,6 +70,8 @@ def translate_os_error(exc: OSError, where: Path | str) -> StorageError | None:
 
 def translate_db_error(exc: BaseException, where: Path | str) -> StorageError | None:
     """Map SQLite's environment failures to user errors; None means a programming error."""
+    from sqlalchemy.exc import DBAPIError  # lazily: the file checks before opening use sqlite3
+
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     if not isinstance(original, sqlite3.Error):
         return None
