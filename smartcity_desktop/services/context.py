@@ -8,15 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage.blobs import BlobStore
-from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.errors import NotInitialisedError, read_only, translate_os_error
-from smartcity_desktop.storage.models import OfficeIdentity
 from smartcity_desktop.storage.paths import DataPaths
+from smartcity_desktop.storage.sqlite_file import read_office
+
+# SQLAlchemy and the models are imported where the database is opened or read, not here: the
+# desktop paints its window from ``peek_office`` before they are loaded.
+if TYPE_CHECKING:
+    from smartcity_desktop.storage.database import Database
 
 
 def utc_now() -> datetime:
@@ -46,6 +49,10 @@ class AppContext:
     @property
     def office(self) -> OfficeInfo:
         if self._office is None:
+            from sqlalchemy import select
+
+            from smartcity_desktop.storage.models import OfficeIdentity
+
             with self.db.session() as session:
                 row = session.scalar(select(OfficeIdentity).where(OfficeIdentity.id == 1))
             if row is None:
@@ -67,6 +74,8 @@ class AppContext:
 
 def open_context(paths: DataPaths) -> AppContext:
     """Open an initialised data folder; raises a UserError when it is missing or unusable."""
+    from smartcity_desktop.storage.database import Database
+
     db = Database.open(paths.database, paths.backups, create=False)
     ctx = AppContext(paths=paths, db=db)
     try:
@@ -75,6 +84,25 @@ def open_context(paths: DataPaths) -> AppContext:
         db.close()
         raise
     return ctx
+
+
+@dataclass(frozen=True)
+class OfficePeek:
+    office: OfficeInfo
+    language: str | None  # as saved in the settings; None when never chosen
+
+
+def peek_office(paths: DataPaths) -> OfficePeek | None:
+    """The office and its language from a quick read-only look at the database file.
+
+    Refuses the file as ``open_context`` would (not SQLite, damaged, newer); None when only the full
+    opening can tell (no office yet, a migration due, an unreadable row). Fast and free of the
+    database layer, so the desktop can show its window before ``open_context`` runs.
+    """
+    row = read_office(paths.database, paths.backups)
+    if row is None:
+        return None
+    return OfficePeek(OfficeInfo(row.code, row.role, row.name, row.operator), row.language)
 
 
 def ensure_writable_folder(folder: Path) -> None:
