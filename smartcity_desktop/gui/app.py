@@ -126,37 +126,85 @@ def _run_locked(paths: DataPaths) -> int:
 
 
 def open_and_show(paths: DataPaths, runner: object) -> int:
-    from smartcity_desktop.gui.changes import ChangeHub
-    from smartcity_desktop.gui.main_window import MainWindow, Shell
+    """Paint first, then load: the window is built from a quick read-only look at the database
+    (office and language) and painted; the database proper (SQLAlchemy, the models, a migration if
+    one is due) is opened on the event-loop turn after. A file that cannot be used is refused
+    before any window appears; where the quick look cannot tell, the database is opened first."""
+    from smartcity_desktop.gui.main_window import MainWindow
     from smartcity_desktop.gui.tasks import TaskRunner
-    from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.context import peek_office
     from smartcity_desktop.services.logging_setup import configure_logging
-    from smartcity_desktop.services.settings import get_setting
 
     assert isinstance(runner, TaskRunner)
     log_path = configure_logging(paths.logs)
-    dialogs = Dialogs(log_path)
+    start = _Start(paths, runner, Dialogs(log_path))
     try:
-        ctx = open_context(paths)
-    except UserError as exc:
-        show_startup_error(exc.message)
-        return EXIT_REFUSED
-    try:
-        language = get_setting(ctx, "language")
+        try:
+            peek = peek_office(paths)
+            if peek is None:
+                ctx = start.open()
+                office, language = ctx.office, _saved_language(ctx)
+            else:
+                office, language = peek.office, peek.language
+        except UserError as exc:
+            show_startup_error(exc.message)
+            return EXIT_REFUSED
         set_language(language if language in LANGUAGES else "id")
-        install_excepthook(dialogs)
-        shell = Shell(ctx, runner, ChangeHub(), dialogs)
-        window = MainWindow(shell)
+        install_excepthook(start.dialogs)
+        window = MainWindow(office=office)
+        window.after_first_paint(lambda: start.load(window))
         window.show_for_screen()
-        check_database_in_background(shell)
-        log.info("desktop started for %s", ctx.office.code)
         return int(QApplication.instance().exec())  # type: ignore[union-attr]
-    except UserError as exc:
-        show_startup_error(exc.message)
-        return EXIT_REFUSED
     finally:
-        runner.wait(30_000)
-        ctx.close()
+        start.finish()
+
+
+def _saved_language(ctx: Any) -> str:
+    from smartcity_desktop.services.settings import get_setting
+
+    return get_setting(ctx, "language")
+
+
+class _Start:
+    """The database side of the start: opened once, closed once, never after the loop ended."""
+
+    def __init__(self, paths: DataPaths, runner: Any, dialogs: Dialogs) -> None:
+        self.paths, self.runner, self.dialogs = paths, runner, dialogs
+        self.ctx: Any = None
+        self.finished = False
+
+    def open(self) -> Any:
+        from smartcity_desktop.services.context import open_context
+
+        if self.ctx is None:
+            self.ctx = open_context(self.paths)
+        return self.ctx
+
+    def load(self, window: Any) -> None:
+        """The second step: open the database and give it to the painted window."""
+        from smartcity_desktop.gui.changes import ChangeHub
+        from smartcity_desktop.gui.main_window import Shell
+
+        if self.finished:
+            return
+        try:
+            ctx = self.open()
+        except UserError as exc:
+            # Rare here (the file was checked before the window): a failed migration, a full
+            # disk. The window goes first, so the message stands instead of it, as at start.
+            window.hide()
+            show_startup_error(exc.message)
+            QApplication.instance().exit(EXIT_REFUSED)  # type: ignore[union-attr]
+            return
+        window.attach(Shell(ctx, self.runner, ChangeHub(), self.dialogs))
+        check_database_in_background(window.shell)
+        log.info("desktop started for %s", ctx.office.code)
+
+    def finish(self) -> None:
+        self.finished = True
+        self.runner.wait(30_000)
+        if self.ctx is not None:
+            self.ctx.close()
 
 
 def check_database_in_background(shell: Any) -> None:

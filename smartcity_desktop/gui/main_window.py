@@ -4,6 +4,11 @@ Pages are declared once in ``PAGES`` as factories and built the first time they 
 window appears at once even with 50,000 records and adding a page (the bundle pages to come) is one
 line. Every page receives the same ``Shell``: the context, the task runner, the change hub and the
 dialogs, passed explicitly.
+
+The desktop starts in two steps: the window is built from the office alone (``MainWindow(office=...)``)
+and painted, then the database is opened and handed over with ``attach``, which builds the first
+page. Nothing this module imports at the top loads the database layer, so that first paint does not
+wait for it.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
@@ -36,8 +41,9 @@ from smartcity_desktop.gui.errors import Dialogs
 from smartcity_desktop.gui.tasks import TaskHandle, TaskProgress, TaskRunner
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
-from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.gui_support import format_count
+
+if TYPE_CHECKING:
+    from smartcity_desktop.services.context import AppContext, OfficeInfo
 
 log = logging.getLogger(__name__)
 
@@ -172,16 +178,30 @@ def themed_icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, shell: Shell, pages: list[PageSpec] | None = None) -> None:
+    """``MainWindow(shell)`` is ready at once; ``MainWindow(office=...)`` shows the navigation and
+    the office while the database opens, and builds pages from ``attach(shell)`` on."""
+
+    def __init__(
+        self,
+        shell: Shell | None = None,
+        pages: list[PageSpec] | None = None,
+        *,
+        office: OfficeInfo | None = None,
+    ) -> None:
         super().__init__()
-        self.shell = shell
+        if shell is not None:
+            office = shell.ctx.office
+        if office is None:
+            raise ValueError("MainWindow needs a shell or an office")
+        self.shell: Shell | None = None
+        self.office = office
         self.specs = [
             s
             for s in (pages if pages is not None else PAGES)
-            if not s.roles or shell.ctx.office.role in s.roles
+            if not s.roles or office.role in s.roles
         ]
         self.pages: dict[str, QWidget] = {}
-        office = shell.ctx.office
+        self._after_paint: Callable[[], None] | None = None
         self.setWindowTitle(f"{office.name} - SmartCity Desktop")
 
         self.nav = QListWidget()
@@ -245,7 +265,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.status_office.setToolTip(self.status_office.text())
-        self.status_counts.setText(_("Menghitung catatan…"))
+        self.status_counts.setText(_("Membuka data…"))
         self._stats_pending = False
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
@@ -253,10 +273,39 @@ class MainWindow(QMainWindow):
         self._stats_timer.timeout.connect(self.refresh_status)
 
         self.nav.currentRowChanged.connect(self._show_row)
-        shell.hub.changed.connect(self._on_change)
         self._shortcuts()
         self.nav.setCurrentRow(0)
+        if shell is not None:
+            self.attach(shell)
+
+    def attach(self, shell: Shell) -> None:
+        """Hand over the opened database: the chosen page is built and the counts are read."""
+        if shell.ctx.office != self.office:
+            raise ValueError("the shell belongs to another office")
+        self.shell = shell
+        shell.hub.changed.connect(self._on_change)
+        self.status_counts.setText(_("Menghitung catatan…"))
+        self._show_row(max(self.nav.currentRow(), 0))
         self.refresh_status()
+
+    def after_first_paint(self, fn: Callable[[], None], at_latest_ms: int = 1000) -> None:
+        """Call ``fn`` once, on the event-loop turn after the window was first painted (or after
+        ``at_latest_ms`` where it is not painted, e.g. started minimised)."""
+
+        def once() -> None:
+            if self._after_paint is fn:
+                self._after_paint = None
+                fn()
+
+        self._after_paint = fn
+        self._after_paint_once = once
+        QTimer.singleShot(at_latest_ms, self, once)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if self._after_paint is not None:
+            # The next turn: the painted frame reaches the screen before ``fn`` starts.
+            QTimer.singleShot(0, self, self._after_paint_once)
 
     # --- pages -------------------------------------------------------------------------------
 
@@ -267,12 +316,15 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self, lambda n=n: self.nav.setCurrentRow(n))
 
     def _show_row(self, row: int) -> None:
-        if 0 <= row < len(self.specs):
+        # Before ``attach`` the row is only remembered; the page is built once the data is open.
+        if self.shell is not None and 0 <= row < len(self.specs):
             self.show_page(self.specs[row].key)
 
     def show_page(self, key: str) -> QWidget:
         page = self.pages.get(key)
         if page is None:
+            if self.shell is None:
+                raise RuntimeError("pages are built once the database is attached")
             spec = next(s for s in self.specs if s.key == key)
             page = spec.factory(self.shell)
             self.pages[key] = page
@@ -302,6 +354,8 @@ class MainWindow(QMainWindow):
         self._stats_timer.start()
 
     def refresh_status(self) -> None:
+        if self.shell is None:
+            return
         if self._stats_pending:
             self._stats_timer.start()  # one count at a time; recount after it
             return
@@ -319,6 +373,8 @@ class MainWindow(QMainWindow):
         self.status_counts.setText(_("Jumlah catatan tidak dapat dihitung."))
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
+        from smartcity_desktop.services.gui_support import format_count
+
         self._stats_pending = False
         records = stats["records"]
         self.status_counts.setText(
@@ -359,5 +415,6 @@ class MainWindow(QMainWindow):
             if can_close is not None and not can_close():
                 event.ignore()
                 return
-        self.shell.runner.wait(10_000)  # a backup or report still writing finishes first
+        if self.shell is not None:
+            self.shell.runner.wait(10_000)  # a backup or report still writing finishes first
         event.accept()

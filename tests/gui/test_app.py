@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -50,6 +51,21 @@ def test_module_entry_point_answers_version() -> None:
     assert __version__ in out.stdout
 
 
+def test_the_desktop_paints_before_loading_sqlalchemy() -> None:
+    # The window is built from these modules before the database is opened; SQLAlchemy alone
+    # costs about half of the start-up budget.
+    code = (
+        "import sys\n"
+        "import smartcity_desktop.gui.app, smartcity_desktop.gui.main_window\n"
+        "import smartcity_desktop.services.context, smartcity_desktop.storage.sqlite_file\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
 def test_corrupt_database_is_a_dialog_not_a_traceback(
     qapp: QApplication, shown: list[str], tmp_path: Path
 ) -> None:
@@ -92,13 +108,17 @@ def test_cancelled_first_run_leaves_nothing(
 
 
 def test_opens_the_main_window_in_the_saved_language(
-    qapp: QApplication, shown: list[str], desa_paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any,
+    shown: list[str],
+    desa_paths: DataPaths,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ctx = open_context(desa_paths)
     update_settings(ctx, {"language": "en"})
     ctx.close()
     windows: list[MainWindow] = []
     earlier = set(QApplication.topLevelWidgets())  # windows other tests left behind
+    before_load: list[tuple[str, int]] = []
 
     def fake_exec() -> int:
         windows.extend(
@@ -106,6 +126,9 @@ def test_opens_the_main_window_in_the_saved_language(
             for w in QApplication.topLevelWidgets()
             if isinstance(w, MainWindow) and w not in earlier
         )
+        # Painted first, loaded on the turn after: the loop this stands in for would get there.
+        before_load.append((windows[-1].status_counts.text(), len(windows[-1].pages)))
+        qtbot.waitUntil(lambda: windows[-1].shell is not None and "problem" in windows[-1].pages)
         return 0
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
@@ -113,6 +136,7 @@ def test_opens_the_main_window_in_the_saved_language(
     assert app.run(desa_paths) == app.EXIT_OK
     assert current_language() == "en"
     assert windows and windows[-1].nav.item(0).text() == _("Permasalahan") != "Permasalahan"
+    assert before_load == [(_("Membuka data…"), 0)]
     assert (desa_paths.logs / "smartcity.log").exists()
     assert not desa_paths.lock_file.exists()
     assert shown == []
@@ -151,3 +175,34 @@ def test_a_damaged_database_found_after_start_is_reported(desa_paths: DataPaths)
         ctx.close()
     assert len(reported) == 1 and isinstance(reported[0], CorruptDatabaseError)
     assert "backups" in str(reported[0])
+
+
+def test_a_database_failing_after_the_window_is_shown_is_a_dialog_instead(
+    qapp: QApplication, shown: list[str], desa_paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from smartcity_desktop.services import context
+    from smartcity_desktop.storage.errors import DiskFullError
+
+    def failing(paths: DataPaths) -> context.AppContext:
+        raise DiskFullError("Penyimpanan penuh (uji)")
+
+    monkeypatch.setattr(context, "open_context", failing)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    earlier = set(QApplication.topLevelWidgets())
+    safety = QTimer(singleShot=True, interval=10_000)  # the start must end by itself
+    safety.timeout.connect(qapp.quit)
+    safety.start()
+    try:
+        assert app.run(desa_paths) == app.EXIT_REFUSED
+    finally:
+        safety.stop()
+    assert shown == ["Penyimpanan penuh (uji)"]
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert all(not w.isVisible() for w in windows if w not in earlier)
+    assert not desa_paths.lock_file.exists()
+    for window in windows:
+        if window not in earlier:
+            window.close()
+            window.deleteLater()

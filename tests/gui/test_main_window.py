@@ -187,3 +187,25 @@ def test_navigation_has_accessible_names(window: MainWindow) -> None:
         page.table,
     ):
         assert widget.accessibleName(), widget
+
+
+def test_painted_from_the_office_alone_then_attached(qtbot: Any, shell: Shell) -> None:
+    office = shell.ctx.office
+    win = MainWindow(office=office)
+    qtbot.addWidget(win)
+    loads: list[bool] = []
+    win.after_first_paint(lambda: loads.append(True))
+    win.resize(1366, 768)
+    win.show()
+    assert office.name in win.windowTitle() and office.name in win.office_label.text()
+    assert win.nav.count() == len(win.specs) and win.nav.currentRow() == 0
+    assert win.pages == {} and win.status_counts.text() == "Membuka data…"
+    qtbot.waitUntil(lambda: loads == [True])
+    win.nav.setCurrentRow(1)  # chosen while loading: remembered, built once attached
+    assert win.pages == {}
+    win.attach(shell)
+    assert set(win.pages) == {"potential"}
+    assert win.current_page().kind is RecordKind.POTENTIAL
+    assert win.status_counts.text().startswith("Permasalahan:")
+    qtbot.wait(20)
+    assert loads == [True]  # once, however often the window paints
