@@ -246,3 +246,28 @@ def test_library_layers_import_without_qt(layer: str) -> None:
     )
     report = _run_python(code)
     assert report["qt"] == [], f"importing {layer} loads Qt"
+
+
+def test_demo_scripts_stay_out_of_the_shipped_package() -> None:
+    shipped = [p.relative_to(ROOT.parent) for p in ROOT.rglob("*demo*.py")]
+    assert shipped == [], "demo scripts belong in tools/, not in the installed package"
+
+
+def test_pages_do_not_import_the_main_window() -> None:
+    """Pages get a Shell (gui.shell); only the app entry point builds the window."""
+    offenders = [
+        str(imp)
+        for path in (ROOT / "gui").rglob("*.py")
+        if path.name not in ("main_window.py", "app.py")
+        for imp in imports_of(path)
+        if imp.module == f"{PACKAGE}.gui.main_window"
+    ]
+    assert offenders == []
+
+
+def test_receipts_do_not_import_the_exchange() -> None:
+    """The exchange writes receipts; receipts read the plain report (services.import_report)."""
+    path = ROOT / "services" / "receipts.py"
+    assert [
+        str(i) for i in imports_of(path) if i.module.startswith(f"{PACKAGE}.services.exchange")
+    ] == []

@@ -183,7 +183,7 @@ class _Start:
     def load(self, window: Any) -> None:
         """The second step: open the database and give it to the painted window."""
         from smartcity_desktop.gui.changes import ChangeHub
-        from smartcity_desktop.gui.main_window import Shell
+        from smartcity_desktop.gui.shell import Shell
 
         if self.finished:
             return

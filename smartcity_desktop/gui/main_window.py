@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -36,14 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.fields import RecordKind
-from smartcity_desktop.gui.changes import ChangeHub
-from smartcity_desktop.gui.errors import Dialogs
-from smartcity_desktop.gui.tasks import TaskHandle, TaskProgress, TaskRunner
+from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
 
 if TYPE_CHECKING:
-    from smartcity_desktop.services.context import AppContext, OfficeInfo
+    from smartcity_desktop.services.context import OfficeInfo
 
 log = logging.getLogger(__name__)
 
@@ -53,32 +51,6 @@ ROLE_NAMES = {
     "kecamatan": N_("Kantor kecamatan"),
     "kabupaten": N_("Kantor kabupaten"),
 }
-
-
-@dataclass
-class Shell:
-    """What every page needs; built once by ``main()`` and handed to each page."""
-
-    ctx: AppContext
-    runner: TaskRunner
-    hub: ChangeHub
-    dialogs: Dialogs = field(default_factory=Dialogs)
-
-    def submit(
-        self,
-        fn: Callable[[TaskProgress], Any],
-        on_success: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[int, int, str], None] | None = None,
-        parent: QWidget | None = None,
-    ) -> TaskHandle:
-        """Run ``fn`` off the GUI thread in the active language; failures go to a dialog unless
-        ``on_error`` handles them."""
-
-        def failed(exc: BaseException) -> None:
-            self.dialogs.error(parent, exc)
-
-        return self.runner.submit(fn, on_success, on_error or failed, on_progress)
 
 
 @dataclass(frozen=True)

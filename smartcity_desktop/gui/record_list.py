@@ -47,7 +47,7 @@ from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.settings import get_setting, update_settings
 
 if TYPE_CHECKING:
-    from smartcity_desktop.gui.main_window import Shell
+    from smartcity_desktop.gui.shell import Shell
 
 log = logging.getLogger(__name__)
 

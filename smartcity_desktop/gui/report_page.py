@@ -24,7 +24,7 @@ from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
 from smartcity_desktop.i18n import _, current_language
 
 if TYPE_CHECKING:
-    from smartcity_desktop.gui.main_window import Shell
+    from smartcity_desktop.gui.shell import Shell
 
 
 def _cancelled_error(exc: BaseException) -> bool:

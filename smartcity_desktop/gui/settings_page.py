@@ -33,7 +33,7 @@ from smartcity_desktop.services.settings import get_settings, update_settings
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from smartcity_desktop.gui.main_window import Shell
+    from smartcity_desktop.gui.shell import Shell
 
 LANGUAGE_NAMES = (("id", "Bahasa Indonesia"), ("en", "English"))
 HEAD_LABELS = {

@@ -1,6 +1,6 @@
 """Import receipts: after each successful import, a "Tanda Terima" PDF in ``<data>/receipts``.
 
-``services.exchange.import_files`` calls ``write_receipt`` for every bundle it imported. The PDF is
+``services.exchange.importer.import_files`` calls ``write_receipt`` for every bundle it imported. The PDF is
 written to a temporary file beside its final name and renamed into place, so a failure never leaves
 half a receipt that looks complete.
 """
@@ -17,7 +17,7 @@ from smartcity_desktop.i18n import _, current_language
 from smartcity_desktop.reports.dates import to_local
 from smartcity_desktop.reports.receipt import ReceiptData, build_receipt_pdf
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.exchange import BundleReport
+from smartcity_desktop.services.import_report import BundleReport
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.regions import get_region
 from smartcity_desktop.services.reports import _letterhead, write_document

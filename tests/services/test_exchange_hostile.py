@@ -15,11 +15,12 @@ from sqlalchemy import text
 from smartcity_desktop.bundles.writer import AttachmentFile, Sender, write_bundle
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.domain.records import content_hash
-from smartcity_desktop.services import exchange, trust
+from smartcity_desktop.services import trust
 from smartcity_desktop.services.attachments import AttachmentService
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext, open_context
-from smartcity_desktop.services.exchange import import_files, verify_files
+from smartcity_desktop.services.exchange import import_files, importer, verify_files
+from smartcity_desktop.services.exchange import rows as exchange_rows
 from smartcity_desktop.services.office import unlock_key
 from smartcity_desktop.services.records import RecordService
 from tests.conftest import PASSPHRASE, copy_office
@@ -244,18 +245,18 @@ def test_a_stick_pulled_while_importing_is_a_refusal_not_a_crash(
     RecordService(desa_ctx).create(RecordKind.PROBLEM, {**PROBLEM, "title": "Kedua"}, finalise=True)
     second = export(desa_ctx, other, "2.scb")
     pin(kecamatan_ctx, desa_ctx)
-    original = exchange._write
+    original = exchange_rows.write
 
     def write_then_pull(*args: Any, **kwargs: Any) -> None:
         original(*args, **kwargs)
         bundle.unlink()  # the stick is gone before the import finished
 
-    monkeypatch.setattr(exchange, "_write", write_then_pull)
+    monkeypatch.setattr(importer, "write", write_then_pull)
     before = state(kecamatan_ctx)
     reports = import_files(kecamatan_ctx, [bundle])
     assert one(reports).status == "refused" and reports[0].findings
     assert state(kecamatan_ctx) == before
-    monkeypatch.setattr(exchange, "_write", original)
+    monkeypatch.setattr(importer, "write", original)
     assert one(import_files(kecamatan_ctx, [second])).status == "imported"
 
 
@@ -276,7 +277,7 @@ def test_a_full_disk_while_joining_parts_is_a_refusal_not_a_crash(
         (folder / "half-written.scb").write_bytes(b"x")
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "half-written.scb"))
 
-    monkeypatch.setattr(exchange, "assemble_parts", no_space)
+    monkeypatch.setattr(importer, "assemble_parts", no_space)
     before = state(kecamatan_ctx)
     report = one(import_files(kecamatan_ctx, list(result.paths)))
     assert report.status == "refused"
@@ -341,13 +342,11 @@ def test_a_bundle_claiming_too_many_rows_is_refused_before_reading(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from smartcity_desktop.services import exchange
-
     RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
     RecordService(desa_ctx).create(RecordKind.PROBLEM, {**PROBLEM, "title": "Dua"}, finalise=True)
     bundle = export(desa_ctx, tmp_path, "1.scb")
     pin(kecamatan_ctx, desa_ctx)
-    monkeypatch.setattr(exchange, "MAX_ROWS_PER_BUNDLE", 1)
+    monkeypatch.setattr(exchange_rows, "MAX_ROWS_PER_BUNDLE", 1)
     before = state(kecamatan_ctx)
     report = one(import_files(kecamatan_ctx, [bundle]))
     assert [f.code for f in report.findings] == ["record.too_many"]

@@ -43,7 +43,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.gui_support import fingerprint_lines, format_count
 
 if TYPE_CHECKING:
-    from smartcity_desktop.gui.main_window import Shell
+    from smartcity_desktop.gui.shell import Shell
 
 JSON_FILTER = "*.json"
 QR_SIZE = 132

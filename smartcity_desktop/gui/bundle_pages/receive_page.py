@@ -48,7 +48,7 @@ from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.gui_support import format_count
 
 if TYPE_CHECKING:
-    from smartcity_desktop.gui.main_window import Shell
+    from smartcity_desktop.gui.shell import Shell
 
 
 def _names(ctx: Any, codes: set[str]) -> dict[str, str]:

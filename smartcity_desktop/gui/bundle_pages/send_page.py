@@ -37,7 +37,7 @@ from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.gui_support import format_count, format_size
 
 if TYPE_CHECKING:
-    from smartcity_desktop.gui.main_window import Shell
+    from smartcity_desktop.gui.shell import Shell
 
 KINDS = ("problem", "potential", "proposal", "attachment")
 FOLDER_KEY = "exchange.last_folder"

@@ -1,6 +1,6 @@
 """Open a record editor on a throw-away office, to look at it (screenshots, manual checks).
 
-python -m smartcity_desktop.gui.forms_demo [problem|potential|proposal] [--errors] [--photos]
+python tools/demo_forms.py [problem|potential|proposal] [--errors] [--photos]
     [--final] [--lang en]
 """
 

@@ -1,6 +1,6 @@
 """Open the bundle pages on throw-away offices, to look at them (screenshots, manual checks).
 
-python -m smartcity_desktop.gui.bundle_pages.demo [send|receive|keys] [--role ROLE]
+python tools/demo_bundle_pages.py [send|receive|keys] [--role ROLE]
     [--check] [--import] [--tampered] [--lang en]
 
 A desa with sample records exports a bundle; a kecamatan pins the desa's key; a kabupaten exists
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication
 
 from smartcity_desktop.gui.changes import ChangeHub
 from smartcity_desktop.gui.errors import Dialogs
-from smartcity_desktop.gui.main_window import MainWindow, Shell
+from smartcity_desktop.gui.main_window import MainWindow
+from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.gui.tasks import TaskRunner
 from smartcity_desktop.i18n import set_language
 from smartcity_desktop.services.context import open_context

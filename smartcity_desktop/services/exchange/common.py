@@ -1,0 +1,21 @@
+"""What the exchange modules share: the kinds that travel, their tables, and the refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, RECORD_KINDS
+from smartcity_desktop.services.import_report import Finding
+from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+
+EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND)
+MODELS: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}
+CHUNK = 500  # ids per IN (...) clause: well under SQLite's variable limit
+
+
+class Refused(Exception):
+    """A bundle is refused: its finding goes into the report and nothing is written."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.finding = Finding(code, message)

@@ -1,0 +1,296 @@
+"""Verify and import: every file is hostile until proven otherwise.
+
+The bundle layer checks the archive, bag, signature and trust; this module then checks that the
+receiving office may receive it, consults the ledger (already imported, sequence reused with other
+content), checks every row like user input, and writes everything in one transaction. Nothing is
+written before all checks have passed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from smartcity_desktop.bundles.parts import HEADER_SIZE, PartHeader, assemble_parts, is_part_file
+from smartcity_desktop.bundles.progress import Cancelled, Progress
+from smartcity_desktop.bundles.reader import VerificationResult, verify_bundle
+from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
+from smartcity_desktop.crypto.problems import ProblemError
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.exchange.common import Refused as _Refused
+from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
+from smartcity_desktop.services.exchange.rows import plan, read_rows, write
+from smartcity_desktop.services.import_report import BundleReport, Finding
+from smartcity_desktop.services.receipts import write_receipt
+from smartcity_desktop.services.trust import load_trust_state
+from smartcity_desktop.storage.errors import translate_os_error
+from smartcity_desktop.storage.models import BundleLedger
+
+
+def group_inputs(paths: Iterable[Path]) -> list[list[Path]]:
+    """Whole bundles one per group; split parts grouped by the bundle they belong to."""
+    groups: list[list[Path]] = []
+    parts: dict[str, list[Path]] = {}
+    for path in paths:
+        if path.is_file() and is_part_file(path):
+            try:
+                with path.open("rb") as fh:
+                    key = PartHeader.from_bytes(fh.read(HEADER_SIZE)).bundle_sha256
+            except Exception:  # a damaged part header: let assembly name the problem
+                key = f"?{path}"
+            parts.setdefault(key, []).append(path)
+        else:
+            groups.append([path])
+    groups.extend(parts.values())
+    return groups
+
+
+def verify_files(
+    ctx: AppContext, paths: Sequence[Path], progress: Progress | None = None
+) -> list[BundleReport]:
+    return [_process(ctx, group, mode="verify", progress=progress) for group in group_inputs(paths)]
+
+
+def import_files(
+    ctx: AppContext,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    receipts: bool = True,
+) -> list[BundleReport]:
+    """Import each bundle in its own transaction; a refused bundle does not stop the others."""
+    reports = []
+    for group in group_inputs(paths):
+        report = _process(ctx, group, mode="dry-run" if dry_run else "import", progress=progress)
+        if report.status == "imported" and receipts:
+            try:
+                report.receipt = write_receipt(ctx, report)
+            except UserError as exc:
+                report.findings.append(Finding("receipt.failed", str(exc)))
+        reports.append(report)
+    return reports
+
+
+def _process(
+    ctx: AppContext, group: list[Path], *, mode: str, progress: Progress | None
+) -> BundleReport:
+    report = BundleReport(files=list(group))
+    staging: Path | None = None
+    try:
+        for candidate in group:
+            if not candidate.is_file():
+                raise _Refused(
+                    "io.missing",
+                    _(
+                        "Berkas {path} tidak ditemukan atau bukan berkas. Periksa nama dan lokasinya "
+                        "(flashdisk masih terpasang?)."
+                    ).format(path=candidate),
+                )
+        path = group[0]
+        if len(group) > 1 or is_part_file(path):
+            ctx.paths.staging.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix="parts-", dir=ctx.paths.staging))
+            try:
+                path = assemble_parts(group, staging)
+            except ProblemError as exc:
+                raise _Refused(exc.problem.code, exc.problem.message) from exc
+        result = verify_bundle(
+            path, trust=load_trust_state(ctx), max_schema_version=SCHEMA_VERSION, progress=progress
+        )
+        _describe(report, result)
+        intact = result.header is not None and not any(
+            not p.code.startswith("trust.") for p in result.problems
+        )
+        if intact:  # "not for this office" says more than "unknown sender"
+            _check_scope(ctx, result)
+        if not result.all_ok:
+            for problem in _all_problems(result):
+                report.findings.append(Finding(problem.code, problem.message))
+            report.status = "refused"
+            return report
+        if result.forwarded:
+            # Importing only the outer rows would drop the villages' data without a word, and
+            # the ledger would then call the file already imported once forwarding is supported.
+            raise _Refused(
+                "import.forwarded_unsupported",
+                _(
+                    "Paket ini membawa {n} paket kantor lain yang diteruskan, dan aplikasi ini "
+                    "belum dapat mengimpor paket terusan. Paket ditolak agar data itu tidak hilang "
+                    "tanpa kabar; minta paket asli dari kantor-kantor tersebut."
+                ).format(n=len(result.forwarded)),
+            )
+        _import_verified(ctx, result, report, mode=mode, progress=progress)
+    except _Refused as exc:
+        report.findings.append(exc.finding)
+        report.status = "refused"
+    except Cancelled:
+        report.findings.append(
+            Finding("import.cancelled", _("Dibatalkan; tidak ada yang ditulis."))
+        )
+        report.status = "refused"
+    except UserError as exc:  # disk full, read-only, busy: nothing was committed
+        report.findings.append(Finding(exc.code, str(exc)))
+        report.status = "refused"
+    except OSError as exc:  # a stick pulled out, a full disk while joining parts: nothing committed
+        error = translate_os_error(exc, exc.filename or ctx.paths.root)
+        report.findings.append(
+            Finding(error.code, str(error))
+            if error is not None
+            else Finding(
+                "io.failed",
+                _(
+                    "Berkas {name} tidak dapat dibaca sampai selesai ({reason}); tidak ada yang "
+                    "ditulis. Periksa flashdisk atau berkasnya lalu ulangi."
+                ).format(name=report.name, reason=exc.strerror or exc),
+            )
+        )
+        report.status = "refused"
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def _all_problems(result: VerificationResult) -> Iterator[Any]:
+    yield from result.problems
+    for nested in result.forwarded:
+        yield from _all_problems(nested)
+
+
+def _describe(report: BundleReport, result: VerificationResult) -> None:
+    header = result.header
+    report.content_hash = result.content_hash
+    if header is not None:
+        report.sender_office = header.sender_office
+        report.sender_role = header.sender_role
+        report.sequence = header.sequence
+        report.created = header.created.isoformat()
+        report.counts = dict(header.record_counts)
+    if result.trust is not None and result.trust.accepted:
+        report.trust_level = result.trust.level
+
+
+def may_receive(own_code: str, own_role: str, sender_code: str, sender_role: str) -> bool:
+    """Which offices' bundles an office takes in: a kecamatan its villages; the kabupaten any
+    office of its regency; a village its own kecamatan and kabupaten (feedback)."""
+    if sender_code == own_code:
+        return False
+    if own_role == "kecamatan":
+        return sender_role == "desa" and parent_code(sender_code) == own_code
+    if own_role == "kabupaten":
+        return is_within(sender_code, own_code)
+    if own_role == "desa":
+        return sender_code in (parent_code(own_code), regency_of(own_code))
+    return False
+
+
+def _check_scope(ctx: AppContext, result: VerificationResult) -> None:
+    header = result.header
+    assert header is not None
+    office = ctx.office
+    if header.sender_office == office.code:
+        raise _Refused(
+            "scope.own_bundle", _("Paket ini dibuat oleh kantor ini sendiri; tidak perlu diimpor.")
+        )
+    if not may_receive(office.code, office.role, header.sender_office, header.sender_role):
+        raise _Refused(
+            "scope.not_for_us",
+            _(
+                "Paket dari {sender} ({role}) bukan untuk kantor ini: {office} hanya menerima paket "
+                "dari kantor di bawahnya."
+            ).format(sender=header.sender_office, role=header.sender_role, office=office.name),
+        )
+
+
+def _import_verified(
+    ctx: AppContext,
+    result: VerificationResult,
+    report: BundleReport,
+    *,
+    mode: str,
+    progress: Progress | None,
+) -> None:
+    header = result.header
+    assert header is not None and result.content_hash is not None
+    if header.sequence > MAX_SEQUENCE:
+        raise _Refused(
+            "ledger.sequence_out_of_range",
+            _(
+                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
+                "hubungi kantor itu."
+            ).format(seq=header.sequence, office=header.sender_office),
+        )
+    new_blobs: list[str] = []
+    try:
+        with ctx.db.transaction() as session:
+            if session.get(BundleLedger, result.content_hash) is not None:
+                report.status = "already"
+                report.findings.append(
+                    Finding(
+                        "ledger.already_imported",
+                        _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
+                    )
+                )
+                return
+            clash = session.scalars(
+                select(BundleLedger).where(
+                    BundleLedger.sender_office == header.sender_office,
+                    BundleLedger.sequence == header.sequence,
+                )
+            ).first()
+            if clash is not None:
+                raise _Refused(
+                    "ledger.sequence_reused",
+                    _(
+                        "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
+                        "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
+                        "dan kabupaten."
+                    ).format(office=header.sender_office, seq=header.sequence),
+                )
+            with result.open() as verified:
+                rows = read_rows(verified)
+                plan(session, rows, report)
+                if mode == "import":
+                    write(ctx, session, rows, report, verified, result, progress, new_blobs)
+                    session.add(
+                        BundleLedger(
+                            content_hash=result.content_hash,
+                            sender_office=header.sender_office,
+                            sender_role=header.sender_role,
+                            sender_key_id=header.sender_key_id,
+                            sequence=header.sequence,
+                            bundle_created_at=header.created.replace(tzinfo=None),
+                            imported_at=ctx.clock(),
+                            trust_level=report.trust_level or "",
+                            file_name=report.name[:255],
+                            size=result.path.stat().st_size,
+                            outcome=json.dumps(report.action_counts()),
+                        )
+                    )
+                    session.flush()
+                    report.missing_sequences = gaps(session, header.sender_office)
+                    report.status = "imported"
+                else:
+                    report.status = "verified" if mode == "verify" else "dry-run"
+                    session.rollback()
+    except ProblemError as exc:  # the file changed between verifying and reading it
+        _remove_blobs(ctx, new_blobs)
+        raise _Refused(exc.problem.code, exc.problem.message) from exc
+    except BaseException:
+        _remove_blobs(ctx, new_blobs)
+        raise
+
+
+def _remove_blobs(ctx: AppContext, shas: list[str]) -> None:
+    for sha in shas:
+        ctx.blobs.remove(sha)
