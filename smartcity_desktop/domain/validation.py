@@ -184,6 +184,11 @@ class _Label:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def check_field(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
+    """One field's type, length, range and choice rules (for field lists other than records')."""
+    return _check(spec, value, values, final=final)
+
+
 def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
     label = _Label(spec.label)
     empty = value is None or value == [] or value == ""
