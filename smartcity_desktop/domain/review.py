@@ -129,10 +129,7 @@ def normalise_review(raw: Values) -> Values:
         if isinstance(value, str):
             value = value.strip() or None
         if value is not None and spec.name in _INTEGER_FIELDS and isinstance(value, str):
-            try:
-                value = int(value)
-            except ValueError:
-                pass
+            value = int(value) if value.lstrip("-").isdigit() else value
         out[spec.name] = value
     return out
 
@@ -307,13 +304,24 @@ def stage_label(stage: str) -> str:
         return stage
 
 
+REVIEWER_ROLES = frozenset({"kecamatan", "kabupaten"})
+
+
+def may_review(reviewer_code: str, reviewer_role: str, record_office: str) -> bool:
+    """Who may review whose records: an upper office, the records of offices below it, never its
+    own and never a desa (importers apply the same rule to reviews that arrive in bundles)."""
+    return reviewer_role in REVIEWER_ROLES and record_office.startswith(reviewer_code + ".")
+
+
 def changed_since_review(review_revision: int | None, record_revision: int) -> bool:
     """A newer revision of the record arrived after it was reviewed."""
     return review_revision is not None and record_revision > review_revision
 
 
-def fixed_after_return(state: str | None, review_revision: int | None, record_revision: int) -> bool:
-    """"Diperbaiki setelah dikembalikan": sent back for repair, and a newer revision came."""
+def fixed_after_return(
+    state: str | None, review_revision: int | None, record_revision: int
+) -> bool:
+    """ "Diperbaiki setelah dikembalikan": sent back for repair, and a newer revision came."""
     return state == ReviewState.PERLU_PERBAIKAN and changed_since_review(
         review_revision, record_revision
     )
