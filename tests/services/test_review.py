@@ -282,13 +282,13 @@ def test_bulk_review_is_one_transaction_all_or_nothing(village: AppContext) -> N
     assert reviews_table(kec) == before
     with pytest.raises(ReviewRefused):
         review_records(
-            kec, [*problems, "00000000-0000-4000-8000-000000000000"], Decision("ditolak", "duplikat")
+            kec,
+            [*problems, "00000000-0000-4000-8000-000000000000"],
+            Decision("ditolak", "duplikat"),
         )
     assert reviews_table(kec) == before
     review_records(kec, problems, Decision("perlu_perbaikan", reason="foto_belum_ada"))
-    assert {v.state for v in list_reviews(kec, ReviewFilter(kind="problem"))} == {
-        "perlu_perbaikan"
-    }
+    assert {v.state for v in list_reviews(kec, ReviewFilter(kind="problem"))} == {"perlu_perbaikan"}
 
 
 def test_an_empty_selection_is_refused(village: AppContext) -> None:
@@ -347,9 +347,7 @@ def test_queue_order_filters_and_steps(
     step = queue_step(kec, DESA_CODE, order[2], unreviewed)
     assert step is not None and step.id == order[4]
     assert queue_step(kec, DESA_CODE, order[-1], unreviewed) is None
-    assert [e.id for e in review_queue(kec, DESA_CODE, QueueFilter(state="diterima"))] == [
-        order[3]
-    ]
+    assert [e.id for e in review_queue(kec, DESA_CODE, QueueFilter(state="diterima"))] == [order[3]]
     only_proposals = review_queue(kec, DESA_CODE, QueueFilter(kind="proposal"))
     assert [e.id for e in only_proposals] == order[9:]
     assert review_queue(kec, OTHER_DESA) == []
