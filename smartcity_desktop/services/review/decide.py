@@ -185,8 +185,10 @@ def _merge_problems(
     return problems
 
 
-def _values(decision: Decision, kind: str, target_id: str, revision: int, digest: str) -> Values:
-    raw: dict[str, Any] = asdict(decision)
+def _values(
+    decision: Decision | dict[str, Any], kind: str, target_id: str, revision: int, digest: str
+) -> Values:
+    raw: dict[str, Any] = dict(decision) if isinstance(decision, dict) else asdict(decision)
     raw.update(target_kind=kind, target_id=target_id, target_revision=revision, target_hash=digest)
     return normalise_review(raw)
 
@@ -275,8 +277,9 @@ def review_records(ctx: AppContext, record_ids: Sequence[str], decision: Decisio
         existing = _own_reviews(session, ctx.office.code, ids)
         now = ctx.clock()
         changed: list[str] = []
+        base = asdict(decision)  # once: asdict is slow enough to matter for 1,000 records
         for target in targets:
-            values = _values(decision, target.kind, target.id, target.revision, target.content_hash)
+            values = _values(base, target.kind, target.id, target.revision, target.content_hash)
             _row, wrote = _write(ctx, session, existing.get(target.id), values, now)
             if wrote:
                 changed.append(target.id)
