@@ -155,28 +155,28 @@ def test_digabung_needs_an_existing_record_of_the_same_kind_not_itself(
     kec = village
     problems = ids(kec, RecordKind.PROBLEM)
     potential = ids(kec, RecordKind.POTENTIAL)[0]
-    decision = {"reason": "duplikat"}
+    reason = "duplikat"
     cases = [
-        (Decision("digabung", **decision), "merge_required"),
-        (Decision("digabung", merge_into=problems[0], **decision), "merge_self"),
-        (Decision("digabung", merge_into=potential, **decision), "merge_other_kind"),
+        (Decision("digabung", reason=reason), "merge_required"),
+        (Decision("digabung", merge_into=problems[0], reason=reason), "merge_self"),
+        (Decision("digabung", merge_into=potential, reason=reason), "merge_other_kind"),
         (
-            Decision("digabung", merge_into="00000000-0000-4000-8000-000000000000", **decision),
+            Decision("digabung", merge_into="00000000-0000-4000-8000-000000000000", reason=reason),
             "merge_not_found",
         ),
-        (Decision("ditolak", merge_into=problems[1], **decision), "merge_not_allowed"),
+        (Decision("ditolak", merge_into=problems[1], reason=reason), "merge_not_allowed"),
     ]
     for bad, code in cases:
         with pytest.raises(ReviewInvalid) as refused:
             review_record(kec, problems[0], bad)
         assert code in refused.value.problem_codes, (bad, refused.value.problem_codes)
     assert reviews_table(kec) == []
-    review_record(kec, problems[0], Decision("digabung", merge_into=problems[1], **decision))
+    review_record(kec, problems[0], Decision("digabung", merge_into=problems[1], reason=reason))
     view = own_review(kec, problems[0])
     assert view is not None and view.values["merge_into"] == problems[1]
     # the other way round would leave neither record standing
     with pytest.raises(ReviewInvalid) as refused:
-        review_record(kec, problems[1], Decision("digabung", merge_into=problems[0], **decision))
+        review_record(kec, problems[1], Decision("digabung", merge_into=problems[0], reason=reason))
     assert refused.value.problem_codes == ["merge_cycle"]
 
 
