@@ -76,6 +76,16 @@ def is_canonical(kind: RecordKind, values: Values) -> bool:
     return True
 
 
+def non_canonical_fields(kind: RecordKind, values: Values) -> list[str]:
+    """The declared fields whose value in ``values`` is missing or not what ``normalise`` makes
+    of it; unknown keys are not looked at (the caller names those)."""
+    return [
+        rule.name
+        for rule in _rules(kind)
+        if rule.name not in values or not rule.canonical(values[rule.name])
+    ]
+
+
 def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
     problems: list[Problem] = []
     for rule in _rules(kind):

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.fields import RecordKind, field_names
 from smartcity_desktop.domain.records import content_hash
-from smartcity_desktop.domain.validation import is_canonical, validate
+from smartcity_desktop.domain.validation import is_canonical, non_canonical_fields, validate
+from smartcity_desktop.i18n import _
 from smartcity_desktop.storage.media import MAX_INPUT_BYTES
 
 # The record schema carried in bundles; a bundle with a newer one is refused.
@@ -101,14 +102,37 @@ class IncomingRow:
 
 
 class RowError(ValueError):
-    """An incoming row that is not acceptable; the message names the field (English, for logs)."""
+    """An incoming row that is not acceptable; the message names the field (mostly English, for
+    logs; the field-name messages a writer of another program needs are translated)."""
+
+
+def _field_list(names: set[str]) -> str:
+    return ", ".join(sorted(names)[:5])
+
+
+def _check_value_keys(values: dict[str, Any], declared: tuple[str, ...]) -> None:
+    """Name unknown and missing fields of ``values`` rather than calling the values malformed."""
+    unknown = set(values) - set(declared)
+    if unknown:
+        raise RowError(
+            _("kolom tidak dikenal dalam values: {names}").format(names=_field_list(unknown))
+        )
+    missing = set(declared) - set(values)
+    if missing:
+        raise RowError(
+            _("kolom tidak ada dalam values: {names} (isi null bila kosong)").format(
+                names=_field_list(missing)
+            )
+        )
 
 
 def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
     keys = set(raw)
     allowed = ROW_KEYS | ({"sha256"} if kind == ATTACHMENT_KIND else set())
-    if not keys >= ROW_KEYS or not keys <= allowed:
-        raise RowError(f"fields {sorted(keys ^ ROW_KEYS)}")
+    if not keys <= allowed:
+        raise RowError(_("kolom tidak dikenal: {names}").format(names=_field_list(keys - allowed)))
+    if not keys >= ROW_KEYS:
+        raise RowError(_("kolom tidak ada: {names}").format(names=_field_list(ROW_KEYS - keys)))
     record_id, office, revision = raw["id"], raw["office_code"], raw["revision"]
     if not isinstance(record_id, str) or not _UUID.fullmatch(record_id):
         raise RowError("id")
@@ -133,7 +157,12 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
         record_kind = RecordKind(kind)
         values = raw["values"]
         if not is_canonical(record_kind, values):
-            raise RowError("values are not in canonical form")
+            _check_value_keys(values, field_names(record_kind))
+            raise RowError(
+                _("nilai kolom {names} tidak dalam bentuk baku (lihat docs/bundle-format.md)").format(
+                    names=_field_list(set(non_canonical_fields(record_kind, values)))
+                )
+            )
         problems = validate(record_kind, values, final=True)
         if problems:
             raise RowError("; ".join(f"{p.field}: {p.code}" for p in problems))
@@ -156,8 +185,7 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
 
 
 def _check_attachment_values(values: dict[str, Any]) -> dict[str, Any]:
-    if set(values) != set(ATTACHMENT_VALUE_KEYS):
-        raise RowError("attachment values")
+    _check_value_keys(values, ATTACHMENT_VALUE_KEYS)
     if (
         values["record_kind"] not in RECORD_KINDS
         or not isinstance(values["record_id"], str)
