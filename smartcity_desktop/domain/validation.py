@@ -192,6 +192,7 @@ class _Label:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
@@ -258,7 +259,10 @@ def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Probl
         return None
     if t is FieldType.DATE:
         try:
-            parsed = dt.date.fromisoformat(str(value))
+            # Only yyyy-mm-dd: fromisoformat also takes 20260102 and week dates.
+            if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            parsed = dt.date.fromisoformat(value)
         except ValueError:
             return Problem(
                 spec.name, "bad_date", _("{field}: tanggal tidak valid.").format(field=label)

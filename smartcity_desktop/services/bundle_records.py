@@ -22,6 +22,10 @@ from smartcity_desktop.storage.media import MAX_INPUT_BYTES
 
 # The record schema carried in bundles; a bundle with a newer one is refused.
 SCHEMA_VERSION = 1
+MAX_REVISION = 1_000_000
+MAX_AUTHOR_LENGTH = 200
+# Row times as the writer makes them (format_time); the seconds fraction is optional.
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 RECORD_KINDS = ("problem", "potential", "proposal")
 ATTACHMENT_KIND = "attachment"
 ROW_KEYS = frozenset(
@@ -59,7 +63,7 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: object) -> datetime:
-    if not isinstance(text, str) or not text.endswith("Z"):
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
         raise ValueError("time")
     moment = datetime.fromisoformat(text[:-1])
     if moment.tzinfo is not None:
@@ -138,12 +142,12 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
         raise RowError("id")
     if not isinstance(office, str) or not isinstance(revision, int) or isinstance(revision, bool):
         raise RowError("office_code/revision")
-    if revision < 1 or revision > 1_000_000 or raw["status"] != "final":
+    if revision < 1 or revision > MAX_REVISION or raw["status"] != "final":
         raise RowError("revision/status: only finalised rows travel")
     if not isinstance(raw["deleted"], bool) or not isinstance(raw["values"], dict):
         raise RowError("deleted/values")
     author = raw["author"]
-    if not isinstance(author, str) or len(author) > 200:
+    if not isinstance(author, str) or len(author) > MAX_AUTHOR_LENGTH:
         raise RowError("author")
     try:
         created, updated = parse_time(raw["created_at"]), parse_time(raw["updated_at"])

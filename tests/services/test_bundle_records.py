@@ -92,3 +92,16 @@ def test_unknown_attachment_value_is_named() -> None:
     }
     with pytest.raises(RowError, match="exif"):
         check_row("attachment", {**_row(values), "sha256": "0" * 64})
+
+
+def test_date_must_be_yyyy_mm_dd() -> None:
+    """The document and the schemas say yyyy-mm-dd; fromisoformat alone also took 20260102."""
+    with pytest.raises(RowError, match="since_date"):
+        check_row("problem", _row({**VALUES, "since_date": "20260102"}))
+    assert check_row("problem", _row({**VALUES, "since_date": "2026-01-02"}))
+
+
+@pytest.mark.parametrize("moment", ["2026-05-01Z", "2026-05-01T08:00Z", "2026-05-01 08:00:00Z"])
+def test_row_times_have_one_form(moment: str) -> None:
+    with pytest.raises(RowError, match="created_at"):
+        check_row("problem", {**_row(dict(VALUES)), "created_at": moment})
