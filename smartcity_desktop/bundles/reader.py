@@ -237,6 +237,7 @@ class _Verifier:
         # After the content checks, which say more about a damaged bag than its order does.
         self._check_manifest_form(fmt.TAGMANIFEST, tagmanifest)
         self._check_manifest_form(fmt.MANIFEST, self.manifest)
+        self._check_content_names()
         if self.result.problems:
             return
         self._hash_payload()
@@ -258,6 +259,14 @@ class _Verifier:
         of the same content sign the same bytes and get the same content hash."""
         if format_manifest(entries) != self.tags[name]:
             self.problem("manifest.malformed", f"{name}: not sorted by path or not in the one form")
+
+    def _check_content_names(self) -> None:
+        """Attachments and forwarded bundles are named by the SHA-256 of their bytes; the
+        manifest's hash (checked against the bytes next) must be that name."""
+        for name, digest in self.manifest.items():
+            match = fmt.ATTACHMENT_PATH.fullmatch(name) or fmt.FORWARDED_PATH.fullmatch(name)
+            if match is not None and match.group(1) != digest:
+                self.problem("manifest.hash_mismatch", name)
 
     def _check_oxum(self, payload: set[str]) -> None:
         assert self.index is not None

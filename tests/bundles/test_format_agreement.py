@@ -203,3 +203,15 @@ def test_forwarding_is_one_level_deep(tmp_path: Path) -> None:
     (nested,) = result.forwarded
     assert nested.codes == ["forwarded.too_deep"]
     assert hashlib.sha256(village.read_bytes()).hexdigest() in result.header.forwarded  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("folder", ["attachments", "forwarded"])
+def test_content_named_files_must_bear_their_hash(
+    tmp_path: Path, key: SigningKey, folder: str
+) -> None:
+    data = b"\x89PNG not really"
+    wrong = hashlib.sha256(b"other bytes").hexdigest()
+    name = f"data/{folder}/{wrong}" + (".scb" if folder == "forwarded" else "")
+    payload = {**_payload(), name: data}
+    result = verify_refused(raw_bundle(tmp_path / "b.scb", key, payload), "manifest.hash_mismatch")
+    assert result.problems[0].detail == name
