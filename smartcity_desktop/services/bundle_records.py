@@ -10,6 +10,7 @@ recomputed, so a row cannot say one thing and hash another.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -110,7 +111,7 @@ class RowError(ValueError):
     logs; the field-name messages a writer of another program needs are translated)."""
 
 
-def _field_list(names: set[str]) -> str:
+def _field_list(names: Iterable[str]) -> str:
     return ", ".join(sorted(names)[:5])
 
 
@@ -163,9 +164,9 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
         if not is_canonical(record_kind, values):
             _check_value_keys(values, field_names(record_kind))
             raise RowError(
-                _("nilai kolom {names} tidak dalam bentuk baku (lihat docs/bundle-format.md)").format(
-                    names=_field_list(set(non_canonical_fields(record_kind, values)))
-                )
+                _(
+                    "nilai kolom {names} tidak dalam bentuk baku (lihat docs/bundle-format.md)"
+                ).format(names=_field_list(set(non_canonical_fields(record_kind, values))))
             )
         problems = validate(record_kind, values, final=True)
         if problems:
