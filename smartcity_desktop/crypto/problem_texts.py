@@ -41,6 +41,26 @@ TEXTS: dict[str, str] = {
         "Daftar pencabutan kunci ini (versi {new}) lebih lama dari yang sudah dipakai (versi "
         "{current}). Berkas ditolak; gunakan daftar terbaru dari kabupaten."
     ),
+    "root.format_missing": N_(
+        'Berkas kunci akar kabupaten tidak memuat kolom "format" (seharusnya "{expected}"). '
+        "Berkas ini dibuat oleh program lain yang tidak mengikuti docs/bundle-format.md; buat "
+        "ulang berkasnya dengan kolom itu."
+    ),
+    "request.format_missing": N_(
+        'Berkas permintaan sertifikat tidak memuat kolom "format" (seharusnya "{expected}"). '
+        "Berkas ini dibuat oleh program lain yang tidak mengikuti docs/bundle-format.md; buat "
+        "ulang permintaannya dengan kolom itu."
+    ),
+    "certificate.format_missing": N_(
+        'Berkas sertifikat tidak memuat kolom "format" (seharusnya "{expected}"). Berkas ini '
+        "dibuat oleh program lain yang tidak mengikuti docs/bundle-format.md; minta kantor "
+        "kabupaten menerbitkan ulang sertifikat."
+    ),
+    "revocation.format_missing": N_(
+        'Berkas daftar pencabutan kunci tidak memuat kolom "format" (seharusnya "{expected}"). '
+        "Berkas ini dibuat oleh program lain yang tidak mengikuti docs/bundle-format.md; minta "
+        "salinan baru dari kantor kabupaten."
+    ),
     "pin.malformed": N_("Data kunci yang dipercaya lokal tidak valid: {detail}."),
     "trust.certificate_untrusted": N_(
         "Sertifikat kantor pengirim tidak ditandatangani oleh kunci akar kabupaten yang dikenal. "
