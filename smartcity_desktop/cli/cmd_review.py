@@ -144,6 +144,7 @@ def cmd_review_list(args: argparse.Namespace) -> int:
 
     ctx = open_office(args)
     try:
+        own = ctx.office.code
         views = list_reviews(
             ctx,
             ReviewFilter(
@@ -175,7 +176,7 @@ def cmd_review_list(args: argparse.Namespace) -> int:
             parts.append(f"[{reasons.label(v.values['reason'])}]")
         if v.values["priority"] is not None:
             parts.append(_("prioritas {n}").format(n=v.values["priority"]))
-        if v.office_code != v.record_office and args.desa is None:
+        if v.office_code != own:  # received from the office above
             parts.append(_("oleh {office}").format(office=v.office_code))
         if flags:
             parts.append("(" + ", ".join(flags) + ")")

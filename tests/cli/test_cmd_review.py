@@ -88,6 +88,7 @@ def test_review_set_and_list_with_json(kec: AppContext, capsys: pytest.CaptureFi
     code, out, _err = run(capsys, *at(kec, "review", "list", "--state", "dialihkan"))
     assert code == 0 and out.count("Dialihkan") == 2
     assert "Kewenangan OPD atau urusan lain" in out
+    assert "oleh" not in out  # this office's own reviews
 
 
 def test_review_set_refusals_exit_1_and_usage_errors_exit_2(
