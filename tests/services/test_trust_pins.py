@@ -255,11 +255,13 @@ def test_a_pin_stops_counting_once_the_office_is_certified(
     from smartcity_desktop.storage.paths import DataPaths
 
     thief = open_context(DataPaths(stolen))
-    try:
-        new_problem(thief, "Paket palsu dengan kunci lama")
-        forged = export_bundle(thief, PASSPHRASE, tmp_path / "3.scb").paths[0]
+    try:  # its first number (2) is taken; the next one (3) has not been seen anywhere
+        for n in (2, 3):
+            new_problem(thief, f"Paket palsu {n} dengan kunci lama")
+            forged = export_bundle(thief, PASSPHRASE, tmp_path / f"forged-{n}.scb").paths[0]
     finally:
         thief.close()
+    assert json.loads(_header(forged))["sequence"] == 3
     [refused] = import_files(kab, [forged])
     assert refused.status == "refused"
     assert [f.code for f in refused.findings] == ["trust.pin_superseded"]
