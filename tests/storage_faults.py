@@ -23,7 +23,7 @@ def _run(*cmd: str) -> bool:
 def read_only_office(source: Path, work: Path) -> Iterator[Path]:
     """A copy of the office folder ``source`` on a read-only mount (root) or chmod'ed read-only."""
     copy = work / "ro-source"
-    shutil.copytree(source, copy)
+    shutil.copytree(source, copy)  # makes ``work`` too
     if os.geteuid() != 0:
         for p in [copy, *copy.rglob("*")]:
             p.chmod(0o555 if p.is_dir() else 0o444)
@@ -51,7 +51,7 @@ def full_disk_office(source: Path, work: Path) -> Iterator[Path]:
     if os.geteuid() != 0:
         pytest.skip("needs root to mount a small file system")
     mount = work / "full"
-    mount.mkdir()
+    mount.mkdir(parents=True)
     size = sum(p.stat().st_size for p in source.rglob("*") if p.is_file()) + 4 * 1024 * 1024
     if not _run("mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)):
         pytest.skip("cannot mount a tmpfs here")
@@ -81,6 +81,12 @@ def office_without_rights(source: Path) -> Iterator[Path]:
         p.chmod(0o755 if p.is_dir() else 0o644)
     database = copy / "smartcity.sqlite"
     database.chmod(0o000)
+    # As "nobody" this process cannot read modules under root's home any more: load them first.
+    import smartcity_desktop.cli.cmd_records
+    import smartcity_desktop.cli.support
+    import smartcity_desktop.services.stats
+    import smartcity_desktop.storage.database  # noqa: F401
+
     try:
         if os.geteuid() == 0:
             os.seteuid(65534)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
-from smartcity_desktop.storage.errors import StorageError
+from smartcity_desktop.storage.errors import StorageError, translate_os_error
 from smartcity_desktop.storage.paths import DataPaths, list_backups
 from smartcity_desktop.storage.sqlite_file import read_backup_contents, read_office
 
@@ -263,6 +263,10 @@ def restore_backup(
             ).format(other=summary.office_code, own=current),
             code="restore.other_office",
         )
+    try:
+        paths.root.mkdir(parents=True, exist_ok=True)  # a new PC: restore into an empty folder
+    except OSError as exc:
+        raise (translate_os_error(exc, paths.root) or exc) from exc
     aside = replace_database(
         paths.database, backup, paths.backups, when or datetime.now(UTC).astimezone()
     )

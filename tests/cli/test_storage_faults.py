@@ -5,12 +5,16 @@ never written to."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
+from smartcity_desktop.services.context import open_context
+from smartcity_desktop.services.stats import office_stats
+from smartcity_desktop.storage.errors import DiskFullError, PermissionDeniedError, ReadOnlyError
 from smartcity_desktop.storage.paths import DataPaths
 from tests.cli.test_cli import run
 from tests.storage_faults import (
@@ -68,8 +72,26 @@ def test_missing_rights_are_reported_as_such(
 ) -> None:
     with office_without_rights(desa_paths.root) as office:
         code, _out, err = run(capsys, "--data-dir", str(office), "stats")
+        with pytest.raises(PermissionDeniedError) as caught:
+            open_context(DataPaths(office))
     assert code == 1
-    assert "izin" in err and says_not_damaged(err)
+    assert "tidak ada izin" in err and says_not_damaged(err)
+    assert caught.value.code == "storage.permission"
+
+
+def test_each_environment_failure_has_its_own_code(desa_paths: DataPaths, tmp_path: Path) -> None:
+    with (
+        full_disk_office(desa_paths.root, tmp_path / "a") as office,
+        pytest.raises(DiskFullError) as full,
+    ):
+        office_stats(open_context(DataPaths(office)))
+    with (
+        read_only_office(desa_paths.root, tmp_path / "b") as office,
+        pytest.raises(ReadOnlyError) as read_only,
+    ):
+        office_stats(open_context(DataPaths(office)))
+    codes = {full.value.code, read_only.value.code}
+    assert codes == {"storage.disk_full", "storage.read_only"} or os.geteuid() != 0
 
 
 def test_a_database_locked_by_another_program_is_reported_as_busy(
