@@ -46,7 +46,8 @@ class RecoveryDialog(QDialog):
             wordWrap=True,
         )
         self.backups = BackupList(paths, submit, dialogs, after_restore=self._restored)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox()
+        buttons.addButton(_("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(reason)

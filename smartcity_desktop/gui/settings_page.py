@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -142,6 +142,13 @@ class SettingsPage(QWidget):
         self.keep_days.setSuffix(_(" hari"))
         self.keep_days.setSpecialValueText(_("tanpa batas umur"))
         self.keep_days.setAccessibleName(_("Umur terlama cadangan otomatis, dalam hari"))
+        # Saved on its own a moment after the last change: it sits far from "Simpan pengaturan".
+        self._retention_timer = QTimer(self)
+        self._retention_timer.setSingleShot(True)
+        self._retention_timer.setInterval(600)
+        self._retention_timer.timeout.connect(self.save_retention)
+        self.keep_count.valueChanged.connect(self._retention_timer.start)
+        self.keep_days.valueChanged.connect(self._retention_timer.start)
         retention_row = QHBoxLayout()
         retention_row.addWidget(QLabel(_("Cadangan otomatis disimpan:")))
         retention_row.addWidget(self.keep_count)
@@ -209,8 +216,13 @@ class SettingsPage(QWidget):
         self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
         self._loaded_language = values["language"]
         retention = retention_of(self.shell.ctx)
-        self.keep_count.setValue(retention.keep_count)
-        self.keep_days.setValue(retention.keep_days)
+        for box, value in (
+            (self.keep_count, retention.keep_count),
+            (self.keep_days, retention.keep_days),
+        ):
+            box.blockSignals(True)  # a value read is not a change to save
+            box.setValue(value)
+            box.blockSignals(False)
         try:
             from smartcity_desktop.services.office import office_fingerprint
 
@@ -244,6 +256,22 @@ class SettingsPage(QWidget):
             )
         else:
             self.saved_label.setText(_("Tersimpan."))
+
+    def save_retention(self) -> None:
+        self._retention_timer.stop()
+        try:
+            change = update_settings(
+                self.shell.ctx,
+                {
+                    "backup.keep_count": str(self.keep_count.value()),
+                    "backup.keep_days": str(self.keep_days.value()),
+                },
+            )
+        except UserError as exc:
+            self.shell.dialogs.error(self, exc)
+            return
+        self.shell.hub.publish(change)
+        self.backup_status.setText(_("Aturan penyimpanan cadangan tersimpan."))
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.shell.ctx.paths.root)))

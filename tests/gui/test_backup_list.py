@@ -102,7 +102,9 @@ def test_retention_is_set_in_pengaturan(qtbot: Any, shell: Shell) -> None:
     page.keep_count.setValue(5)
     page.keep_days.setValue(0)
     assert page.keep_days.text() == "tanpa batas umur"
-    page.save_button.click()
+    # saved on its own shortly after the last change, without "Simpan pengaturan"
+    qtbot.waitUntil(lambda: get_settings(shell.ctx)["backup.keep_days"] == "0", timeout=3000)
+    assert page.backup_status.text() == "Aturan penyimpanan cadangan tersimpan."
     values = get_settings(shell.ctx)
     assert (values["backup.keep_count"], values["backup.keep_days"]) == ("5", "0")
     assert retention_of(shell.ctx).keep_count == 5
