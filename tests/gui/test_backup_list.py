@@ -139,3 +139,37 @@ def test_the_desktop_makes_a_daily_backup_after_start(qtbot: Any, desa_ctx: AppC
     assert len(entries) == before + 1 and entries[0].reason == "daily"
     app.check_database_in_background(shell)  # not again the same day
     assert len(backup_entries(desa_ctx.paths.backups)) == before + 1
+
+
+def test_a_restore_from_the_command_line_waits_for_the_desktop_to_close(
+    desa_paths: DataPaths,
+) -> None:
+    import subprocess
+    import sys
+
+    from smartcity_desktop.services.backups import RestoreError, restore_backup
+
+    ctx = open_context(desa_paths)
+    backup = back_up_now(ctx)
+    ctx.close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from PySide6.QtCore import QLockFile; "
+            "lock = QLockFile(sys.argv[1]); lock.setStaleLockTime(0); "
+            "print(lock.tryLock(0), flush=True); time.sleep(60)",
+            str(desa_paths.lock_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+        with pytest.raises(RestoreError) as err:
+            restore_backup(desa_paths, backup)
+        assert err.value.code == "restore.app_open" and "Tutup" in str(err.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert restore_backup(desa_paths, backup).kept_aside is not None
