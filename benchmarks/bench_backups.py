@@ -72,7 +72,7 @@ def main() -> int:
         from smartcity_desktop.services.context import open_context
         from smartcity_desktop.storage.paths import DataPaths
 
-        for _ in range(args.runs):
+        for run in range(args.runs):
             figures["smartcity backup"].append(cli(data, "backup"))
             ctx = open_context(DataPaths(data))
             try:
@@ -93,7 +93,18 @@ def main() -> int:
             finally:
                 ctx.close()
             figures["smartcity sample-data --problems 1"].append(
-                cli(data, "sample-data", "--problems", "1", "--potentials", "0", "--proposals", "0")
+                cli(
+                    data,
+                    "sample-data",
+                    "--problems",
+                    "1",
+                    "--potentials",
+                    "0",
+                    "--proposals",
+                    "0",
+                    "--seed",
+                    str(100 + run),
+                )
             )
             backup = backup_entries(DataPaths(data).backups)[0].path
             figures["smartcity restore --yes"].append(cli(data, "restore", str(backup), "--yes"))
