@@ -198,7 +198,7 @@ def _parse(sealed: bytes) -> _Sealed:
             _int(kdf["n"]), _int(kdf["r"]), _int(kdf["p"]), _int(kdf.get("length", KEY_LENGTH))
         )
         parsed = _Sealed(
-            format=doc.get("format"),
+            format=str(doc.get("format")),
             kdf=kdf,
             params=params,
             salt=_unb64(kdf["salt"]),
