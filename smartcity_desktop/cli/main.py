@@ -107,6 +107,10 @@ def _run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(_("Dibatalkan."), file=sys.stderr)
         return 130
+    finally:
+        support = sys.modules.get("smartcity_desktop.cli.support")
+        if support is not None:  # loaded only by commands that open an office
+            support.clean_after_command()
 
 
 def _reader_went_away() -> int:

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,7 @@ class _Start:
             return
         window.attach(Shell(ctx, self.runner, ChangeHub(), self.dialogs))
         check_database_in_background(window.shell)
+        clean_leftovers_in_background(self.runner, ctx.paths)
         log.info("desktop started for %s", ctx.office.code)
 
     def finish(self) -> None:
@@ -205,6 +207,15 @@ class _Start:
         self.runner.wait(30_000)
         if self.ctx is not None:
             self.ctx.close()
+
+
+def clean_leftovers_in_background(runner: Any, paths: DataPaths) -> None:
+    """Remove what interrupted work left (services/cleanup.py): once now, at start, and after
+    every task from now on, on the worker thread."""
+    from smartcity_desktop.services.cleanup import clean_quietly
+
+    runner.submit(lambda _progress: clean_quietly(paths, time.time()))
+    runner.after_each = lambda started: clean_quietly(paths, started)
 
 
 def check_database_in_background(shell: Any) -> None:
