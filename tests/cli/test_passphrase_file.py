@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from smartcity_desktop.cli.main import main
-from smartcity_desktop.cli.passphrase import read_passphrase_file
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import PASSPHRASE
@@ -71,11 +70,15 @@ def test_an_empty_file_is_refused_with_a_message(
 
 
 def test_only_the_first_line_counts_and_spaces_inside_are_kept(tmp_path: Path) -> None:
+    from smartcity_desktop.cli.passphrase import read_passphrase_file
+
     secret = tmp_path / "sandi.txt"
     secret.write_text("kata sandi  panjang\nbaris kedua\n", encoding="utf-8")
     assert read_passphrase_file(secret) == "kata sandi  panjang"
 
 
 def test_a_missing_file_names_the_reason(tmp_path: Path) -> None:
+    from smartcity_desktop.cli.passphrase import read_passphrase_file
+
     with pytest.raises(UserError, match="tidak dapat dibaca"):
         read_passphrase_file(tmp_path / "tidak-ada.txt")

@@ -9,7 +9,6 @@ from smartcity_desktop.crypto.keys import (
     BadKeyFileError,
     WeakPassphraseError,
     WrongPassphraseError,
-    needs_reseal,
 )
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.office import (
@@ -125,7 +124,7 @@ def _store_key_record(ctx: AppContext, sealed: bytes) -> None:
 
 
 def test_an_older_key_is_sealed_again_on_the_next_unlock(desa_ctx: AppContext) -> None:
-    from tests.crypto.test_sealed_keys import legacy_seal
+    from tests.crypto.test_sealed_keys import legacy_seal, needs_reseal
 
     key = unlock_key(desa_ctx, PASSPHRASE)
     _store_key_record(desa_ctx, legacy_seal(key, PASSPHRASE))
