@@ -190,7 +190,7 @@ def _lookup(
 
 def _owners(session: Session, kind: str, ids: Iterable[str]) -> dict[str, str]:
     """The office owning each of ``ids`` that exists here in the table of ``kind``."""
-    return dict(_lookup(session, kind, ("office_code",), ids))  # type: ignore[arg-type]
+    return dict(_lookup(session, kind, ("office_code",), ids))
 
 
 def _check_references(session: Session, rows: list[IncomingRow], seen: SeenRows) -> None:
