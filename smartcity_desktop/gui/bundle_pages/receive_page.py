@@ -343,7 +343,7 @@ class ReceivePage(QWidget):
                     escape(
                         _(
                             "Tabel Isi paket menampilkan {shown} dari {total} catatan (konflik "
-                            "lebih dulu); semuanya tetap dihitung dan diimpor."
+                            "lebih dulu); hitungan di atas mencakup semuanya."
                         ).format(
                             shown=format_count(len(r.outcomes)), total=format_count(r.record_count)
                         )
