@@ -13,8 +13,8 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,8 +43,7 @@ PILLOW_FORMATS: dict[str, str] = {"image/jpeg": "JPEG", "image/png": "PNG", "ima
 # by this app is at most 1600 px wide, so no image in a bundle comes anywhere near it either.
 MAX_PIXELS = 50_000_000
 # A JPEG's own size may be larger, as it is decoded reduced (a 108 MP phone photo at 1/4 is 7 MP).
-# Kept under Pillow's own refusal (2 x Image.MAX_IMAGE_PIXELS, 179 MP by default) so that this
-# app's message, naming the cap, is the one the user sees.
+# Only a 200 MP camera mode passes it, and its files are mostly over the 30 MB file limit anyway.
 MAX_JPEG_PIXELS = 175_000_000
 
 MAX_NAME_CHARS = 255  # the column's size
@@ -58,7 +57,7 @@ _WINDOWS_FORBIDDEN = frozenset('<>:"/\\|?*')
 # Control, format (bidi overrides such as U+202E, zero-width characters), surrogate, private-use
 # and unassigned characters, and line/paragraph separators: none belongs in a name on screen.
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-_TAIL = 1024  # a PDF's trailer (startxref, %%EOF) must be within its last KiB
+_TAIL = 2048  # a PDF's trailer (startxref, %%EOF) must be within its last 2 KiB
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +201,6 @@ def identify_bytes(data: bytes) -> Identified:
 
 def _identify_image(fh: IO[bytes], claimed: str) -> Identified:
     Image = pillow()
-    broken = Identified(
-        None, claimed, _("{what} yang rusak").format(what=type_label(claimed)), None, None
-    )
     try:
         # Only the claimed format's plugin may read it, and only its header is parsed here.
         with Image.open(fh, formats=[PILLOW_FORMATS[claimed]]) as img:
@@ -212,9 +208,9 @@ def _identify_image(fh: IO[bytes], claimed: str) -> Identified:
     except Image.DecompressionBombError:
         return Identified(claimed, claimed, type_label(claimed), too_many_pixels=True)
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError):
-        return broken
+        width = height = 0
     if width < 1 or height < 1:
-        return broken
+        return Identified(None, claimed, _("{what} yang rusak").format(what=type_label(claimed)))
     return Identified(claimed, claimed, type_label(claimed), width, height)
 
 
@@ -241,15 +237,18 @@ def _is_pdf(fh: IO[bytes]) -> bool:
         fh.seek(0)
 
 
+@cache
 def pillow() -> Any:
     """Pillow's Image module, loaded on first use (``smartcity --help`` must not load it)."""
     from PIL import Image
 
-    # The caps above decide, before decoding; Pillow's own warning would only repeat them.
-    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+    # The caps above decide, before decoding. Pillow's own check (a warning above this, a refusal
+    # above twice this) is moved past the largest of them, so it only meets absurd images.
+    Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
     return Image
 
 
+@cache
 def _pdf_reader() -> Any:
     from pypdf import PdfReader
 

@@ -161,8 +161,9 @@ def _reencode_photo(data: bytes, name: str, found: Identified) -> PreparedFile:
         with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[found.media_type]]) as img:
             width, height = img.size
             final = _fit(width, height, PHOTO_MAX_SIDE)
-            # JPEG decodes at 1/2..1/8 scale directly; other formats ignore this.
-            img.draft("RGB", (final[0] * 2, final[1] * 2))
+            # JPEG decodes at 1/2..1/8 scale directly, never below the final size; other formats
+            # ignore this.
+            img.draft("RGB", final)
             if img.width * img.height > MAX_PIXELS:
                 decoded = replace(found, width=img.width, height=img.height)
                 raise AttachmentError(

@@ -210,3 +210,15 @@ def test_a_79_megapixel_png_is_refused_with_the_cap_named(
     assert err.value.code == "attachment.too_many_pixels"
     assert f"batas {MAX_PIXELS // 1_000_000} megapiksel" in str(err.value)
     assert service.count() == 0
+
+
+def test_names_stored_before_they_were_made_safe_are_shown_safely(
+    desa_ctx: AppContext, record_id: str
+) -> None:
+    service = AttachmentService(desa_ctx)
+    service.attach_prepared(
+        RecordKind.PROBLEM, record_id, PreparedFile(pdf_bytes(), "a.pdf", "application/pdf")
+    )
+    with desa_ctx.db.transaction() as session:
+        session.execute(text("UPDATE attachment SET filename = 'laporan\u202efdp.exe'"))
+    assert [i.filename for i in service.for_record(record_id)] == ["laporanfdp.pdf"]
