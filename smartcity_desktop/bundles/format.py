@@ -44,6 +44,10 @@ SHA256_PATTERN: Final = re.compile(r"[0-9a-f]{64}")
 RECORD_PATH: Final = re.compile(r"data/records/([a-z][a-z0-9_]{0,31})\.jsonl")
 ATTACHMENT_PATH: Final = re.compile(r"data/attachments/([0-9a-f]{64})")
 FORWARDED_PATH: Final = re.compile(r"data/forwarded/([0-9a-f]{64})\.scb")
+# The only folders a bundle may carry a directory entry for ("" is the top folder itself).
+LAYOUT_DIRECTORIES: Final = frozenset(
+    {"", "data", RECORDS_DIR[:-1], ATTACHMENTS_DIR[:-1], FORWARDED_DIR[:-1]}
+)
 
 
 def record_path(kind: str) -> str:

@@ -22,7 +22,12 @@ from types import TracebackType
 from typing import IO, Any
 
 from smartcity_desktop.bundles import format as fmt
-from smartcity_desktop.bundles.manifests import ManifestError, parse_bag_info, parse_manifest
+from smartcity_desktop.bundles.manifests import (
+    ManifestError,
+    format_manifest,
+    parse_bag_info,
+    parse_manifest,
+)
 from smartcity_desktop.bundles.parts import PART_MAGIC
 from smartcity_desktop.bundles.problem_texts import make_problem
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
@@ -189,13 +194,24 @@ class _Verifier:
                     self.problem("forwarded.compressed", name)
             elif not (fmt.RECORD_PATH.fullmatch(name) or fmt.ATTACHMENT_PATH.fullmatch(name)):
                 self.problem("archive.unexpected_member", name)
+        self._check_directories()
+
+    def _check_directories(self) -> None:
+        """Directory entries are optional, but only for folders of the bag layout: an empty
+        ``data/extra/`` would otherwise appear in an unpacked bag that the document says holds
+        nothing else."""
+        assert self.index is not None
+        for name in self.index.directories:
+            if name not in fmt.LAYOUT_DIRECTORIES:
+                self.problem("archive.unexpected_member", f"{name}/")
 
     def check_bag(self) -> None:
         assert self.index is not None
         members = self.index.members
         for name in fmt.TAG_FILES:
             self.tags[name] = read_member(self.source, members[name], self.limits.max_tag_file)
-        if self.tags[fmt.BAGIT_TXT].replace(b"\r\n", b"\n") != fmt.BAGIT_DECLARATION:
+        # Byte for byte: the declaration is a constant, so no line-ending variant needs a rule.
+        if self.tags[fmt.BAGIT_TXT] != fmt.BAGIT_DECLARATION:
             self.problem("bag.bad_declaration", fmt.BAGIT_TXT)
         tagmanifest = self._manifest(fmt.TAGMANIFEST)
         for name in fmt.SIGNED_TAG_FILES:
@@ -218,6 +234,10 @@ class _Verifier:
             else:
                 self.problem("manifest.path_escape", name)
         self._check_oxum(payload)
+        # After the content checks, which say more about a damaged bag than its order does.
+        self._check_manifest_form(fmt.TAGMANIFEST, tagmanifest)
+        self._check_manifest_form(fmt.MANIFEST, self.manifest)
+        self._check_content_names()
         if self.result.problems:
             return
         self._hash_payload()
@@ -226,12 +246,27 @@ class _Verifier:
 
     def _manifest(self, name: str) -> dict[str, str]:
         try:
-            return parse_manifest(self.tags[name])
+            entries = parse_manifest(self.tags[name])
         except ManifestError as exc:
             self.problem(
                 "manifest.path_escape" if exc.escape else "manifest.malformed", f"{name}: {exc}"
             )
             return {}
+        return entries
+
+    def _check_manifest_form(self, name: str, entries: dict[str, str]) -> None:
+        """One form only (sorted by path, lowercase hex, two spaces, LF), so that two writers
+        of the same content sign the same bytes and get the same content hash."""
+        if format_manifest(entries) != self.tags[name]:
+            self.problem("manifest.malformed", f"{name}: not sorted by path or not in the one form")
+
+    def _check_content_names(self) -> None:
+        """Attachments and forwarded bundles are named by the SHA-256 of their bytes; the
+        manifest's hash (checked against the bytes next) must be that name."""
+        for name, digest in self.manifest.items():
+            match = fmt.ATTACHMENT_PATH.fullmatch(name) or fmt.FORWARDED_PATH.fullmatch(name)
+            if match is not None and match.group(1) != digest:
+                self.problem("manifest.hash_mismatch", name)
 
     def _check_oxum(self, payload: set[str]) -> None:
         assert self.index is not None

@@ -55,7 +55,9 @@ class Limits:
     max_tag_file: int = 16 << 20
     max_record_line: int = 1 << 20
     max_json_depth: int = 10
-    max_forward_depth: int = 2
+    # Only a kecamatan forwards, and only its villages' bundles, which forward nothing
+    # (crypto.offices.may_forward): one level is all the authority rules allow.
+    max_forward_depth: int = 1
     max_problems: int = 50
 
 
@@ -75,6 +77,9 @@ class Member:
 class ArchiveIndex:
     top: str
     members: dict[str, Member]
+    # Directory entries, relative to the top folder and without their trailing "/" ("" for the
+    # top folder itself): optional in a zip, and checked against the bag layout by the reader.
+    directories: tuple[str, ...] = ()
 
 
 def scan_archive(
@@ -106,6 +111,7 @@ def scan_archive(
         return None, [problem]
 
     members: dict[str, Member] = {}
+    directories: list[str] = []
     try:
         located = sorted((_locate(source, info) for info in infos), key=lambda m: m[0])
     except ProblemError as exc:
@@ -120,6 +126,7 @@ def scan_archive(
             return None, [make_problem("archive.overlapping_entries", info.filename)]
         total += info.file_size
         if info.filename.endswith("/"):
+            directories.append(info.filename[len(top) + 1 :].rstrip("/"))
             continue
         relative = info.filename[len(top) + 1 :]
         members[relative] = Member(
@@ -128,7 +135,7 @@ def scan_archive(
     if total > limits.max_total_size:
         return None, [make_problem("archive.too_large", f"{total} bytes")]
     del cd_size
-    return ArchiveIndex(top, members), []
+    return ArchiveIndex(top, members, tuple(directories)), []
 
 
 def iter_member(source: ByteSource, member: Member, chunk_size: int = CHUNK) -> Iterator[bytes]:

@@ -65,7 +65,13 @@ def _time(body: dict[str, Any], name: str) -> datetime:
     return parse_utc(_text(body, name))
 
 
+class MissingFormat(ValueError):
+    """The body has no ``format`` field: reported as such, not as a bad signature."""
+
+
 def _check_format(body: dict[str, Any], expected: str) -> None:
+    if "format" not in body:
+        raise MissingFormat(expected)
     if body.get("format") != expected:
         raise ValueError(f"format must be {expected}")
 
@@ -78,6 +84,7 @@ class _SignedDocument(ABC):
     """
 
     _MALFORMED: ClassVar[str]
+    _FORMAT_MISSING: ClassVar[str]
     signature: bytes
 
     @abstractmethod
@@ -107,6 +114,8 @@ class _SignedDocument(ABC):
     def _load(cls, data: bytes | dict[str, Any]) -> Self:
         try:
             return cls._parse(data)
+        except MissingFormat as exc:
+            raise ProblemError(make_problem(cls._FORMAT_MISSING, expected=str(exc))) from None
         except ValueError as exc:
             raise ProblemError(make_problem(cls._MALFORMED, str(exc))) from None
 
@@ -120,6 +129,7 @@ class RootKey(_SignedDocument):
     """A kabupaten's root public key. Its fingerprint must be checked by phone when imported."""
 
     _MALFORMED = "root.malformed"
+    _FORMAT_MISSING = "root.format_missing"
 
     regency_code: str
     public_key: PublicKey
@@ -189,6 +199,7 @@ class CertificationRequest(_SignedDocument):
     """Signed by the requesting key itself: proof that the requester holds the private key."""
 
     _MALFORMED = "request.malformed"
+    _FORMAT_MISSING = "request.format_missing"
 
     office_code: str
     role: str
@@ -256,6 +267,7 @@ class CertificationRequest(_SignedDocument):
 @dataclass(frozen=True)
 class Certificate(_SignedDocument):
     _MALFORMED = "certificate.malformed"
+    _FORMAT_MISSING = "certificate.format_missing"
 
     serial: str
     office_code: str
@@ -416,6 +428,7 @@ class RevocationEntry:
 @dataclass(frozen=True)
 class RevocationList(_SignedDocument):
     _MALFORMED = "revocation.malformed"
+    _FORMAT_MISSING = "revocation.format_missing"
 
     regency_code: str
     version: int

@@ -76,6 +76,16 @@ def is_canonical(kind: RecordKind, values: Values) -> bool:
     return True
 
 
+def non_canonical_fields(kind: RecordKind, values: Values) -> list[str]:
+    """The declared fields whose value in ``values`` is missing or not what ``normalise`` makes
+    of it; unknown keys are not looked at (the caller names those)."""
+    return [
+        rule.name
+        for rule in _rules(kind)
+        if rule.name not in values or not rule.canonical(values[rule.name])
+    ]
+
+
 def validate(kind: RecordKind, values: Values, *, final: bool) -> list[Problem]:
     problems: list[Problem] = []
     for rule in _rules(kind):
@@ -182,6 +192,12 @@ class _Label:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_field(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
+    """One field's type, length, range and choice rules (for field lists other than records')."""
+    return _check(spec, value, values, final=final)
 
 
 def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
@@ -248,7 +264,10 @@ def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Probl
         return None
     if t is FieldType.DATE:
         try:
-            parsed = dt.date.fromisoformat(str(value))
+            # Only yyyy-mm-dd: fromisoformat also takes 20260102 and week dates.
+            if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            parsed = dt.date.fromisoformat(value)
         except ValueError:
             return Problem(
                 spec.name, "bad_date", _("{field}: tanggal tidak valid.").format(field=label)

@@ -10,18 +10,24 @@ recomputed, so a row cannot say one thing and hash another.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.fields import RecordKind, field_names
 from smartcity_desktop.domain.records import content_hash
-from smartcity_desktop.domain.validation import is_canonical, validate
+from smartcity_desktop.domain.validation import is_canonical, non_canonical_fields, validate
+from smartcity_desktop.i18n import _
 from smartcity_desktop.storage.filetypes import safe_display_name
 from smartcity_desktop.storage.media import MAX_INPUT_BYTES
 
 # The record schema carried in bundles; a bundle with a newer one is refused.
 SCHEMA_VERSION = 1
+MAX_REVISION = 1_000_000
+MAX_AUTHOR_LENGTH = 200
+# Row times as the writer makes them (format_time); the seconds fraction is optional.
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 RECORD_KINDS = ("problem", "potential", "proposal")
 ATTACHMENT_KIND = "attachment"
 ROW_KEYS = frozenset(
@@ -59,7 +65,7 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: object) -> datetime:
-    if not isinstance(text, str) or not text.endswith("Z"):
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
         raise ValueError("time")
     moment = datetime.fromisoformat(text[:-1])
     if moment.tzinfo is not None:
@@ -102,25 +108,48 @@ class IncomingRow:
 
 
 class RowError(ValueError):
-    """An incoming row that is not acceptable; the message names the field (English, for logs)."""
+    """An incoming row that is not acceptable; the message names the field (mostly English, for
+    logs; the field-name messages a writer of another program needs are translated)."""
+
+
+def _field_list(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names)[:5])
+
+
+def _check_value_keys(values: dict[str, Any], declared: tuple[str, ...]) -> None:
+    """Name unknown and missing fields of ``values`` rather than calling the values malformed."""
+    unknown = set(values) - set(declared)
+    if unknown:
+        raise RowError(
+            _("kolom tidak dikenal dalam values: {names}").format(names=_field_list(unknown))
+        )
+    missing = set(declared) - set(values)
+    if missing:
+        raise RowError(
+            _("kolom tidak ada dalam values: {names} (isi null bila kosong)").format(
+                names=_field_list(missing)
+            )
+        )
 
 
 def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
     keys = set(raw)
     allowed = ROW_KEYS | ({"sha256"} if kind == ATTACHMENT_KIND else set())
-    if not keys >= ROW_KEYS or not keys <= allowed:
-        raise RowError(f"fields {sorted(keys ^ ROW_KEYS)}")
+    if not keys <= allowed:
+        raise RowError(_("kolom tidak dikenal: {names}").format(names=_field_list(keys - allowed)))
+    if not keys >= ROW_KEYS:
+        raise RowError(_("kolom tidak ada: {names}").format(names=_field_list(ROW_KEYS - keys)))
     record_id, office, revision = raw["id"], raw["office_code"], raw["revision"]
     if not isinstance(record_id, str) or not _UUID.fullmatch(record_id):
         raise RowError("id")
     if not isinstance(office, str) or not isinstance(revision, int) or isinstance(revision, bool):
         raise RowError("office_code/revision")
-    if revision < 1 or revision > 1_000_000 or raw["status"] != "final":
+    if revision < 1 or revision > MAX_REVISION or raw["status"] != "final":
         raise RowError("revision/status: only finalised rows travel")
     if not isinstance(raw["deleted"], bool) or not isinstance(raw["values"], dict):
         raise RowError("deleted/values")
     author = raw["author"]
-    if not isinstance(author, str) or len(author) > 200:
+    if not isinstance(author, str) or len(author) > MAX_AUTHOR_LENGTH:
         raise RowError("author")
     try:
         created, updated = parse_time(raw["created_at"]), parse_time(raw["updated_at"])
@@ -134,7 +163,12 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
         record_kind = RecordKind(kind)
         values = raw["values"]
         if not is_canonical(record_kind, values):
-            raise RowError("values are not in canonical form")
+            _check_value_keys(values, field_names(record_kind))
+            raise RowError(
+                _(
+                    "nilai kolom {names} tidak dalam bentuk baku (lihat docs/bundle-format.md)"
+                ).format(names=_field_list(set(non_canonical_fields(record_kind, values))))
+            )
         problems = validate(record_kind, values, final=True)
         if problems:
             raise RowError("; ".join(f"{p.field}: {p.code}" for p in problems))
@@ -159,8 +193,7 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
 
 
 def _check_attachment_values(values: dict[str, Any]) -> dict[str, Any]:
-    if set(values) != set(ATTACHMENT_VALUE_KEYS):
-        raise RowError("attachment values")
+    _check_value_keys(values, ATTACHMENT_VALUE_KEYS)
     if (
         values["record_kind"] not in RECORD_KINDS
         or not isinstance(values["record_id"], str)

@@ -24,6 +24,7 @@ from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
 from smartcity_desktop.crypto.problems import ProblemError
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
+from smartcity_desktop.services.backups import back_up_before_import
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
@@ -69,6 +70,8 @@ def import_files(
     receipts: bool = True,
 ) -> list[BundleReport]:
     """Import each bundle in its own transaction; a refused bundle does not stop the others."""
+    if not dry_run:
+        back_up_before_import(ctx)  # one backup for the whole batch, before anything is written
     reports = []
     for group in group_inputs(paths):
         report = _process(ctx, group, mode="dry-run" if dry_run else "import", progress=progress)

@@ -1,0 +1,547 @@
+"""Make the conformance vectors in tests/conformance/vectors/ (see its README.md).
+
+    python3 tests/conformance/generate.py [OUT_FOLDER]
+
+Everything is fixed (the published test keys, times, ids), so running this again gives the same
+files; tests/conformance/test_vectors.py checks that. Like the writer it uses, this imports only the
+standard library and ``cryptography``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from independent_writer import (  # noqa: E402
+    Bag,
+    canonical_json,
+    certificate_document,
+    make_row,
+    root_key_document,
+)
+
+DESA = "32.16.01.2001"
+OTHER_DESA = "32.16.01.2002"
+KECAMATAN = "32.16.01"
+REGENCY = "32.16"
+CREATED = "2026-06-01T08:00:00Z"
+# A 2x2 PNG, written out so that no image library's version changes the vectors.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000001649444154789c"
+    "633c2127c7c0c0c0c4c0c0c0c0c000000d0401087d71ca660000000049454e44ae426082"
+)
+
+
+def test_key(name: str) -> Ed25519PrivateKey:
+    seeds = json.loads((HERE / "TEST-KEYS-DO-NOT-USE.json").read_text())["keys"]
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(seeds[name]))
+
+
+ROOT = test_key("root-32.16")
+STRANGER_ROOT = test_key("stranger-root-32.16")
+KEYS = {
+    DESA: test_key("desa-32.16.01.2001"),
+    OTHER_DESA: test_key("desa-32.16.01.2002"),
+    KECAMATAN: test_key("kecamatan-32.16.01"),
+}
+ROLES = {DESA: "desa", OTHER_DESA: "desa", KECAMATAN: "kecamatan"}
+
+
+def certificate(office: str, root: Ed25519PrivateKey = ROOT) -> dict[str, Any]:
+    return certificate_document(
+        root,
+        KEYS[office],
+        office=office,
+        role=ROLES[office],
+        operator="Operator Uji",
+        serial=hashlib.sha256(office.encode()).hexdigest()[:16],
+        valid_from="2026-01-01T00:00:00Z",
+        valid_until="2030-12-31T00:00:00Z",
+        regency=REGENCY,
+    )
+
+
+def record_id(vector: str, n: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"smartcity-conformance/{vector}/{n}"))
+
+
+def problem_values(**changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "title": "Jalan desa rusak",
+        "description": "Jalan utama dusun Krajan berlubang sepanjang 2 km.\nSaat hujan tergenang.",
+        "causes": None,
+        "dimension": "living",
+        "sub_element": "transportasi",
+        "urusan": None,
+        "location_detail": "Dusun Krajan, RT 02/RW 01",
+        "latitude": -6.0831,
+        "longitude": 106.9602,
+        "since_date": "2024-11-30",
+        "affected_count": 640,
+        "affected_unit": None,
+        "severity": "berat",
+        "info_source": None,
+    }
+    values.update(changes)
+    return values
+
+
+def potential_values() -> dict[str, Any]:
+    return {
+        "title": "Tambak bandeng",
+        "description": "Tambak bandeng rakyat di pesisir utara.",
+        "potential_type": "ekonomi",
+        "dimension": "economy",
+        "sub_element": None,
+        "urusan": None,
+        "location_detail": None,
+        "latitude": None,
+        "longitude": None,
+        "magnitude": "40 ha tambak",
+    }
+
+
+def proposal_values(problem: str, potential: str) -> dict[str, Any]:
+    return {
+        "title": "Pengerasan jalan dan saluran",
+        "description": "Betonisasi jalan 2 km dengan saluran air di kedua sisi.",
+        "problem_ids": [problem],
+        "potential_ids": [potential],
+        "dimension": "living",
+        "sub_element": "transportasi",
+        "urusan": None,
+        "opd": None,
+        "location_detail": None,
+        "latitude": None,
+        "longitude": None,
+        "beneficiaries": "Warga dusun Krajan",
+        "volume": 2000.0,
+        "unit": "meter",
+        "estimated_cost": 1_500_000_000,
+        "funding_source": None,
+        "bidang_desa": None,
+        "start_date": "2027-01-01",
+        "end_date": "2027-06-30",
+        "implementation": None,
+        "partners": ["dunia_usaha", "pemerintah"],
+        "scale": None,
+        "quick_win": None,
+    }
+
+
+def problem_row(vector: str, office: str = DESA, **changes: Any) -> dict[str, Any]:
+    return make_row(
+        "problem", record_id=record_id(vector, 1), office=office, values=problem_values(**changes)
+    )
+
+
+def bag(vector: str, office: str = DESA, **options: Any) -> Bag:
+    """A valid bundle of one problem row by ``office``, certified by the test root."""
+    options.setdefault("records", {"problem": [problem_row(vector, office)]})
+    return Bag(
+        office=office,
+        role=ROLES[office],
+        key=KEYS[office],
+        certificate=options.pop("certificate", certificate(office)),
+        sequence=options.pop("sequence"),
+        created=CREATED,
+        **options,
+    )
+
+
+def all_kinds(vector: str, sequence: int) -> Bag:
+    problem, potential = record_id(vector, 1), record_id(vector, 2)
+    photo = hashlib.sha256(PNG).hexdigest()
+    attachment = {
+        "record_kind": "problem",
+        "record_id": problem,
+        "sha256": photo,
+        "filename": "jalan.png",
+        "media_type": "image/png",
+        "size": len(PNG),
+        "width": 2,
+        "height": 2,
+        "caption": "Lubang di depan balai desa",
+    }
+    records = {
+        "problem": [make_row("problem", record_id=problem, office=DESA, values=problem_values())],
+        "potential": [
+            make_row("potential", record_id=potential, office=DESA, values=potential_values())
+        ],
+        "proposal": [
+            make_row(
+                "proposal",
+                record_id=record_id(vector, 3),
+                office=DESA,
+                values=proposal_values(problem, potential),
+            )
+        ],
+        "attachment": [
+            make_row("attachment", record_id=record_id(vector, 4), office=DESA, values=attachment)
+        ],
+    }
+    return bag(vector, sequence=sequence, records=records, attachments=[PNG])
+
+
+def _replace(name: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
+    def edit(files: dict[str, bytes]) -> None:
+        assert old in files[name], (name, old)
+        files[name] = files[name].replace(old, new)
+
+    return edit
+
+
+def _rehash(kind: str, edit: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    """Change a row's values and keep its content hash right (a fault in the values only)."""
+
+    def apply(payload: dict[str, bytes]) -> None:
+        from independent_writer import content_hash
+
+        name = f"data/records/{kind}.jsonl"
+        rows = [json.loads(line) for line in payload[name].splitlines()]
+        for row in rows:
+            edit(row["values"])
+            row["content_hash"] = content_hash(kind, row)
+        payload[name] = b"".join(canonical_json(r) + b"\n" for r in rows)
+
+    return apply
+
+
+def vectors() -> list[tuple[dict[str, Any], Bag]]:
+    """(manifest entry, bundle) for every vector; the sequence numbers differ so that the valid
+    ones can be imported one after another into the same office."""
+    out: list[tuple[dict[str, Any], Bag]] = []
+
+    def add(name: str, verdict: str, code: str | None, description: str, made: Bag, **extra: Any):
+        entry = {"file": f"{name}.scb", "verdict": verdict, "code": code, **extra}
+        entry["description"] = description
+        out.append((entry, made))
+
+    n = iter(range(1, 1000))
+    add(
+        "valid-minimal",
+        "valid",
+        None,
+        "One problem row, nothing else: the smallest useful bundle.",
+        bag("valid-minimal", sequence=next(n)),
+        imported={"problem": 1},
+    )
+    add(
+        "valid-all-kinds",
+        "valid",
+        None,
+        "A problem, a potential, a proposal linking both, and a photo attached to the problem.",
+        all_kinds("valid-all-kinds", next(n)),
+        imported={"problem": 1, "potential": 1, "proposal": 1, "attachment": 1},
+    )
+    add(
+        "valid-deflated-with-directories",
+        "valid",
+        None,
+        "Records and tag files deflated, and directory entries for the layout's folders.",
+        bag(
+            "valid-deflated-with-directories",
+            sequence=next(n),
+            deflate=True,
+            directories=["", "data", "data/records"],
+        ),
+        imported={"problem": 1},
+    )
+    add(
+        "valid-empty-kind",
+        "valid",
+        None,
+        "A kind without rows: an empty records file and a count of 0.",
+        bag(
+            "valid-empty-kind",
+            sequence=next(n),
+            records={"problem": [problem_row("valid-empty-kind")], "potential": []},
+        ),
+        imported={"problem": 1},
+    )
+    add(
+        "valid-forwarding",
+        "valid",
+        None,
+        "A kecamatan bundle forwarding a bundle of a village below it. Verifies; this version "
+        "refuses to import forwarded bundles (see the import code).",
+        bag(
+            "valid-forwarding",
+            KECAMATAN,
+            sequence=next(n),
+            records={"problem": []},
+            forwarded=[bag("valid-forwarding-inner", sequence=900).to_bytes()],
+        ),
+        receiver="kabupaten",
+        import_code="import.forwarded_unsupported",
+    )
+    add(
+        "bagit-crlf",
+        "invalid",
+        "bag.bad_declaration",
+        "bagit.txt with CRLF line ends: the declaration must be byte for byte.",
+        bag(
+            "bagit-crlf",
+            sequence=next(n),
+            edit_tags=_replace("bagit.txt", b"\n", b"\r\n"),
+        ),
+    )
+
+    def unsorted(tags: dict[str, bytes]) -> None:
+        lines = tags["manifest-sha256.txt"].splitlines(keepends=True)
+        tags["manifest-sha256.txt"] = b"".join(reversed(lines))
+
+    add(
+        "manifest-unsorted",
+        "invalid",
+        "manifest.malformed",
+        "manifest-sha256.txt not sorted by path.",
+        bag(
+            "manifest-unsorted",
+            sequence=next(n),
+            records={"problem": [problem_row("manifest-unsorted")], "potential": []},
+            edit_tags=unsorted,
+        ),
+    )
+    add(
+        "directory-outside-layout",
+        "invalid",
+        "archive.unexpected_member",
+        "A directory entry data/extra/ that is not a folder of the layout.",
+        bag("directory-outside-layout", sequence=next(n), directories=["data/extra"]),
+    )
+
+    def notes(payload: dict[str, bytes]) -> None:
+        payload["data/notes.txt"] = b"catatan\n"
+
+    add(
+        "unexpected-file",
+        "invalid",
+        "archive.unexpected_member",
+        "A payload file outside records/, attachments/ and forwarded/ (listed and hashed).",
+        bag("unexpected-file", sequence=next(n), edit_payload=notes),
+    )
+
+    def count_without_file(header: dict[str, Any]) -> None:
+        header["record_counts"]["potential"] = 0
+
+    add(
+        "count-without-file",
+        "invalid",
+        "header.count_mismatch",
+        "record_counts names a kind (count 0) whose records file is absent.",
+        bag("count-without-file", sequence=next(n), edit_header=count_without_file),
+    )
+    add(
+        "signature-without-context",
+        "invalid",
+        "signature.invalid",
+        "Ed25519 over the tag manifest alone, without the SmartCity-Bundle-v1 context line.",
+        bag("signature-without-context", sequence=next(n), signature_context=b""),
+    )
+
+    def flip_row(members: dict[str, bytes]) -> None:
+        members["data/records/problem.jsonl"] = members["data/records/problem.jsonl"].replace(
+            b"Jalan desa rusak", b"Jalan desa bagus"
+        )
+
+    add(
+        "payload-changed",
+        "invalid",
+        "manifest.hash_mismatch",
+        "A records file changed after signing (same length).",
+        bag("payload-changed", sequence=next(n), edit_members=flip_row),
+    )
+    add(
+        "payload-oxum-wrong",
+        "invalid",
+        "manifest.size_mismatch",
+        "Payload-Oxum in bag-info.txt counts one byte too many.",
+        bag(
+            "payload-oxum-wrong",
+            sequence=next(n),
+            edit_tags=lambda tags: tags.__setitem__(
+                "bag-info.txt", _bump_oxum(tags["bag-info.txt"])
+            ),
+        ),
+    )
+
+    def unknown_header_field(header: dict[str, Any]) -> None:
+        header["priority"] = "high"
+
+    add(
+        "header-unknown-field",
+        "invalid",
+        "header.malformed",
+        "A header field the format does not define (extensions go inside 'extra').",
+        bag("header-unknown-field", sequence=next(n), edit_header=unknown_header_field),
+    )
+    add(
+        "schema-too-new",
+        "invalid",
+        "header.schema_too_new",
+        "schema_version 2, newer than the reader knows.",
+        bag("schema-too-new", sequence=next(n), schema_version=2),
+    )
+    add(
+        "row-of-another-office",
+        "invalid",
+        "record.office_not_sender",
+        "A village bundle carrying a row of another village.",
+        bag(
+            "row-of-another-office",
+            sequence=next(n),
+            records={"problem": [problem_row("row-of-another-office", OTHER_DESA)]},
+        ),
+    )
+    add(
+        "attachment-unreferenced",
+        "invalid",
+        "record.attachment_unreferenced",
+        "A file under data/attachments/ that no attachment row names.",
+        bag("attachment-unreferenced", sequence=next(n), attachments=[PNG]),
+    )
+
+    def traversal(members: dict[str, bytes]) -> None:
+        members["../../evil.txt"] = b"x"
+
+    add(
+        "path-traversal",
+        "invalid",
+        "archive.path_traversal",
+        "A member name with '..' segments.",
+        bag("path-traversal", sequence=next(n), edit_members=traversal),
+    )
+    add(
+        "certificate-untrusted",
+        "invalid",
+        "trust.certificate_untrusted",
+        "Certified by a root key the receiver does not know.",
+        bag(
+            "certificate-untrusted",
+            sequence=next(n),
+            certificate=certificate(DESA, STRANGER_ROOT),
+        ),
+    )
+    add(
+        "forwarded-by-village",
+        "invalid",
+        "forwarded.not_allowed",
+        "A village forwarding another village's bundle: only a kecamatan forwards.",
+        bag(
+            "forwarded-by-village",
+            sequence=next(n),
+            forwarded=[bag("forwarded-inner", OTHER_DESA, sequence=901).to_bytes()],
+        ),
+    )
+
+    def drop_header_from_tagmanifest(members: dict[str, bytes]) -> None:
+        lines = members["tagmanifest-sha256.txt"].splitlines(keepends=True)
+        members["tagmanifest-sha256.txt"] = b"".join(
+            line for line in lines if b"bundle-header.json" not in line
+        )
+
+    add(
+        "tag-manifest-incomplete",
+        "invalid",
+        "manifest.tag_not_covered",
+        "tagmanifest-sha256.txt does not list bundle-header.json.",
+        bag(
+            "tag-manifest-incomplete",
+            sequence=next(n),
+            edit_members=drop_header_from_tagmanifest,
+        ),
+    )
+
+    def stale_hash(payload: dict[str, bytes]) -> None:
+        payload["data/records/problem.jsonl"] = payload["data/records/problem.jsonl"].replace(
+            b"Jalan desa rusak", b"Jalan desa retak"
+        )
+
+    add(
+        "content-hash-wrong",
+        "invalid",
+        "record.invalid",
+        "A row whose content_hash was computed before its title changed. Verifies (the bag is "
+        "signed as it is); the import refuses it.",
+        bag("content-hash-wrong", sequence=next(n), edit_payload=stale_hash),
+        stage="import",
+    )
+    add(
+        "unknown-value-field",
+        "invalid",
+        "record.invalid",
+        "A field 'colour' inside values that the schema does not declare (hash kept right).",
+        bag(
+            "unknown-value-field",
+            sequence=next(n),
+            edit_payload=_rehash("problem", lambda v: v.update(colour="merah")),
+        ),
+        stage="import",
+        message_contains="colour",
+    )
+    add(
+        "float-written-as-integer",
+        "invalid",
+        "record.invalid",
+        "latitude written as -6 instead of -6.0: number fields are JSON floats.",
+        bag(
+            "float-written-as-integer",
+            sequence=next(n),
+            edit_payload=_rehash("problem", lambda v: v.update(latitude=-6)),
+        ),
+        stage="import",
+        message_contains="latitude",
+    )
+    for entry, _made in out:
+        entry.setdefault("stage", "verify")
+    return out
+
+
+def _bump_oxum(bag_info: bytes) -> bytes:
+    lines = bag_info.decode().splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("Payload-Oxum: "):
+            octets, count = line.split(": ")[1].strip().split(".")
+            lines[i] = f"Payload-Oxum: {int(octets) + 1}.{count}\n"
+    return "".join(lines).encode()
+
+
+def write_all(folder: Path) -> dict[str, Any]:
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for entry, made in vectors():
+        made.write(folder / entry["file"])
+        entries.append(entry)
+    root = root_key_document(ROOT, REGENCY, "2026-01-01T00:00:00Z")
+    (folder / "root-key.json").write_bytes(canonical_json(root) + b"\n")
+    manifest = {
+        "format": "smartcity-conformance-vectors-v1",
+        "root_key": "root-key.json",
+        "default_receiver": {"office_code": KECAMATAN, "role": "kecamatan"},
+        "receivers": {
+            "kecamatan": {"office_code": KECAMATAN, "role": "kecamatan"},
+            "kabupaten": {"office_code": REGENCY, "role": "kabupaten"},
+        },
+        "vectors": entries,
+    }
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return manifest
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "vectors"
+    made = write_all(target)
+    print(f"{len(made['vectors'])} vectors written to {target}")
