@@ -30,6 +30,7 @@ from smartcity_desktop.services.bundle_records import (
     check_row,
 )
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.exchange.attachments import store_attachment
 from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
 from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS, MODELS
 from smartcity_desktop.services.exchange.common import Refused as _Refused
@@ -360,12 +361,7 @@ def write(
                     for target in row.values[field_name]
                 )
         if row.kind == ATTACHMENT_KIND and not row.deleted:
-            sha = row.values["sha256"]
-            if not ctx.blobs.claim(sha):  # claim: see services/cleanup.py
-                with verified.open_attachment(sha) as stream:
-                    _sha, written = ctx.blobs.put_stream(stream, expected_sha256=sha, sync=False)
-                if written:
-                    new_blobs.append(sha)
+            store_attachment(ctx.blobs, verified, row, new_blobs)  # bytes checked against the row
     if conflicts:  # Core, not session.add: the session would keep every object until commit
         session.execute(insert(RecordConflict), conflicts)
     if trust == "certified":  # the same content, now proven by a certificate
