@@ -9,6 +9,7 @@
 from smartcity_desktop.bundles.sizes import parse_size
 from smartcity_desktop.services.exchange.export import (
     ExportResult,
+    abandoned_numbers,
     export_bundle,
     last_export,
     pending_counts,
@@ -27,6 +28,7 @@ __all__ = [
     "ExportResult",
     "Finding",
     "RecordOutcome",
+    "abandoned_numbers",
     "export_bundle",
     "group_inputs",
     "import_files",
