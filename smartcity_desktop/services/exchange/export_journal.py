@@ -122,7 +122,7 @@ def abandon_pending(ctx: AppContext) -> list[int]:
             row.status = EXPORT_ABANDONED
         numbers = [row.sequence for row in rows]
     if numbers:
-        log.warning("interrupted exports closed as abandoned: %s", numbers)
+        log.info("interrupted exports closed as abandoned: %s", numbers)
     return numbers
 
 
@@ -142,7 +142,7 @@ def close_interrupted(ctx: AppContext) -> list[int]:
             return abandon_pending(ctx) if free else []
     except (UserError, OSError) as exc:
         # A read-only folder or a full disk: the next export closes them under its lock anyway.
-        log.warning("interrupted exports not closed now: %s", exc)
+        log.info("interrupted exports not closed now: %s", exc)
         return []
 
 
