@@ -81,16 +81,23 @@ def last_export(ctx: AppContext) -> BundleExport | None:
         ).first()
 
 
-def abandoned_numbers(ctx: AppContext) -> list[int]:
-    """Numbers of interrupted exports after the last complete one: the receiver sees them missing."""
-    last = last_export(ctx)
+def abandoned_numbers(ctx: AppContext, before: int | None = None) -> list[int]:
+    """Numbers of interrupted exports since the last complete one (the one before ``before``):
+    the receiver will see them missing."""
+    below = [BundleExport.sequence < before] if before is not None else []
     with ctx.db.session() as session:
+        last_done = session.scalar(
+            select(func.max(BundleExport.sequence)).where(
+                BundleExport.status == EXPORT_DONE, *below
+            )
+        )
         return list(
             session.scalars(
                 select(BundleExport.sequence)
                 .where(
                     BundleExport.status == EXPORT_ABANDONED,
-                    BundleExport.sequence > (last.sequence if last else 0),
+                    BundleExport.sequence > (last_done or 0),
+                    *below,
                 )
                 .order_by(BundleExport.sequence)
             )
