@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -171,6 +172,40 @@ def test_a_kill_after_the_file_got_its_name_never_reuses_its_number(
         assert not any(pending_counts(ctx).values())
     finally:
         ctx.close()
+
+
+@POSIX_ONLY
+def test_a_record_added_after_the_kill_reaches_the_kecamatan(
+    office: DataPaths, out: Path, tmp_path: Path, kecamatan_ctx: AppContext
+) -> None:
+    from smartcity_desktop.domain.fields import RecordKind
+    from smartcity_desktop.services import trust
+    from smartcity_desktop.services.exchange import import_files
+    from smartcity_desktop.services.office import office_fingerprint
+    from smartcity_desktop.services.records import RecordService
+    from tests.services.test_records import PROBLEM
+
+    export = start_paused_export(office, out, tmp_path)
+    name = export.wait_paused()
+    export.kill()
+    # The complete file was already on its way (copied to a phone, say) before anyone noticed.
+    first = Path(shutil.copy(out / name, tmp_path / name))
+    ctx = open_context(office)
+    try:
+        trust.pin_office(kecamatan_ctx, ctx.office.code, office_fingerprint(ctx))
+        added = RecordService(ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True).ids[0]
+        second = export_bundle(ctx, PASSPHRASE, out).paths[0]
+    finally:
+        ctx.close()
+
+    # The receiver gets the interrupted bundle and the next one: both import, neither is taken for
+    # a stolen key, and the record added in between arrives.
+    reports = import_files(kecamatan_ctx, [first, second])
+    assert [r.status for r in reports] == ["imported", "imported"], [
+        f.code for r in reports for f in r.findings
+    ]
+    received = {r.id for r in RecordService(kecamatan_ctx).records(RecordKind.PROBLEM)}
+    assert added in received
 
 
 @POSIX_ONLY
