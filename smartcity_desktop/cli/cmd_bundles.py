@@ -387,7 +387,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.progress import StderrProgress
-    from smartcity_desktop.services.exchange import export_bundle
+    from smartcity_desktop.services.exchange import abandoned_numbers, export_bundle
 
     def work(ctx: Any) -> int:
         result = export_bundle(
@@ -406,6 +406,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         for path in result.paths:
             print(path)
+        skipped = abandoned_numbers(ctx, before=result.sequence)
+        if skipped:
+            print(
+                _(
+                    "Nomor {numbers} tidak terpakai karena pembuatan paket sebelumnya terhenti; "
+                    "kantor penerima akan melihat nomor itu terlewat."
+                ).format(numbers=", ".join(map(str, skipped))),
+                file=sys.stderr,
+            )
         return 0
 
     return _with_office(args, work)

@@ -52,6 +52,11 @@ class DataPaths:
     def lock_file(self) -> Path:
         return self.root / "smartcity.lock"
 
+    @property
+    def export_lock(self) -> Path:
+        # Held by whichever process (desktop or CLI) is writing a bundle; never a leftover to remove.
+        return self.root / "export.lock"
+
 
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
