@@ -170,6 +170,9 @@ class RecordListPage(QWidget):
                 lambda _i, c=combo, n=name: self.model.set_filter(n, c.currentData())
             )
         self._build_origin_filters()
+        # "Semua status" and the like stay readable when the origin filters share the row.
+        for combo in (*self.origin_filters, self.status):
+            combo.setMinimumWidth(self._combo_text_width(combo))
 
         self.table = QTableView()
         self.table.setAccessibleName(_("Daftar {kind}").format(kind=_(KIND_LABELS[self.kind])))
@@ -220,7 +223,7 @@ class RecordListPage(QWidget):
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
+        filters.addWidget(self.search, 2 if self.origin_filters else 3)
         for combo in self.origin_filters:
             filters.addWidget(combo, 2)
         filters.addWidget(self.dimension, 2)
@@ -280,6 +283,9 @@ class RecordListPage(QWidget):
             lambda _i: self.model.set_filter(ORIGIN_DESA, self._desa_choice())
         )
         self.origin_filters.append(self.desa_filter)
+
+    def _combo_text_width(self, combo: QComboBox) -> int:
+        return combo.fontMetrics().horizontalAdvance(combo.itemText(0)) + 40
 
     def _desa_choice(self) -> str | None:
         return self.desa_filter.currentData() if self.desa_filter is not None else None

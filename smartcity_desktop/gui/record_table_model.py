@@ -139,15 +139,22 @@ DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
 # sender was trusted, lead the list.
 ORIGIN_COLUMNS: tuple[Column, ...] = (
     Column(ORIGIN_DESA, N_("Desa/Kelurahan"), Render.PLACE, width=20),
-    Column(ORIGIN_KECAMATAN, N_("Kecamatan"), Render.PLACE, width=20),
+    # The header says "Kecamatan": the cells hold the bare name, which is much narrower.
+    Column(ORIGIN_KECAMATAN, N_("Kecamatan"), Render.PLACE, width=13),
     Column("trust_level", N_("Kepercayaan"), Render.TRUST, width=14),
 )
 UPPER_COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
     kind: (cols[0], *ORIGIN_COLUMNS, *cols[1:]) for kind, cols in COLUMNS.items()
 }
+# Fewer of the kind's own columns than at a desa, so that the origin fits a 1366-pixel screen.
+_UPPER_OWN_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.PROBLEM: ("severity", "dimension"),
+    RecordKind.POTENTIAL: ("potential_type", "dimension"),
+    RecordKind.PROPOSAL: ("dimension", "estimated_cost"),
+}
 UPPER_DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
-    kind: (names[0], ORIGIN_DESA, ORIGIN_KECAMATAN, *names[1:-2], "trust_level", names[-1])
-    for kind, names in DEFAULT_VISIBLE.items()
+    kind: ("title", ORIGIN_DESA, ORIGIN_KECAMATAN, *own, "trust_level", "updated_at")
+    for kind, own in _UPPER_OWN_VISIBLE.items()
 }
 
 STATUS_LABELS = {"draft": N_("Draf"), "final": N_("Final")}
@@ -355,8 +362,8 @@ class RecordTableModel(QAbstractTableModel):
                 return row[1]
             if name == "trust_level" and row[column + 1] in TRUST_TIPS:
                 return _(TRUST_TIPS[row[column + 1]])
-            if self.columns[column].render is Render.PLACE and row[column + 1]:
-                return f"{self._formatters[column](row[column + 1])} ({row[column + 1]})"
+            if self.columns[column].render is Render.PLACE and row[column + 1] and self.places:
+                return f"{self.places.name(row[column + 1])} ({row[column + 1]})"
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if row[self._pos["status"]] == "draft":
@@ -408,7 +415,9 @@ class RecordTableModel(QAbstractTableModel):
             return lambda v: labels.get(v, str(v))
         if col.render is Render.PLACE:
             places = self.places
-            return places.name if places is not None else str
+            if places is None:
+                return str
+            return places.short_name if col.name == ORIGIN_KECAMATAN else places.name
         if col.render is Render.TRUST:
             marks = {"certified": "✔ ", "locally_trusted": "⚠ "}
             return lambda v: marks.get(v, "") + trust_label(v)

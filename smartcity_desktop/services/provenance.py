@@ -49,6 +49,7 @@ class OriginPlaces:
     """The kecamatan and desa under this office, by code, with their display names."""
 
     names: dict[str, str]  # code -> "Desa Sagara Makmur", "Kecamatan Tarumajaya", ...
+    bare_names: dict[str, str]  # code -> "Sagara Makmur", "Tarumajaya", ...
     kecamatan: list[tuple[str, str]]  # (code, name) in code order
     desa_by_kecamatan: dict[str, list[tuple[str, str]]]
 
@@ -56,6 +57,12 @@ class OriginPlaces:
         if not code:
             return ""
         return self.names.get(code, code)
+
+    def short_name(self, code: str | None) -> str:
+        """The name without "Desa"/"Kecamatan", for a column whose header says which."""
+        if not code:
+            return ""
+        return self.bare_names.get(code, code)
 
     def desa_choices(self, kecamatan: str | None) -> list[tuple[str, str]]:
         if kecamatan is None:
@@ -79,6 +86,7 @@ def origin_places(ctx: AppContext) -> OriginPlaces:
         ).all()
         regions = [Region(r.code, r.name, r.level, r.kind, r.parent_code) for r in rows]
     names = {r.code: r.display_name for r in regions}
+    bare = {r.code: r.name for r in regions}
     kecamatan = sorted(
         ((r.code, r.display_name) for r in regions if r.level == "kecamatan"),
     )
@@ -86,7 +94,7 @@ def origin_places(ctx: AppContext) -> OriginPlaces:
     for r in sorted(regions, key=lambda r: r.code):
         if r.level == "desa_kelurahan" and r.parent_code:
             desa.setdefault(r.parent_code, []).append((r.code, r.display_name))
-    return OriginPlaces(names, kecamatan, desa)
+    return OriginPlaces(names, bare, kecamatan, desa)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,10 @@ def test_a_kecamatan_list_names_each_records_desa_and_kecamatan(
     assert by_title["Jalan desa berlubang"] == "Desa Sagara Makmur"
     assert by_title["Abrasi pantai"] == "Desa Segarajaya"
     assert by_title["Catatan kantor kecamatan"] == ""  # the kecamatan's own record
-    assert set(texts(page, "origin_kecamatan")) == {"Kecamatan Tarumajaya"}
+    # The header says "Kecamatan"; the cell holds the bare name, the tooltip the full one.
+    assert set(texts(page, "origin_kecamatan")) == {"Tarumajaya"}
+    kec = page.model.index(0, page.model.column_of("origin_kecamatan"))
+    assert kec.data(Qt.ItemDataRole.ToolTipRole) == "Kecamatan Tarumajaya (32.16.01)"
     trust = dict(zip(texts(page, "title"), texts(page, "trust_level"), strict=True))
     assert trust["Banjir rob di pesisir"] == "⚠ dipercaya lokal"
     assert trust["Catatan kantor kecamatan"] == ""
@@ -123,7 +126,7 @@ def test_a_kabupaten_filters_by_kecamatan_then_desa(
     send(desa_ctx, kabupaten_ctx, tmp_path / "out", "sagara.scb")
     send(bunibakti, kabupaten_ctx, tmp_path / "out", "bunibakti.scb")
     page = make_page(qtbot, kabupaten_ctx)
-    assert set(texts(page, "origin_kecamatan")) == {"Kecamatan Tarumajaya", "Kecamatan Babelan"}
+    assert set(texts(page, "origin_kecamatan")) == {"Tarumajaya", "Babelan"}
     kecamatan, desa = page.kecamatan_filter, page.desa_filter
     assert kecamatan is not None and desa is not None
     assert not desa.isEnabled()  # a desa is chosen within a kecamatan

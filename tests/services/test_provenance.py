@@ -108,6 +108,8 @@ def test_kecamatan_list_rows_name_the_owning_desa_and_kecamatan(
     assert places.name("32.16.01.2001") == "Desa Sagara Makmur"
     assert places.name("32.16.01.2002") == "Desa Segarajaya"
     assert places.name("32.16.01") == "Kecamatan Tarumajaya"
+    assert places.short_name("32.16.01") == "Tarumajaya"
+    assert places.short_name(None) == "" and places.name("99.99") == "99.99"
     assert places.kecamatan == [("32.16.01", "Kecamatan Tarumajaya")]
     desa = dict(places.desa_choices(None))
     assert desa["32.16.01.2001"] == "Desa Sagara Makmur"
