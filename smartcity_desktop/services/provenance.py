@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.fields import RecordKind
@@ -28,6 +28,8 @@ from smartcity_desktop.services.origin_columns import KECAMATAN_CODE_LENGTH
 from smartcity_desktop.services.records import RecordNotFound
 from smartcity_desktop.storage.models import RECORD_MODELS, BundleLedger
 from smartcity_desktop.storage.models import Region as RegionRow
+
+EARLIER_SHOWN = 5  # a sender's older bundles listed with a record; the count of the rest is given
 
 TRUST_LABELS = {"certified": N_("bersertifikat"), "locally_trusted": N_("dipercaya lokal")}
 
@@ -129,6 +131,7 @@ class RecordProvenance:
     kecamatan_name: str
     trust_level: str | None
     bundles: list[BundleOrigin]  # the current revision's bundle first, then earlier ones
+    more_earlier: int  # earlier bundles of the same sender not in ``bundles``
     source_bundle: str | None
 
     @property
@@ -193,7 +196,22 @@ def record_provenance(ctx: AppContext, kind: RecordKind, record_id: str) -> Reco
         if current is not None:
             earlier_query = earlier_query.where(BundleLedger.sequence < current.sequence)
         # Without a current bundle (this office's own record) there is nothing to list.
-        earlier = list(session.scalars(earlier_query).all()) if current is not None else []
+        earlier: list[BundleLedger] = []
+        more_earlier = 0
+        if current is not None:
+            earlier = list(session.scalars(earlier_query.limit(EARLIER_SHOWN)).all())
+            if len(earlier) == EARLIER_SHOWN:
+                more_earlier = (
+                    session.scalar(
+                        select(func.count())
+                        .select_from(BundleLedger)
+                        .where(
+                            BundleLedger.sender_office == owner,
+                            BundleLedger.sequence < current.sequence,
+                        )
+                    )
+                    or 0
+                ) - EARLIER_SHOWN
         ledger_rows = ([current] if current is not None else []) + earlier
         vias = {r.content_hash: _via_office(session, r.forwarded_by) for r in ledger_rows}
         desa, kecamatan = _owner_codes(owner)
@@ -229,5 +247,6 @@ def record_provenance(ctx: AppContext, kind: RecordKind, record_id: str) -> Reco
         kecamatan_name=names.get(kecamatan, kecamatan or "") if kecamatan else "",
         trust_level=trust_level,
         bundles=bundles,
+        more_earlier=more_earlier,
         source_bundle=source_bundle,
     )

@@ -15,6 +15,7 @@ from smartcity_desktop.gui.forms import RecordEditor
 from smartcity_desktop.gui.record_list import RecordListPage
 from smartcity_desktop.gui.record_table_model import COLUMNS, RECORD_ID_ROLE
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.records import RecordService
 from tests.gui.test_main_window import make_shell
 from tests.services.test_provenance import (  # noqa: F401 - fixtures
     add_problem,
@@ -198,3 +199,26 @@ def test_an_own_record_at_the_kecamatan_has_no_provenance_panel(
     page = make_page(qtbot, kecamatan_with_villages)
     editor = open_by_title(page, "Catatan kantor kecamatan")
     assert not editor.read_only and editor.provenance_panel is None
+
+
+def test_a_revised_record_lists_the_bundle_of_each_revision(
+    qtbot: Any, desa_ctx: AppContext, kecamatan_with_villages: AppContext, tmp_path: Path
+) -> None:
+    service = RecordService(desa_ctx)
+    record = next(
+        r for r in service.records(RecordKind.PROBLEM) if r.values["title"] == "Sumur warga kering"
+    )
+    service.update(
+        RecordKind.PROBLEM, record.id, {**record.values, "title": "Sumur warga kering total"}
+    )
+    send(desa_ctx, kecamatan_with_villages, tmp_path / "out", "sagara-2.scb")
+    page = make_page(qtbot, kecamatan_with_villages)
+    editor = open_by_title(page, "Sumur warga kering total")
+    panel = editor.provenance_panel
+    assert panel is not None
+    rows = panel.bundle_rows()
+    assert [(r[0], r[5]) for r in rows] == [
+        ("2", "revisi ini (revisi 2)"),
+        ("1", "paket sebelumnya dari pengirim ini"),
+    ]
+    assert panel.note.isVisibleTo(panel) and "Revisi yang lebih lama" in panel.note.text()

@@ -17,6 +17,7 @@ from smartcity_desktop.services.exchange import import_files
 from smartcity_desktop.services.office import init_office
 from smartcity_desktop.services.origin_columns import ORIGIN_DESA, ORIGIN_KECAMATAN
 from smartcity_desktop.services.provenance import (
+    EARLIER_SHOWN,
     origin_places,
     record_provenance,
     shows_origin,
@@ -200,3 +201,17 @@ def test_trust_labels_follow_the_readme_wording() -> None:
     assert trust_label("certified") == "bersertifikat"
     assert trust_label("locally_trusted") == "dipercaya lokal"
     assert trust_label(None) == ""
+
+
+def test_a_long_history_lists_the_latest_earlier_bundles_and_counts_the_rest(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    for n in range(1, EARLIER_SHOWN + 2):
+        add_problem(desa_ctx, f"Catatan nomor {n}")
+        send(desa_ctx, kecamatan_ctx, tmp_path / "out", f"paket-{n}.scb")
+    last = add_problem(desa_ctx, "Catatan terakhir")
+    send(desa_ctx, kecamatan_ctx, tmp_path / "out", "paket-akhir.scb")
+    prov = record_provenance(kecamatan_ctx, RecordKind.PROBLEM, last)
+    total = EARLIER_SHOWN + 2
+    assert [b.sequence for b in prov.bundles] == list(range(total, total - EARLIER_SHOWN - 1, -1))
+    assert prov.more_earlier == 1

@@ -21,7 +21,7 @@ from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.provenance import BundleOrigin, RecordProvenance, trust_label
 
 BUNDLE_HEADERS = (
-    N_("Paket ke-"),
+    N_("No. urut pengirim"),
     N_("Dibuat pengirim"),
     N_("Diterima di sini"),
     N_("Lewat kecamatan"),
@@ -142,12 +142,17 @@ class ProvenancePanel(QGroupBox):
         p = self.provenance
         if not p.bundles:
             return _("Paket yang membawa catatan ini tidak tercatat di kantor ini.")
+        text = ""
         if len(p.bundles) > 1:
-            return _(
+            text = _(
                 "Revisi yang lebih lama datang dalam salah satu paket sebelumnya; kantor ini "
                 "mencatat per catatan hanya paket yang membawa revisi terakhirnya."
             )
-        return ""
+        if p.more_earlier:
+            text += " " + _("Ada {n} paket lebih awal lagi dari pengirim ini.").format(
+                n=p.more_earlier
+            )
+        return text
 
     def bundle_rows(self) -> list[list[str]]:
         """The table's text, row by row (for tests and accessibility checks)."""
