@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from smartcity_desktop.cli import cmd_bundles, cmd_office, cmd_records, cmd_regions, cmd_report
+from smartcity_desktop.cli import (
+    cmd_bundles,
+    cmd_office,
+    cmd_records,
+    cmd_regions,
+    cmd_report,
+    cmd_review,
+)
 
 Register = Callable[[Any, Callable[[Any], None]], None]
 
@@ -15,4 +22,5 @@ REGISTRY: list[Register] = [
     cmd_regions.register,
     cmd_report.register,
     cmd_bundles.register,
+    cmd_review.register,
 ]

@@ -25,6 +25,8 @@ LIST_NAMES = (
     "skala",
     "quick_win",
     "satuan_terdampak",
+    "alasan_review",
+    "tingkat_pengalihan",
 )
 
 

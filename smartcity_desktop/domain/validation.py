@@ -195,6 +195,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def check_field(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
+    """One field's type, length, range and choice rules (for field lists other than records')."""
+    return _check(spec, value, values, final=final)
+
+
 def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Problem | None:
     label = _Label(spec.label)
     empty = value is None or value == [] or value == ""

@@ -16,6 +16,7 @@ class Action(StrEnum):
     IMPORTED = "imported"
     SETTINGS = "settings"
     REGIONS = "regions"
+    REVIEWED = "reviewed"
 
 
 @dataclass(frozen=True)

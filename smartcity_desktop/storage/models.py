@@ -112,7 +112,10 @@ class LocatedRecord(OwnedRow):
 class Problem(LocatedRecord, Base):
     __tablename__ = "problem"
     # The proposal form's link picker reads (id, title, status) of every live row by title.
-    __table_args__ = (Index("ix_problem_link_choice", "deleted", "title", "id", "status"),)
+    __table_args__ = (
+        Index("ix_problem_link_choice", "deleted", "title", "id", "status"),
+        Index("ix_problem_queue", "office_code", "created_at", "id"),
+    )
     causes: Mapped[str | None] = mapped_column(Text)
     since_date: Mapped[str | None] = mapped_column(String(10))
     affected_count: Mapped[int | None] = mapped_column(Integer)
@@ -123,13 +126,18 @@ class Problem(LocatedRecord, Base):
 
 class Potential(LocatedRecord, Base):
     __tablename__ = "potential"
-    __table_args__ = (Index("ix_potential_link_choice", "deleted", "title", "id", "status"),)
+    __table_args__ = (
+        Index("ix_potential_link_choice", "deleted", "title", "id", "status"),
+        Index("ix_potential_queue", "office_code", "created_at", "id"),
+    )
     potential_type: Mapped[str | None] = mapped_column(String(20))
     magnitude: Mapped[str | None] = mapped_column(String(200))
 
 
 class Proposal(LocatedRecord, Base):
     __tablename__ = "proposal"
+    # A village's records in a stable order (review queue: next and previous record).
+    __table_args__ = (Index("ix_proposal_queue", "office_code", "created_at", "id"),)
     opd: Mapped[str | None] = mapped_column(String(200))
     beneficiaries: Mapped[str | None] = mapped_column(String(200))
     volume: Mapped[float | None] = mapped_column(Float)
@@ -173,15 +181,30 @@ class Attachment(OwnedRow, Base):
 
 
 class Review(OwnedRow, Base):
-    """An upper office's review of another office's record; never edits the record itself."""
+    """An upper office's review of another office's record; never edits the record itself.
+
+    Columns after the owned-row ones are ``domain.review.REVIEW_FIELDS``; one row per reviewing
+    office and target (the service keeps it so: a new verdict is the next revision of the row).
+    """
 
     __tablename__ = "review"
+    __table_args__ = (
+        # A review queue asks "this office's review of that record" for thousands of records.
+        Index("ix_review_office_target", "office_code", "target_id"),
+        Index("ix_review_office_state", "office_code", "state"),
+    )
     target_kind: Mapped[str] = mapped_column(String(10))
     target_id: Mapped[str] = mapped_column(String(36), index=True)
-    verification: Mapped[str | None] = mapped_column(String(20))
-    notes: Mapped[str | None] = mapped_column(Text)
-    recommendation: Mapped[str | None] = mapped_column(Text)
+    target_revision: Mapped[int | None] = mapped_column(Integer)
+    target_hash: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[int | None] = mapped_column(Integer)
+    redirect_urusan: Mapped[str | None] = mapped_column(String(10))
+    redirect_opd: Mapped[str | None] = mapped_column(String(200))
+    redirect_level: Mapped[str | None] = mapped_column(String(20))
+    merge_into: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class FormDraft(Base):
@@ -200,6 +223,18 @@ class TrustStore(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who changed this office's trust, when, and from what to what; rows are only ever added."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    operator: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)  # JSON, e.g. {"old": fingerprint, "new": ...}
 
 
 class BundleExport(Base):
