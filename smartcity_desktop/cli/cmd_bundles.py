@@ -435,7 +435,7 @@ def _print_report(report: Any) -> None:
         )
     if report.content_hash:
         print(_("  Sidik paket: {hash}").format(hash=report.content_hash))
-    if report.outcomes:
+    if report.record_count:
         counts = report.action_counts()
         print(
             _(
@@ -487,6 +487,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                     for o in report.outcomes:
                         label = import_action_label(o.action)
                         print(f"    {label:<12} {o.kind:<10} {o.id} r{o.revision} {o.title}")
+                    if report.unlisted:
+                        more = _(
+                            "… dan {n} catatan lain: dihitung di atas, tidak dicantumkan satu per satu."
+                        )
+                        print("    " + more.format(n=report.unlisted))
         return 0 if all(r.ok for r in reports) else 1
 
     return _with_office(args, work)

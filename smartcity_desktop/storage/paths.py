@@ -44,6 +44,11 @@ class DataPaths:
         return self.root / "staging"
 
     @property
+    def opened_copies(self) -> Path:
+        """Copies of attachments handed to the system viewer, named by hash and type."""
+        return self.root / "cache" / "opened"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "smartcity.lock"
 
