@@ -78,12 +78,15 @@ def origin_figures(folder: Path) -> dict[str, list[float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from smartcity_desktop.domain.fields import RecordKind
     from smartcity_desktop.gui.changes import ChangeHub
     from smartcity_desktop.gui.errors import Dialogs
+    from smartcity_desktop.gui.forms.provenance_panel import ProvenancePanel
     from smartcity_desktop.gui.main_window import MainWindow, Shell
     from smartcity_desktop.gui.record_list import RecordListPage
     from smartcity_desktop.gui.tasks import TaskRunner
     from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.provenance import record_provenance
     from smartcity_desktop.storage.paths import DataPaths
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -92,7 +95,12 @@ def origin_figures(folder: Path) -> dict[str, list[float]]:
     window = MainWindow(Shell(ctx, runner, ChangeHub(), Dialogs()))
     window.resize(1366, 768)
     window.show()
-    figures: dict[str, list[float]] = {"origin_sort_ms": [], "desa_filter_ms": [], "open_ms": []}
+    figures: dict[str, list[float]] = {
+        "origin_sort_ms": [],
+        "desa_filter_ms": [],
+        "open_ms": [],
+        "provenance_ms": [],
+    }
     try:
         page = window.show_page("problem")
         assert isinstance(page, RecordListPage)
@@ -120,6 +128,16 @@ def origin_figures(folder: Path) -> dict[str, list[float]]:
             figures["open_ms"].append((time.perf_counter() - t0) * 1000)
             QApplication.processEvents()
             assert page.can_close()
+        # The share of opening a form that provenance adds: gathering it and building its panel.
+        for row in range(0, 2000, 40):
+            record_id = page.model.record_id(row)
+            assert record_id is not None
+            t0 = time.perf_counter()
+            panel = ProvenancePanel(record_provenance(ctx, RecordKind.PROBLEM, record_id))
+            panel.show()
+            QApplication.processEvents()
+            figures["provenance_ms"].append((time.perf_counter() - t0) * 1000)
+            panel.deleteLater()
     finally:
         runner.wait()
         window.close()
@@ -187,6 +205,14 @@ def main() -> None:
         "ms",
         TARGETS["open_form_ms"],
         f"(max {max(figures['open_ms']):.0f} ms)",
+    )
+    provenance = figures["provenance_ms"]
+    line(
+        "of which provenance (service + panel), median",
+        statistics.median(provenance),
+        "ms",
+        None,
+        f"(max {max(provenance):.0f} ms, {len(provenance)} records)",
     )
     line(
         "peak resident memory, 50,000 listed",
