@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
@@ -41,7 +42,7 @@ from smartcity_desktop.services.records import ListFilter, RecordService
 from smartcity_desktop.services.review import Decision, review_records, verify_village
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.trust import pin_office
-from smartcity_desktop.storage.models import Review
+from smartcity_desktop.storage.models import Attachment, Review
 from smartcity_desktop.storage.paths import DataPaths
 
 PASSPHRASE = "rahasia-demo-1"
@@ -111,6 +112,14 @@ def _carry_reviews(source: AppContext, target: AppContext) -> None:
             t.merge(Review(**row))
 
 
+def _show_a_record_with_photos(ctx: AppContext, page: Any) -> None:
+    with ctx.db.session() as s:
+        with_photos = set(s.scalars(select(Attachment.record_id)))
+    entry = next((e for e in page.entries if e.id in with_photos), None)
+    if entry is not None:
+        page.show_entry(entry)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("page", nargs="?", default="review", choices=("review", "completeness"))
@@ -132,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     page = window.show_page(args.page)
     if args.page == "review":
         page.choose_desa(next(iter(SENDERS)))
+        _show_a_record_with_photos(ctx, page)
+    else:  # a late village chosen: its reminder can be copied
+        late = next((code for code, line in page.lines.items() if line.overdue), None)
+        page.select(late)
     window.show_for_screen()
     try:
         return app.exec()

@@ -373,7 +373,8 @@ class CompletenessPage(QWidget):
             button.setEnabled(late)
         self.copy_note.clear()
         self.verify_error.clear()
-        self.verify_box.setEnabled(line is not None)
+        # Nothing received from a village: nothing to verify there yet.
+        self.verify_box.setEnabled(line is not None and line.status.total > 0)
         self.verify_target.setText(line.name + ":" if line is not None else "")
 
     # --- actions ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the place to continue from. A selection in the list gets one state and reason at
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -198,9 +199,22 @@ class ReviewQueuePage(QWidget):
         for combo in (self.show_filter, self.state_filter, self.kind_filter):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.desa.currentIndexChanged.connect(lambda _i: self.reload())
-        QWidget.setTabOrder(self.kind_filter, self.table)
-        QWidget.setTabOrder(self.table, self.bulk_button)
-        QWidget.setTabOrder(self.bulk_button, self.form.state_buttons[ReviewState.DITERIMA])
+        # Left to right: filters, the list, the record, then the form and its buttons.
+        chain: list[QWidget] = [
+            self.desa,
+            self.show_filter,
+            self.state_filter,
+            self.kind_filter,
+            self.table,
+            self.bulk_button,
+            self.record_view.text,
+            *self.form.tab_chain(),
+            self.prev_button,
+            self.save_button,
+            self.next_button,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         shell.hub.changed.connect(self._on_change)
         self.reload_villages()
 

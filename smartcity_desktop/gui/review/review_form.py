@@ -168,11 +168,33 @@ class ReviewForm(QWidget):
             _(review_field("merge_into").label),
             _stack(self.merge_into, self.errors["merge_into"]),
         )
+        for name, widget in (
+            ("reason", self.reason),
+            ("comment", self.comment),
+            ("priority", self.priority),
+            ("redirect_urusan", self.redirect_urusan),
+            ("redirect_opd", self.redirect_opd),
+            ("redirect_level", self.redirect_level),
+            ("merge_into", self.merge_into),
+        ):
+            widget.setAccessibleName(_(review_field(name).label))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         self._apply_state()
+
+    def tab_chain(self) -> list[QWidget]:
+        return [
+            *self.state_buttons.values(),
+            self.reason,
+            self.comment,
+            self.priority,
+            self.redirect_urusan,
+            self.redirect_opd,
+            self.redirect_level,
+            self.merge_into,
+        ]
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -198,3 +198,12 @@ def test_kabupaten_sees_villages_grouped_by_kecamatan_and_answers_the_verificati
     QTest.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert row(page, DESA_CODE)[COL["stage"]] == "Diterima kabupaten"
     assert "12,5% diterima kabupaten" in page.tree.topLevelItem(0).text(COL["note"])
+
+
+def test_a_village_that_sent_nothing_has_nothing_to_verify(qtbot: Any, village: AppContext) -> None:
+    page = open_page(qtbot, village)
+    page.select(NEVER_SENT)
+    assert not page.verify_box.isEnabled()
+    page.select(DESA_CODE)
+    assert page.verify_box.isEnabled()
+    assert page.verify_target.text() == "Desa Sagara Makmur:"

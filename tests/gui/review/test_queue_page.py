@@ -275,3 +275,29 @@ def test_reviews_made_elsewhere_refresh_the_list(
     assert page.table.item(0, 2).text() == "Diterima"
     assert "1 dari 13" in page.desa.currentText()
     assert list_reviews(village, ReviewFilter(state="diterima"))[0].values["target_id"] == first
+
+
+def test_tab_order_runs_filters_list_record_form_buttons(page: ReviewQueuePage) -> None:
+    order = []
+    widget = page.desa
+    for _n in range(400):
+        if (
+            widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            order.append(widget.accessibleName() or widget.text())  # type: ignore[attr-defined]
+        widget = widget.nextInFocusChain()
+        if widget is page.desa:
+            break
+    assert order[:6] == [
+        "Desa yang direviu",
+        "Tampilkan",
+        "Hasil verifikasi",
+        "Jenis catatan",
+        "Daftar catatan desa",
+        "Isi catatan desa",
+    ]
+    assert order[6:11] == ["Diterima", "Perlu perbaikan", "Ditolak", "Dialihkan", "Digabung"]
+    assert order[11:13] == ["Alasan", "Catatan"]
+    assert order[-3:] == ["◀ Sebelumnya", "Simpan && lanjut", "Berikutnya ▶"]
