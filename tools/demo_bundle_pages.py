@@ -1,11 +1,16 @@
 """Open the bundle pages on throw-away offices, to look at them (screenshots, manual checks).
 
 python tools/demo_bundle_pages.py [send|receive|keys] [--role ROLE]
-    [--check] [--import] [--tampered] [--lang en]
+    [--check] [--import] [--tampered] [--unpinned] [--pin-dialog typo|right|replace]
+    [--history] [--tab N] [--lang en]
 
 A desa with sample records exports a bundle; a kecamatan pins the desa's key; a kabupaten exists
 for the keys page. ``--check`` loads the desa's bundle into Terima Data (and ``--tampered`` a
-damaged copy next to it); ``--import`` imports it. Passphrase of every demo office: rahasia-demo-1.
+damaged copy next to it); ``--import`` imports it. ``--unpinned`` leaves the desa unpinned, and
+``--pin-dialog`` then opens the pin dialog from Terima Data with a mistyped or the right
+fingerprint typed in (``replace``: a mistyped pin exists, and the replace dialog follows).
+``--history`` pins, replaces and removes a few offices so the Kunci page has pins and history;
+``--tab N`` opens that tab. Passphrase of every demo office: rahasia-demo-1.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from smartcity_desktop.gui.changes import ChangeHub
@@ -24,11 +30,11 @@ from smartcity_desktop.gui.main_window import MainWindow
 from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.gui.tasks import TaskRunner
 from smartcity_desktop.i18n import set_language
-from smartcity_desktop.services.context import open_context
+from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.exchange import export_bundle
 from smartcity_desktop.services.office import init_office, office_fingerprint
 from smartcity_desktop.services.sample_data import SampleRequest, generate
-from smartcity_desktop.services.trust import pin_office
+from smartcity_desktop.services.trust import pin_office, unpin_office
 from smartcity_desktop.storage.paths import DataPaths
 
 PASSPHRASE = "rahasia-demo-1"
@@ -43,6 +49,34 @@ def _office(root: Path, role: str) -> DataPaths:
     return paths
 
 
+def _typo(fp: str) -> str:
+    groups = fp.split("-")
+    groups[2] = ("B" if groups[2][0] != "B" else "D") + groups[2][1:]
+    return "-".join(groups)
+
+
+def _history(ctx: AppContext, real: str) -> None:
+    """A few pins, one replaced after a typo and one removed, for the pins and history tabs."""
+    pin_office(ctx, "32.16.01.2002", _typo(real), "Pak Budi, 0812 3456 7890")
+    pin_office(ctx, "32.16.01.2002", real, "ditelepon ulang", replace=True)
+    pin_office(ctx, "32.16.01.2003", _typo(_typo(real).replace("A", "C")), "Bu Rina")
+    pin_office(ctx, "32.16.01.2004", real.replace("A", "Q"), "")
+    unpin_office(ctx, "32.16.01.2004")
+
+
+def _type_into_dialog(text: str, confirm: bool) -> None:
+    """Type into the open pin dialog as an operator would (and press Sematkan when it is right)."""
+    from PySide6.QtTest import QTest
+
+    dialog = QApplication.activeModalWidget()
+    field = getattr(dialog, "fingerprint", None)
+    if field is None:
+        return
+    QTest.keyClicks(field, text)
+    if confirm:
+        QTimer.singleShot(200, dialog.accept)  # type: ignore[union-attr]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("page", nargs="?", default="receive", choices=("send", "receive", "keys"))
@@ -50,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--import", dest="do_import", action="store_true")
     parser.add_argument("--tampered", action="store_true")
+    parser.add_argument("--unpinned", action="store_true")
+    parser.add_argument("--pin-dialog", choices=("typo", "right", "replace"))
+    parser.add_argument("--history", action="store_true")
+    parser.add_argument("--tab", type=int)
     parser.add_argument("--lang", default="id")
     args = parser.parse_args(argv)
     set_language(args.lang)
@@ -72,7 +110,13 @@ def main(argv: list[str] | None = None) -> int:
         ctx = desa
     else:
         ctx = open_context(_office(root, role))
-        pin_office(ctx, CODES["desa"], office_fingerprint(desa), "demo")
+        real = office_fingerprint(desa)
+        if args.pin_dialog == "replace":
+            pin_office(ctx, CODES["desa"], _typo(real), "demo")
+        elif not (args.unpinned or args.pin_dialog):
+            pin_office(ctx, CODES["desa"], real, "demo")
+        if args.history:
+            _history(ctx, real)
         desa.close()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -81,12 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     page = window.show_page(args.page)
     if args.page == "send":
         page.set_folder(outbox)  # type: ignore[attr-defined]
-    if args.page == "receive" and (args.check or args.do_import):
+    if args.page == "receive" and (args.check or args.do_import or args.pin_dialog):
         page.check_files(files)  # type: ignore[attr-defined]
         shell.runner.wait()
         app.processEvents()  # deliver the queued result before importing (demo only)
         if args.do_import:
             page.start_import()  # type: ignore[attr-defined]
+        if args.pin_dialog:
+            typed = _typo(real) if args.pin_dialog == "typo" else real.lower()
+            QTimer.singleShot(800, lambda: _type_into_dialog(typed, args.pin_dialog == "replace"))
+            QTimer.singleShot(300, page.pin_sender)  # type: ignore[attr-defined]
+    if args.tab is not None:
+        page.tabs.setCurrentIndex(args.tab)  # type: ignore[attr-defined]
     window.show_for_screen()
     try:
         return app.exec()

@@ -75,8 +75,23 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p = ts.add_parser("pin", help=_("percayai kunci kantor setelah cek sidik jari lewat telepon"))
     p.add_argument("office", metavar="OFFICE")
     p.add_argument("fingerprint", metavar="FINGERPRINT")
+    p.add_argument(
+        "--bundle",
+        nargs="+",
+        metavar="FILE",
+        help=_("paket dari kantor itu (atau semua bagiannya): sidik jarinya harus sama"),
+    )
+    p.add_argument(
+        "--replace", action="store_true", help=_("ganti sematan lama yang sidik jarinya lain")
+    )
+    p.add_argument("--note", default="", help=_("catatan, mis. dengan siapa dicocokkan"))
     add_globals(p)
     p.set_defaults(handler=cmd_pin)
+    p = ts.add_parser("unpin", help=_("hapus sematan sebuah kantor"))
+    p.add_argument("office", metavar="OFFICE")
+    p.add_argument("--yes", action="store_true", help=_("hapus tanpa bertanya"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_unpin)
     p = ts.add_parser("update", help=_("pasang daftar pencabutan terbaru"))
     p.add_argument("file", metavar="FILE")
     add_globals(p)
@@ -266,15 +281,56 @@ def cmd_add_root(args: argparse.Namespace) -> int:
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
-    from smartcity_desktop.services.trust import pin_office
+    from smartcity_desktop.services.trust import bundle_signer, pin_office
 
     def work(ctx: Any) -> int:
-        pin = pin_office(ctx, args.office, args.fingerprint)
+        bundle = bundle_signer(ctx, [Path(f) for f in args.bundle]) if args.bundle else None
+        if bundle is not None:
+            print(_("Sidik jari kunci paket:  {fp}").format(fp=bundle.fingerprint))
+        result = pin_office(
+            ctx, args.office, args.fingerprint, args.note, bundle=bundle, replace=args.replace
+        )
+        if bundle is not None:
+            print(_("Sidik jari yang diketik: {fp}  (sama)").format(fp=result.pin.fingerprint))
+        if result.replaced is not None:
+            print(
+                _("Sematan kantor {code} diganti. Lama: {old}. Baru: {new}.").format(
+                    code=result.pin.office_code,
+                    old=result.replaced.fingerprint,
+                    new=result.pin.fingerprint,
+                )
+            )
         print(
             _(
                 "Kunci kantor {code} dipercaya lokal (sidik jari {fp}). Paketnya akan ditandai "
                 "'dipercaya lokal'."
-            ).format(code=pin.office_code, fp=pin.fingerprint)
+            ).format(code=result.pin.office_code, fp=result.pin.fingerprint)
+        )
+        return 0
+
+    return _with_office(args, work)
+
+
+def cmd_unpin(args: argparse.Namespace) -> int:
+    from smartcity_desktop.services.trust import current_pin, unpin_office
+
+    def work(ctx: Any) -> int:
+        pin = current_pin(ctx, args.office)
+        if pin is not None and not args.yes:
+            print(
+                _(
+                    "Sematan kantor {code} (sidik jari {fp}) akan dihapus; paketnya lalu ditolak "
+                    "sampai disematkan lagi atau bersertifikat. Ulangi dengan --yes untuk "
+                    "menghapusnya."
+                ).format(code=pin.office_code, fp=pin.fingerprint),
+                file=sys.stderr,
+            )
+            return 1
+        removed = unpin_office(ctx, args.office)
+        print(
+            _("Sematan kantor {code} (sidik jari {fp}) dihapus.").format(
+                code=removed.office_code, fp=removed.fingerprint
+            )
         )
         return 0
 
@@ -313,7 +369,8 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
             print(f"  {r['regency']}  {r['fingerprint']}")
         print(_("Kantor dipercaya lokal:"))
         for p in summary.pins:
-            print(f"  {p['office']}  {p['fingerprint']}")
+            state = _("  (tidak berlaku: kantor sudah bersertifikat)") if p["superseded"] else ""
+            print(f"  {p['office']}  {p['fingerprint']}{state}")
         print(_("Daftar pencabutan:"))
         for rl in summary.revocations:
             entries = rl["entries"]

@@ -39,6 +39,17 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     add_globals(p)
     p.set_defaults(handler=cmd_backup)
 
+    p = sub.add_parser(
+        "restore",
+        help=_("pulihkan basis data dari cadangan (berkas lama disimpan di sampingnya)"),
+    )
+    p.add_argument(
+        "backup", metavar=_("CADANGAN"), help=_("berkas cadangan, atau namanya di folder backups")
+    )
+    p.add_argument("--yes", action="store_true", help=_("pulihkan tanpa bertanya lagi"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_restore)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.passphrase import read_passphrase
@@ -84,16 +95,67 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from smartcity_desktop.cli.support import open_office
+    from smartcity_desktop.cli.support import data_paths, open_office
     from smartcity_desktop.services.backups import back_up_now, backup_entries
 
-    ctx = open_office(args)
-    try:
-        if not args.list:
+    if args.list:  # without opening the database: it works when that file is damaged
+        paths = data_paths(args)
+    else:
+        ctx = open_office(args)
+        try:
             path = back_up_now(ctx)
-            print(_("Cadangan dibuat: {path}").format(path=path))
-        for backup in backup_entries(ctx.paths.backups):
-            print(backup.path)
-    finally:
-        ctx.close()
+        finally:
+            ctx.close()
+        paths = ctx.paths
+        print(_("Cadangan dibuat: {path}").format(path=path))
+    for backup in backup_entries(paths.backups):
+        print(backup.path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import sys
+
+    from smartcity_desktop.cli.support import data_paths
+    from smartcity_desktop.services.backups import describe_backup, resolve_backup, restore_backup
+    from smartcity_desktop.services.logging_setup import configure_logging
+
+    paths = data_paths(args)
+    backup = resolve_backup(paths, args.backup)
+    summary = describe_backup(paths, backup)
+    office = (
+        f"{summary.office_name} ({summary.office_code})" if summary.office_code else _("tidak ada")
+    )
+    print(_("Cadangan: {path}").format(path=summary.path))
+    print(_("Dibuat: {when}").format(when=f"{summary.created:%d-%m-%Y %H:%M:%S}"))
+    print(_("Kantor: {office}").format(office=office))
+    print(
+        _("Isi: {p} permasalahan, {q} potensi, {u} usulan, {a} lampiran").format(
+            p=summary.records.get("problem", 0),
+            q=summary.records.get("potential", 0),
+            u=summary.records.get("proposal", 0),
+            a=summary.attachments,
+        )
+    )
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(
+                _(
+                    "Pemulihan mengganti basis data kantor. Tambahkan --yes untuk memulihkan "
+                    "tanpa pertanyaan."
+                ),
+                code="restore.unconfirmed",
+            )
+        question = _(
+            "Ganti basis data dengan cadangan ini? Berkas yang sekarang disimpan di sampingnya. "
+            "Ketik 'ya' untuk lanjut: "
+        )
+        if input(question).strip().lower() not in ("ya", "y", "yes"):
+            print(_("Dibatalkan; tidak ada yang diubah."))
+            return 1
+    result = restore_backup(paths, backup)
+    configure_logging(paths.logs)
+    print(_("Basis data dipulihkan dari {name}.").format(name=backup.name))
+    if result.kept_aside is not None:
+        print(_("Basis data sebelumnya disimpan sebagai {path}").format(path=result.kept_aside))
     return 0

@@ -93,8 +93,18 @@ TEXTS: dict[str, str] = {
         "dipercaya lokal. Periksa sidik jari kunci melalui telepon sebelum mempercayainya."
     ),
     "trust.pin_mismatch": N_(
-        "Kunci kantor {office} berbeda dari kunci yang dipercaya sebelumnya (sidik jari {pinned}). "
-        "Kunci mungkin diganti tanpa sertifikat; hubungi kantor tersebut melalui telepon."
+        "Kunci yang menandatangani paket kantor {office} tidak cocok dengan sidik jari yang "
+        "disematkan di sini. Disematkan: {pinned}. Kunci paket: {actual}. Penyebab paling sering: "
+        "salah ketik saat menyematkan. Telepon kantor itu dan minta petugasnya membacakan sidik "
+        "jari kuncinya: bila sama dengan kunci paket, sematkan ulang dengan paket ini sebagai "
+        "pembanding (Terima Data, atau 'smartcity trust pin --bundle'). Bila berbeda, jangan "
+        "impor: paket ini mungkin bukan dari kantor itu."
+    ),
+    "trust.pin_superseded": N_(
+        "Kantor {office} sudah bersertifikat, sehingga sematan lokalnya (sidik jari {pinned}) "
+        "tidak dipakai lagi. Paket ini ditandatangani kunci {actual} tanpa sertifikat yang "
+        "berlaku. Minta kantor itu mengirim paket dengan kunci bersertifikatnya; bila kuncinya "
+        "hilang atau dicuri, hubungi kabupaten."
     ),
     "trust.outside_regency": N_(
         "Kantor {office} tidak berada di wilayah kabupaten penerbit sertifikat {regency}. "

@@ -1,7 +1,10 @@
 """Offline trust: which signer keys an office accepts, and why. Pure data and pure functions.
 
 The trust state (root keys, local pins, revocation lists) is plain dataclasses serialised to one
-JSON document; where it is stored (a file, a database table) is the caller's business.
+JSON document; where it is stored (a file, a database table) is the caller's business. Two more
+facts come from the office's own records and are never stored in that document: the certificates
+its root issued (a kabupaten's ``issued``) and the offices it has already accepted certified
+bundles from (``certified_offices``). Both say "this office is certified", which ends its pins.
 """
 
 from __future__ import annotations
@@ -92,6 +95,9 @@ class TrustState:
     roots: tuple[RootKey, ...] = ()
     pins: tuple[Pin, ...] = ()
     revocations: tuple[RevocationList, ...] = ()
+    # From the office's own records, filled in when loaded; not part of the stored document.
+    issued: tuple[Certificate, ...] = field(default=(), compare=False)
+    certified_offices: frozenset[str] = field(default=frozenset(), compare=False)
 
     def with_root(self, root: RootKey) -> TrustState:
         kept = tuple(r for r in self.roots if r.key_id != root.key_id)
@@ -114,6 +120,22 @@ class TrustState:
 
     def pins_for(self, office_code: str) -> list[Pin]:
         return [p for p in self.pins if p.office_code == office_code]
+
+    def pin_for(self, office_code: str) -> Pin | None:
+        return next(iter(self.pins_for(office_code)), None)
+
+    def issued_for(self, office_code: str) -> list[Certificate]:
+        """Certificates for ``office_code`` that this office's own root issued (and signed)."""
+        return [
+            c
+            for c in self.issued
+            if c.office_code == office_code and any(c.is_signed_by(r) for r in self.roots)
+        ]
+
+    def is_certified(self, office_code: str) -> bool:
+        """Whether ``office_code`` is known here to hold a certificate: then its pins stop
+        counting and its bundles are judged by the certificate rules alone."""
+        return office_code in self.certified_offices or bool(self.issued_for(office_code))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,8 +183,10 @@ class TrustDecision:
 def evaluate_trust(header: SignedClaim, signer: PublicKey, state: TrustState) -> TrustDecision:
     """Decide whether a bundle whose signature ``signer`` verified may be imported.
 
-    Order: key identity, revocation, then the certificate; without a valid certificate a local pin
-    on the same key makes the bundle "locally trusted"; anything else is refused.
+    Order: key identity, revocation, then the certificate the bundle carries, then a certificate
+    this office issued itself for the signing key; without either, a local pin on the same key
+    makes the bundle "locally trusted", unless the office is known to be certified (its pins no
+    longer count); anything else is refused.
     """
     office, role = header.sender_office, header.sender_role
     if signer.key_id != header.sender_key_id:
@@ -173,6 +197,7 @@ def evaluate_trust(header: SignedClaim, signer: PublicKey, state: TrustState) ->
 
     cert_problems: list[Problem] = []
     certificate: Certificate | None = None
+    holds_certificate = state.is_certified(office)
     if header.sender_certificate is not None:
         try:
             certificate = Certificate.from_dict(header.sender_certificate)
@@ -182,9 +207,29 @@ def evaluate_trust(header: SignedClaim, signer: PublicKey, state: TrustState) ->
             cert_problems.extend(_certificate_problems(certificate, header, signer, state.roots))
             if not cert_problems:
                 return TrustDecision(CERTIFIED, certificate=certificate)
+            # Signed by a root we know for this very office: the office is certified, and the
+            # certificate's verdict stands (an expired certificate is not rescued by a pin).
+            if certificate.office_code == office and any(
+                certificate.is_signed_by(r) for r in state.roots
+            ):
+                holds_certificate = True
+
+    issued = _issued_here(header, signer, state)
+    if issued is not None:
+        return TrustDecision(CERTIFIED, certificate=issued)
 
     pins = state.pins_for(office)
     matching = [p for p in pins if p.fingerprint == signer.fingerprint and p.role == role]
+    if pins and holds_certificate:
+        return _refused(
+            *cert_problems,
+            make_problem(
+                "trust.pin_superseded",
+                office=office,
+                pinned=pins[0].fingerprint,
+                actual=signer.fingerprint,
+            ),
+        )
     if matching:
         return TrustDecision(
             LOCALLY_TRUSTED, pin=matching[0], certificate=certificate, notes=tuple(cert_problems)
@@ -193,9 +238,33 @@ def evaluate_trust(header: SignedClaim, signer: PublicKey, state: TrustState) ->
         return _refused(*cert_problems)
     if pins:
         return _refused(
-            make_problem("trust.pin_mismatch", office=office, pinned=pins[0].fingerprint)
+            make_problem(
+                "trust.pin_mismatch",
+                office=office,
+                pinned=pins[0].fingerprint,
+                actual=signer.fingerprint,
+            )
         )
     return _refused(make_problem("trust.unknown_office", office=office))
+
+
+def _issued_here(header: SignedClaim, signer: PublicKey, state: TrustState) -> Certificate | None:
+    """A certificate this office's root issued for the signing key, as proof for a bundle that
+    carries none (or an older one): typically signed before the certificate existed.
+
+    The bundle may predate the certificate (the key was the office's before it was certified) but
+    not outlive it; revocation was checked before.
+    """
+    for cert in state.issued_for(header.sender_office):
+        if (
+            cert.public_key == signer
+            and cert.key_id == header.sender_key_id
+            and cert.role == header.sender_role
+            and header.created <= cert.valid_until
+            and any(is_within(cert.office_code, r.regency_code) for r in state.roots)
+        ):
+            return cert
+    return None
 
 
 def _certificate_problems(

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,9 @@ def open_and_show(paths: DataPaths, runner: object) -> int:
             else:
                 office, language = peek.office, peek.language
         except UserError as exc:
+            if offer_recovery(paths, runner, start.dialogs, exc):
+                start.finish()
+                return open_and_show(paths, TaskRunner())
             show_startup_error(exc.message)
             return EXIT_REFUSED
         set_language(language if language in LANGUAGES else "id")
@@ -157,6 +161,17 @@ def open_and_show(paths: DataPaths, runner: object) -> int:
         return int(QApplication.instance().exec())  # type: ignore[union-attr]
     finally:
         start.finish()
+
+
+def offer_recovery(paths: DataPaths, runner: Any, dialogs: Dialogs, exc: UserError) -> bool:
+    """A damaged database at start: offer the backups. True once one was restored."""
+    from smartcity_desktop.gui.recovery_dialog import DAMAGE_CODES, RecoveryDialog
+    from smartcity_desktop.services.backups import backup_entries
+
+    if exc.code not in DAMAGE_CODES or not backup_entries(paths.backups):
+        return False
+    dialog = RecoveryDialog(paths, runner, dialogs, exc.message)
+    return bool(dialog.exec()) and dialog.result_ is not None
 
 
 def _saved_language(ctx: Any) -> str:
@@ -197,7 +212,8 @@ class _Start:
             QApplication.instance().exit(EXIT_REFUSED)  # type: ignore[union-attr]
             return
         window.attach(Shell(ctx, self.runner, ChangeHub(), self.dialogs))
-        check_database_in_background(window.shell)
+        check_database_in_background(window.shell, window)
+        clean_leftovers_in_background(self.runner, ctx.paths)
         log.info("desktop started for %s", ctx.office.code)
 
     def finish(self) -> None:
@@ -207,19 +223,51 @@ class _Start:
             self.ctx.close()
 
 
-def check_database_in_background(shell: Any) -> None:
+DAILY_CHECK_MS = 60 * 60 * 1000  # an app left open for days still makes its daily backup
+
+
+def clean_leftovers_in_background(runner: Any, paths: DataPaths) -> None:
+    """Remove what interrupted work left (services/cleanup.py): once now, at start, and after
+    every task from now on, on the worker thread."""
+    from smartcity_desktop.services.cleanup import clean_quietly
+
+    runner.submit(lambda _progress: clean_quietly(paths, time.time()))
+    runner.after_each = lambda started: clean_quietly(paths, started)
+
+
+def check_database_in_background(shell: Any, window: Any = None) -> None:
     """Read every page once after the window is up: damage is reported within seconds of opening
-    (pointing to the backups) without making every start wait for the whole file to be read."""
+    (pointing to the backups) without making every start wait for the whole file to be read. Then
+    the daily backup, if the newest backup is a day old; and again every hour while open."""
+    from PySide6.QtCore import QTimer
+
     ctx = shell.ctx
 
     def check(_progress: object) -> None:
         ctx.db.check_integrity(ctx.paths.backups)
+        daily_backup(_progress)
+
+    def daily_backup(_progress: object) -> None:
+        from smartcity_desktop.services.backups import daily_backup_if_due
+
+        try:
+            made = daily_backup_if_due(ctx)
+        except UserError as exc:  # a full disk: the work goes on; the log says why
+            log.warning("daily backup not made: %s", exc)
+            return
+        if made is not None:
+            log.info("daily backup made: %s", made.name)
 
     def damaged(exc: BaseException) -> None:
         log.error("integrity check failed: %s", exc)
         shell.dialogs.error(None, exc)
 
     shell.runner.submit(check, on_error=damaged)
+    if window is not None:
+        timer = QTimer(window)
+        timer.setInterval(DAILY_CHECK_MS)
+        timer.timeout.connect(lambda: shell.runner.submit(daily_backup))
+        timer.start()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,21 +13,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from smartcity_desktop.errors import UserError
+from smartcity_desktop.gui.backup_list import BackupList
 from smartcity_desktop.i18n import N_, _
-from smartcity_desktop.services.backups import back_up_now
-from smartcity_desktop.services.gui_support import (
-    backup_entries,
-    fingerprint_lines,
-    format_size,
+from smartcity_desktop.services.backups import (
+    MAX_KEEP_COUNT,
+    MAX_KEEP_DAYS,
+    RestoreResult,
+    back_up_now,
+    retention_of,
 )
+from smartcity_desktop.services.gui_support import fingerprint_lines
 from smartcity_desktop.services.settings import get_settings, update_settings
 
 if TYPE_CHECKING:
@@ -41,7 +44,6 @@ HEAD_LABELS = {
     "kecamatan": N_("Nama camat:"),
     "kabupaten": N_("Nama kepala daerah:"),
 }
-BACKUP_REASONS = {"manual": N_("manual"), "pre-migration": N_("sebelum pembaruan")}
 
 
 class SettingsPage(QWidget):
@@ -122,9 +124,37 @@ class SettingsPage(QWidget):
         self.backup_button.setAccessibleName(_("Cadangkan sekarang"))
         self.backup_button.clicked.connect(self.backup_now)
         self.backup_status = QLabel(wordWrap=True)
-        self.backups = QListWidget()
-        self.backups.setAccessibleName(_("Daftar cadangan"))
-        self.backups.setMinimumHeight(self.fontMetrics().height() * 5)
+        self.backup_list = BackupList(
+            ctx.paths,
+            shell.submit,
+            shell.dialogs,
+            before_restore=ctx.db.close,
+            after_restore=self._restored,
+        )
+        self.backups = self.backup_list.list
+        self.restore_button = self.backup_list.restore_button
+        self.keep_count = QSpinBox()
+        self.keep_count.setRange(1, MAX_KEEP_COUNT)
+        self.keep_count.setSuffix(_(" cadangan terakhir"))
+        self.keep_count.setAccessibleName(_("Jumlah cadangan otomatis yang disimpan"))
+        self.keep_days = QSpinBox()
+        self.keep_days.setRange(0, MAX_KEEP_DAYS)
+        self.keep_days.setSuffix(_(" hari"))
+        self.keep_days.setSpecialValueText(_("tanpa batas umur"))
+        self.keep_days.setAccessibleName(_("Umur terlama cadangan otomatis, dalam hari"))
+        # Saved on its own a moment after the last change: it sits far from "Simpan pengaturan".
+        self._retention_timer = QTimer(self)
+        self._retention_timer.setSingleShot(True)
+        self._retention_timer.setInterval(600)
+        self._retention_timer.timeout.connect(self.save_retention)
+        self.keep_count.valueChanged.connect(self._retention_timer.start)
+        self.keep_days.valueChanged.connect(self._retention_timer.start)
+        retention_row = QHBoxLayout()
+        retention_row.addWidget(QLabel(_("Cadangan otomatis disimpan:")))
+        retention_row.addWidget(self.keep_count)
+        retention_row.addWidget(QLabel(_("paling lama")))
+        retention_row.addWidget(self.keep_days)
+        retention_row.addStretch(1)
         data_layout = QVBoxLayout(data_box)
         folder_row = QHBoxLayout()
         folder_row.addWidget(QLabel(_("Folder data:")))
@@ -138,13 +168,16 @@ class SettingsPage(QWidget):
         data_layout.addWidget(
             QLabel(
                 _(
-                    "Cadangan tersimpan di folder 'backups' di dalam folder data. Salin juga "
-                    "sesekali ke flashdisk agar data aman bila laptop rusak."
+                    "Cadangan tersimpan di folder 'backups' di dalam folder data. Aplikasi "
+                    "membuatnya sendiri sekali sehari dan sebelum menerima data; cadangan manual "
+                    "tidak pernah dihapus otomatis. Salin juga sesekali ke flashdisk agar data "
+                    "aman bila laptop rusak."
                 ),
                 wordWrap=True,
             )
         )
-        data_layout.addWidget(self.backups, 1)
+        data_layout.addLayout(retention_row)
+        data_layout.addWidget(self.backup_list, 1)
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -168,7 +201,10 @@ class SettingsPage(QWidget):
             (self.language, self.save_button),
             (self.save_button, self.open_folder_button),
             (self.open_folder_button, self.backup_button),
-            (self.backup_button, self.backups),
+            (self.backup_button, self.keep_count),
+            (self.keep_count, self.keep_days),
+            (self.keep_days, self.backups),
+            (self.backups, self.restore_button),
         ):
             QWidget.setTabOrder(a, b)
         self.load()
@@ -179,6 +215,14 @@ class SettingsPage(QWidget):
         self.address.setText(values["office_address"])
         self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
         self._loaded_language = values["language"]
+        retention = retention_of(self.shell.ctx)
+        for box, value in (
+            (self.keep_count, retention.keep_count),
+            (self.keep_days, retention.keep_days),
+        ):
+            box.blockSignals(True)  # a value read is not a change to save
+            box.setValue(value)
+            box.blockSignals(False)
         try:
             from smartcity_desktop.services.office import office_fingerprint
 
@@ -198,6 +242,8 @@ class SettingsPage(QWidget):
                     "kepala_desa_name": self.head_name.text(),
                     "office_address": self.address.text(),
                     "language": language,
+                    "backup.keep_count": str(self.keep_count.value()),
+                    "backup.keep_days": str(self.keep_days.value()),
                 },
             )
         except UserError as exc:
@@ -210,6 +256,22 @@ class SettingsPage(QWidget):
             )
         else:
             self.saved_label.setText(_("Tersimpan."))
+
+    def save_retention(self) -> None:
+        self._retention_timer.stop()
+        try:
+            change = update_settings(
+                self.shell.ctx,
+                {
+                    "backup.keep_count": str(self.keep_count.value()),
+                    "backup.keep_days": str(self.keep_days.value()),
+                },
+            )
+        except UserError as exc:
+            self.shell.dialogs.error(self, exc)
+            return
+        self.shell.hub.publish(change)
+        self.backup_status.setText(_("Aturan penyimpanan cadangan tersimpan."))
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.shell.ctx.paths.root)))
@@ -240,14 +302,18 @@ class SettingsPage(QWidget):
         self.shell.dialogs.error(self, exc, _("Cadangan gagal dibuat"))
 
     def refresh_backups(self) -> None:
-        self.backups.clear()
-        entries = backup_entries(self.shell.ctx.paths.backups)
-        for entry in entries:
-            reason = entry.reason
-            key = "pre-migration" if reason.startswith("pre-migration") else reason
-            label = _(BACKUP_REASONS[key]) if key in BACKUP_REASONS else reason
-            self.backups.addItem(
-                f"{entry.created:%d-%m-%Y %H:%M:%S}   {format_size(entry.size)}   {label}"
-            )
-        if not entries:
-            self.backups.addItem(_("Belum ada cadangan."))
+        self.backup_list.refresh()
+
+    def _restored(self, result: RestoreResult) -> None:
+        """The open pages show the replaced data: the application closes, to be opened again."""
+        kept = result.kept_aside.name if result.kept_aside else "-"
+        self.shell.dialogs.info(
+            self,
+            _("Data dipulihkan"),
+            _(
+                "Data dipulihkan dari cadangan {name}. Basis data sebelumnya disimpan sebagai "
+                "{kept} di folder data.\n\nSmartCity Desktop ditutup sekarang; buka kembali untuk "
+                "melanjutkan dengan data yang dipulihkan."
+            ).format(name=result.summary.path.name, kept=kept),
+        )
+        self.window().close()

@@ -18,6 +18,9 @@ DEFAULTS: dict[str, str] = {
     "list_columns.potential": "",
     "list_columns.proposal": "",
     "exchange.last_folder": "",  # where the Kirim Data page last wrote a bundle
+    # Automatic backups kept: the newest N, none older than D days (0: no age limit).
+    "backup.keep_count": "14",
+    "backup.keep_days": "60",
 }
 
 

@@ -2,12 +2,18 @@
 
 The trust state is kept as one document (``crypto.trust.TrustState``) in the database. A kabupaten
 always trusts its own root key; other offices install the regency's root public key from a file and
-check its fingerprint by phone.
+check its fingerprint by phone. Pins are added, replaced and removed only with the old and new
+fingerprints in view, and each such change is written to the audit log in the same transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,13 +31,14 @@ from smartcity_desktop.crypto.certificates import (
 from smartcity_desktop.crypto.keys import SigningKey, fingerprint, normalise_fingerprint, unseal
 from smartcity_desktop.crypto.offices import is_within, regency_of, role_of_code
 from smartcity_desktop.crypto.problems import ProblemError
-from smartcity_desktop.crypto.trust import Pin, TrustState
+from smartcity_desktop.crypto.trust import CERTIFIED, Pin, TrustState
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.office import active_key_row, unlock_key
 from smartcity_desktop.storage.errors import translate_os_error
 from smartcity_desktop.storage.models import (
+    AuditEntry,
     BundleExport,
     BundleLedger,
     IssuedCertificate,
@@ -58,14 +65,72 @@ def aware(moment: datetime) -> datetime:
 
 
 def load_trust_state(ctx: AppContext) -> TrustState:
+    """The stored trust state plus what this office's own records say about who is certified:
+    the certificates its root issued and the offices whose certified bundles it accepted."""
     with ctx.db.session() as session:
         row = session.get(TrustStore, 1)
-    return TrustState.from_bytes(row.document) if row else TrustState()
+        issued = list(session.scalars(select(IssuedCertificate.certificate)))
+        certified = set(
+            session.scalars(
+                select(BundleLedger.sender_office)
+                .where(BundleLedger.trust_level == CERTIFIED)
+                .distinct()
+            )
+        )
+    state = TrustState.from_bytes(row.document) if row else TrustState()
+    certificates = []
+    for text in issued:
+        try:
+            certificates.append(Certificate.from_dict(json.loads(text)))
+        except (ProblemError, ValueError):
+            continue  # a damaged record proves nothing; the stored state still loads
+    return dataclasses.replace(
+        state, issued=tuple(certificates), certified_offices=frozenset(certified)
+    )
 
 
 def save_trust_state(ctx: AppContext, state: TrustState) -> None:
     with ctx.db.transaction() as session:
         session.merge(TrustStore(id=1, document=state.to_bytes(), updated_at=ctx.clock()))
+
+
+def _save_audited(
+    ctx: AppContext, state: TrustState, action: str, subject: str, detail: dict[str, str]
+) -> None:
+    """Save the trust state and its audit entry together, or neither."""
+    now = ctx.clock()
+    with ctx.db.transaction() as session:
+        session.merge(TrustStore(id=1, document=state.to_bytes(), updated_at=now))
+        session.add(
+            AuditEntry(
+                at=now,
+                action=action,
+                subject=subject,
+                operator=ctx.office.operator,
+                detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    action: str  # pin.add | pin.replace | pin.remove
+    subject: str  # the office the change is about
+    operator: str
+    detail: dict[str, str]
+
+
+def audit_log(ctx: AppContext, subject: str | None = None) -> list[AuditRecord]:
+    """Trust changes, oldest first (optionally only those about one office)."""
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if subject is not None:
+        query = query.where(AuditEntry.subject == subject)
+    with ctx.db.session() as session:
+        return [
+            AuditRecord(aware(e.at), e.action, e.subject, e.operator, json.loads(e.detail))
+            for e in session.scalars(query)
+        ]
 
 
 def _read_small_file(path: Path, what: str) -> bytes:
@@ -115,18 +180,148 @@ def add_root(ctx: AppContext, path: Path) -> RootKey:
     return root
 
 
-def pin_office(ctx: AppContext, office_code: str, fingerprint_text: str, note: str = "") -> Pin:
-    """Trust an uncertified office key after checking its fingerprint by phone (``trust pin``)."""
+_NOT_BASE32 = {"0": "O", "1": "I/L", "8": "B"}  # look-alikes of letters a fingerprint uses
+
+
+def parse_fingerprint(text: str) -> str:
+    """A typed fingerprint in its canonical form (8 groups of 4, upper case, dashes).
+
+    Accepts spaces, dashes or colons anywhere and lower case. Anything else is refused with the
+    reason: the characters that are not in a fingerprint, or how many were typed.
+    """
+    compact = re.sub(r"[\s\-:]", "", text).upper()
+    wrong = sorted({c for c in compact if not ("A" <= c <= "Z" or "2" <= c <= "7")})
+    if wrong:
+        hints = [f"{c} → {_NOT_BASE32[c]}" for c in wrong if c in _NOT_BASE32]
+        message = _(
+            "Sidik jari tidak boleh memuat {chars}: sidik jari hanya memakai huruf A-Z dan angka "
+            "2-7."
+        ).format(chars=" ".join(wrong))
+        if hints:
+            message += " " + _("Mungkin maksudnya: {hints}.").format(hints=", ".join(hints))
+        raise TrustError(message, code="trust.bad_fingerprint")
+    if len(compact) != 32:
+        raise TrustError(
+            _(
+                "Sidik jari yang diketik {n} karakter, seharusnya 32 (8 kelompok 4, misalnya "
+                "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567). Periksa kelompok yang terlewat atau "
+                "terketik dua kali."
+            ).format(n=len(compact)),
+            code="trust.bad_fingerprint",
+        )
+    return normalise_fingerprint(compact)
+
+
+def differing_groups(a: str, b: str) -> list[int]:
+    """Which of the 8 groups (1-based) of two canonical fingerprints differ."""
+    return [n for n, (x, y) in enumerate(zip(a.split("-"), b.split("-"), strict=True), 1) if x != y]
+
+
+@dataclass(frozen=True)
+class BundleSigner:
+    """Who signed a bundle at hand, read from the bundle itself after checking it fully."""
+
+    office_code: str
+    role: str
+    fingerprint: str
+    name: str  # the file (or parts) it came from
+
+
+def bundle_signer(ctx: AppContext, paths: Sequence[Path]) -> BundleSigner:
+    """Verify one bundle (whole, or all its parts) without trusting anyone, and return its signer.
+
+    A pin taken from a damaged or forged bundle would be worthless, so every check except trust
+    must pass.
+    """
+    from smartcity_desktop.bundles.parts import assemble_parts, is_part_file
+    from smartcity_desktop.bundles.reader import verify_bundle
+    from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
+
+    files = [Path(p) for p in paths]
+    name = ", ".join(p.name for p in files)
+    staging: Path | None = None
+    try:
+        path = files[0]
+        if len(files) > 1 or is_part_file(path):
+            ctx.paths.staging.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix="pin-", dir=ctx.paths.staging))
+            path = assemble_parts(files, staging)
+        result = verify_bundle(path, max_schema_version=SCHEMA_VERSION)
+    except ProblemError as exc:
+        result = None
+        problem = exc.problem
+    except OSError as exc:
+        raise (translate_os_error(exc, files[0]) or UserError(str(exc))) from exc
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    if result is not None:
+        if result.header is not None and result.signer is not None and result.ok:
+            header = result.header
+            return BundleSigner(
+                header.sender_office, header.sender_role, result.signer.fingerprint, name
+            )
+        problem = result.problems[0]
+    raise TrustError(
+        _(
+            "Paket {name} tidak dapat dipakai sebagai pembanding sidik jari: {reason} Tidak ada "
+            "yang disimpan."
+        ).format(name=name, reason=problem.message),
+        code="trust.bundle_invalid",
+    )
+
+
+class PinReplaceRefused(TrustError):
+    """The office already has a pin with another fingerprint; replacing it needs a confirmation
+    that has seen both (``old`` and ``new``)."""
+
+    code = "trust.pin_replace_unconfirmed"
+
+    def __init__(self, message: str, old: Pin, new: Pin) -> None:
+        super().__init__(message)
+        self.old, self.new = old, new
+
+
+@dataclass(frozen=True)
+class PinResult:
+    pin: Pin
+    replaced: Pin | None  # the pin it replaced (another fingerprint), if any
+
+
+def pin_office(
+    ctx: AppContext,
+    office_code: str,
+    fingerprint_text: str,
+    note: str = "",
+    *,
+    bundle: BundleSigner | None = None,
+    replace: bool = False,
+) -> PinResult:
+    """Trust an uncertified office key after checking its fingerprint by phone (``trust pin``).
+
+    With the office's ``bundle`` at hand the typed fingerprint must equal its signer's, so a typo
+    is caught now and not at the next import. Replacing a pin with another fingerprint needs
+    ``replace=True`` (after showing both); every change goes to the audit log.
+    """
     try:
         role = role_of_code(office_code)
     except ValueError as exc:
         raise TrustError(_("Kode kantor '{code}' tidak valid.").format(code=office_code)) from exc
-    try:
-        fp = normalise_fingerprint(fingerprint_text)
-    except ValueError as exc:
-        raise TrustError(str(exc), code="trust.bad_fingerprint") from exc
+    fp = parse_fingerprint(fingerprint_text)
     if office_code == ctx.office.code:
         raise TrustError(_("Kantor ini tidak perlu menyematkan kuncinya sendiri."))
+    if bundle is not None:
+        _check_against_bundle(office_code, fp, bundle)
+    state = load_trust_state(ctx)
+    if state.is_certified(office_code):
+        raise TrustError(
+            _(
+                "Kantor {code} sudah bersertifikat: paketnya diperiksa dengan sertifikat, dan "
+                "sematan tidak akan dipakai. Bila paketnya ditolak, minta kantor itu memperbarui "
+                "sertifikatnya di kabupaten."
+            ).format(code=office_code),
+            code="trust.office_certified",
+        )
     pin = Pin(
         office_code=office_code,
         role=role,
@@ -134,8 +329,76 @@ def pin_office(ctx: AppContext, office_code: str, fingerprint_text: str, note: s
         pinned_at=datetime.now(UTC).replace(microsecond=0),
         note=note,
     )
-    save_trust_state(ctx, load_trust_state(ctx).with_pin(pin))
-    return pin
+    old = state.pin_for(office_code)
+    replaced = old if old is not None and old.fingerprint != fp else None
+    if replaced is not None and not replace:
+        raise PinReplaceRefused(
+            _(
+                "Kantor {code} sudah disematkan dengan sidik jari lain. Lama: {old}. Baru: {new}. "
+                "Sematan hanya diganti bila Anda menegaskannya (smartcity trust pin ... --replace, "
+                "atau tombol Ganti di aplikasi) setelah menelepon kantor itu."
+            ).format(code=office_code, old=replaced.fingerprint, new=fp),
+            old=replaced,
+            new=pin,
+        )
+    detail = {"role": role, "new": fp, "note": note}
+    if old is not None:
+        detail["old"] = old.fingerprint
+    if bundle is not None:
+        detail["checked_with_bundle"] = bundle.name
+    action = "pin.replace" if replaced else ("pin.renew" if old else "pin.add")
+    _save_audited(ctx, state.with_pin(pin), action, office_code, detail)
+    return PinResult(pin, replaced)
+
+
+def _check_against_bundle(office_code: str, fp: str, bundle: BundleSigner) -> None:
+    if bundle.office_code != office_code:
+        raise TrustError(
+            _(
+                "Paket {name} dibuat oleh kantor {other}, bukan {code}. Pilih paket dari kantor "
+                "yang disematkan. Tidak ada yang disimpan."
+            ).format(name=bundle.name, other=bundle.office_code, code=office_code),
+            code="trust.bundle_other_office",
+        )
+    if bundle.fingerprint != fp:
+        groups = ", ".join(str(n) for n in differing_groups(fp, bundle.fingerprint))
+        raise TrustError(
+            _(
+                "Sidik jari yang diketik tidak sama dengan kunci yang menandatangani paket {name}. "
+                "Diketik: {typed}. Kunci paket: {actual}. Berbeda pada kelompok ke-{groups}. "
+                "Kemungkinan besar salah ketik: ulangi pengetikan sambil mendengarkan kantor itu "
+                "membacakan sidik jarinya. Bila yang dibacakan memang berbeda dari kunci paket, "
+                "jangan sematkan: paket itu mungkin bukan dari kantor tersebut. Tidak ada yang "
+                "disimpan."
+            ).format(name=bundle.name, typed=fp, actual=bundle.fingerprint, groups=groups),
+            code="trust.pin_typo",
+        )
+
+
+def unpin_office(ctx: AppContext, office_code: str) -> Pin:
+    """Remove an office's pin (``trust unpin``); its bundles are then refused until it is pinned
+    again or certified. Written to the audit log."""
+    state = load_trust_state(ctx)
+    old = state.pin_for(office_code)
+    if old is None:
+        raise TrustError(
+            _("Kantor {code} tidak disematkan di sini; tidak ada yang dihapus.").format(
+                code=office_code
+            ),
+            code="trust.no_pin",
+        )
+    _save_audited(
+        ctx,
+        state.without_pin(office_code),
+        "pin.remove",
+        office_code,
+        {"role": old.role, "old": old.fingerprint, "note": old.note},
+    )
+    return old
+
+
+def current_pin(ctx: AppContext, office_code: str) -> Pin | None:
+    return load_trust_state(ctx).pin_for(office_code)
 
 
 def install_revocations(ctx: AppContext, path: Path) -> int:
@@ -160,7 +423,7 @@ def install_revocations(ctx: AppContext, path: Path) -> int:
 @dataclass(frozen=True)
 class TrustSummary:
     roots: list[dict[str, str]]
-    pins: list[dict[str, str]]
+    pins: list[dict[str, object]]
     revocations: list[dict[str, object]]
     office_key: dict[str, object]
 
@@ -188,6 +451,9 @@ def trust_summary(ctx: AppContext) -> TrustSummary:
                 "role": p.role,
                 "fingerprint": p.fingerprint,
                 "pinned_at": p.pinned_at.isoformat(),
+                "note": p.note,
+                # a pin stops counting once its office is known to be certified
+                "superseded": state.is_certified(p.office_code),
             }
             for p in state.pins
         ],

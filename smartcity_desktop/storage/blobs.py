@@ -26,6 +26,12 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
+    def claim(self, sha256: str) -> bool:
+        """Whether the blob is stored; if so its time is refreshed, so that the cleanup of
+        orphaned blobs (services/cleanup.py) leaves it alone while a row about to name it is
+        being written."""
+        return _touch(self.path_for(sha256))
+
     def put_bytes(self, data: bytes) -> tuple[str, bool]:
         """Store ``data``; returns (sha256, newly_written)."""
         sha = hashlib.sha256(data).hexdigest()
@@ -55,7 +61,7 @@ class BlobStore:
             if expected_sha256 is not None and sha != expected_sha256:
                 raise StorageError(f"hash mismatch: expected {expected_sha256}, got {sha}")
             target = self.path_for(sha)
-            if target.exists():
+            if _touch(target):
                 return sha, False
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
@@ -67,7 +73,7 @@ class BlobStore:
 
     def _write(self, sha: str, writer: object) -> bool:
         target = self.path_for(sha)
-        if target.exists():
+        if _touch(target):
             return False
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,3 +116,14 @@ class BlobStore:
         with self.open(sha256) as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
+
+
+def _touch(path: Path) -> bool:
+    """Refresh an existing file's modification time; False when there is no such file."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    except OSError:  # a read-only store: the file is there, its time stays
+        return path.is_file()
+    return path.is_file()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,7 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage import migrations
-from smartcity_desktop.storage.errors import StorageError, translate_db_error, translate_os_error
+from smartcity_desktop.storage.errors import (
+    CorruptDatabaseError,
+    StorageError,
+    translate_db_error,
+    translate_os_error,
+)
+from smartcity_desktop.storage.paths import list_backups
 from smartcity_desktop.storage.sqlite_file import (
     SQLITE_HEADER,
     Inspection,
@@ -52,12 +59,15 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _environment_errors(path: Path) -> Any:
-    """An engine hook that turns SQLite's environment failures (disk full, read-only, damaged
-    pages, busy) into StorageErrors for every statement, reads included."""
+def _environment_errors(db: Database) -> Any:
+    """An engine hook that turns SQLite's environment failures (disk full, read-only medium,
+    rights, busy) and damaged pages into StorageErrors for every statement, reads included.
+    Damage met here also stops every later write through this database."""
 
     def hook(context: Any) -> None:
-        translated = translate_db_error(context.original_exception, path)
+        translated = translate_db_error(context.original_exception, db.path)
+        if isinstance(translated, CorruptDatabaseError):
+            db.mark_damaged(translated)
         if translated is not None:
             raise translated from context.original_exception
 
@@ -67,10 +77,16 @@ def _environment_errors(path: Path) -> Any:
 class Database:
     """One office database. Pass it explicitly; there is no global instance."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, backups_dir: Path | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.backups_dir = backups_dir if backups_dir is not None else path.parent / "backups"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Pages are checked once per process before the first write (about 1 s per GB): a
+        # damaged file is never written to, whatever the write is.
+        self._health_lock = threading.Lock()
+        self._checked = False
+        self._damage: CorruptDatabaseError | None = None
 
     @classmethod
     def open(cls, path: Path, backups_dir: Path, *, create: bool = False) -> Database:
@@ -85,13 +101,13 @@ class Database:
                 ).format(folder=path.parent)
             )
         engine = create_engine(f"sqlite:///{path}", future=True)
+        db = cls(path, engine, backups_dir)
         event.listen(engine, "connect", _set_pragmas)
-        event.listen(engine, "handle_error", _environment_errors(path))
-        db = cls(path, engine)
+        event.listen(engine, "handle_error", _environment_errors(db))
         try:
             if inspection.revision != migrations.head_revision():
                 if inspection.exists and path.stat().st_size > 0:
-                    check_integrity(path, backups_dir)  # never migrate a damaged file
+                    db.check_integrity(backups_dir)  # never migrate a damaged file
                     db.backup(backups_dir, reason=f"pre-migration-{inspection.revision or 'new'}")
                 migrations.upgrade(engine)
         except (DBAPIError, sqlite3.Error) as exc:
@@ -102,15 +118,53 @@ class Database:
             raise (translate_os_error(exc, path) or exc) from exc
         return db
 
-    def check_integrity(self, backups_dir: Path) -> None:
-        check_integrity(self.path, backups_dir)
+    def check_integrity(self, backups_dir: Path | None = None) -> None:
+        """Read every page now; remembers damage so that every later write is refused."""
+        with self._health_lock:
+            self._check_locked(backups_dir or self.backups_dir)
+        if self._damage is not None:
+            raise self._damage
+
+    def _check_locked(self, backups_dir: Path) -> None:
+        try:
+            check_integrity(self.path, backups_dir)
+        except CorruptDatabaseError as exc:
+            self._damage = exc
+        self._checked = True
+
+    def mark_damaged(self, error: CorruptDatabaseError) -> None:
+        with self._health_lock:
+            if self._damage is None:
+                self._damage = error
+                log.error("database damaged, writes refused: %s", error)
+
+    @property
+    def damaged(self) -> bool:
+        return self._damage is not None
+
+    def ensure_writable(self) -> None:
+        """Refuse to write to a damaged file: writing could spread the damage and would mix new
+        work into a file that is to be replaced from a backup."""
+        with self._health_lock:
+            if not self._checked and self._damage is None:
+                self._check_locked(self.backups_dir)
+        if self._damage is not None:
+            raise CorruptDatabaseError(
+                _(
+                    "Basis data {path} rusak, jadi perubahan ditolak agar kerusakan tidak "
+                    "bertambah. Data yang masih terbaca tetap dapat dilihat. Pulihkan dari "
+                    "cadangan dengan 'smartcity restore' atau tombol Pulihkan di Pengaturan."
+                ).format(path=self.path)
+            )
 
     def session(self) -> Session:
         return self._sessions()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits at the end, rolls back entirely on any failure."""
+        """One unit of work: commits at the end, rolls back entirely on any failure. Refused on a
+        damaged file."""
+        self.ensure_writable()
         session = self._sessions()
         try:
             yield session
@@ -118,6 +172,8 @@ class Database:
         except (DBAPIError, sqlite3.Error) as exc:
             session.rollback()
             translated = translate_db_error(exc, self.path)
+            if isinstance(translated, CorruptDatabaseError):
+                self.mark_damaged(translated)
             if translated is not None:
                 raise translated from exc
             raise
@@ -155,9 +211,3 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def list_backups(backups_dir: Path) -> list[Path]:
-    if not backups_dir.is_dir():
-        return []
-    return sorted(backups_dir.glob("smartcity-*.sqlite"), reverse=True)

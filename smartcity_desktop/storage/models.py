@@ -225,6 +225,18 @@ class TrustStore(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class AuditEntry(Base):
+    """Who changed this office's trust, when, and from what to what; rows are only ever added."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    operator: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)  # JSON, e.g. {"old": fingerprint, "new": ...}
+
+
 class BundleExport(Base):
     """Bundles this office wrote; ``sequence`` numbers are never reused."""
 

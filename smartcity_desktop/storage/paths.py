@@ -62,3 +62,10 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPat
     if env:
         return DataPaths(Path(env).expanduser().resolve())
     return DataPaths(default_data_dir())
+
+
+def list_backups(backups_dir: Path) -> list[Path]:
+    """Newest first (the names start with the UTC time they were made)."""
+    if not backups_dir.is_dir():
+        return []
+    return sorted(backups_dir.glob("smartcity-*.sqlite"), reverse=True)

@@ -22,6 +22,7 @@ from smartcity_desktop.storage.errors import (
     NotADatabaseError,
     StorageError,
     translate_os_error,
+    translate_sqlite_error,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -90,13 +91,8 @@ def inspect_database(path: Path, backups_dir: Path) -> Inspection:
                         "Berkas tidak diubah."
                     ).format(path=path)
                 )
-    except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(
-            _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
-                path=path, detail=str(exc)
-            )
-            + hint
-        ) from exc
+    except sqlite3.Error as exc:
+        raise _environment_or_damage(exc, path, hint) from exc
     if revision is not None and revision not in migrations.known_revisions():
         raise NewerDatabaseError(
             _(
@@ -107,8 +103,23 @@ def inspect_database(path: Path, backups_dir: Path) -> Inspection:
     return Inspection(exists=True, revision=revision)
 
 
+def _environment_or_damage(exc: sqlite3.Error, path: Path, hint: str) -> StorageError:
+    """Damage only when SQLite says so; a full disk, a read-only medium, missing rights or a lock
+    held by another program each say what they are."""
+    found = translate_sqlite_error(exc, path)
+    if found is not None and not isinstance(found, CorruptDatabaseError):
+        return found
+    return CorruptDatabaseError(
+        _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
+            path=path, detail=str(exc)
+        )
+        + hint
+    )
+
+
 def check_integrity(path: Path, backups_dir: Path) -> None:
-    """SQLite's quick_check over every page, read-only; raises CorruptDatabaseError."""
+    """SQLite's quick_check over every page, read-only; raises CorruptDatabaseError on damage and
+    the environment's own error (full disk, read-only, rights, busy) when the check cannot run."""
     hint = _("Pulihkan dari cadangan di folder {backups}.").format(backups=backups_dir)
     try:
         conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
@@ -116,8 +127,8 @@ def check_integrity(path: Path, backups_dir: Path) -> None:
             result = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        result = [(str(exc),)]
+    except sqlite3.Error as exc:
+        raise _environment_or_damage(exc, path, hint) from exc
     if result != [("ok",)]:
         raise CorruptDatabaseError(
             _("Basis data {path} rusak ({detail}). Berkas tidak diubah. ").format(
@@ -160,3 +171,49 @@ def read_office(path: Path, backups_dir: Path) -> OfficeRecord | None:
         return None
     code, role, name, operator = (str(v) for v in row)
     return OfficeRecord(code, role, name, operator, language=setting[0] if setting else None)
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    """What a backup file holds, read without changing it."""
+
+    office: OfficeRecord | None
+    revision: str | None
+    records: dict[str, int]  # live records per kind: problem, potential, proposal
+    attachments: int
+
+
+RECORD_TABLES = ("problem", "potential", "proposal")
+
+
+def read_backup_contents(path: Path, backups_dir: Path) -> BackupContents:
+    """The office and the counts in a backup (any schema this version knows); raises what
+    ``inspect_database`` raises."""
+    inspection = inspect_database(path, backups_dir)
+    records: dict[str, int] = {}
+    office: OfficeRecord | None = None
+    attachments = 0
+    with read_only_connection(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+        def count(table: str) -> int:
+            if table not in tables:
+                return 0
+            row = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()
+            return int(row[0]) if row else 0
+
+        try:
+            for table in RECORD_TABLES:
+                records[table] = count(table)
+            attachments = count("attachment")
+            if "office_identity" in tables:
+                row = conn.execute(
+                    "SELECT code, role, name, operator FROM office_identity WHERE id = 1"
+                ).fetchone()
+                if row is not None:
+                    code, role, name, operator = (str(v) for v in row)
+                    office = OfficeRecord(code, role, name, operator, language=None)
+        except sqlite3.Error as exc:
+            hint = _("Pulihkan dari cadangan di folder {backups}.").format(backups=backups_dir)
+            raise _environment_or_damage(exc, path, hint) from exc
+    return BackupContents(office, inspection.revision, records, attachments)

@@ -21,7 +21,7 @@ OLD_ROWS = [
 
 def old_database(path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
-    migrations.upgrade(engine, "0004")
+    migrations.upgrade(engine, "0006")
     now = datetime(2026, 11, 20, 9, 30)
     with engine.begin() as conn:
         for review_id, verification, notes, recommendation in OLD_ROWS:
@@ -82,7 +82,7 @@ def test_downgrade_gives_the_old_columns_back(tmp_path: Path) -> None:
     cfg = migrations.alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0004")
+        command.downgrade(cfg, "0006")
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT id, verification, notes FROM review ORDER BY id")).all()
     engine.dispose()

@@ -39,7 +39,7 @@ from smartcity_desktop.gui.bundle_pages.common import (
 )
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
 from smartcity_desktop.gui.tasks import TaskProgress
-from smartcity_desktop.i18n import _
+from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.gui_support import fingerprint_lines, format_count
 
 if TYPE_CHECKING:
@@ -47,6 +47,42 @@ if TYPE_CHECKING:
 
 JSON_FILTER = "*.json"
 QR_SIZE = 132
+
+
+def pinned_message(result: Any) -> str:
+    """What the page says after pinning (``result`` is a services.trust.PinResult)."""
+    text = _(
+        "Kantor {code} dipercaya lokal dengan sidik jari di bawah. Paketnya akan ditandai "
+        "'dipercaya lokal' sampai kantor itu bersertifikat."
+    ).format(code=result.pin.office_code)
+    if result.replaced is not None:
+        text += " " + _("Sematan lama ({old}) diganti dan dicatat di riwayat.").format(
+            old=result.replaced.fingerprint
+        )
+    return escape(text)
+
+
+AUDIT_ACTIONS = {
+    "pin.add": N_("disematkan"),
+    "pin.renew": N_("disematkan ulang"),
+    "pin.replace": N_("sematan diganti"),
+    "pin.remove": N_("sematan dihapus"),
+}
+
+
+def audit_row(entry: Any) -> list[str]:
+    from smartcity_desktop.services.bundle_views import format_when
+
+    old, new = entry.detail.get("old", ""), entry.detail.get("new", "")
+    prints = f"{old} → {new}" if old and new and old != new else (new or old)
+    action = AUDIT_ACTIONS.get(entry.action)
+    return [
+        format_when(entry.at),
+        _(action) if action else entry.action,
+        entry.subject,
+        entry.operator,
+        prints,
+    ]
 
 
 def _filter() -> str:
@@ -128,14 +164,39 @@ class KeysPage(QWidget):
 
         # --- trust tables ---------------------------------------------------------------------
         self.roots_table = self._table([_("Wilayah"), _("Sidik jari"), _("ID kunci")])
-        self.pins_table = self._table([_("Kantor"), _("Peran"), _("Sidik jari"), _("Disematkan")])
+        self.pins_table = self._table(
+            [_("Kantor"), _("Peran"), _("Sidik jari"), _("Disematkan"), _("Keterangan")]
+        )
+        self.pins_table.setAccessibleName(_("Kantor disematkan"))
+        self.pins_table.itemSelectionChanged.connect(self._pin_selected)
+        self.pin_codes: list[str] = []
+        self.unpin_button = QPushButton(_("Hapus sematan terpilih…"))
+        self.unpin_button.setEnabled(False)
+        self.unpin_button.clicked.connect(self.unpin_office)
+        self.buttons["unpin"] = self.unpin_button
+        pins_tab = QWidget()
+        pins_layout = QVBoxLayout(pins_tab)
+        pins_layout.setContentsMargins(0, 0, 0, 0)
+        pins_layout.addWidget(self.pins_table, 1)
+        pins_buttons = QHBoxLayout()
+        pins_buttons.setContentsMargins(6, 0, 6, 6)
+        pins_buttons.addWidget(
+            QLabel(_("Pilih satu baris untuk menghapus sematannya."), wordWrap=True), 1
+        )
+        pins_buttons.addWidget(self.unpin_button)
+        pins_layout.addLayout(pins_buttons)
+        self.audit_table = self._table(
+            [_("Waktu"), _("Perubahan"), _("Kantor"), _("Operator"), _("Sidik jari")]
+        )
+        self.audit_table.setAccessibleName(_("Riwayat perubahan kepercayaan"))
         self.revocations_table = self._table(
             [_("Kabupaten"), _("Versi"), _("Kantor"), _("ID kunci"), _("Berlaku setelah nomor")]
         )
         self.tabs = QTabWidget()
         self.tabs.addTab(self.roots_table, _("Kunci induk"))
-        self.tabs.addTab(self.pins_table, _("Kantor disematkan"))
+        self.tabs.addTab(pins_tab, _("Kantor disematkan"))
         self.tabs.addTab(self.revocations_table, _("Pencabutan"))
+        self.tabs.addTab(self.audit_table, _("Riwayat"))
 
         top = QHBoxLayout()
         top.addWidget(key_box, 0)  # its natural width; the buttons take the rest
@@ -168,17 +229,17 @@ class KeysPage(QWidget):
     def refresh(self) -> None:
         ctx = self.shell.ctx
 
-        def work(_progress: TaskProgress) -> tuple[Any, Any, bytes]:
+        def work(_progress: TaskProgress) -> tuple[Any, Any, bytes, list[Any]]:
             from smartcity_desktop.services.bundle_views import key_status, qr_png
-            from smartcity_desktop.services.trust import trust_summary
+            from smartcity_desktop.services.trust import audit_log, trust_summary
 
             status = key_status(ctx)
-            return status, trust_summary(ctx), qr_png(status.fingerprint)
+            return status, trust_summary(ctx), qr_png(status.fingerprint), audit_log(ctx)
 
         self.shell.submit(work, self._show, parent=self)
 
-    def _show(self, result: tuple[Any, Any, bytes]) -> None:
-        status, summary, png = result
+    def _show(self, result: tuple[Any, Any, bytes, list[Any]]) -> None:
+        status, summary, png, audit = result
         self.fingerprint = status.fingerprint
         self.fingerprint_label.setText("\n".join(fingerprint_lines(status.fingerprint)))
         pixmap = QPixmap()
@@ -217,13 +278,24 @@ class KeysPage(QWidget):
             self.roots_table,
             [[r["regency"], r["fingerprint"], r["key_id"]] for r in summary.roots],
         )
+        self.pin_codes = [str(p["office"]) for p in summary.pins]
         self._fill(
             self.pins_table,
             [
-                [p["office"], role_label(p["role"]), p["fingerprint"], p["pinned_at"][:10]]
+                [
+                    str(p["office"]),
+                    role_label(str(p["role"])),
+                    str(p["fingerprint"]),
+                    str(p["pinned_at"])[:10],
+                    _("tidak berlaku: kantor sudah bersertifikat")
+                    if p["superseded"]
+                    else str(p["note"]),
+                ]
                 for p in summary.pins
             ],
         )
+        self._pin_selected()
+        self._fill(self.audit_table, [audit_row(e) for e in reversed(audit)])
         self._fill(
             self.revocations_table,
             [
@@ -242,6 +314,7 @@ class KeysPage(QWidget):
         self.tabs.setTabText(1, _("Kantor disematkan ({n})").format(n=len(summary.pins)))
         count = sum(len(r["entries"]) for r in summary.revocations)
         self.tabs.setTabText(2, _("Pencabutan ({n})").format(n=count))
+        self.tabs.setTabText(3, _("Riwayat ({n})").format(n=len(audit)))
 
     def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
         table.setRowCount(len(rows))
@@ -390,23 +463,74 @@ class KeysPage(QWidget):
         if answer is None:
             return
         code, fp, note = answer
+        self.pin_with_confirmation(code, fp, note)
+
+    def pin_with_confirmation(
+        self, code: str, fp: str, note: str, bundle: Any = None, replace: bool = False
+    ) -> None:
+        """Pin; if that would replace another fingerprint, show both and ask, then pin again."""
+        if self.busy:
+            return
+        self.busy = True
+        ctx = self.shell.ctx
+
+        def task(_progress: TaskProgress) -> Any:
+            from smartcity_desktop.services.trust import pin_office
+
+            return pin_office(ctx, code, fp, note, bundle=bundle, replace=replace)
+
+        def succeeded(result: Any) -> None:
+            self.busy = False
+            self.message.setText(pinned_message(result) + self._fp_html(result.pin.fingerprint))
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            from smartcity_desktop.services.trust import PinReplaceRefused
+
+            self.busy = False
+            self.message.setText("")
+            if isinstance(exc, PinReplaceRefused):
+                if self.dialogs.replace_pin(self, code, exc.old.fingerprint, exc.new.fingerprint):
+                    self.pin_with_confirmation(code, fp, note, bundle, replace=True)
+                return
+            self.dialogs.error(self, exc, _("Kantor tidak dapat disematkan"))
+
+        self.shell.submit(task, succeeded, failed, parent=self)
+
+    def _pin_selected(self) -> None:
+        rows = {i.row() for i in self.pins_table.selectedItems()}
+        self.unpin_button.setEnabled(len(rows) == 1 and not self.busy)
+
+    def unpin_office(self) -> None:
+        rows = sorted({i.row() for i in self.pins_table.selectedItems()})
+        if len(rows) != 1 or rows[0] >= len(self.pin_codes):
+            return
+        code = self.pin_codes[rows[0]]
+        fp_item = self.pins_table.item(rows[0], 2)
+        fp = fp_item.text() if fp_item is not None else ""
+        if not self.dialogs.confirm(
+            self,
+            _("Hapus sematan"),
+            _(
+                "Sematan kantor {code} dihapus:\n{fp}\n\nPaket dari kantor itu akan ditolak "
+                "sampai disematkan lagi atau bersertifikat. Penghapusan dicatat di riwayat. "
+                "Lanjutkan?"
+            ).format(code=code, fp=fp),
+            _("Hapus sematan"),
+            _("Batal"),
+        ):
+            return
         ctx = self.shell.ctx
 
         def work() -> Any:
-            from smartcity_desktop.services.trust import pin_office
+            from smartcity_desktop.services.trust import unpin_office
 
-            return pin_office(ctx, code, fp, note)
+            return unpin_office(ctx, code)
 
         self._run(
             work,
-            lambda pin: (
-                _(
-                    "Kantor {code} dipercaya lokal dengan sidik jari di bawah. Paketnya akan "
-                    "ditandai 'dipercaya lokal' sampai kantor itu bersertifikat."
-                ).format(code=pin.office_code)
-                + self._fp_html(pin.fingerprint)
-            ),
-            _("Kantor tidak dapat disematkan"),
+            lambda pin: _("Sematan kantor {code} dihapus.").format(code=pin.office_code),
+            _("Sematan tidak dapat dihapus"),
         )
 
     def install_revocations(self) -> None:

@@ -51,6 +51,10 @@ if TYPE_CHECKING:
     from smartcity_desktop.gui.shell import Shell
 
 
+# Refusals that pinning the sender (after a phone check) resolves.
+PINNABLE = frozenset({"trust.unknown_office", "trust.pin_mismatch"})
+
+
 def _names(ctx: Any, codes: set[str]) -> dict[str, str]:
     from smartcity_desktop.services.regions import get_region
 
@@ -75,6 +79,7 @@ class ReceivePage(QWidget):
         self.reports: list[Any] = []
         self.imported: list[Any] = []
         self.names: dict[str, str] = {}
+        self.notice = ""  # said above the results after pinning a sender
         self.setAcceptDrops(True)
 
         intro = QLabel(
@@ -101,12 +106,22 @@ class ReceivePage(QWidget):
         self.cancel_button = QPushButton(_("Batalkan"))
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
+        self.pin_button = QPushButton(_("Percayai pengirim…"))
+        self.pin_button.setToolTip(
+            _(
+                "Sematkan kunci kantor pengirim setelah mencocokkan sidik jarinya lewat telepon; "
+                "paket ini dipakai sebagai pembanding."
+            )
+        )
+        self.pin_button.clicked.connect(self.pin_sender)
+        self.pin_button.hide()
         self.receipt_button = QPushButton(_("Buka tanda terima"))
         self.receipt_button.clicked.connect(self.open_receipts)
         self.receipt_button.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.choose_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.pin_button)
         buttons.addWidget(self.progress, 10)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.receipt_button)
@@ -188,6 +203,8 @@ class ReceivePage(QWidget):
         """Verify and plan the import off the GUI thread; nothing is written."""
         if self.handle is not None:
             return
+        if self.files != list(paths):
+            self.notice = ""
         self.files = list(paths)
         self.imported = []
         ctx = self.shell.ctx
@@ -211,11 +228,100 @@ class ReceivePage(QWidget):
         self.outcomes.set_reports(self.reports)
         self.outcome_view.resizeColumnsToContents()
         self.tabs.setCurrentIndex(0)
-        self._show_results(self._reports_html(self.reports))
+        html = self._reports_html(self.reports)
+        if self.notice:
+            html = (
+                f"<span style='color:{CERTIFIED_COLOUR}'>{escape(self.notice)}</span><br><br>"
+                + html
+            )
+        self._show_results(html)
         importable = [r for r in self.reports if r.status in ("dry-run", "verified")]
         self.import_button.setEnabled(bool(importable))
+        pinnable = self.pinnable()
+        self.pin_button.setVisible(pinnable is not None)
+        if pinnable is not None:
+            self.pin_button.setText(
+                _("Percayai pengirim {code}…").format(code=pinnable.sender_office)
+            )
         if importable:
             self.import_button.setFocus()
+        elif pinnable is not None:
+            self.pin_button.setFocus()
+
+    # --- pinning the sender of a refused bundle ----------------------------------------------
+
+    def pinnable(self) -> Any:
+        """The first bundle refused only because its sender is not (or wrongly) pinned."""
+        for r in self.reports:
+            codes = {f.code for f in r.findings}
+            if r.status == "refused" and r.sender_office and codes & PINNABLE and codes <= PINNABLE:
+                return r
+        return None
+
+    def pin_sender(self) -> None:
+        """Read the signer from the bundle at hand, ask for the fingerprint read out by phone,
+        compare both in the dialog, pin, and check the files again."""
+        report = self.pinnable()
+        if report is None or self.handle is not None:
+            return
+        ctx, files = self.shell.ctx, list(report.files)
+
+        def work(_progress: TaskProgress) -> Any:
+            from smartcity_desktop.services.trust import bundle_signer
+
+            return bundle_signer(ctx, files)
+
+        self._set_running(True)
+        self.shell.submit(work, self._ask_pin, self._pin_failed, parent=self)
+
+    def _ask_pin(self, signer: Any) -> None:
+        self._set_running(False)
+        answer = self.dialogs.pin(self, signer.office_code, signer.fingerprint)
+        if answer is None:
+            self._checked((self.reports, self.names))
+            return
+        code, fp, note = answer
+        self._pin(code, fp, note, signer, replace=False)
+
+    def _pin(self, code: str, fp: str, note: str, signer: Any, replace: bool) -> None:
+        ctx = self.shell.ctx
+
+        def work(_progress: TaskProgress) -> Any:
+            from smartcity_desktop.services.trust import pin_office
+
+            return pin_office(ctx, code, fp, note, bundle=signer, replace=replace)
+
+        def failed(exc: BaseException) -> None:
+            from smartcity_desktop.services.trust import PinReplaceRefused
+
+            self._set_running(False)
+            if isinstance(exc, PinReplaceRefused):
+                if self.dialogs.replace_pin(self, code, exc.old.fingerprint, exc.new.fingerprint):
+                    self._pin(code, fp, note, signer, replace=True)
+                else:
+                    self._checked((self.reports, self.names))
+                return
+            self._pin_failed(exc)
+
+        self._set_running(True)
+        self.shell.submit(work, self._pinned, failed, parent=self)
+
+    def _pinned(self, result: Any) -> None:
+        self._set_running(False)
+        text = _(
+            "Kantor {code} disematkan dengan sidik jari {fp}; paketnya diperiksa ulang."
+        ).format(code=result.pin.office_code, fp=result.pin.fingerprint)
+        if result.replaced is not None:
+            text += " " + _("Sematan lama ({old}) diganti dan dicatat di riwayat.").format(
+                old=result.replaced.fingerprint
+            )
+        self.notice = text
+        self.check_files(self.files)
+
+    def _pin_failed(self, exc: BaseException) -> None:
+        self._set_running(False)
+        self.dialogs.error(self, exc, _("Kantor tidak dapat disematkan"))
+        self._checked((self.reports, self.names))
 
     # --- importing ---------------------------------------------------------------------------
 
@@ -289,6 +395,7 @@ class ReceivePage(QWidget):
         self.cancel_button.setEnabled(running)
         if running:
             self.receipt_button.hide()
+            self.pin_button.hide()
 
     # --- showing results ---------------------------------------------------------------------
 

@@ -24,13 +24,13 @@ from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
 from smartcity_desktop.crypto.problems import ProblemError
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
+from smartcity_desktop.services.backups import back_up_before_import
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
 from smartcity_desktop.services.exchange.rows import plan, read_rows, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
-from smartcity_desktop.services.receipts import write_receipt
 from smartcity_desktop.services.trust import load_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
 from smartcity_desktop.storage.models import BundleLedger
@@ -69,6 +69,11 @@ def import_files(
     receipts: bool = True,
 ) -> list[BundleReport]:
     """Import each bundle in its own transaction; a refused bundle does not stop the others."""
+    # Here, not at the top: the receipt's PDF library is not loaded by ``verify``.
+    from smartcity_desktop.services.receipts import write_receipt
+
+    if not dry_run:
+        back_up_before_import(ctx)  # one backup for the whole batch, before anything is written
     reports = []
     for group in group_inputs(paths):
         report = _process(ctx, group, mode="dry-run" if dry_run else "import", progress=progress)

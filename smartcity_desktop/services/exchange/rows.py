@@ -277,7 +277,7 @@ def write(
                 )
         if row.kind == ATTACHMENT_KIND and not row.deleted:
             sha = row.values["sha256"]
-            if not ctx.blobs.exists(sha):
+            if not ctx.blobs.claim(sha):  # claim: see services/cleanup.py
                 with verified.open_attachment(sha) as stream:
                     _sha, written = ctx.blobs.put_stream(stream, expected_sha256=sha, sync=False)
                 if written:

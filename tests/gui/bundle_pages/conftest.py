@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,11 @@ class FakeDialogs(BundleDialogs):
         self.open_answers: list[Path] = []
         self.save_answers: list[Path] = []
         self.pin_answer: tuple[str, str, str] | None = None
+        # When set, answers the pin question instead (a test typing into the real dialog).
+        self.pin_typist: Callable[[Any, str | None, str | None], Any] | None = None
+        self.pin_calls: list[tuple[str | None, str | None]] = []
+        self.replace_answer = False
+        self.replace_calls: list[tuple[str, str, str]] = []
         self.certify_answer: int | None = None
         self.confirm_answer = True
         self.code_answer: str | None = None
@@ -58,8 +64,20 @@ class FakeDialogs(BundleDialogs):
     def choose_folder(self, parent: Any, title: str, start: Path) -> Path | None:
         return self.folder_answer
 
-    def pin(self, parent: Any) -> tuple[str, str, str] | None:
+    def pin(
+        self, parent: Any, office_code: str | None = None, bundle_fingerprint: str | None = None
+    ) -> tuple[str, str, str] | None:
+        self.pin_calls.append((office_code, bundle_fingerprint))
+        if self.pin_typist is not None:
+            answer: tuple[str, str, str] | None = self.pin_typist(
+                parent, office_code, bundle_fingerprint
+            )
+            return answer
         return self.pin_answer
+
+    def replace_pin(self, parent: Any, office: str, old: str, new: str) -> bool:
+        self.replace_calls.append((office, old, new))
+        return self.replace_answer
 
     def certify(self, parent: Any, preview: Any) -> int | None:
         self.certify_preview = preview

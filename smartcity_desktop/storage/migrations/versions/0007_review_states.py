@@ -8,7 +8,7 @@ moves to ``state``, any other text and the notes and recommendation move into ``
 row's content hash is recomputed over the new values. Indexes serve the review queue.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
