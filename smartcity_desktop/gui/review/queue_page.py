@@ -247,11 +247,15 @@ class ReviewQueuePage(QWidget):
         lines = [v for g in completeness(self.ctx).groups for v in g.villages if v.status.total > 0]
         self.desa.blockSignals(True)
         self.desa.clear()
+        own_progress = self.ctx.office.role == "kecamatan"
         for line in lines:
-            self.desa.addItem(
-                _("{name} ({progress} direviu)").format(name=line.name, progress=line.progress),
-                line.code,
+            # The progress counts the kecamatan's reviews; at the kabupaten it would not be its own.
+            label = (
+                _("{name} ({progress} direviu)").format(name=line.name, progress=line.progress)
+                if own_progress
+                else _("{name} ({n} catatan)").format(name=line.name, n=line.status.total)
             )
+            self.desa.addItem(label, line.code)
         index = self.desa.findData(chosen)
         self.desa.setCurrentIndex(index if index >= 0 else 0)
         self.desa.blockSignals(False)

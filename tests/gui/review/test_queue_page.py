@@ -301,3 +301,19 @@ def test_tab_order_runs_filters_list_record_form_buttons(page: ReviewQueuePage) 
     assert order[6:11] == ["Diterima", "Perlu perbaikan", "Ditolak", "Dialihkan", "Digabung"]
     assert order[11:13] == ["Alasan", "Catatan"]
     assert order[-3:] == ["◀ Sebelumnya", "Simpan && lanjut", "Berikutnya ▶"]
+
+
+def test_at_the_kabupaten_the_village_list_counts_records_not_the_kecamatan_progress(
+    qtbot: Any, village: AppContext, desa_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services import trust
+    from smartcity_desktop.services.exchange import import_files
+    from smartcity_desktop.services.office import office_fingerprint
+
+    trust.pin_office(kabupaten_ctx, desa_ctx.office.code, office_fingerprint(desa_ctx))
+    bundle = next((tmp_path / "out").iterdir())
+    assert [r.status for r in import_files(kabupaten_ctx, [bundle])] == ["imported"]
+    widget = ReviewQueuePage(make_shell(kabupaten_ctx))
+    qtbot.addWidget(widget)
+    assert widget.desa.currentText() == "Desa Sagara Makmur (13 catatan)"
+    assert widget.table.rowCount() == 13
