@@ -44,6 +44,7 @@ from smartcity_desktop.reports.pages import (
 )
 from smartcity_desktop.reports.recap_data import Letterhead
 from smartcity_desktop.reports.styles import (
+    CELL_FONT,
     FONT,
     FONT_BOLD,
     FONT_MONO,
@@ -182,6 +183,7 @@ def _details_table(data: ReceiptData, styles: Styles, language: str) -> Table:
         colWidths=[LABEL_WIDTH, FRAME_WIDTH - LABEL_WIDTH],
     )
     style: list[tuple[Any, ...]] = [
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (0, -1), TOTAL_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -224,6 +226,7 @@ def _counts_table(data: ReceiptData, styles: Styles, language: str) -> Table:
     rest = (FRAME_WIDTH - first) / (1 + len(IMPORT_ACTIONS))
     table = Table(rows, colWidths=[first] + [rest] * (1 + len(IMPORT_ACTIONS)), repeatRows=1)
     style: list[tuple[Any, ...]] = [
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL),
@@ -318,6 +321,7 @@ def _signature(data: ReceiptData, styles: Styles, language: str) -> Flowable:
     table.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),

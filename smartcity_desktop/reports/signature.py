@@ -9,7 +9,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.reports.formatting import markup
 from smartcity_desktop.reports.recap_data import RecapData
-from smartcity_desktop.reports.styles import Styles
+from smartcity_desktop.reports.styles import CELL_FONT, Styles
 
 BLOCK_WIDTH = 85 * mm
 SIGN_SPACE = 26 * mm  # room for a signature and the village stamp over it
@@ -45,6 +45,7 @@ def signature_block(data: RecapData, styles: Styles, language: str) -> list[Flow
     table.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),

@@ -27,6 +27,9 @@ FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 FONT_MONO = "DejaVuSansMono"
+# Table cells holding plain strings (even empty ones) default to Helvetica, which would then be
+# named, unembedded, in the PDF; every table style starts with this.
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), FONT)
 _FONT_FILES = {
     FONT: "DejaVuSans.ttf",
     FONT_BOLD: "DejaVuSans-Bold.ttf",

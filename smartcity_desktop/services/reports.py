@@ -79,7 +79,8 @@ def _letterhead(ctx: AppContext, address: str) -> tuple[Letterhead, str]:
     regency_name = regency.name if regency else office.name
     head = Letterhead(
         regency=regency_name,
-        district=district.name if district and office.role != "kabupaten" else "",
+        # A kecamatan office is its own line of the letterhead: naming it twice reads as a slip.
+        district=district.name if district and office.role == "desa" else "",
         office=office.name,
         office_place=own.name if own else office.name,
         regency_place=_strip_prefix(regency_name),
