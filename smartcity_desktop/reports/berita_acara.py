@@ -12,7 +12,7 @@ from pathlib import Path
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState, state_label
@@ -78,7 +78,7 @@ def _verdicts_table(villages: list[VillageSummary], language: str) -> Flowable:
             "",
         ]
     )
-    widths = [20.0, 120.0, 48.0, 48.0, 95.0]
+    widths = [26.0, 120.0, 50.0, 50.0, 100.0]
     widths.append(WIDTH - sum(widths))
     return grid_table(header, rows, widths, styles, total_row=True)
 
@@ -92,7 +92,7 @@ def _states_table(villages: list[VillageSummary]) -> Flowable:
             [str(number), state_label(state), sum(v.states.get(state, 0) for v in villages)]
         )
     rows.append(["", _("Jumlah"), sum(v.reviewed for v in villages)])
-    return grid_table(header, rows, [20.0, 200.0, 90.0], styles, total_row=True)
+    return grid_table(header, rows, [26.0, 200.0, 90.0], styles, total_row=True)
 
 
 def build_berita_acara_pdf(
@@ -201,7 +201,7 @@ def build_berita_acara_pdf(
         left_caption=_("Operator kecamatan,"),
         right_caption=_("Mengetahui,"),
     )
-    keep_with_previous(story, [Spacer(1, 4 * mm), KeepTogether([closing, signatures])])
+    keep_with_previous(story, [Spacer(1, 4 * mm), closing, signatures])
     footer = Footer(
         left=_("Sidik jari kunci kantor: {fp}").format(fp=data.fingerprint),
         middle=_("Dibuat {when}").format(when=format_datetime_long(data.generated_at, language)),

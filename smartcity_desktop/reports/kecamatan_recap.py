@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from smartcity_desktop.domain.fields import KIND_LABELS, RecordKind
 from smartcity_desktop.domain.reference import ref_list
@@ -145,7 +145,7 @@ def _villages_table(data: KecamatanReportData, styles: Styles, language: str) ->
             "",
         ]
     )
-    widths = [22.0, 150.0, 105.0, 75.0, 60.0, 75.0, 50.0, 70.0]
+    widths = [26.0, 145.0, 100.0, 85.0, 60.0, 70.0, 50.0, 70.0]
     widths.append(WIDTH - sum(widths))
     return grid_table(header, rows, widths, styles, total_row=True, right_from=3)
 
@@ -162,7 +162,7 @@ def _dimensions_table(data: KecamatanReportData, styles: Styles, language: str) 
         rows.append([str(number), v.name, *counts, sum(counts)])
     totals = [sum(v.dimensions.get(c, 0) for v in data.villages) for c in codes]
     rows.append(["", _("Jumlah"), *totals, sum(totals)])
-    first = [22.0, 150.0]
+    first = [26.0, 150.0]
     rest = (WIDTH - sum(first)) / (len(codes) + 1)
     return grid_table(header, rows, first + [rest] * (len(codes) + 1), styles, total_row=True)
 
@@ -185,7 +185,7 @@ def _states_table(data: KecamatanReportData, styles: Styles, language: str) -> F
     totals = [sum(v.states.get(s.value, 0) for v in data.villages) for s in STATES]
     not_reviewed = sum(max(v.total - v.reviewed, 0) for v in data.villages)
     rows.append(["", _("Jumlah"), *totals, not_reviewed, ""])
-    first = [22.0, 150.0]
+    first = [26.0, 150.0]
     last = 100.0
     rest = (WIDTH - sum(first) - last) / (len(STATES) + 1)
     widths = first + [rest] * (len(STATES) + 1) + [last]
@@ -217,7 +217,7 @@ def _priorities(data: KecamatanReportData, styles: Styles, language: str) -> lis
         ]
         for p in data.priorities
     ]
-    widths = [55.0, 0.0, 150.0, 130.0, 100.0]
+    widths = [62.0, 0.0, 150.0, 130.0, 100.0]
     widths[1] = WIDTH - sum(widths)
     out: list[Flowable] = [grid_table(header, rows, widths, styles, right_from=99)]
     if data.unranked_proposals:
@@ -274,7 +274,7 @@ def build_kecamatan_recap_pdf(
         left_caption=_("Disusun oleh,"),
         right_caption=_("Mengetahui,"),
     )
-    keep_with_previous(story, [Spacer(1, 4 * mm), KeepTogether([closing, signatures])])
+    keep_with_previous(story, [Spacer(1, 4 * mm), closing, signatures])
     footer = Footer(
         left=_("Sidik jari kunci kantor: {fp}").format(fp=data.fingerprint),
         middle=_("Dibuat {when}").format(when=format_datetime_long(data.generated_at, language)),
