@@ -151,9 +151,9 @@ def _villages_table(data: KecamatanReportData, styles: Styles, language: str) ->
 
 
 def _dimensions_table(data: KecamatanReportData, styles: Styles, language: str) -> Flowable:
-    codes = ref_list("dimensions").codes()
-    extra = sorted({c for v in data.villages for c in v.dimensions} - set(codes))
-    codes = [*codes, *extra]
+    known = list(ref_list("dimensions").codes())
+    # A code outside the list (an older or newer list at the village) still gets its column.
+    codes = known + sorted({c for v in data.villages for c in v.dimensions} - set(known))
     header = [_("No"), _("Desa/Kelurahan"), *(_dimension_label(c, language) for c in codes)]
     header.append(_("Jumlah"))
     rows: list[list[object]] = []

@@ -39,7 +39,7 @@ DOTTED_NAME = "(" + "." * 40 + ")"
 
 
 def frame_width(page_size: tuple[float, float]) -> float:
-    return page_size[0] - 2 * MARGIN_X
+    return float(page_size[0] - 2 * MARGIN_X)
 
 
 def grid_table(

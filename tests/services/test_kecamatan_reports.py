@@ -55,21 +55,14 @@ def kecamatan(
     proposals = ids(kec, RecordKind.PROPOSAL, DESA_CODE)
     review_records(kec, [proposals[0]], Decision("diterima", priority=2))
     review_records(kec, [proposals[1]], Decision("diterima", priority=1))
-    rest = [
-        i
-        for kind in RecordKind
-        for i in ids(kec, kind, DESA_CODE)
-        if i not in proposals[:2]
-    ]
+    rest = [i for kind in RecordKind for i in ids(kec, kind, DESA_CODE) if i not in proposals[:2]]
     review_records(kec, rest, Decision("diterima"))
     verify_village(kec, DESA_CODE, "diterima", comment="Lengkap")
     problems = ids(kec, RecordKind.PROBLEM, OTHER_DESA)
     review_records(kec, [problems[0]], Decision("perlu_perbaikan", reason="foto_belum_ada"))
     review_records(kec, [problems[1]], Decision("ditolak", reason="duplikat"))
     set_deadline(kec, dt.date(2026, 11, 20))
-    update_settings(
-        kec, {"kepala_desa_name": CAMAT, "office_address": "Jl. Raya Tarumajaya No. 1"}
-    )
+    update_settings(kec, {"kepala_desa_name": CAMAT, "office_address": "Jl. Raya Tarumajaya No. 1"})
     return kec
 
 
@@ -134,9 +127,7 @@ def test_berita_acara_names_verified_villages_counts_and_signatories(
     pages = read(out)
     text = "\n".join(pages)
     assert "BERITA ACARA VERIFIKASI KECAMATAN" in pages[0]
-    assert (
-        "Pada hari ini Selasa tanggal satu bulan Desember tahun dua ribu dua puluh enam" in text
-    )
+    assert "Pada hari ini Selasa tanggal satu bulan Desember tahun dua ribu dua puluh enam" in text
     assert "telah dilaksanakan verifikasi kecamatan" in text
     assert "2 telah diverifikasi: 1 diterima dan 1 dikembalikan" in text
     assert "Desa Sagara Makmur" in text and "Desa Segarajaya" in text
