@@ -6,6 +6,7 @@ initialised once per test session into a template folder and copied for every te
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -43,6 +44,21 @@ def _indonesian_by_default() -> Iterator[None]:
 def _no_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SMARTCITY_DATA_DIR", "SMARTCITY_PASSPHRASE", "SMARTCITY_LANG"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scrypt_results_remembered() -> Iterator[None]:
+    """Unlocking a key costs scrypt at N=2^17 (about 0.4 s); the tests unlock the same few template
+    keys (same passphrase, same salt) hundreds of times. scrypt is a pure function, so its results
+    are remembered for the session: every test still derives, seals and unlocks for real, with
+    production's parameters, but pays each distinct derivation once. Subprocess runs of the CLI
+    pay in full. Production code is not changed or configured by this."""
+    from smartcity_desktop.crypto import keys
+
+    remembered = functools.lru_cache(maxsize=256)(keys._derive)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys, "_derive", remembered)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """``smartcity``: the command-line interface. A contract that scripts rely on.
 
-Exit status: 0 success, 1 refused or invalid input (message on stderr), 2 usage error.
+Exit status: 0 success, 1 refused or invalid input (message on stderr), 2 usage error, 141 when
+the reader of the output closed the pipe early (``| head``; nothing is printed then).
 Heavy modules are imported inside the commands so that ``--version`` and ``--help`` stay instant.
 The CLI never imports PySide6.
 """
@@ -8,6 +9,7 @@ The CLI never imports PySide6.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -20,6 +22,7 @@ from smartcity_desktop.i18n import LANGUAGES, _, set_language
 
 LANG_ENV = "SMARTCITY_LANG"
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports a process ended by SIGPIPE
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -79,7 +82,15 @@ def _early_language(argv: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = _run(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # a reader that left early shows up here, not at interpreter exit
+    except BrokenPipeError:
+        return _reader_went_away()
+    return code
+
+
+def _run(argv: list[str]) -> int:
     if argv == ["--version"]:  # the fast path: no parser, no imports
         print(f"smartcity {__version__}")
         return EXIT_OK
@@ -96,6 +107,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Dibatalkan."), file=sys.stderr)
         return 130
+    finally:
+        support = sys.modules.get("smartcity_desktop.cli.support")
+        if support is not None:  # loaded only by commands that open an office
+            support.clean_after_command()
+
+
+def _reader_went_away() -> int:
+    """``smartcity verify … | head``: the reader closed the pipe, which is its right, so stop
+    quietly with the shell's status for a process ended by SIGPIPE. Whatever was being written is
+    abandoned; any transaction in progress was rolled back by the exception on its way here."""
+    # Point stdout at the null device, or Python's final flush fails again on the closed pipe.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ import argparse
 import json
 import os
 import sys
+import time
 from typing import Any
 
 from smartcity_desktop.cli.main import LANG_ENV
 from smartcity_desktop.i18n import LANGUAGES, set_language
+from smartcity_desktop.services.cleanup import clean_quietly
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.logging_setup import configure_logging
 from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
@@ -19,11 +21,18 @@ def data_paths(args: argparse.Namespace) -> DataPaths:
     return resolve_data_dir(getattr(args, "data_dir", None))
 
 
+# Data folders opened by this command, cleaned again when it ends (services/cleanup.py).
+_opened: dict[DataPaths, float] = {}
+
+
 def open_office(args: argparse.Namespace) -> AppContext:
     """Open the office's data folder and adopt its language unless one was asked for."""
     paths = data_paths(args)
     ctx = open_context(paths)
     configure_logging(paths.logs)
+    started = time.time()
+    clean_quietly(paths, started)
+    _opened.setdefault(paths, started)
     if not getattr(args, "lang", None) and not os.environ.get(LANG_ENV):
         from smartcity_desktop.services.settings import get_setting
 
@@ -36,3 +45,11 @@ def open_office(args: argparse.Namespace) -> AppContext:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
     sys.stdout.write("\n")
+
+
+def clean_after_command() -> None:
+    """After the command: remove what its own interrupted work may have left (a failed write
+    removes its temporary file itself; this catches what it could not)."""
+    while _opened:
+        paths, started = _opened.popitem()
+        clean_quietly(paths, started)

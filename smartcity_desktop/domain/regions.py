@@ -10,8 +10,10 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, BinaryIO, Protocol
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import N_, _
@@ -84,27 +86,111 @@ def role_label(role: str | None) -> str:
     return _(ROLE_LABELS[role]) if role in ROLE_LABELS else (role or "")
 
 
+# Caps for a region file: the national list is 91,600 lines, 4.9 MB unpacked, its longest line 88
+# characters. A file far beyond these is not a region list, and reading it must not exhaust memory
+# (a few MB of gzip can unpack to gigabytes on one line).
+MAX_FILE_BYTES = 64 << 20  # on disk, and again once unpacked
+MAX_LINE_CHARS = 1024
+MAX_NAME_CHARS = 200  # the width of the stored column
+MAX_CODE_CHARS = 20
+
+
 def parse_region_csv(data: bytes) -> list[Region]:
-    """Parse and validate a region list; raise RegionFileError naming the first bad line.
+    """Parse and validate a region list held in memory (the bundled one); see ``read_regions``."""
+    return list(read_regions(io.BytesIO(data)))
+
+
+def read_regions(stream: BinaryIO) -> Iterator[Region]:
+    """Parse and validate a region list as it is read; raise RegionFileError naming the first bad
+    line. Memory stays small whatever the file holds: lines, fields and the whole file are capped.
 
     Accepts plain or gzip-compressed UTF-8 CSV with the columns ``kode,nama,tingkat,jenis,kode_induk``.
     """
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise RegionFileError(_("Berkas daftar wilayah terkompresi tetapi rusak.")) from exc
+    raw = io.BufferedReader(_Capped(stream, _too_big_message))
+    if raw.peek(2)[:2] == b"\x1f\x8b":
+        raw = io.BufferedReader(_Capped(gzip.GzipFile(fileobj=raw, mode="rb"), _too_big_message))
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    lines = _Lines(text)
     try:
-        text = data.decode("utf-8-sig")
+        yield from _validated(csv.reader(lines), lines)
     except UnicodeDecodeError as exc:
         raise RegionFileError(_("Berkas daftar wilayah bukan teks UTF-8.")) from exc
-    return list(_validated(csv.reader(io.StringIO(text, newline=""))))
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise RegionFileError(_("Berkas daftar wilayah terkompresi tetapi rusak.")) from exc
+    except csv.Error as exc:
+        # Only a quoted field running over many lines gets here (each line is capped): say so
+        # instead of showing the csv module's English.
+        raise RegionFileError(
+            _(
+                "Baris {line}: format CSV tidak sah (tanda kutip tidak ditutup atau kolom terlalu "
+                "panjang). Periksa berkasnya; daftar tidak dimuat."
+            ).format(line=lines.number)
+        ) from exc
 
 
-def _validated(rows: Iterable[list[str]]) -> Iterator[Region]:
-    seen: dict[str, str] = {}
+def _too_big_message() -> str:
+    return _(
+        "Berkas daftar wilayah lebih besar dari {mb} MB (setelah dibuka kompresinya): itu bukan "
+        "daftar wilayah Kepmendagri. Daftar tidak dimuat."
+    ).format(mb=MAX_FILE_BYTES >> 20)
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class _Capped(io.RawIOBase):
+    """A read-only stream that refuses to deliver more than MAX_FILE_BYTES."""
+
+    def __init__(self, inner: _Readable, message: Callable[[], str]) -> None:
+        self._inner = inner
+        self._message = message
+        self._delivered = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._inner.read(min(len(view), MAX_FILE_BYTES + 1 - self._delivered))
+        self._delivered += len(data)
+        if self._delivered > MAX_FILE_BYTES:
+            raise RegionFileError(self._message())
+        view[: len(data)] = data
+        return len(data)
+
+
+class _Lines:
+    """The file's lines for the csv reader, each refused beyond MAX_LINE_CHARS before it is
+    held whole in memory."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._text = text
+        self.number = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line.rstrip("\r\n")) > MAX_LINE_CHARS:
+            raise RegionFileError(
+                _(
+                    "Baris {line} lebih panjang dari {n} karakter: itu bukan baris daftar wilayah. "
+                    "Periksa berkasnya; daftar tidak dimuat."
+                ).format(line=self.number, n=MAX_LINE_CHARS)
+            )
+        return line
+
+
+def _validated(rows: Iterable[list[str]], lines: _Lines) -> Iterator[Region]:
+    seen: set[str] = set()
     header_checked = False
-    for line_no, row in enumerate(rows, start=1):
+    for row in rows:
+        line_no = lines.number
         if not header_checked:
             header_checked = True
             if tuple(c.strip().lower() for c in row) != CSV_COLUMNS:
@@ -121,6 +207,17 @@ def _validated(rows: Iterable[list[str]]) -> Iterator[Region]:
                 )
             )
         code, name, level, kind, parent = (c.strip() for c in row)
+        if len(name) > MAX_NAME_CHARS or any(len(c) > MAX_CODE_CHARS for c in (code, parent)):
+            raise RegionFileError(
+                _(
+                    "Baris {line}: kolom terlalu panjang (nama paling banyak {n} karakter, kode "
+                    "{m} karakter)."
+                ).format(line=line_no, n=MAX_NAME_CHARS, m=MAX_CODE_CHARS)
+            )
+        if any(ch in c for c in row for ch in "\r\n"):
+            raise RegionFileError(
+                _("Baris {line}: sebuah kolom berisi pindah baris.").format(line=line_no)
+            )
         if level not in LEVELS:
             raise RegionFileError(
                 _("Baris {line}: tingkat '{level}' tidak dikenal.").format(
@@ -158,7 +255,7 @@ def _validated(rows: Iterable[list[str]]) -> Iterator[Region]:
                     line=line_no, parent=expected_parent
                 )
             )
-        seen[code] = level
+        seen.add(code)
         yield Region(code, name, level, kind, expected_parent)
     if not header_checked:
         raise RegionFileError(_("Berkas daftar wilayah kosong."))

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,7 @@ class _Start:
             return
         window.attach(Shell(ctx, self.runner, ChangeHub(), self.dialogs))
         check_database_in_background(window.shell, window)
+        clean_leftovers_in_background(self.runner, ctx.paths)
         log.info("desktop started for %s", ctx.office.code)
 
     def finish(self) -> None:
@@ -222,6 +224,15 @@ class _Start:
 
 
 DAILY_CHECK_MS = 60 * 60 * 1000  # an app left open for days still makes its daily backup
+
+
+def clean_leftovers_in_background(runner: Any, paths: DataPaths) -> None:
+    """Remove what interrupted work left (services/cleanup.py): once now, at start, and after
+    every task from now on, on the worker thread."""
+    from smartcity_desktop.services.cleanup import clean_quietly
+
+    runner.submit(lambda _progress: clean_quietly(paths, time.time()))
+    runner.after_each = lambda started: clean_quietly(paths, started)
 
 
 def check_database_in_background(shell: Any, window: Any = None) -> None:

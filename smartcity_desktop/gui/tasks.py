@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -63,16 +64,23 @@ class TaskHandle(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[TaskProgress], Any], handle: TaskHandle) -> None:
+    def __init__(
+        self,
+        fn: Callable[[TaskProgress], Any],
+        handle: TaskHandle,
+        after: Callable[[float], None] | None = None,
+    ) -> None:
         super().__init__()
         self.fn = fn
         self.handle = handle
+        self.after = after
         # Worker threads start with fresh context variables; carry the submitter's (the active
         # language above all) so messages and reports come out in the user's language.
         self.context = contextvars.copy_context()
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        started = time.time()
         try:
             result = self.context.run(self.fn, self.handle.progress)
         except BaseException as exc:  # delivered to the GUI, which decides how to show it
@@ -81,11 +89,20 @@ class _Job(QRunnable):
             self.handle.failed.emit(exc)
         else:
             self.handle.succeeded.emit(result)
+        if self.after is not None:
+            try:
+                self.after(started)
+            except Exception:  # housekeeping never turns into an error for the user
+                log.warning("after-task housekeeping failed", exc_info=True)
         self.handle.finished.emit()
 
 
 class TaskRunner:
     """Runs tasks on a small thread pool. Database writes stay one at a time (SQLite)."""
+
+    # Run on the worker thread after every task with the task's start time (``time.time()``):
+    # the desktop removes leftovers of interrupted work there (services/cleanup.py).
+    after_each: Callable[[float], None] | None = None
 
     def __init__(self, max_threads: int = 2) -> None:
         self.pool = QThreadPool()
@@ -101,7 +118,7 @@ class TaskRunner:
     ) -> TaskHandle:
         handle = TaskHandle()
         self._connect(handle, on_success, on_error, on_progress)
-        self.pool.start(_Job(fn, handle))
+        self.pool.start(_Job(fn, handle, self.after_each))
         return handle
 
     def _connect(
@@ -135,7 +152,7 @@ class SyncTaskRunner(TaskRunner):
     ) -> TaskHandle:
         handle = TaskHandle()
         self._connect(handle, on_success, on_error, on_progress)
-        _Job(fn, handle).run()
+        _Job(fn, handle, self.after_each).run()
         return handle
 
     def wait(self, msecs: int = -1) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smartcity_desktop.crypto.keys import SigningKey, check_passphrase, unseal
+from smartcity_desktop.crypto.keys import SigningKey, check_passphrase, needs_reseal, unseal
 from smartcity_desktop.domain import regions as domain_regions
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import LANGUAGES, _
@@ -274,5 +274,31 @@ def office_fingerprint(ctx: AppContext) -> str:
 
 
 def unlock_key(ctx: AppContext, passphrase: str, purpose: str = "office") -> SigningKey:
-    """Decrypt this office's active key; raises WrongPassphraseError with a clear message."""
-    return unseal(active_key_row(ctx, purpose).sealed_private_key, passphrase)
+    """Decrypt this office's active key; raises WrongPassphraseError with a clear message.
+
+    A key sealed with an older, cheaper scrypt cost is sealed again with today's on the first
+    unlock that proves the passphrase (see ``crypto.keys``).
+    """
+    row = active_key_row(ctx, purpose)
+    signing = unseal(row.sealed_private_key, passphrase)
+    if needs_reseal(row.sealed_private_key):
+        _reseal(ctx, row.key_id, row.sealed_private_key, signing, passphrase)
+    return signing
+
+
+def _reseal(
+    ctx: AppContext, key_id: str, old_sealed: bytes, signing: SigningKey, passphrase: str
+) -> None:
+    """Replace the sealed record in one transaction, only if it is still the one just opened
+    (another process may have re-sealed it meanwhile). Failing to write (a read-only folder, a
+    full disk) does not stop the work that needed the key: the next unlock tries again."""
+    resealed = signing.seal(passphrase)
+    try:
+        with ctx.db.transaction() as session:
+            current = session.get(OfficeKey, key_id)
+            if current is not None and current.sealed_private_key == old_sealed:
+                current.sealed_private_key = resealed
+    except (UserError, OSError) as exc:
+        log.warning("key %s not re-sealed with the new scrypt cost: %s", key_id, exc)
+    else:
+        log.info("key %s re-sealed with the current scrypt cost", key_id)

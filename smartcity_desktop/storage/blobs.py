@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -26,18 +26,31 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
+    def claim(self, sha256: str) -> bool:
+        """Whether the blob is stored; if so its time is refreshed, so that the cleanup of
+        orphaned blobs (services/cleanup.py) leaves it alone while a row about to name it is
+        being written."""
+        return _touch(self.path_for(sha256))
+
     def put_bytes(self, data: bytes) -> tuple[str, bool]:
         """Store ``data``; returns (sha256, newly_written)."""
         sha = hashlib.sha256(data).hexdigest()
         return sha, self._write(sha, lambda fh: fh.write(data))
 
     def put_stream(
-        self, source: IO[bytes], expected_sha256: str | None = None, *, sync: bool = True
+        self,
+        source: IO[bytes],
+        expected_sha256: str | None = None,
+        *,
+        sync: bool = True,
+        check: Callable[[Path], None] | None = None,
     ) -> tuple[str, bool]:
         """Store a stream, hashing while copying; refuses if it does not match the expected hash.
 
         With ``sync=False`` the caller promises to call ``sync()`` before relying on the files
         (an import writes hundreds of photos and syncs once before its database commit).
+        ``check`` is given the complete file before it takes its final name; whatever it raises
+        leaves nothing behind.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -54,8 +67,10 @@ class BlobStore:
             sha = digest.hexdigest()
             if expected_sha256 is not None and sha != expected_sha256:
                 raise StorageError(f"hash mismatch: expected {expected_sha256}, got {sha}")
+            if check is not None:
+                check(tmp)
             target = self.path_for(sha)
-            if target.exists():
+            if _touch(target):
                 return sha, False
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
@@ -67,7 +82,7 @@ class BlobStore:
 
     def _write(self, sha: str, writer: object) -> bool:
         target = self.path_for(sha)
-        if target.exists():
+        if _touch(target):
             return False
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,3 +125,14 @@ class BlobStore:
         with self.open(sha256) as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
+
+
+def _touch(path: Path) -> bool:
+    """Refresh an existing file's modification time; False when there is no such file."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    except OSError:  # a read-only store: the file is there, its time stays
+        return path.is_file()
+    return path.is_file()

@@ -80,3 +80,64 @@ def test_levels_follow_the_code_shape() -> None:
     assert level_of_code("32.16.01") == "kecamatan"
     assert level_of_code("32.16.01.2001") == "desa_kelurahan"
     assert level_of_code("32.16.1") is None
+
+
+# A region file is hostile input like any other: caps on line, field and (unpacked) file size.
+
+
+def _gzip_members(*parts: tuple[bytes, int]) -> bytes:
+    """A gzip file made of concatenated members, each ``data`` repeated ``count`` times: a huge
+    unpacked size from a small, quickly made file."""
+    out = bytearray()
+    for data, count in parts:
+        member = gzip.compress(data, compresslevel=9)
+        out += member * count
+    return bytes(out)
+
+
+def test_a_field_over_128_kib_gets_a_clear_message_not_a_csv_error() -> None:
+    text = HEADER + "32,Jawa Barat,provinsi,,\n" + "32.16," + "B" * (200 << 10) + ",x,y,32\n"
+    with pytest.raises(RegionFileError) as err:
+        parse_region_csv(text.encode())
+    assert "Baris 3" in str(err.value) and "1024 karakter" in str(err.value)
+
+
+def test_a_quoted_field_running_over_many_lines_gets_a_clear_message() -> None:
+    text = HEADER + '32,"Jawa Barat' + ("\n" + "B" * 1000) * 200 + '",provinsi,,\n'
+    with pytest.raises(RegionFileError) as err:
+        parse_region_csv(text.encode())
+    assert "format CSV tidak sah" in str(err.value)
+
+
+def test_a_name_longer_than_the_stored_column_is_refused() -> None:
+    text = HEADER + "32," + "J" * 201 + ",provinsi,,\n"
+    with pytest.raises(RegionFileError) as err:
+        parse_region_csv(text.encode())
+    assert "Baris 2" in str(err.value) and "terlalu panjang" in str(err.value)
+
+
+def test_a_name_with_a_line_break_is_refused() -> None:
+    text = HEADER + '32,"Jawa\nBarat",provinsi,,\n'
+    with pytest.raises(RegionFileError, match="pindah baris"):
+        parse_region_csv(text.encode())
+
+
+def test_a_small_gzip_of_one_huge_line_is_refused_early() -> None:
+    bomb = _gzip_members((HEADER.encode() + b"32,", 1), (b"a" * (1 << 20), 1024))
+    assert len(bomb) < 5 << 20  # 1 GiB of one line, unpacked
+    with pytest.raises(RegionFileError) as err:
+        parse_region_csv(bomb)
+    assert "Baris 2" in str(err.value)
+
+
+def test_a_gzip_unpacking_beyond_the_file_cap_is_refused() -> None:
+    blank_line = b" " * 1000 + b"\n"
+    blank_lines = _gzip_members((HEADER.encode(), 1), (blank_line * 1024, 80 * 1024))
+    with pytest.raises(RegionFileError, match="64 MB"):
+        parse_region_csv(blank_lines)
+
+
+def test_a_truncated_gzip_is_refused() -> None:
+    data = gzip.compress(GOOD.encode() * 50)
+    with pytest.raises(RegionFileError, match="rusak"):
+        parse_region_csv(data[: len(data) // 2])

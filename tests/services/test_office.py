@@ -1,19 +1,26 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from smartcity_desktop.crypto.keys import WeakPassphraseError, WrongPassphraseError
+from smartcity_desktop.crypto.keys import (
+    BadKeyFileError,
+    WeakPassphraseError,
+    WrongPassphraseError,
+)
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.office import (
     InitError,
+    active_key_row,
     init_office,
     is_initialised,
     office_fingerprint,
     unlock_key,
 )
 from smartcity_desktop.storage.errors import ReadOnlyError
+from smartcity_desktop.storage.models import OfficeKey
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import DESA_CODE, PASSPHRASE
 
@@ -100,3 +107,44 @@ def test_an_uninitialised_folder_says_how_to_start(tmp_path: Path) -> None:
     with pytest.raises(NotInitialisedError) as err:
         open_context(DataPaths(tmp_path))
     assert "smartcity init" in str(err.value)
+
+
+def _key_record(ctx: AppContext) -> bytes:
+    with ctx.db.session() as session:
+        row = session.get(OfficeKey, active_key_row(ctx).key_id)
+        assert row is not None
+        return row.sealed_private_key
+
+
+def _store_key_record(ctx: AppContext, sealed: bytes) -> None:
+    with ctx.db.transaction() as session:
+        row = session.get(OfficeKey, active_key_row(ctx).key_id)
+        assert row is not None
+        row.sealed_private_key = sealed
+
+
+def test_an_older_key_is_sealed_again_on_the_next_unlock(desa_ctx: AppContext) -> None:
+    from tests.crypto.test_sealed_keys import legacy_seal, needs_reseal
+
+    key = unlock_key(desa_ctx, PASSPHRASE)
+    _store_key_record(desa_ctx, legacy_seal(key, PASSPHRASE))
+    assert needs_reseal(_key_record(desa_ctx))
+
+    with pytest.raises(WrongPassphraseError):  # a wrong passphrase changes nothing
+        unlock_key(desa_ctx, "bukan-kata-sandinya")
+    assert needs_reseal(_key_record(desa_ctx))
+
+    assert unlock_key(desa_ctx, PASSPHRASE).public == key.public
+    record = _key_record(desa_ctx)
+    assert not needs_reseal(record)
+    assert json.loads(record)["kdf"]["n"] >= 2**17
+    assert unlock_key(desa_ctx, PASSPHRASE).public == key.public
+    assert _key_record(desa_ctx) == record  # sealed once, not on every unlock
+
+
+def test_a_tampered_cost_in_the_office_key_is_refused(desa_ctx: AppContext) -> None:
+    doc = json.loads(_key_record(desa_ctx))
+    doc["kdf"]["n"] = 2
+    _store_key_record(desa_ctx, json.dumps(doc).encode())
+    with pytest.raises(BadKeyFileError):
+        unlock_key(desa_ctx, PASSPHRASE)

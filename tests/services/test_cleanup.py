@@ -1,0 +1,195 @@
+"""Cleanup of leftovers: the app's own temporary files and orphaned blobs, older than the running
+operation, never a file another process is still writing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from smartcity_desktop.cli.main import main
+from smartcity_desktop.services.cleanup import BLOB_STALE_AFTER, STALE_AFTER, clean_leftovers
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.sample_data import SampleRequest, generate
+from smartcity_desktop.storage.leftovers import OpenFiles
+from smartcity_desktop.storage.paths import DataPaths
+
+DAY = 24 * 3600.0
+ORPHAN = "ab" + "0" * 62
+
+
+def write(path: Path, data: bytes = b"x", *, age: float = DAY) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return path
+
+
+def leftovers(paths: DataPaths, *, age: float = DAY) -> list[Path]:
+    """One of each kind the app's writers leave after a crash or a full disk."""
+    root = paths.root
+    staged = write(root / "staging" / "parts-k3j2" / "paket.scb", age=age)
+    os.utime(staged.parent, (time.time() - age,) * 2)
+    return [
+        write(root / "exports" / ".paket-0007.scb.1a2b3c4d.partial", age=age),
+        write(root / "exports" / "kiriman" / ".paket-0007.part02.scbp.9f8e7d6c.partial", age=age),
+        write(root / "exports" / ".rekap-desa-abcd1234.part", age=age),
+        write(root / "backups" / "smartcity-20260101-010101-000001-manual.partial", age=age),
+        write(
+            root / "backups" / "smartcity-20260101-010101-000001-manual.partial-journal", age=age
+        ),
+        write(root / "receipts" / "2026" / ".tanda-terima-x1y2.part", age=age),
+        write(root / "trust.json.partial", age=age),
+        write(root / "attachments" / ".incoming-q1w2e3", age=age),
+        write(root / "attachments" / "ab" / ".incoming-r4t5y6", age=age),
+        staged.parent,
+    ]
+
+
+def keepers(paths: DataPaths) -> list[Path]:
+    """Old files that are the user's or final: never touched."""
+    root = paths.root
+    return [
+        write(root / "exports" / "paket-0007.scb"),
+        write(root / "exports" / "catatan.partial.txt"),
+        write(root / "backups" / "smartcity-20260101-010101-000001-manual.sqlite"),
+        write(root / "logs" / "old.partial"),
+        write(root / "receipts" / "2026" / "tanda-terima.pdf"),
+        write(root / "attachments" / "ab" / "not-a-blob.partial-ish"),
+    ]
+
+
+def test_old_leftovers_of_every_kind_are_removed_and_nothing_else(desa_paths: DataPaths) -> None:
+    old = leftovers(desa_paths)
+    kept = keepers(desa_paths)
+    result = clean_leftovers(desa_paths)
+    assert sorted(result.removed) == sorted(old)
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in kept)
+
+
+def test_leftovers_younger_than_the_operation_stay(desa_paths: DataPaths) -> None:
+    """A file modified within STALE_AFTER before the operation began may belong to a writer
+    that is between its last write and its rename."""
+    young = leftovers(desa_paths, age=STALE_AFTER / 2)
+    assert clean_leftovers(desa_paths).removed == []
+    assert all(p.exists() for p in young)
+    # Seen from an operation that starts later, the same files are old enough.
+    later = time.time() + STALE_AFTER
+    assert sorted(clean_leftovers(desa_paths, started=later).removed) == sorted(young)
+
+
+HOLDER = """
+import os, sys, time
+path = sys.argv[1]
+handle = open(path, "ab")  # a writer that stalled: the file is open, its time is old
+handle.write(b"half a bundle")
+handle.flush()
+then = time.time() - 86400
+os.utime(path, (then, then))
+print("ready", flush=True)
+sys.stdin.read()  # holds the file until told to stop
+handle.close()
+"""
+
+
+@pytest.mark.skipif(not OpenFiles.supported(), reason="open files are read from /proc")
+def test_a_file_open_in_another_process_is_never_removed(desa_paths: DataPaths) -> None:
+    in_flight = desa_paths.exports / ".paket-0008.scb.5e6f7a8b.partial"
+    in_flight.parent.mkdir(parents=True, exist_ok=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(in_flight)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        assert in_flight.stat().st_mtime < time.time() - DAY / 2
+        result = clean_leftovers(desa_paths)
+        assert in_flight.exists()
+        assert result.in_use == [in_flight] and result.removed == []
+    finally:
+        writer.communicate("", timeout=30)
+    assert writer.returncode == 0
+    # The writer is gone without finishing (as after a kill): now it is a leftover.
+    assert clean_leftovers(desa_paths).removed == [in_flight]
+
+
+def test_a_staging_folder_with_an_open_file_stays(desa_paths: DataPaths) -> None:
+    if not OpenFiles.supported():
+        pytest.skip("open files are read from /proc")
+    joined = write(desa_paths.staging / "parts-abc" / "paket.scb")
+    os.utime(joined.parent, (time.time() - DAY,) * 2)
+    with joined.open("rb"):  # this process counts too: a task on another thread
+        assert clean_leftovers(desa_paths).removed == []
+    assert clean_leftovers(desa_paths).removed == [joined.parent]
+
+
+@pytest.fixture
+def desa_with_photos(desa_ctx: AppContext) -> AppContext:
+    generate(desa_ctx, SampleRequest(problems=2, potentials=0, proposals=0, photos=2, seed=1))
+    return desa_ctx
+
+
+def blobs(paths: DataPaths) -> list[Path]:
+    return sorted(p for p in paths.attachments.glob("??/*") if len(p.name) == 64)
+
+
+def test_orphaned_blobs_go_referenced_ones_stay(desa_with_photos: AppContext) -> None:
+    paths = desa_with_photos.paths
+    referenced = blobs(paths)
+    assert len(referenced) == 2
+    orphan = write(paths.attachments / ORPHAN[:2] / ORPHAN, b"a photo nobody points at")
+    young_orphan = write(paths.attachments / "cd" / ("cd" + "1" * 62), age=BLOB_STALE_AFTER / 2)
+    for blob in referenced:
+        os.utime(blob, (time.time() - DAY,) * 2)
+    result = clean_leftovers(paths)
+    assert result.removed == [orphan]
+    assert all(p.exists() for p in referenced)
+    assert young_orphan.exists()
+
+
+def test_storing_a_blob_that_exists_makes_it_young_again(desa_ctx: AppContext) -> None:
+    """An import in another process that finds an orphan already stored will point a row at it:
+    the orphan must not be removed meanwhile."""
+    data = b"the same photo"
+    sha, new = desa_ctx.blobs.put_bytes(data)
+    assert new
+    path = desa_ctx.blobs.path_for(sha)
+    os.utime(path, (time.time() - DAY,) * 2)
+    assert desa_ctx.blobs.put_bytes(data) == (sha, False)
+    assert path.stat().st_mtime > time.time() - 60
+    os.utime(path, (time.time() - DAY,) * 2)
+    assert desa_ctx.blobs.claim(sha)
+    assert clean_leftovers(desa_ctx.paths).removed == []
+    assert not desa_ctx.blobs.claim("ef" + "2" * 62)
+
+
+def test_a_damaged_database_leaves_the_blobs_alone(desa_paths: DataPaths) -> None:
+    from smartcity_desktop.services.cleanup import clean_quietly
+
+    orphan = write(desa_paths.attachments / ORPHAN[:2] / ORPHAN)
+    partial = write(desa_paths.exports / ".p.scb.1234.partial")
+    with desa_paths.database.open("r+b") as fh:
+        fh.seek(100)
+        fh.write(b"\xff" * 4000)
+    assert clean_quietly(desa_paths) is None  # refused reading references: nothing said to the user
+    assert orphan.exists()
+    assert not partial.exists()  # temporary files need no database
+
+
+def test_every_cli_command_that_opens_the_office_cleans_at_start(
+    desa_paths: DataPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = leftovers(desa_paths)
+    kept = keepers(desa_paths)
+    assert main(["--data-dir", str(desa_paths.root), "stats", "--json"]) == 0
+    capsys.readouterr()
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in kept)
