@@ -22,6 +22,7 @@ from smartcity_desktop.services.kecamatan_reports import (
     write_reminder_letter,
 )
 from smartcity_desktop.services.records import RecordService
+from smartcity_desktop.services.reports import build_desa_recap
 from smartcity_desktop.services.review import Decision, review_records, verify_village
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.settings import update_settings
@@ -182,4 +183,15 @@ def test_kecamatan_reports_refused_at_a_desa(desa_ctx: AppContext, tmp_path: Pat
         with pytest.raises(UserError) as refused:
             build(desa_ctx, tmp_path / "x.pdf")
         assert refused.value.code == "report.kecamatan_only"
+    assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_rekap_desa_is_refused_at_a_kecamatan_instead_of_an_empty_recap(
+    kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    # It used to be an empty "Rekap Desa" titled "KECAMATAN TARUMAJAYA – KECAMATAN TARUMAJAYA".
+    with pytest.raises(UserError) as refused:
+        build_desa_recap(kecamatan_ctx, tmp_path / "rekap.pdf")
+    assert refused.value.code == "report.desa_only"
+    assert "Rekap Kecamatan" in str(refused.value)
     assert list(tmp_path.glob("*.pdf")) == []
