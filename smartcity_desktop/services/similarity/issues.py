@@ -1,0 +1,229 @@
+"""Isu strategis: problems that recur across villages, as clusters with their figures.
+
+A cluster is a group of the similarity engine (same sub-element and urusan, shared title key
+words, two villages or more), corrected by the office's stored merge and split decisions
+(``decisions``), which name clusters by key and records by id and so survive re-imports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.domain.similarity import Item, group_items, shared_words, sub_element_label
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.similarity.records import AreaFilter, Row, load_rows, region_names
+from smartcity_desktop.storage.models import IssueDecision
+
+SEVERITY_RANK = {"ringan": 1, "sedang": 2, "berat": 3, "sangat_berat": 4}
+_SEVERITY_BY_RANK = {rank: code for code, rank in SEVERITY_RANK.items()}
+EXAMPLES = 3
+NO_URUSAN = "-"
+
+
+@dataclass(frozen=True)
+class IssueCluster:
+    key: str
+    origin: str  # "auto", "merge" or "split"
+    sub_elements: tuple[str, ...]
+    urusan: tuple[str, ...]
+    shared_words: tuple[str, ...]
+    record_ids: tuple[str, ...]
+    desa: tuple[str, ...]
+    kecamatan: tuple[str, ...]
+    affected: dict[str, int]  # unit -> sum
+    worst_severity: str | None
+    mean_severity: float | None
+    examples: tuple[str, ...]  # village names, most records first
+    label: str | None = None
+
+    @property
+    def title(self) -> str:
+        if self.label:
+            return self.label
+        return ", ".join(self.shared_words) or "-"
+
+    @property
+    def reason(self) -> str:
+        from smartcity_desktop.i18n import _
+
+        return _("sub-elemen: {sub}; urusan: {urusan}; kata kunci bersama: {words}").format(
+            sub=", ".join(sub_element_label(s) for s in self.sub_elements),
+            urusan=", ".join(self.urusan),
+            words=", ".join(self.shared_words) or "-",
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "origin": self.origin,
+            "title": self.title,
+            "reason": self.reason,
+            "sub_elements": list(self.sub_elements),
+            "urusan": list(self.urusan),
+            "shared_words": list(self.shared_words),
+            "desa_count": len(self.desa),
+            "kecamatan_count": len(self.kecamatan),
+            "record_count": len(self.record_ids),
+            "affected": dict(sorted(self.affected.items())),
+            "worst_severity": self.worst_severity,
+            "mean_severity": self.mean_severity,
+            "examples": list(self.examples),
+            "desa": list(self.desa),
+            "kecamatan": list(self.kecamatan),
+            "record_ids": list(self.record_ids),
+        }
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: str
+    action: str
+    cluster_keys: tuple[str, ...]
+    record_ids: tuple[str, ...]
+    label: str | None
+    applied: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "action": self.action,
+            "cluster_keys": list(self.cluster_keys),
+            "record_ids": list(self.record_ids),
+            "label": self.label,
+            "applied": self.applied,
+        }
+
+
+@dataclass
+class IssueResult:
+    clusters: list[IssueCluster]
+    decisions: list[DecisionView] = field(default_factory=list)
+    records: int = 0  # problems looked at
+
+
+@dataclass
+class _Working:
+    key: str
+    origin: str
+    ids: list[str]
+    seed: tuple[str, ...]
+    label: str | None = None
+
+
+def live_decisions(ctx: AppContext) -> list[IssueDecision]:
+    with ctx.db.session() as session:
+        return list(
+            session.scalars(
+                select(IssueDecision)
+                .where(
+                    IssueDecision.office_code == ctx.office.code,
+                    IssueDecision.deleted.is_(False),
+                )
+                .order_by(IssueDecision.created_at, IssueDecision.id)
+            )
+        )
+
+
+def issue_clusters(ctx: AppContext, area: AreaFilter | None = None) -> IssueResult:
+    """The clusters of the office's area (or one kecamatan, one dimension), decisions applied;
+    the most widespread first."""
+    rows = load_rows(ctx, "problem", area or AreaFilter())
+    return clusters_from_rows(ctx, rows, live_decisions(ctx))
+
+
+def clusters_from_rows(
+    ctx: AppContext, rows: Sequence[Row], decisions: Sequence[IssueDecision]
+) -> IssueResult:
+    by_id = {row.id: row for row in rows}
+    items = [
+        Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
+        for r in rows
+        if r.sub_element is not None
+    ]
+    working = {
+        g.key: _Working(g.key, "auto", [m.id for m in g.members], g.seed)
+        for g in group_items(items, min_desa=2)
+    }
+    views = [_apply(working, d) for d in decisions]
+    names = region_names(ctx, [code for row in rows for code in (row.desa, row.kecamatan)])
+    clusters = [_cluster(w, by_id, names) for w in working.values()]
+    clusters = [c for c in clusters if c.record_ids]
+    clusters.sort(key=lambda c: (-len(c.desa), -len(c.record_ids), c.key))
+    return IssueResult(clusters, views, len(rows))
+
+
+def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionView:
+    keys = tuple(json.loads(decision.cluster_keys))
+    ids = tuple(json.loads(decision.record_ids))
+    applied = False
+    if decision.action == "split" and keys and keys[0] in working:
+        source = working[keys[0]]
+        moving = set(ids)
+        taken = [i for i in source.ids if i in moving]
+        if taken:
+            source.ids = [i for i in source.ids if i not in moving]
+            if not source.ids:
+                del working[source.key]
+            key = f"split:{decision.id}"
+            working[key] = _Working(key, "split", taken, source.seed, decision.label)
+            applied = True
+    elif decision.action == "merge":
+        present = [working[k] for k in dict.fromkeys(keys) if k in working]
+        if len(present) >= 2:
+            merged: dict[str, None] = {}
+            for part in present:
+                merged.update(dict.fromkeys(part.ids))
+                del working[part.key]
+            key = f"merge:{decision.id}"
+            seed = tuple(w for w in present[0].seed if all(w in p.seed for p in present))
+            working[key] = _Working(key, "merge", list(merged), seed, decision.label)
+            applied = True
+    return DecisionView(decision.id, decision.action, keys, ids, decision.label, applied)
+
+
+def _cluster(w: _Working, by_id: dict[str, Row], names: dict[str, str]) -> IssueCluster:
+    rows = [by_id[i] for i in w.ids if i in by_id]
+    rows.sort(key=lambda r: (r.desa, r.id))
+    affected: dict[str, int] = {}
+    ranks: list[int] = []
+    per_desa: dict[str, int] = {}
+    for r in rows:
+        if r.affected_count is not None:
+            unit = r.affected_unit or "-"
+            affected[unit] = affected.get(unit, 0) + r.affected_count
+        if r.severity in SEVERITY_RANK:
+            ranks.append(SEVERITY_RANK[r.severity])
+        per_desa[r.desa] = per_desa.get(r.desa, 0) + 1
+    examples = sorted(per_desa, key=lambda d: (-per_desa[d], names.get(d, d), d))[:EXAMPLES]
+    return IssueCluster(
+        key=w.key,
+        origin=w.origin,
+        sub_elements=_distinct(r.sub_element or "-" for r in rows),
+        urusan=_distinct(r.urusan or NO_URUSAN for r in rows),
+        shared_words=shared_words(
+            (Item(r.id, r.desa, (), r.title_words, r.words) for r in rows), w.seed
+        ),
+        record_ids=tuple(r.id for r in rows),
+        desa=_distinct(r.desa for r in rows),
+        kecamatan=_distinct(r.kecamatan for r in rows),
+        affected=affected,
+        worst_severity=_SEVERITY_BY_RANK[max(ranks)] if ranks else None,
+        mean_severity=round(sum(ranks) / len(ranks), 2) if ranks else None,
+        examples=tuple(names.get(d, d) for d in examples),
+        label=w.label,
+    )
+
+
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+def urusan_label(code: str) -> str:
+    item = ref_list("urusan").get(code)
+    return f"{code} {item.label()}" if item else code
