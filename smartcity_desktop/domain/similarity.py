@@ -20,7 +20,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
+from typing import NamedTuple
 
 MIN_SHARED = 2
 # Seeds come from the first words of a title only: C(6, 2) = 15 seeds a record at most, so that
@@ -28,8 +30,9 @@ MIN_SHARED = 2
 MAX_TITLE_WORDS = 6
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
+    """A record as the engine sees it (a named tuple: hundreds of thousands are made per run)."""
+
     id: str
     desa: str  # the owning office's code
     bucket: tuple[str, ...]
@@ -54,21 +57,27 @@ def cluster_key(bucket: Sequence[str], seed: Sequence[str]) -> str:
     return "|".join(bucket) + "|" + "+".join(seed)
 
 
-def seeds_of(title_words: Sequence[str], size: int = MIN_SHARED) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=65536)
+def seeds_of(title_words: tuple[str, ...], size: int = MIN_SHARED) -> tuple[tuple[str, ...], ...]:
+    """The seeds of a title (cached: many titles share their key words)."""
     distinct = sorted(set(title_words[:MAX_TITLE_WORDS]))
     if len(distinct) < size:
-        return [tuple(distinct)] if distinct else []
-    return list(combinations(distinct, size))
+        return (tuple(distinct),) if distinct else ()
+    return tuple(combinations(distinct, size))
 
 
-def shared_words(members: Iterable[Item], seed: Sequence[str]) -> tuple[str, ...]:
+def shared_words(word_sets: Iterable[Sequence[str]], seed: Sequence[str]) -> tuple[str, ...]:
+    """The words all of ``word_sets`` contain, ``seed`` (which they all contain) first."""
+    floor = set(seed)
     common: set[str] | None = None
-    for item in members:
+    for words in word_sets:
         if common is None:
-            common = set(item.words)
+            common = set(words)
         else:
-            common.intersection_update(item.words)
-    rest = sorted((common or set()) - set(seed))
+            common.intersection_update(words)
+        if common <= floor:
+            break  # nothing beyond the seed is left to share
+    rest = sorted((common or set()) - floor)
     return (*seed, *rest)
 
 
@@ -104,6 +113,7 @@ def _group_bucket(bucket: tuple[str, ...], items: list[Item], min_desa: int) -> 
     while heap:
         neg_desa, neg_items, seed = heapq.heappop(heap)
         members = [m for m in postings[seed] if m.id not in taken]
+        postings[seed] = members  # the next look at this seed starts from what is left
         n_desa, n_items = score(members)
         if n_desa < min_desa or n_items < 2:
             continue
@@ -115,7 +125,11 @@ def _group_bucket(bucket: tuple[str, ...], items: list[Item], min_desa: int) -> 
         taken.update(m.id for m in members)
         out.append(
             Group(
-                cluster_key(bucket, seed), bucket, seed, tuple(members), shared_words(members, seed)
+                cluster_key(bucket, seed),
+                bucket,
+                seed,
+                tuple(members),
+                shared_words((m.words for m in members), seed),
             )
         )
     return out

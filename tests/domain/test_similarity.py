@@ -50,9 +50,9 @@ def test_the_order_of_the_input_does_not_matter() -> None:
 
 
 def test_a_title_of_one_key_word_seeds_with_that_word() -> None:
-    assert seeds_of(("banjir",)) == [("banjir",)]
-    assert seeds_of(()) == []
-    assert seeds_of(("rob", "banjir", "rob")) == [("banjir", "rob")]
+    assert seeds_of(("banjir",)) == (("banjir",),)
+    assert seeds_of(()) == ()
+    assert seeds_of(("rob", "banjir", "rob")) == (("banjir", "rob"),)
 
 
 def test_a_one_village_threshold_groups_within_a_village() -> None:

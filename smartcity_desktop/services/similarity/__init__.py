@@ -15,8 +15,10 @@ from smartcity_desktop.services.similarity.decisions import (
 from smartcity_desktop.services.similarity.issues import (
     DecisionView,
     IssueCluster,
+    IssueModel,
     IssueResult,
     issue_clusters,
+    issue_model,
 )
 from smartcity_desktop.services.similarity.records import (
     AreaFilter,
@@ -34,12 +36,14 @@ __all__ = [
     "AreaFilter",
     "DecisionView",
     "IssueCluster",
+    "IssueModel",
     "IssueResult",
     "Member",
     "SimilarGroup",
     "SimilarityRefused",
     "forget_words",
     "issue_clusters",
+    "issue_model",
     "merge_group",
     "merge_issues",
     "similar_groups",

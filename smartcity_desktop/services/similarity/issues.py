@@ -8,7 +8,7 @@ words, two villages or more), corrected by the office's stored merge and split d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,13 @@ from sqlalchemy import select
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.similarity import Item, group_items, shared_words, sub_element_label
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.similarity.records import AreaFilter, Row, load_rows, region_names
+from smartcity_desktop.services.similarity.records import (
+    AreaFilter,
+    Row,
+    check_area,
+    load_rows,
+    region_names,
+)
 from smartcity_desktop.storage.models import IssueDecision
 
 SEVERITY_RANK = {"ringan": 1, "sedang": 2, "berat": 3, "sangat_berat": 4}
@@ -104,7 +110,7 @@ class DecisionView:
 class IssueResult:
     clusters: list[IssueCluster]
     decisions: list[DecisionView] = field(default_factory=list)
-    records: int = 0  # problems looked at
+    records: int = 0  # problems looked at (those the filter selects)
 
 
 @dataclass
@@ -114,6 +120,71 @@ class _Working:
     ids: list[str]
     seed: tuple[str, ...]
     label: str | None = None
+
+
+@dataclass(frozen=True)
+class _Built:
+    key: str
+    origin: str
+    label: str | None
+    shared: tuple[str, ...]
+    rows: tuple[Row, ...]  # by desa, then id
+
+
+class IssueModel:
+    """The clusters of the office's whole area, computed once per change of the data; ``view``
+    selects a kecamatan or a dimension in memory (a filter change in the desktop).
+
+    Clusters are always formed over the whole area, so a cluster keeps its key, its name and its
+    shared words under every filter; a filter selects which of its records count, and a cluster
+    with none of them is left out."""
+
+    def __init__(
+        self,
+        rows: Sequence[Row],
+        built: Sequence[_Built],
+        decisions: Sequence[DecisionView],
+        names: dict[str, str],
+    ) -> None:
+        self.rows = list(rows)
+        self.built = list(built)
+        self.decisions = list(decisions)
+        self.names = names
+        self._views: dict[AreaFilter, IssueResult] = {}
+        self._by_id: dict[str, Row] | None = None
+
+    def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Title and village name of records (a cluster's drill-down)."""
+        if self._by_id is None:
+            self._by_id = {row.id: row for row in self.rows}
+        by_id = self._by_id
+        return {
+            i: (by_id[i].title, self.names.get(by_id[i].desa, by_id[i].desa))
+            for i in record_ids
+            if i in by_id
+        }
+
+    def view(self, area: AreaFilter | None = None) -> IssueResult:
+        area = area or AreaFilter()
+        cached = self._views.get(area)
+        if cached is None:
+            cached = self._views[area] = self._view(area)
+        return cached
+
+    def _view(self, area: AreaFilter) -> IssueResult:
+        kec, dim = area.kecamatan, area.dimension
+
+        def wanted(row: Row) -> bool:
+            return (kec is None or row.kecamatan == kec) and (dim is None or row.dimension == dim)
+
+        clusters: list[IssueCluster] = []
+        for b in self.built:
+            rows = b.rows if kec is None and dim is None else [r for r in b.rows if wanted(r)]
+            if rows:
+                clusters.append(_cluster(b, rows, self.names))
+        clusters.sort(key=lambda c: (-len(c.desa), -len(c.record_ids), c.key))
+        count = len(self.rows) if kec is None and dim is None else sum(map(wanted, self.rows))
+        return IssueResult(clusters, list(self.decisions), count)
 
 
 def live_decisions(ctx: AppContext) -> list[IssueDecision]:
@@ -130,16 +201,23 @@ def live_decisions(ctx: AppContext) -> list[IssueDecision]:
         )
 
 
+def issue_model(ctx: AppContext, tick: Callable[[int], None] | None = None) -> IssueModel:
+    """Read the area's problems and this office's decisions, and form the clusters."""
+    rows = load_rows(ctx, "problem", AreaFilter(), tick)
+    return model_from_rows(ctx, rows, live_decisions(ctx))
+
+
 def issue_clusters(ctx: AppContext, area: AreaFilter | None = None) -> IssueResult:
-    """The clusters of the office's area (or one kecamatan, one dimension), decisions applied;
-    the most widespread first."""
-    rows = load_rows(ctx, "problem", area or AreaFilter())
-    return clusters_from_rows(ctx, rows, live_decisions(ctx))
+    """The clusters of the office's area, decisions applied, as seen through ``area``; the most
+    widespread first."""
+    area = area or AreaFilter()
+    check_area(ctx, area.kecamatan)
+    return issue_model(ctx).view(area)
 
 
-def clusters_from_rows(
+def model_from_rows(
     ctx: AppContext, rows: Sequence[Row], decisions: Sequence[IssueDecision]
-) -> IssueResult:
+) -> IssueModel:
     by_id = {row.id: row for row in rows}
     items = [
         Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
@@ -151,11 +229,14 @@ def clusters_from_rows(
         for g in group_items(items, min_desa=2)
     }
     views = [_apply(working, d) for d in decisions]
-    names = region_names(ctx, [code for row in rows for code in (row.desa, row.kecamatan)])
-    clusters = [_cluster(w, by_id, names) for w in working.values()]
-    clusters = [c for c in clusters if c.record_ids]
-    clusters.sort(key=lambda c: (-len(c.desa), -len(c.record_ids), c.key))
-    return IssueResult(clusters, views, len(rows))
+    built: list[_Built] = []
+    for w in working.values():
+        members = sorted((by_id[i] for i in w.ids if i in by_id), key=lambda r: (r.desa, r.id))
+        if members:
+            shared = shared_words((r.words for r in members), w.seed)
+            built.append(_Built(w.key, w.origin, w.label, shared, tuple(members)))
+    codes = {code for b in built for r in b.rows for code in (r.desa, r.kecamatan)}
+    return IssueModel(rows, built, views, region_names(ctx, sorted(codes)))
 
 
 def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionView:
@@ -187,36 +268,35 @@ def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionVie
     return DecisionView(decision.id, decision.action, keys, ids, decision.label, applied)
 
 
-def _cluster(w: _Working, by_id: dict[str, Row], names: dict[str, str]) -> IssueCluster:
-    rows = [by_id[i] for i in w.ids if i in by_id]
-    rows.sort(key=lambda r: (r.desa, r.id))
+def _cluster(b: _Built, rows: Sequence[Row], names: dict[str, str]) -> IssueCluster:
     affected: dict[str, int] = {}
-    ranks: list[int] = []
+    rank_sum = rank_n = worst = 0
     per_desa: dict[str, int] = {}
     for r in rows:
         if r.affected_count is not None:
             unit = r.affected_unit or "-"
             affected[unit] = affected.get(unit, 0) + r.affected_count
-        if r.severity in SEVERITY_RANK:
-            ranks.append(SEVERITY_RANK[r.severity])
+        rank = SEVERITY_RANK.get(r.severity or "")
+        if rank:
+            rank_sum += rank
+            rank_n += 1
+            worst = max(worst, rank)
         per_desa[r.desa] = per_desa.get(r.desa, 0) + 1
     examples = sorted(per_desa, key=lambda d: (-per_desa[d], names.get(d, d), d))[:EXAMPLES]
     return IssueCluster(
-        key=w.key,
-        origin=w.origin,
+        key=b.key,
+        origin=b.origin,
         sub_elements=_distinct(r.sub_element or "-" for r in rows),
         urusan=_distinct(r.urusan or NO_URUSAN for r in rows),
-        shared_words=shared_words(
-            (Item(r.id, r.desa, (), r.title_words, r.words) for r in rows), w.seed
-        ),
+        shared_words=b.shared,
         record_ids=tuple(r.id for r in rows),
-        desa=_distinct(r.desa for r in rows),
+        desa=tuple(sorted(per_desa)),
         kecamatan=_distinct(r.kecamatan for r in rows),
         affected=affected,
-        worst_severity=_SEVERITY_BY_RANK[max(ranks)] if ranks else None,
-        mean_severity=round(sum(ranks) / len(ranks), 2) if ranks else None,
+        worst_severity=_SEVERITY_BY_RANK[worst] if worst else None,
+        mean_severity=round(rank_sum / rank_n, 2) if rank_n else None,
         examples=tuple(names.get(d, d) for d in examples),
-        label=w.label,
+        label=b.label,
     )
 
 

@@ -6,7 +6,7 @@ The operator decides; the action is a *digabung* review through ``services.revie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,11 +89,14 @@ def _merged_ids(ctx: AppContext) -> set[str]:
 
 
 def similar_groups(
-    ctx: AppContext, kind: str = "problem", area: AreaFilter | None = None
+    ctx: AppContext,
+    kind: str = "problem",
+    area: AreaFilter | None = None,
+    tick: Callable[[int], None] | None = None,
 ) -> list[SimilarGroup]:
     """Candidate groups: same kind and sub-element, shared title key words, two villages or more;
     the largest first, then by key (the same data always gives the same list)."""
-    rows = load_rows(ctx, kind, area or AreaFilter())
+    rows = load_rows(ctx, kind, area or AreaFilter(), tick)
     merged = _merged_ids(ctx)
     by_id: dict[str, Row] = {}
     items: list[Item] = []
