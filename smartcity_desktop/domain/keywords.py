@@ -38,23 +38,43 @@ def stop_words() -> frozenset[str]:
     return frozenset(get_stop_words("indonesian")) | frozenset(extra)
 
 
+# Token -> the interned key word, or None for a dropped token. Texts repeat their words, so most
+# tokens are decided once; capped so that a pathological input cannot grow it without end.
+_decided: dict[str, str | None] = {}
+_DECIDED_MAX = 500_000
+
+
+def _decide(token: str) -> str | None:
+    if len(token) < MIN_LENGTH or token.isdigit() or token in stop_words():
+        return None
+    return sys.intern(token)
+
+
 def words_of(text: str | None) -> list[str]:
     """The key words of one text, in their order of first appearance, each once."""
     if not text:
         return []
-    stops = stop_words()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    decided = _decided
     seen: dict[str, None] = {}
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
-        if len(word) < MIN_LENGTH or word.isdigit() or word in stops:
-            continue
-        seen.setdefault(sys.intern(word))
+    for token in _WORD.findall(text.lower()):
+        try:
+            word = decided[token]
+        except KeyError:
+            if len(decided) >= _DECIDED_MAX:
+                decided.clear()
+            word = decided[token] = _decide(token)
+        if word is not None:
+            seen[word] = None
     return list(seen)
 
 
-def key_words(texts: Iterable[str | None]) -> tuple[str, ...]:
+def key_words(texts: Iterable[str | None], known: Iterable[str] = ()) -> tuple[str, ...]:
     """The key words of several texts together (a record's title, description and causes),
-    sorted; interned, so that many records' words share their strings."""
-    out: set[str] = set()
+    sorted; interned, so that many records' words share their strings. ``known``: words already
+    found (a title's), added as they are."""
+    out: set[str] = set(known)
     for text in texts:
         out.update(words_of(text))
     return tuple(sorted(out))

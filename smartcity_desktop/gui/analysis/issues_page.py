@@ -93,7 +93,7 @@ class IssuesPage(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        for column, width in enumerate((420, 60, 50, 150, 100, 80)):
+        for column, width in enumerate((400, 50, 45, 170, 100, 140)):
             self.tree.setColumnWidth(column, width)
 
         self.merge_button = QPushButton(_("&Gabungkan isu"))
@@ -233,7 +233,7 @@ class IssuesPage(QWidget):
         titles = self.model.titles(cluster.record_ids)
         for record_id in cluster.record_ids:
             title, desa = titles[record_id]
-            child = QTreeWidgetItem([title, desa])
+            child = QTreeWidgetItem([title, "", "", "", "", "", desa])
             child.setData(0, KEY_ROLE, cluster.key)
             child.setData(0, RECORD_ROLE, record_id)
             item.addChild(child)

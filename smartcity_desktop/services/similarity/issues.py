@@ -29,6 +29,7 @@ from smartcity_desktop.storage.models import IssueDecision
 SEVERITY_RANK = {"ringan": 1, "sedang": 2, "berat": 3, "sangat_berat": 4}
 _SEVERITY_BY_RANK = {rank: code for code, rank in SEVERITY_RANK.items()}
 EXAMPLES = 3
+TITLE_WORDS = 6
 NO_URUSAN = "-"
 
 
@@ -50,9 +51,11 @@ class IssueCluster:
 
     @property
     def title(self) -> str:
+        """The staff's name for a merged or split issue, else its first shared words."""
         if self.label:
             return self.label
-        return ", ".join(self.shared_words) or "-"
+        shown = ", ".join(self.shared_words[:TITLE_WORDS]) or "-"
+        return shown + (", …" if len(self.shared_words) > TITLE_WORDS else "")
 
     @property
     def reason(self) -> str:

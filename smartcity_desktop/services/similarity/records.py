@@ -68,7 +68,8 @@ def _words(record_id: str, digest: str, texts: Sequence[str | None]) -> _Words:
     key = (record_id, digest)
     hit = _cache.get(key)
     if hit is None:
-        hit = (tuple(words_of(texts[0])), key_words(texts))
+        title = tuple(words_of(texts[0]))
+        hit = (title, key_words(texts[1:], title))
         with _cache_lock:
             _cache[key] = hit
     return hit
