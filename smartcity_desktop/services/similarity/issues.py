@@ -125,13 +125,45 @@ class _Working:
     label: str | None = None
 
 
+@dataclass
+class _Part:
+    """A cluster's records of one kecamatan and dimension, summed once when the model is built,
+    so that any filter combines a few parts instead of reading 200,000 records again."""
+
+    ids: list[str] = field(default_factory=list)
+    per_desa: dict[str, int] = field(default_factory=dict)
+    affected: dict[str, int] = field(default_factory=dict)
+    sub_elements: set[str] = field(default_factory=set)
+    urusan: set[str] = field(default_factory=set)
+    rank_sum: int = 0
+    rank_n: int = 0
+    worst: int = 0
+
+    def add(self, r: Row) -> None:
+        self.ids.append(r.id)
+        self.per_desa[r.desa] = self.per_desa.get(r.desa, 0) + 1
+        if r.affected_count is not None:
+            unit = r.affected_unit or "-"
+            self.affected[unit] = self.affected.get(unit, 0) + r.affected_count
+        rank = SEVERITY_RANK.get(r.severity or "")
+        if rank:
+            self.rank_sum += rank
+            self.rank_n += 1
+            self.worst = max(self.worst, rank)
+        self.sub_elements.add(r.sub_element or "-")
+        self.urusan.add(r.urusan or NO_URUSAN)
+
+
+_PartKey = tuple[str, str | None]  # kecamatan, dimension
+
+
 @dataclass(frozen=True)
 class _Built:
     key: str
     origin: str
     label: str | None
     shared: tuple[str, ...]
-    rows: tuple[Row, ...]  # by desa, then id
+    parts: dict[_PartKey, _Part]
 
 
 class IssueModel:
@@ -151,6 +183,11 @@ class IssueModel:
     ) -> None:
         self.rows = list(rows)
         self.built = list(built)
+        # Problems per kecamatan and dimension: the "n problems" of any filter.
+        self.counts: dict[_PartKey, int] = {}
+        for r in self.rows:
+            k = (r.kecamatan, r.dimension)
+            self.counts[k] = self.counts.get(k, 0) + 1
         self.decisions = list(decisions)
         self.names = names
         self._views: dict[AreaFilter, IssueResult] = {}
@@ -177,16 +214,16 @@ class IssueModel:
     def _view(self, area: AreaFilter) -> IssueResult:
         kec, dim = area.kecamatan, area.dimension
 
-        def wanted(row: Row) -> bool:
-            return (kec is None or row.kecamatan == kec) and (dim is None or row.dimension == dim)
+        def wanted(key: _PartKey) -> bool:
+            return (kec is None or key[0] == kec) and (dim is None or key[1] == dim)
 
         clusters: list[IssueCluster] = []
         for b in self.built:
-            rows = b.rows if kec is None and dim is None else [r for r in b.rows if wanted(r)]
-            if rows:
-                clusters.append(_cluster(b, rows, self.names))
+            parts = [b.parts[k] for k in sorted(b.parts, key=_part_order) if wanted(k)]
+            if parts:
+                clusters.append(_cluster(b, parts, self.names))
         clusters.sort(key=lambda c: (-len(c.desa), -len(c.record_ids), c.key))
-        count = len(self.rows) if kec is None and dim is None else sum(map(wanted, self.rows))
+        count = sum(n for k, n in self.counts.items() if wanted(k))
         return IssueResult(clusters, list(self.decisions), count)
 
 
@@ -237,8 +274,20 @@ def model_from_rows(
         members = sorted((by_id[i] for i in w.ids if i in by_id), key=lambda r: (r.desa, r.id))
         if members:
             shared = shared_words((r.words for r in members), w.seed)
-            built.append(_Built(w.key, w.origin, w.label, shared, tuple(members)))
-    codes = {code for b in built for r in b.rows for code in (r.desa, r.kecamatan)}
+            parts: dict[_PartKey, _Part] = {}
+            for r in members:
+                key = (r.kecamatan, r.dimension)
+                part = parts.get(key)
+                if part is None:
+                    part = parts[key] = _Part()
+                part.add(r)
+            built.append(_Built(w.key, w.origin, w.label, shared, parts))
+    codes = {
+        code
+        for b in built
+        for (kecamatan, _dim), part in b.parts.items()
+        for code in (kecamatan, *part.per_desa)
+    }
     return IssueModel(rows, built, views, region_names(ctx, sorted(codes)))
 
 
@@ -271,31 +320,37 @@ def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionVie
     return DecisionView(decision.id, decision.action, keys, ids, decision.label, applied)
 
 
-def _cluster(b: _Built, rows: Sequence[Row], names: dict[str, str]) -> IssueCluster:
-    affected: dict[str, int] = {}
-    rank_sum = rank_n = worst = 0
-    per_desa: dict[str, int] = {}
-    for r in rows:
-        if r.affected_count is not None:
-            unit = r.affected_unit or "-"
-            affected[unit] = affected.get(unit, 0) + r.affected_count
-        rank = SEVERITY_RANK.get(r.severity or "")
-        if rank:
-            rank_sum += rank
-            rank_n += 1
-            worst = max(worst, rank)
-        per_desa[r.desa] = per_desa.get(r.desa, 0) + 1
+def _part_order(key: _PartKey) -> tuple[str, str]:
+    return key[0], key[1] or ""
+
+
+def _cluster(b: _Built, parts: Sequence[_Part], names: dict[str, str]) -> IssueCluster:
+    if len(parts) == 1:
+        (one,) = parts
+        ids: list[str] = one.ids
+        per_desa, affected = one.per_desa, one.affected
+    else:
+        ids, per_desa, affected = [], {}, {}
+        for part in parts:
+            ids.extend(part.ids)
+            for desa, n in part.per_desa.items():
+                per_desa[desa] = per_desa.get(desa, 0) + n
+            for unit, n in part.affected.items():
+                affected[unit] = affected.get(unit, 0) + n
+    rank_sum = sum(p.rank_sum for p in parts)
+    rank_n = sum(p.rank_n for p in parts)
+    worst = max(p.worst for p in parts)
     examples = sorted(per_desa, key=lambda d: (-per_desa[d], names.get(d, d), d))[:EXAMPLES]
     return IssueCluster(
         key=b.key,
         origin=b.origin,
-        sub_elements=_distinct(r.sub_element or "-" for r in rows),
-        urusan=_distinct(r.urusan or NO_URUSAN for r in rows),
+        sub_elements=_distinct(s for p in parts for s in p.sub_elements),
+        urusan=_distinct(u for p in parts for u in p.urusan),
         shared_words=b.shared,
-        record_ids=tuple(r.id for r in rows),
+        record_ids=tuple(ids),
         desa=tuple(sorted(per_desa)),
-        kecamatan=_distinct(r.kecamatan for r in rows),
-        affected=affected,
+        kecamatan=_distinct(d.rsplit(".", 1)[0] for d in per_desa),
+        affected=dict(affected),
         worst_severity=_SEVERITY_BY_RANK[worst] if worst else None,
         mean_severity=round(rank_sum / rank_n, 2) if rank_n else None,
         examples=tuple(names.get(d, d) for d in examples),

@@ -60,18 +60,18 @@ class Row(NamedTuple):
 
 
 _Words = tuple[tuple[str, ...], tuple[str, ...]]
-_cache: dict[tuple[str, str], _Words] = {}
+# Keyed by content hash alone: it covers the record's id and revision (domain.records).
+_cache: dict[str, _Words] = {}
 _cache_lock = threading.Lock()
 
 
-def _words(record_id: str, digest: str, texts: Sequence[str | None]) -> _Words:
-    key = (record_id, digest)
-    hit = _cache.get(key)
+def _words(digest: str, texts: Sequence[str | None]) -> _Words:
+    hit = _cache.get(digest)
     if hit is None:
         title = tuple(words_of(texts[0]))
         hit = (title, key_words(texts[1:], title))
         with _cache_lock:
-            _cache[key] = hit
+            _cache[digest] = hit
     return hit
 
 
@@ -138,7 +138,7 @@ def load_rows(
                 continue  # a kecamatan's own records are not a village's
             if tick is not None and not len(rows) % _TICK:
                 tick(len(rows))
-            title_words, words = _words(r[0], r[2], (r[9], r[10], r[11]))
+            title_words, words = _words(r[2], (r[9], r[10], r[11]))
             rows.append(
                 Row(
                     kind,
