@@ -152,6 +152,7 @@ def main() -> int:
     parser.add_argument("--cli-runs", type=int, default=1, help="runs of each command")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--skip-commands", action="store_true", help="in-process figures only")
+    parser.add_argument("--commands-only", action="store_true", help="the commands only")
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-similarity-"))
@@ -174,6 +175,8 @@ def main() -> int:
             )
             missed |= rss > MEMORY_TARGET
 
+        if args.commands_only:
+            return 1 if missed else 0
         print("\n2. in-process: first computation, then refresh after a filter change")
         ctx = open_context(paths)
         try:
