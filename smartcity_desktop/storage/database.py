@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage import migrations
+from smartcity_desktop.storage.durable import fsync_dir, fsync_file
 from smartcity_desktop.storage.errors import (
     CorruptDatabaseError,
     StorageError,
     translate_db_error,
     translate_os_error,
 )
-from smartcity_desktop.storage.durable import fsync_dir, fsync_file
 from smartcity_desktop.storage.paths import list_backups
 from smartcity_desktop.storage.sqlite_file import (
     SQLITE_HEADER,
