@@ -281,9 +281,7 @@ def _keep_bundle_numbers(paths: DataPaths) -> None:
     from smartcity_desktop.storage import bundle_numbers
 
     try:
-        bundle_numbers.record_taken(
-            paths.root, bundle_numbers.highest_in_database(paths.database)
-        )
+        bundle_numbers.record_taken(paths.root, bundle_numbers.highest_in_database(paths.database))
     except OSError as exc:
         raise (translate_os_error(exc, paths.root) or exc) from exc
 
