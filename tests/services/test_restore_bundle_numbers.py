@@ -11,7 +11,6 @@ from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.exchange import export_bundle, import_files
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.sample_data import SampleRequest, generate
-from smartcity_desktop.storage import bundle_numbers
 from tests.conftest import PASSPHRASE
 
 
@@ -34,6 +33,8 @@ def _restore_older_backup_then_export(
         assert import_files(kecamatan_ctx, [bundle])[0].status == "imported"
     desa_ctx.close()
     if forget_mark:  # an office whose last bundles were sent by a version without the mark
+        from smartcity_desktop.storage import bundle_numbers
+
         bundle_numbers.mark_path(paths.root).unlink()
 
     restore_backup(paths, backup)
@@ -66,6 +67,7 @@ def test_a_number_given_back_after_a_failed_write_is_used_again(
     desa_ctx: AppContext, tmp_path: Path
 ) -> None:
     from smartcity_desktop.services.exchange import export_journal
+    from smartcity_desktop.storage import bundle_numbers
 
     generate(desa_ctx, SampleRequest(problems=1, potentials=0, proposals=0, seed=1))
     number = export_journal.reserve(desa_ctx, key_id="k", full=True, counts={}, folder=tmp_path)
