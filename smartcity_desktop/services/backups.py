@@ -267,11 +267,23 @@ def restore_backup(
         paths.root.mkdir(parents=True, exist_ok=True)  # a new PC: restore into an empty folder
     except OSError as exc:
         raise (translate_os_error(exc, paths.root) or exc) from exc
+    _keep_bundle_numbers(paths)
     aside = replace_database(
         paths.database, backup, paths.backups, when or datetime.now(UTC).astimezone()
     )
     log.info("restored %s (kept %s)", backup.name, aside.name if aside else "nothing")
     return RestoreResult(summary, aside)
+
+
+def _keep_bundle_numbers(paths: DataPaths) -> None:
+    """The restored database forgets the bundles sent after the backup; the mark outside it must
+    not. Offices made before the mark existed get it here from the database being replaced."""
+    from smartcity_desktop.storage import bundle_numbers
+
+    try:
+        bundle_numbers.record_taken(paths.root, bundle_numbers.highest_in_database(paths.database))
+    except OSError as exc:
+        raise (translate_os_error(exc, paths.root) or exc) from exc
 
 
 def _current_office(paths: DataPaths) -> str | None:

@@ -8,7 +8,10 @@ migration is due, and migrated.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage import migrations
+from smartcity_desktop.storage.durable import fsync_dir, fsync_file
 from smartcity_desktop.storage.errors import (
     CorruptDatabaseError,
     StorageError,
@@ -47,6 +51,13 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def _discard(partial: Path) -> None:
+    """Remove a backup copy that failed, with the rollback journal SQLite may have left."""
+    for path in (partial, partial.with_name(partial.name + "-journal")):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -184,11 +195,15 @@ class Database:
             session.close()
 
     def backup(self, backups_dir: Path, *, reason: str = "manual") -> Path:
-        """A consistent copy through SQLite's online backup API (safe while the app is running)."""
+        """A consistent copy through SQLite's online backup API (safe while the app is running).
+
+        The copy is written under a temporary name, flushed to disk, and only then renamed, and
+        the rename is flushed too: a crash or power cut never leaves a file under a backup's name
+        that is not a complete database, and a backup that was reported made stays made."""
         backups_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = backups_dir / f"smartcity-{stamp}-{reason}.sqlite"
-        partial = target.with_suffix(".partial")
+        partial = backups_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
         try:
             src = sqlite3.connect(str(self.path))
             try:
@@ -199,12 +214,14 @@ class Database:
                     dst.close()
             finally:
                 src.close()
-            partial.replace(target)
+            fsync_file(partial)
+            os.replace(partial, target)
+            fsync_dir(backups_dir)
         except sqlite3.Error as exc:
-            partial.unlink(missing_ok=True)
+            _discard(partial)
             raise translate_db_error(exc, backups_dir) or StorageError(str(exc)) from exc
         except OSError as exc:
-            partial.unlink(missing_ok=True)
+            _discard(partial)
             raise (translate_os_error(exc, backups_dir) or exc) from exc
         log.info("backup written: %s", target.name)
         return target

@@ -17,8 +17,9 @@ from pathlib import Path
 from smartcity_desktop.storage.paths import DataPaths
 
 # The temporary names the writers use (see docs/development.md, "Temporary files"):
-# ``.<final-name>.<random>.partial`` for bundles and parts (bundles/writer.py, bundles/parts.py),
-# ``<name>.partial`` for backups and small documents (storage/database.py, services/trust.py),
+# ``.<final-name>.<random>.partial`` for bundles, parts, backups, the restore's copy and small files
+# (bundles/writer.py, bundles/parts.py, storage/database.py, storage/restore.py, storage/durable.py),
+# ``<name>.partial`` for small documents (services/trust.py) and backups of older versions,
 # ``<name>.partial-journal``: SQLite's rollback journal of a backup copy cut short (a full disk),
 # ``.<stem>-<random>.part`` for PDFs (services/reports.py) and ``.incoming-<random>`` for blobs.
 _PARTIAL = re.compile(r".+\.partial")

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from smartcity_desktop.storage.durable import fsync_dir, fsync_file
 from smartcity_desktop.storage.errors import busy, translate_os_error, translate_sqlite_error
 from smartcity_desktop.storage.sqlite_file import check_integrity, inspect_database
 
@@ -30,21 +31,6 @@ SIDECARS = ("-wal", "-shm")
 
 def aside_name(database: Path, when: datetime) -> Path:
     return database.with_name(f"smartcity-before-restore-{when:%Y%m%d-%H%M%S}.sqlite")
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync there; NTFS journals renames
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def check_backup(backup: Path, backups_dir: Path) -> None:
@@ -84,7 +70,7 @@ def replace_database(
     aside: Path | None = None
     try:
         shutil.copyfile(backup, partial)
-        _fsync_file(partial)
+        fsync_file(partial)
         _check_copy(partial, backups_dir)
         if database.exists():
             folded = _fold_log_into_file(database)
@@ -97,7 +83,7 @@ def replace_database(
                 os.link(database, aside)
             except OSError:  # FAT-formatted flash drives have no hard links: copy instead
                 shutil.copy2(database, aside)
-                _fsync_file(aside)
+                fsync_file(aside)
             for suffix in SIDECARS:
                 sidecar = database.with_name(database.name + suffix)
                 if not sidecar.exists():
@@ -106,9 +92,9 @@ def replace_database(
                     sidecar.replace(aside.with_name(aside.name + suffix))
                 else:
                     sidecar.unlink()
-            _fsync_dir(folder)
+            fsync_dir(folder)
         os.replace(partial, database)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         raise (translate_os_error(exc, folder) or exc) from exc
     finally:

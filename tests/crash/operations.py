@@ -2,15 +2,16 @@
 
 Adding an operation is one more ``Operation`` in ``OPERATIONS``: a ``prepare`` that builds its small
 office once (copy what it needs from the shared templates), the CLI ``command`` of a trial, and a
-``check`` returning a verdict per invariant. A restore, for example, prepares an office with a
-backup in its backups folder and a damaged or changed database, runs ``restore BACKUP``, and checks
+``check`` returning a verdict per invariant. ``restore`` below is a complete example: it prepares an
+office with a backup and a changed (or damaged) database, runs ``restore BACKUP --yes``, and checks
 integrity, all or nothing (the database is either the old file or exactly the backup's content,
-and a damaged file kept aside is never lost), final names verify (the kept-aside copy and the
-backups still pass integrity_check), and that the next start works.
+and the replaced file kept aside is never lost), final names (no stray file, the kept-aside copy
+intact), no reused number, and that the next start works.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -470,11 +471,169 @@ def check_migration(trial: Trial) -> Verdicts:
     return verdicts
 
 
+# --- restore ------------------------------------------------------------------------------------
+
+RESTORE_VARIANTS = ("changed", "damaged")  # trial n restores over the variant n % 2
+ASIDE_GLOB = "smartcity-before-restore-*.sqlite"
+
+
+def content(database: Path) -> str | None:
+    """A hash over every row of every table (None when the file cannot be read whole): equal for
+    two files that hold the same data, whatever their pages look like."""
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        for line in conn.iterdump():
+            digest.update(line.encode())
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def prepare_restore(folder: Path, shared: Path) -> None:
+    """A backup of the village, then more work and a bundle sent after it. One copy of the office
+    keeps that newer database intact (and has no bundle-number mark: an office from an older
+    version); in the other the newer database is damaged."""
+    from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.exchange import export_bundle
+    from smartcity_desktop.services.sample_data import SampleRequest, generate
+    from smartcity_desktop.storage import bundle_numbers
+    from smartcity_desktop.storage.paths import DataPaths
+    from tests.storage_faults import damage_pages
+
+    office = folder / "changed"
+    shutil.copytree(shared / "desa", office)
+    ctx = open_context(DataPaths(office))
+    try:
+        backup = ctx.db.backup(ctx.paths.backups)
+        generate(ctx, SampleRequest(problems=4, potentials=1, proposals=1, seed=9))
+        sent = export_bundle(ctx, PASSPHRASE, folder / "sent.scb", full=True).sequence
+    finally:
+        ctx.close()
+    database = office / "smartcity.sqlite"
+    conn = sqlite3.connect(database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    shutil.copytree(office, folder / "damaged")
+    bundle_numbers.mark_path(office).unlink()
+    damage_pages(folder / "damaged" / "smartcity.sqlite")
+    expected = {
+        "backup": backup.name,
+        "backup_content": content(backup),
+        "sent": sent,
+        "old": {
+            "changed": content(database),
+            "damaged": file_hash(folder / "damaged" / "smartcity.sqlite"),
+        },
+        "files": {v: sorted(p.name for p in (folder / v).iterdir()) for v in RESTORE_VARIANTS},
+    }
+    assert expected["old"]["changed"] != expected["backup_content"]
+    (folder / "expected.json").write_text(json.dumps(expected))
+
+
+def _restore_variant(trial: Trial) -> str:
+    return RESTORE_VARIANTS[trial.index % 2]
+
+
+def restore_command(trial: Trial) -> list[str]:
+    expected = json.loads((trial.folder / "expected.json").read_text())
+    office = trial.folder / _restore_variant(trial)
+    return ["--data-dir", str(office), "restore", expected["backup"], "--yes"]
+
+
+def check_restore(trial: Trial) -> Verdicts:
+    from smartcity_desktop.services.backups import restore_backup
+    from smartcity_desktop.services.exchange import export_bundle, export_journal
+    from smartcity_desktop.storage import bundle_numbers
+    from smartcity_desktop.storage.paths import DataPaths
+
+    expected = json.loads((trial.folder / "expected.json").read_text())
+    variant = _restore_variant(trial)
+    office = trial.folder / variant
+    database = office / "smartcity.sqlite"
+    backup = office / "backups" / expected["backup"]
+    old = expected["old"][variant]
+
+    # Listed before anything here opens a database (a read creates -wal and -shm beside it).
+    finals = _final_files(office)
+
+    def is_old(path: Path) -> bool:
+        return (file_hash(path) if variant == "damaged" else content(path)) == old
+
+    restored = content(database) == expected["backup_content"]
+    verdicts: Verdicts = {
+        INTEGRITY: integrity(database) if restored or variant == "changed" else None,
+        ALL_OR_NOTHING: None if restored or is_old(database) else "neither the old nor the backup",
+    }
+    asides = sorted(office.glob(ASIDE_GLOB))
+    problems = [f"{p.name}: not the replaced database" for p in asides if not is_old(p)]
+    if restored and not asides:
+        problems.append("restored, but the replaced database was not kept")
+    allowed = set(expected["files"][variant]) | {"smartcity.sqlite-wal", "smartcity.sqlite-shm"}
+    allowed |= {"child.log", bundle_numbers.MARK_NAME}
+    stray = [
+        p.name
+        for p in finals
+        if p.name not in allowed and not (p.match(ASIDE_GLOB) or p.match(ASIDE_GLOB + "-wal"))
+    ]
+    problems += [f"stray file under a final name: {name}" for name in stray]
+    if bundle_numbers.highest_taken(office) < expected["sent"] and restored:
+        problems.append(f"{bundle_numbers.MARK_NAME} forgot bundle {expected['sent']}")
+    if integrity(backup) or content(backup) != expected["backup_content"]:
+        problems.append("the backup itself changed")
+    verdicts[FINAL_NAMES_VERIFY] = "; ".join(problems) or None
+
+    paths = DataPaths(office)
+    if not restored:
+        if variant == "changed":  # the old office still opens, as it was
+            ctx, failure = next_start(office)
+            _close(ctx)
+            if failure:
+                verdicts[NEXT_START] = f"the old office: {failure}"
+                return verdicts
+        restore_backup(paths, backup)  # and the restore, run again, completes
+        if content(database) != expected["backup_content"]:
+            verdicts[ALL_OR_NOTHING] = "the restore run again did not give the backup"
+    ctx, failure = next_start(office)
+    verdicts.setdefault(NEXT_START, failure)
+    if ctx is None:
+        return verdicts
+    try:
+        # The real export (its key unlock alone takes a second) on the uncut runs; the kill trials
+        # ask the export's own reservation step which number it would take.
+        if trial.index < 0:
+            following = trial.folder / "following.scb"
+            number = export_bundle(ctx, PASSPHRASE, following, full=True).sequence  # type: ignore[arg-type]
+        else:
+            number = export_journal.reserve(
+                ctx,  # type: ignore[arg-type]
+                key_id="harness",
+                full=True,
+                counts={},
+                folder=trial.folder,
+            )
+        verdicts[NO_REUSED_NUMBER] = (
+            None
+            if number > expected["sent"]
+            else f"after the restore, bundle {number} again (sent: {expected['sent']})"
+        )
+    finally:
+        _close(ctx)
+    return verdicts
+
+
 OPERATIONS = (
     Operation("export", prepare_export, export_command, check_export),
     Operation("import", prepare_import, import_command, check_import),
     Operation("backup", prepare_backup, backup_command, check_backup),
     Operation("migration", prepare_migration, migration_command, check_migration),
+    Operation("restore", prepare_restore, restore_command, check_restore),
 )
 
 
@@ -490,4 +649,5 @@ def preload() -> None:
     import smartcity_desktop.services.backups
     import smartcity_desktop.services.exchange
     import smartcity_desktop.services.receipts
-    import smartcity_desktop.services.stats  # noqa: F401
+    import smartcity_desktop.services.stats
+    import smartcity_desktop.storage.restore  # noqa: F401

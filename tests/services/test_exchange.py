@@ -238,6 +238,7 @@ def test_a_reused_sequence_number_with_other_content_is_refused(
     first = export(desa_ctx, tmp_path, "1.scb")
     with desa_ctx.db.transaction() as s:  # as if someone else signed with the same key
         s.execute(text("DELETE FROM bundle_export"))
+    (desa_ctx.paths.root / "bundle-numbers.json").unlink()  # the number kept outside it too
     service.create(RecordKind.PROBLEM, {**PROBLEM, "title": "Lain"}, finalise=True)
     forged = export(desa_ctx, tmp_path, "1b.scb")
     pin(kecamatan_ctx, desa_ctx)

@@ -30,6 +30,8 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import MODELS
 from smartcity_desktop.services.exchange.export_lock import export_lock_if_free
+from smartcity_desktop.storage import bundle_numbers
+from smartcity_desktop.storage.errors import translate_os_error
 from smartcity_desktop.storage.models import (
     EXPORT_ABANDONED,
     EXPORT_DONE,
@@ -47,9 +49,15 @@ SentVersions = Mapping[str, Sequence[tuple[str, int]]]
 def reserve(
     ctx: AppContext, *, key_id: str, full: bool, counts: Mapping[str, int], folder: Path
 ) -> int:
-    """Take the next number for a bundle about to be written (the caller holds the lock)."""
+    """Take the next number for a bundle about to be written (the caller holds the lock).
+
+    The number is above every number in the table and above the mark kept outside the database
+    (``storage.bundle_numbers``), which is raised before the row commits: after a restore of an
+    older backup no number already sent is taken again."""
     with ctx.db.transaction() as session:
-        sequence = (session.scalar(select(func.max(BundleExport.sequence))) or 0) + 1
+        in_table = session.scalar(select(func.max(BundleExport.sequence))) or 0
+        sequence = max(in_table, bundle_numbers.highest_taken(ctx.paths.root)) + 1
+        _record_taken(ctx, sequence)
         session.add(
             BundleExport(
                 sequence=sequence,
@@ -99,6 +107,15 @@ def release(ctx: AppContext, sequence: int) -> None:
                 BundleExport.sequence == sequence, BundleExport.status == EXPORT_PENDING
             )
         )
+    with contextlib.suppress(OSError):  # a mark left higher only costs a gap
+        bundle_numbers.give_back(ctx.paths.root, sequence)
+
+
+def _record_taken(ctx: AppContext, sequence: int) -> None:
+    try:
+        bundle_numbers.record_taken(ctx.paths.root, sequence)
+    except OSError as exc:
+        raise (translate_os_error(exc, ctx.paths.root) or exc) from exc
 
 
 def abandon(ctx: AppContext, sequence: int) -> None:
