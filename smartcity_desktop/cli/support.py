@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from smartcity_desktop.cli.main import LANG_ENV
 from smartcity_desktop.i18n import LANGUAGES, set_language
-from smartcity_desktop.services.cleanup import clean_quietly
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.logging_setup import configure_logging
 from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
@@ -30,6 +29,8 @@ _opened: dict[DataPaths, float] = {}
 
 def open_office(args: argparse.Namespace) -> AppContext:
     """Open the office's data folder and adopt its language unless one was asked for."""
+    from smartcity_desktop.services.cleanup import clean_quietly
+
     paths = data_paths(args)
     ctx = open_context(paths)
     configure_logging(paths.logs)
@@ -70,6 +71,10 @@ def print_json(value: Any) -> None:
 def clean_after_command() -> None:
     """After the command: remove what its own interrupted work may have left (a failed write
     removes its temporary file itself; this catches what it could not)."""
+    if not _opened:
+        return
+    from smartcity_desktop.services.cleanup import clean_quietly
+
     while _opened:
         paths, started = _opened.popitem()
         clean_quietly(paths, started)

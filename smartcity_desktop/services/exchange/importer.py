@@ -24,7 +24,6 @@ from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
 from smartcity_desktop.crypto.problems import ProblemError
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
-from smartcity_desktop.services.backups import back_up_before_import
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
@@ -81,6 +80,7 @@ def import_files(
 ) -> list[BundleReport]:
     """Import each bundle in its own transaction; a refused bundle does not stop the others."""
     # Here, not at the top: the receipt's PDF library is not loaded by ``verify``.
+    from smartcity_desktop.services.backups import back_up_before_import
     from smartcity_desktop.services.receipts import write_receipt
 
     if not dry_run:
