@@ -65,8 +65,8 @@ def group_inputs(paths: Iterable[Path]) -> list[list[Path]]:
 def verify_files(
     ctx: Office, paths: Sequence[Path], progress: Progress | None = None
 ) -> list[BundleReport]:
-    """Check each bundle as importing it would, writing nothing (not even to a ReadOnlyOffice's
-    folder: the parts of a split bundle are joined in its staging folder and removed again)."""
+    """Check each bundle as importing it would, writing nothing to the database (the parts of a
+    split bundle are joined in the staging folder and removed again)."""
     return [_process(ctx, group, mode="verify", progress=progress) for group in group_inputs(paths)]
 
 
