@@ -52,8 +52,9 @@ def sequence_taken(query: Query, sender_office: str, sequence: int) -> bool:
 def stored_rows(
     query: Query, kind: str, columns: Sequence[str], ids: Iterable[str]
 ) -> Iterator[tuple[Any, ...]]:
-    """(id, *columns) of each of ``ids`` stored in the table of ``kind``; one placeholder per id
-    (an import runs hundreds of these per bundle)."""
+    """(id, *columns) of each of ``ids`` stored in the table of ``kind``. Plain SQL with one
+    placeholder per id: an import runs hundreds of these per bundle, and SQLAlchemy's expanding IN
+    costs several times the query itself."""
     table = tables.KIND_TABLES[kind]
     wanted = sorted(set(ids))
     selected = ", ".join(("id", *columns))
