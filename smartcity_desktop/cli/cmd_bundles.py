@@ -465,7 +465,7 @@ def _print_report(report: Any) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from smartcity_desktop.cli.support import print_json
+    from smartcity_desktop.cli.support import open_office_read_only, print_json
     from smartcity_desktop.services.exchange import verify_files
 
     def work(ctx: Any) -> int:
@@ -477,7 +477,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 _print_report(report)
         return 0 if all(r.status == "verified" for r in reports) else 1
 
-    return _with_office(args, work)
+    # Read-only, without the database layer, when the file allows (services/read_only.py).
+    office = open_office_read_only(args)
+    if office is None:
+        return _with_office(args, work)
+    try:
+        return work(office)
+    finally:
+        office.close()
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -7,14 +7,16 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smartcity_desktop.cli.main import LANG_ENV
 from smartcity_desktop.i18n import LANGUAGES, set_language
-from smartcity_desktop.services.cleanup import clean_quietly
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.logging_setup import configure_logging
 from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
+
+if TYPE_CHECKING:
+    from smartcity_desktop.services.read_only import ReadOnlyOffice
 
 
 def data_paths(args: argparse.Namespace) -> DataPaths:
@@ -27,6 +29,8 @@ _opened: dict[DataPaths, float] = {}
 
 def open_office(args: argparse.Namespace) -> AppContext:
     """Open the office's data folder and adopt its language unless one was asked for."""
+    from smartcity_desktop.services.cleanup import clean_quietly
+
     paths = data_paths(args)
     ctx = open_context(paths)
     configure_logging(paths.logs)
@@ -42,6 +46,23 @@ def open_office(args: argparse.Namespace) -> AppContext:
     return ctx
 
 
+def open_office_read_only(args: argparse.Namespace) -> ReadOnlyOffice | None:
+    """The office opened only to read (``smartcity verify``), or None when it must be opened the
+    full way (``open_office``): a migration due, no office yet. Nothing in the folder is cleaned
+    or written; a command that writes will clean up when it runs."""
+    from smartcity_desktop.services.read_only import open_read_only
+
+    paths = data_paths(args)
+    office = open_read_only(paths)
+    if office is None:
+        return None
+    configure_logging(paths.logs)
+    asked = getattr(args, "lang", None) or os.environ.get(LANG_ENV)
+    if not asked and office.language in LANGUAGES:
+        set_language(office.language)
+    return office
+
+
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
     sys.stdout.write("\n")
@@ -50,6 +71,10 @@ def print_json(value: Any) -> None:
 def clean_after_command() -> None:
     """After the command: remove what its own interrupted work may have left (a failed write
     removes its temporary file itself; this catches what it could not)."""
+    if not _opened:
+        return
+    from smartcity_desktop.services.cleanup import clean_quietly
+
     while _opened:
         paths, started = _opened.popitem()
         clean_quietly(paths, started)

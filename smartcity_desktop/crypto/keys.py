@@ -21,16 +21,10 @@ import os
 import re
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
+# Only Ed25519 at the top: checking a signature (``smartcity verify``) needs nothing else, and the
+# cipher, KDF and serialization modules cost more to import than the check itself. Sealing and
+# unsealing a private key import theirs when they run.
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    PublicFormat,
-)
 
 from smartcity_desktop.crypto.passphrase import MIN_PASSPHRASE_LENGTH
 from smartcity_desktop.errors import UserError
@@ -128,7 +122,7 @@ class SigningKey:
 
     def __init__(self, private: Ed25519PrivateKey) -> None:
         self._private = private
-        self.public = PublicKey(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+        self.public = PublicKey(private.public_key().public_bytes_raw())
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -152,8 +146,10 @@ class SigningKey:
             "length": params.length,
             "salt": _b64(salt),
         }
+        from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
         key = _derive(passphrase, salt, params)
-        raw = self._private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        raw = self._private.private_bytes_raw()
         ciphertext = ChaCha20Poly1305(key).encrypt(nonce, raw, _aad(self.public.raw, kdf))
         doc = {
             "format": SEAL_FORMAT,
@@ -231,6 +227,9 @@ def needs_reseal(sealed: bytes) -> bool:
 
 def unseal(sealed: bytes, passphrase: str) -> SigningKey:
     """Decrypt a sealed key; raises WrongPassphraseError or BadKeyFileError."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     parsed = _parse(sealed)
     key = _derive(passphrase, parsed.salt, parsed.params)
     try:
@@ -281,6 +280,8 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def _derive(passphrase: str, salt: bytes, params: ScryptParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     kdf = Scrypt(salt=salt, length=params.length, n=params.n, r=params.r, p=params.p)
     return kdf.derive(passphrase.encode("utf-8"))
 

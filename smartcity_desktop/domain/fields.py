@@ -169,6 +169,13 @@ FIELDS: dict[RecordKind, tuple[FieldSpec, ...]] = {
     ),
 }
 
+# A proposal's link fields and the kind of record each one links to.
+LINK_FIELDS: dict[str, str] = {
+    spec.name: spec.link_kind.value
+    for spec in FIELDS[RecordKind.PROPOSAL]
+    if spec.type is FieldType.LINKS and spec.link_kind is not None
+}
+
 
 def field_spec(kind: RecordKind, name: str) -> FieldSpec:
     for spec in FIELDS[kind]:

@@ -21,8 +21,9 @@ The rule. A leftover is removed only when all of these hold:
    in another process is young by rule 2 and stays. The time is checked again just before removal.
 
 Cleanup runs at the start of the desktop app and of every CLI command that opens an office, and
-after each operation. It never makes an operation fail: what it cannot do now (a read-only folder,
-a damaged database) waits for the next time, and is logged.
+after each operation; not for ``smartcity verify``, which opens the office read-only and writes
+nothing (services/read_only.py). It never makes an operation fail: what it cannot do now (a
+read-only folder, a damaged database) waits for the next time, and is logged.
 """
 
 from __future__ import annotations

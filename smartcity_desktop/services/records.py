@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from smartcity_desktop.domain.fields import FIELDS, FieldType, RecordKind
+from smartcity_desktop.domain.fields import FIELDS, LINK_FIELDS, FieldType, RecordKind
 from smartcity_desktop.domain.records import Record, Status, content_hash, new_record_id
 from smartcity_desktop.domain.validation import Problem, Values, normalise, validate
 from smartcity_desktop.errors import UserError
@@ -32,8 +32,6 @@ from smartcity_desktop.storage.models import (
     LocatedRecord,
     ProposalLink,
 )
-
-LINK_FIELDS = {"problem_ids": "problem", "potential_ids": "potential"}
 
 
 class ValidationFailed(UserError):

@@ -8,7 +8,6 @@ fingerprints in view, and each such change is written to the audit log in the sa
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import shutil
@@ -31,11 +30,12 @@ from smartcity_desktop.crypto.certificates import (
 from smartcity_desktop.crypto.keys import SigningKey, fingerprint, normalise_fingerprint, unseal
 from smartcity_desktop.crypto.offices import is_within, regency_of, role_of_code
 from smartcity_desktop.crypto.problems import ProblemError
-from smartcity_desktop.crypto.trust import CERTIFIED, Pin, TrustState
+from smartcity_desktop.crypto.trust import Pin, TrustState
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.office import active_key_row, unlock_key
+from smartcity_desktop.services.trust_state import read_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
 from smartcity_desktop.storage.models import (
     AuditEntry,
@@ -65,28 +65,10 @@ def aware(moment: datetime) -> datetime:
 
 
 def load_trust_state(ctx: AppContext) -> TrustState:
-    """The stored trust state plus what this office's own records say about who is certified:
-    the certificates its root issued and the offices whose certified bundles it accepted."""
+    """The stored trust state plus what this office's own records say about who is certified
+    (``services.trust_state``, shared with ``smartcity verify``)."""
     with ctx.db.session() as session:
-        row = session.get(TrustStore, 1)
-        issued = list(session.scalars(select(IssuedCertificate.certificate)))
-        certified = set(
-            session.scalars(
-                select(BundleLedger.sender_office)
-                .where(BundleLedger.trust_level == CERTIFIED)
-                .distinct()
-            )
-        )
-    state = TrustState.from_bytes(row.document) if row else TrustState()
-    certificates = []
-    for text in issued:
-        try:
-            certificates.append(Certificate.from_dict(json.loads(text)))
-        except (ProblemError, ValueError):
-            continue  # a damaged record proves nothing; the stored state still loads
-    return dataclasses.replace(
-        state, issued=tuple(certificates), certified_offices=frozenset(certified)
-    )
+        return read_trust_state(session.connection().exec_driver_sql)
 
 
 def save_trust_state(ctx: AppContext, state: TrustState) -> None:

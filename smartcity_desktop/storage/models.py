@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from smartcity_desktop.storage import table_names as tables
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -117,7 +119,7 @@ class LocatedRecord(OwnedRow):
 
 
 class Problem(LocatedRecord, Base):
-    __tablename__ = "problem"
+    __tablename__ = tables.PROBLEM
     # The proposal form's link picker reads (id, title, status) of every live row by title.
     __table_args__ = (
         Index("ix_problem_link_choice", "deleted", "title", "id", "status"),
@@ -132,7 +134,7 @@ class Problem(LocatedRecord, Base):
 
 
 class Potential(LocatedRecord, Base):
-    __tablename__ = "potential"
+    __tablename__ = tables.POTENTIAL
     __table_args__ = (
         Index("ix_potential_link_choice", "deleted", "title", "id", "status"),
         Index("ix_potential_queue", "office_code", "created_at", "id"),
@@ -142,7 +144,7 @@ class Potential(LocatedRecord, Base):
 
 
 class Proposal(LocatedRecord, Base):
-    __tablename__ = "proposal"
+    __tablename__ = tables.PROPOSAL
     # A village's records in a stable order (review queue: next and previous record).
     __table_args__ = (Index("ix_proposal_queue", "office_code", "created_at", "id"),)
     opd: Mapped[str | None] = mapped_column(String(200))
@@ -175,7 +177,7 @@ class ProposalLink(Base):
 class Attachment(OwnedRow, Base):
     """A photo or PDF attached to a record; the bytes live in the blob store under ``sha256``."""
 
-    __tablename__ = "attachment"
+    __tablename__ = tables.ATTACHMENT
     record_kind: Mapped[str] = mapped_column(String(10))
     record_id: Mapped[str] = mapped_column(String(36), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -226,7 +228,7 @@ class FormDraft(Base):
 class TrustStore(Base):
     """This office's trust state (root keys, pins, revocation lists) as one signed-document set."""
 
-    __tablename__ = "trust_store"
+    __tablename__ = tables.TRUST_STORE
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -274,7 +276,7 @@ class BundleExport(Base):
 class BundleLedger(Base):
     """Every bundle this office imported: the same content twice is recognised and skipped."""
 
-    __tablename__ = "bundle_ledger"
+    __tablename__ = tables.BUNDLE_LEDGER
     content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     sender_office: Mapped[str] = mapped_column(String(20))
     sender_role: Mapped[str] = mapped_column(String(12))
@@ -310,7 +312,7 @@ class RecordConflict(Base):
 class IssuedCertificate(Base):
     """Certificates a kabupaten issued, so it can revoke an office's keys later."""
 
-    __tablename__ = "issued_certificate"
+    __tablename__ = tables.ISSUED_CERTIFICATE
     serial: Mapped[str] = mapped_column(String(64), primary_key=True)
     office_code: Mapped[str] = mapped_column(String(20), index=True)
     key_id: Mapped[str] = mapped_column(String(16))

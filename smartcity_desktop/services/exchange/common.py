@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, RECORD_KINDS
 from smartcity_desktop.services.import_report import Finding
-from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+from smartcity_desktop.storage.stored_reads import IDS_PER_QUERY
 
 EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND)
-MODELS: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}
-CHUNK = 500  # ids per IN (...) clause: well under SQLite's variable limit
+CHUNK = IDS_PER_QUERY  # ids per IN (...) clause: well under SQLite's variable limit
+
+if TYPE_CHECKING:
+    MODELS: dict[str, Any]
+
+
+def __getattr__(name: str) -> Any:
+    # MODELS on first use (PEP 562): the models load SQLAlchemy, which ``verify`` does without.
+    if name == "MODELS":
+        from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+
+        models: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}
+        globals()["MODELS"] = models
+        return models
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Refused(Exception):

@@ -13,11 +13,9 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from smartcity_desktop.bundles.parts import HEADER_SIZE, PartHeader, assemble_parts, is_part_file
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
@@ -26,16 +24,24 @@ from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
 from smartcity_desktop.crypto.problems import ProblemError
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
-from smartcity_desktop.services.backups import back_up_before_import
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
 from smartcity_desktop.services.exchange.rows import SeenRows, plan, read_chunks, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
-from smartcity_desktop.services.trust import load_trust_state
+from smartcity_desktop.services.read_only import ReadOnlyOffice
+from smartcity_desktop.services.trust_state import read_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
-from smartcity_desktop.storage.models import BundleLedger
+from smartcity_desktop.storage.stored_reads import Query, bundle_imported, sequence_taken
+
+# SQLAlchemy and the models are imported where an import writes: ``verify`` reads through the
+# plain SQL of storage.stored_reads, from a read-only connection when the CLI opened one
+# (services/read_only.py), so ``smartcity verify`` never loads the database layer.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Office = AppContext | ReadOnlyOffice
 
 
 def group_inputs(paths: Iterable[Path]) -> list[list[Path]]:
@@ -57,8 +63,10 @@ def group_inputs(paths: Iterable[Path]) -> list[list[Path]]:
 
 
 def verify_files(
-    ctx: AppContext, paths: Sequence[Path], progress: Progress | None = None
+    ctx: Office, paths: Sequence[Path], progress: Progress | None = None
 ) -> list[BundleReport]:
+    """Check each bundle as importing it would, writing nothing to the database (the parts of a
+    split bundle are joined in the staging folder and removed again)."""
     return [_process(ctx, group, mode="verify", progress=progress) for group in group_inputs(paths)]
 
 
@@ -72,6 +80,7 @@ def import_files(
 ) -> list[BundleReport]:
     """Import each bundle in its own transaction; a refused bundle does not stop the others."""
     # Here, not at the top: the receipt's PDF library is not loaded by ``verify``.
+    from smartcity_desktop.services.backups import back_up_before_import
     from smartcity_desktop.services.receipts import write_receipt
 
     if not dry_run:
@@ -89,7 +98,7 @@ def import_files(
 
 
 def _process(
-    ctx: AppContext, group: list[Path], *, mode: str, progress: Progress | None
+    ctx: Office, group: list[Path], *, mode: str, progress: Progress | None
 ) -> BundleReport:
     report = BundleReport(files=list(group))
     staging: Path | None = None
@@ -111,8 +120,10 @@ def _process(
                 path = assemble_parts(group, staging)
             except ProblemError as exc:
                 raise _Refused(exc.problem.code, exc.problem.message) from exc
+        with _stored(ctx) as query:
+            trust = read_trust_state(query)
         result = verify_bundle(
-            path, trust=load_trust_state(ctx), max_schema_version=SCHEMA_VERSION, progress=progress
+            path, trust=trust, max_schema_version=SCHEMA_VERSION, progress=progress
         )
         _describe(report, result)
         intact = result.header is not None and not any(
@@ -136,7 +147,11 @@ def _process(
                     "tanpa kabar; minta paket asli dari kantor-kantor tersebut."
                 ).format(n=len(result.forwarded)),
             )
-        _import_verified(ctx, result, report, mode=mode, progress=progress)
+        if mode == "verify":
+            _verify_verified(ctx, result, report, progress=progress)
+        else:
+            assert isinstance(ctx, AppContext)
+            _import_verified(ctx, result, report, mode=mode, progress=progress)
     except _Refused as exc:
         report.findings.append(exc.finding)
         report.status = "refused"
@@ -201,7 +216,7 @@ def may_receive(own_code: str, own_role: str, sender_code: str, sender_role: str
     return False
 
 
-def _check_scope(ctx: AppContext, result: VerificationResult) -> None:
+def _check_scope(ctx: Office, result: VerificationResult) -> None:
     header = result.header
     assert header is not None
     office = ctx.office
@@ -227,43 +242,15 @@ def _import_verified(
     mode: str,
     progress: Progress | None,
 ) -> None:
+    from smartcity_desktop.storage.models import BundleLedger
+
     header = result.header
     assert header is not None and result.content_hash is not None
-    if header.sequence > MAX_SEQUENCE:
-        raise _Refused(
-            "ledger.sequence_out_of_range",
-            _(
-                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
-                "hubungi kantor itu."
-            ).format(seq=header.sequence, office=header.sender_office),
-        )
     new_blobs: list[str] = []
     try:
         with ctx.db.transaction() as session:
-            if session.get(BundleLedger, result.content_hash) is not None:
-                report.status = "already"
-                report.findings.append(
-                    Finding(
-                        "ledger.already_imported",
-                        _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
-                    )
-                )
+            if _already_imported(session.connection().exec_driver_sql, result, report):
                 return
-            clash = session.scalars(
-                select(BundleLedger).where(
-                    BundleLedger.sender_office == header.sender_office,
-                    BundleLedger.sequence == header.sequence,
-                )
-            ).first()
-            if clash is not None:
-                raise _Refused(
-                    "ledger.sequence_reused",
-                    _(
-                        "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
-                        "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
-                        "dan kabupaten."
-                    ).format(office=header.sender_office, seq=header.sequence),
-                )
             with result.open() as verified:
                 _import_rows(
                     ctx, session, verified, result, report, write_rows=mode == "import",
@@ -297,6 +284,81 @@ def _import_verified(
     except BaseException:
         _remove_blobs(ctx, new_blobs)
         raise
+
+
+@contextmanager
+def _stored(ctx: Office) -> Iterator[Query]:
+    """Plain SQL reads of the office database: the read-only connection of a ReadOnlyOffice, or
+    a session of the full database (no transaction: a read needs no integrity check first)."""
+    if isinstance(ctx, ReadOnlyOffice):
+        yield ctx.query
+        return
+    with ctx.db.session() as session:
+        yield session.connection().exec_driver_sql
+
+
+def _already_imported(query: Query, result: VerificationResult, report: BundleReport) -> bool:
+    """The ledger's word on the bundle, for verify and import alike: True (and the report says
+    so) when this very content was imported before; refused when its number is out of range or
+    was used by the sender for other content."""
+    header = result.header
+    assert header is not None and result.content_hash is not None
+    if header.sequence > MAX_SEQUENCE:
+        raise _Refused(
+            "ledger.sequence_out_of_range",
+            _(
+                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
+                "hubungi kantor itu."
+            ).format(seq=header.sequence, office=header.sender_office),
+        )
+    if bundle_imported(query, result.content_hash):
+        report.status = "already"
+        report.findings.append(
+            Finding(
+                "ledger.already_imported",
+                _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
+            )
+        )
+        return True
+    if sequence_taken(query, header.sender_office, header.sequence):
+        raise _Refused(
+            "ledger.sequence_reused",
+            _(
+                "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
+                "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
+                "dan kabupaten."
+            ).format(office=header.sender_office, seq=header.sequence),
+        )
+    return False
+
+
+def _verify_verified(
+    ctx: Office, result: VerificationResult, report: BundleReport, *, progress: Progress | None
+) -> None:
+    """``verify``: the import's ledger and row checks, read-only, without a transaction (which
+    would check every page of the database before its first write) and without writing."""
+    try:
+        with _stored(ctx) as query:
+            if _already_imported(query, result, report):
+                return
+            with result.open() as verified:
+                _plan_rows(query, verified, report, progress=progress)
+    except ProblemError as exc:  # the file changed between verifying and reading it
+        raise _Refused(exc.problem.code, exc.problem.message) from exc
+    report.status = "verified"
+
+
+def _plan_rows(
+    query: Query, verified: VerifiedBundle, report: BundleReport, *, progress: Progress | None
+) -> None:
+    progress = progress or NoProgress()
+    total = sum(verified.header.record_counts.values())
+    seen = SeenRows()
+    for chunk in read_chunks(verified, seen):
+        plan(query, chunk, seen, report)
+        if progress.cancelled():
+            raise Cancelled()
+        progress.report(len(seen), total, "")
 
 
 def _import_rows(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+# The database layer is imported inside the functions: ``services.exchange`` loads this module
+# eagerly, and ``smartcity verify`` must not pay for SQLAlchemy (see services/read_only.py).
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.storage.models import BundleLedger
+    from smartcity_desktop.services.context import AppContext
 
 MAX_SEQUENCE = 2**63 - 1  # the ledger stores sequence numbers as SQLite integers
 
@@ -17,6 +18,10 @@ MAX_SEQUENCE = 2**63 - 1  # the ledger stores sequence numbers as SQLite integer
 def gaps(session: Session, office: str, limit: int = 100) -> list[int]:
     """The first missing sequence numbers below the highest seen; never walks the whole range
     (a sender chooses its numbers, and 10**12 is as valid as 12)."""
+    from sqlalchemy import select
+
+    from smartcity_desktop.storage.models import BundleLedger
+
     gaps: list[int] = []
     expected = 1
     for seen in session.scalars(
@@ -35,6 +40,10 @@ def gaps(session: Session, office: str, limit: int = 100) -> list[int]:
 
 
 def ledger(ctx: AppContext) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from smartcity_desktop.storage.models import BundleLedger
+
     with ctx.db.session() as session:
         rows = session.scalars(select(BundleLedger).order_by(BundleLedger.imported_at)).all()
     return [

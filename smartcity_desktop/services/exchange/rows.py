@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, NamedTuple
-
-from sqlalchemy import bindparam, delete, insert, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartcity_desktop.bundles.reader import VerificationResult, VerifiedBundle
 from smartcity_desktop.crypto.offices import is_within
-from smartcity_desktop.domain.fields import FIELDS, FieldType, RecordKind
+from smartcity_desktop.domain.fields import FIELDS, LINK_FIELDS, FieldType, RecordKind
 from smartcity_desktop.domain.records import canonical_json
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_records import (
@@ -29,15 +26,18 @@ from smartcity_desktop.services.bundle_records import (
     RowError,
     check_row,
 )
-from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.exchange.attachments import store_attachment
 from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
-from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS, MODELS
+from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS
 from smartcity_desktop.services.exchange.common import Refused as _Refused
 from smartcity_desktop.services.import_report import BundleReport, RecordOutcome
-from smartcity_desktop.services.records import LINK_FIELDS
-from smartcity_desktop.storage.models import ProposalLink, RecordConflict, bulk_insert_raw, table_of
-from smartcity_desktop.storage.search_index import insert_indexed
+from smartcity_desktop.storage.stored_reads import Query, stored_rows
+
+# Reading and planning need no database layer (``smartcity verify`` plans through a read-only
+# sqlite3 connection); the writing side imports SQLAlchemy and the models inside ``write``.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from smartcity_desktop.services.context import AppContext
 
 # The most rows one bundle may carry; a bundle claiming more is refused before any row is read
 # (the header's counts are verified against the files).
@@ -143,18 +143,20 @@ def _chunks(verified: VerifiedBundle, seen: SeenRows) -> Iterator[list[IncomingR
 
 
 def plan(
-    session: Session, rows: list[IncomingRow], seen: SeenRows, report: BundleReport
+    db: Session | Query, rows: list[IncomingRow], seen: SeenRows, report: BundleReport
 ) -> list[Planned]:
     """Check one chunk of rows (all of one kind) against what is stored and against the rows of
-    the bundle read so far, and count what importing them does in ``report``."""
+    the bundle read so far, and count what importing them does in ``report``. ``db``: the
+    import's session, or the query function of a read-only connection (``verify``)."""
     if not rows:
         return []
-    _check_references(session, rows, seen)
+    query = db if callable(db) else db.connection().exec_driver_sql
+    _check_references(query, rows, seen)
     kind = rows[0].kind
     existing = {
         rid: (office, rev, chash)
-        for rid, office, rev, chash in _lookup(
-            session, kind, ("office_code", "revision", "content_hash"), [r.id for r in rows]
+        for rid, office, rev, chash in stored_rows(
+            query, kind, ("office_code", "revision", "content_hash"), [r.id for r in rows]
         )
     }
     planned = []
@@ -170,31 +172,12 @@ def plan(
     return planned
 
 
-def _lookup(
-    session: Session, kind: str, columns: tuple[str, ...], ids: Iterable[str]
-) -> Iterator[tuple[Any, ...]]:
-    """(id, *columns) of each of ``ids`` stored in the table of ``kind``.
-
-    Plain SQL with one placeholder per id: the import runs hundreds of these per bundle, and
-    SQLAlchemy's expanding IN costs several times the query itself."""
-    table = table_of(MODELS[kind]).name
-    wanted = sorted(set(ids))
-    connection = session.connection()
-    selected = ", ".join(("id", *columns))
-    for start in range(0, len(wanted), _CHUNK):
-        part = wanted[start : start + _CHUNK]
-        yield from connection.exec_driver_sql(
-            f"SELECT {selected} FROM {table} WHERE id IN ({', '.join('?' * len(part))})",
-            tuple(part),
-        )
-
-
-def _owners(session: Session, kind: str, ids: Iterable[str]) -> dict[str, str]:
+def _owners(query: Query, kind: str, ids: Iterable[str]) -> dict[str, str]:
     """The office owning each of ``ids`` that exists here in the table of ``kind``."""
-    return dict(_lookup(session, kind, ("office_code",), ids))
+    return dict(stored_rows(query, kind, ("office_code",), ids))
 
 
-def _check_references(session: Session, rows: list[IncomingRow], seen: SeenRows) -> None:
+def _check_references(query: Query, rows: list[IncomingRow], seen: SeenRows) -> None:
     """A bundle speaks only for its sender: its attachment rows must not hang files on another
     office's record, and its proposals may link only records the sender can have known (its own,
     those of offices below it, and those of the offices above it). Targets not known here yet (a
@@ -205,7 +188,7 @@ def _check_references(session: Session, rows: list[IncomingRow], seen: SeenRows)
         for target_kind, target in _targets(row):
             if seen.owner(target_kind, target) is None:
                 wanted.setdefault(target_kind, set()).add(target)
-    owners = {kind: _owners(session, kind, ids) for kind, ids in wanted.items()}
+    owners = {kind: _owners(query, kind, ids) for kind, ids in wanted.items()}
     # The search index is keyed by record id alone: a row reusing the id of a record of another
     # kind would stay out of search, and its next revision would take that record out instead.
     # (Rows of this bundle already written are no match: an id is refused twice in one bundle.)
@@ -213,7 +196,7 @@ def _check_references(session: Session, rows: list[IncomingRow], seen: SeenRows)
     if kind in RECORD_KINDS:
         ids = [row.id for row in rows]
         for other in RECORD_KINDS:
-            if other != kind and (taken := _owners(session, other, ids)):
+            if other != kind and (taken := _owners(query, other, ids)):
                 raise _Refused(
                     "record.id_collision",
                     _(
@@ -321,6 +304,18 @@ def write(
     """Write one planned chunk in the caller's transaction; every blob written is added to
     ``new_blobs`` at once, so the caller can remove them again if anything later fails. The
     caller syncs the blobs (``ctx.blobs.sync``) once, before it commits."""
+    from sqlalchemy import bindparam, delete, insert, update
+
+    from smartcity_desktop.services.exchange.attachments import store_attachment
+    from smartcity_desktop.services.exchange.common import MODELS
+    from smartcity_desktop.storage.models import (
+        ProposalLink,
+        RecordConflict,
+        bulk_insert_raw,
+        table_of,
+    )
+    from smartcity_desktop.storage.search_index import insert_indexed
+
     trust = report.trust_level or ""
     bundle = result.content_hash or ""
     inserts: dict[str, list[dict[str, Any]]] = {}
