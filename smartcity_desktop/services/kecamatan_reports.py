@@ -289,19 +289,26 @@ def _reminder_text(
     ctx: AppContext, line: VillageLine, deadline: dt.date | None, today: dt.date
 ) -> str:
     office = ctx.office
-    status = _("{office} belum menerima data Smart City yang lengkap dari {village}.").format(
-        office=office.name, village=line.name
-    )
+    items = missing_items(line)
+    # A village that sent everything can still be reminded (from Laporan, say, to send what
+    # changed): then it is neither called incomplete nor late.
+    status = (
+        _("{office} belum menerima data Smart City yang lengkap dari {village}.")
+        if items
+        else _("{office} mengingatkan agar data Smart City terbaru dari {village} dikirim.")
+    ).format(office=office.name, village=line.name)
     if deadline is not None:
         when = format_date_long(deadline, current_language())
         late = (today - deadline).days
         status += " " + (
             _("Tenggat pengiriman: {date} ({days} hari yang lalu).").format(date=when, days=late)
-            if late > 0
+            if line.overdue and late > 0
             else _("Tenggat: {date}.").format(date=when)
         )
-    parts = [_("Yth. {title} {name},").format(title=_head_title(line), name=_bare_name(line)), status]
-    items = missing_items(line)
+    parts = [
+        _("Yth. {title} {name},").format(title=_head_title(line), name=_bare_name(line)),
+        status,
+    ]
     if items:
         parts.append(_("Yang masih kurang: {items}.").format(items="; ".join(items)))
     parts += [

@@ -174,10 +174,15 @@ def test_reminder_text_without_a_passed_deadline(kecamatan: AppContext) -> None:
     assert "Tenggat: 10 Desember 2026." in text and "hari yang lalu" not in text
     set_deadline(kecamatan, None)
     assert "Tenggat" not in reminder_text(kecamatan, LATE_DESA)
+    verified = reminder_text(kecamatan, DESA_CODE)  # sent and verified: nothing missing
+    assert "belum menerima" not in verified and "Yang masih kurang" not in verified
+    assert "mengingatkan agar data Smart City terbaru dari Desa Sagara Makmur dikirim" in verified
 
 
 def test_reminder_names_records_sent_back(kecamatan: AppContext, tmp_path: Path) -> None:
     text = reminder_text(kecamatan, OTHER_DESA)
+    # it sent its bundle, so it is not late: the deadline without "days ago"
+    assert "Tenggat: 20 November 2026." in text and "hari yang lalu" not in text
     assert "1 catatan dikembalikan kecamatan untuk diperbaiki" in text
     assert "Usulan Inovasi: belum ada catatan" in text
     out = write_reminder_letter(kecamatan, OTHER_DESA, tmp_path / "p2.pdf")
