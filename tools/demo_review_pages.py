@@ -1,7 +1,10 @@
 """Open the review queue or Kelengkapan on throw-away offices with villages' imported sample data.
 
 python tools/demo_review_pages.py [review|completeness] [--role kecamatan|kabupaten] [--lang en]
-    [--keep DIR]
+    [--keep DIR] [--letter]
+
+``--letter`` (Kelengkapan at a kecamatan) writes the reminder letter of the chosen late village
+into the office's exports folder, as the "Buat surat pengingat (PDF)…" button does.
 
 ``--keep DIR`` builds the offices in DIR once and opens them from there on later runs (quick
 screenshots).
@@ -126,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", default="kecamatan", choices=("kecamatan", "kabupaten"))
     parser.add_argument("--lang", default="id")
     parser.add_argument("--keep", type=Path, help="build the offices here and keep them")
+    parser.add_argument("--letter", action="store_true", help="write the late village's letter")
     args = parser.parse_args(argv)
     set_language(args.lang)
     root = args.keep or Path(tempfile.mkdtemp(prefix="smartcity-review-demo-"))
@@ -145,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     else:  # a late village chosen: its reminder can be copied
         late = next((code for code, line in page.lines.items() if line.overdue), None)
         page.select(late)
+        if args.letter and late is not None and page.letter_task is not None:
+            from smartcity_desktop.gui.report_page import build_reminder_letter, suggested_pdf_path
+
+            target = suggested_pdf_path(ctx, "pengingat", late)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            build_reminder_letter(page.letter_task, ctx, late, target)
     window.show_for_screen()
     try:
         return app.exec()

@@ -15,14 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QStyle,
     QVBoxLayout,
@@ -31,16 +30,12 @@ from PySide6.QtWidgets import (
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.errors import error_text
-from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.gui.pdf_task import PdfTask, ask_pdf_target
+from smartcity_desktop.gui.tasks import TaskHandle, TaskProgress
 from smartcity_desktop.i18n import N_, _, current_language
 
 if TYPE_CHECKING:
     from smartcity_desktop.gui.shell import Shell
-
-
-def _cancelled_error(exc: BaseException) -> bool:
-    # The report service raises its own UserError subclass on cancel; the runner has Cancelled.
-    return isinstance(exc, Cancelled) or getattr(exc, "code", "") == "report.cancelled"
 
 
 @dataclass(frozen=True)
@@ -105,14 +100,26 @@ def _worker(
     return work
 
 
+def suggested_pdf_path(ctx: Any, key: str, code: str) -> Path:
+    """``<prefix>-<code without dots>-<yyyymmdd>.pdf`` in the office's exports folder."""
+    name = f"{DOCUMENTS[key].file_prefix}-{code.replace('.', '')}-{date.today():%Y%m%d}.pdf"
+    return Path(ctx.paths.exports) / name
+
+
+def build_reminder_letter(
+    task: PdfTask, ctx: Any, desa: str, target: Path, language: str | None = None
+) -> bool:
+    """Write the Surat Pengingat for ``desa`` to ``target`` through ``task`` (Laporan and
+    Kelengkapan pages); False when ``task`` is still busy."""
+    work = _worker("pengingat", ctx, target, language or current_language(), desa)
+    return task.start(work, _(DOCUMENTS["pengingat"].saved))
+
+
 class ReportPage(QWidget):
     def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shell = shell
-        self.handle: TaskHandle | None = None
-        self._running = False
-        self._current = "desa"
-        self.last_pdf: Path | None = None
+        self.task = PdfTask(shell, self._enable_buttons)
 
         title = QLabel(_("Laporan"))
         font = QFont(title.font())
@@ -129,36 +136,18 @@ class ReportPage(QWidget):
             self.buttons[key] = self._document_button(key)
         # The first document of the role: what the page's main button makes.
         self.build_button: QPushButton | None = next(iter(self.buttons.values()), None)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName(_("Kemajuan pembuatan laporan"))
-        self.progress.hide()
-        self.status = QLabel(wordWrap=True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.cancel_button = QPushButton(_("Batalkan"))
-        self.cancel_button.setAccessibleName(_("Batalkan pembuatan laporan"))
-        self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.hide()
-        self.open_button = QPushButton(_("Buka"))
-        self.open_button.setAccessibleName(_("Buka berkas PDF"))
-        self.open_button.clicked.connect(self.open_pdf)
-        self.folder_button = QPushButton(_("Buka folder"))
-        self.folder_button.setAccessibleName(_("Buka folder berkas PDF"))
-        self.folder_button.clicked.connect(self.open_folder)
-        for b in (self.open_button, self.folder_button):
-            b.hide()
+        # The running document's progress, cancel and result: shared with Kelengkapan.
+        self.progress = self.task.progress
+        self.status = self.task.status
+        self.cancel_button = self.task.cancel_button
+        self.open_button = self.task.open_button
+        self.folder_button = self.task.folder_button
 
         row = QHBoxLayout()
         for button in self.buttons.values():
             row.addWidget(button)
         row.addStretch(1)
         reminder = self._reminder_box() if role == "kecamatan" else None
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        result_row = QHBoxLayout()
-        result_row.addWidget(self.open_button)
-        result_row.addWidget(self.folder_button)
-        result_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title)
@@ -168,9 +157,7 @@ class ReportPage(QWidget):
         if reminder is not None:
             layout.addSpacing(8)
             layout.addWidget(reminder)
-        layout.addLayout(progress_row)
-        layout.addWidget(self.status)
-        layout.addLayout(result_row)
+        layout.addWidget(self.task)
         layout.addStretch(1)
 
     @staticmethod
@@ -286,97 +273,47 @@ class ReportPage(QWidget):
         if self.village_combo is not None:
             self.load_villages()
 
+    @property
+    def last_pdf(self) -> Path | None:
+        return self.task.last_pdf
+
+    @property
+    def handle(self) -> TaskHandle | None:
+        return self.task.handle
+
     def suggested_path(self, key: str | None = None) -> Path:
         key = key or next(iter(ROLE_DOCUMENTS.get(self.role, ("desa",))))
-        office = self.shell.ctx.office
-        code = office.code.replace(".", "")
+        code = self.shell.ctx.office.code
         if key == "pengingat" and self.chosen_desa():
-            code = str(self.chosen_desa()).replace(".", "")
-        name = f"{DOCUMENTS[key].file_prefix}-{code}-{date.today():%Y%m%d}.pdf"
-        return self.shell.ctx.paths.exports / name
+            code = str(self.chosen_desa())
+        return suggested_pdf_path(self.shell.ctx, key, code)
 
     def choose_and_build(self, key: str | None = None) -> None:
         key = key or next(iter(ROLE_DOCUMENTS.get(self.role, ("desa",))))
         if key == "pengingat" and self.chosen_desa() is None:
             return
-        self.shell.ctx.paths.exports.mkdir(parents=True, exist_ok=True)
-        target = self.shell.dialogs.save_file(
-            self,
-            _(DOCUMENTS[key].dialog_title),
-            self.suggested_path(key),
-            _("Berkas PDF (*.pdf)"),
+        target = ask_pdf_target(
+            self.shell, self, _(DOCUMENTS[key].dialog_title), self.suggested_path(key)
         )
-        if target is None:
-            return
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
-        self.build(target, key)
+        if target is not None:
+            self.build(target, key)
 
     def build(self, target: Path, key: str | None = None) -> None:
-        if self._running:
-            return
         key = key or next(iter(ROLE_DOCUMENTS.get(self.role, ("desa",))))
         ctx, language = self.shell.ctx, current_language()
-        work = _worker(key, ctx, target, language, self.chosen_desa())
-        self._current = key
-        self._set_running(True)
-        self.status.setText(_("Menyiapkan laporan…"))
-        handle = self.shell.submit(work, self._built, self._failed, self._progressed, parent=self)
-        # A runner that finishes at once (tests) has already called back: keep no stale handle.
-        self.handle = handle if self._running else None
+        if key == "pengingat":
+            desa = self.chosen_desa()
+            assert desa is not None
+            build_reminder_letter(self.task, ctx, desa, target, language)
+            return
+        self.task.start(_worker(key, ctx, target, language, None), _(DOCUMENTS[key].saved))
 
     def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText(_("Membatalkan…"))
+        self.task.cancel()
 
-    def _progressed(self, done: int, total: int, message: str) -> None:
-        if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        if message:
-            self.status.setText(message)
-
-    def _built(self, path: Path) -> None:
-        self._set_running(False)
-        self.last_pdf = Path(path)
-        self.status.setText(_(DOCUMENTS[self._current].saved).format(path=self.last_pdf))
-        self.open_button.show()
-        self.folder_button.show()
-        self.open_button.setFocus()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_running(False)
-        if _cancelled_error(exc):
-            self.status.setText(_("Dibatalkan; tidak ada berkas yang disimpan."))
-            return
-        self.status.setText(error_text(exc) if isinstance(exc, UserError) else "")
-        self.shell.dialogs.error(self, exc, _("Laporan tidak dapat dibuat"))
-
-    def _set_running(self, running: bool) -> None:
-        self._running = running
-        if not running:
-            self.handle = None
+    def _enable_buttons(self, running: bool) -> None:
         for button in self.buttons.values():
             button.setEnabled(not running)
-        self.progress.setVisible(running)
-        self.progress.setRange(0, 0)  # busy until the first progress report
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
-        if running:
-            self.open_button.hide()
-            self.folder_button.hide()
-
-    def open_pdf(self) -> None:
-        if self.last_pdf is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_pdf)))
-
-    def open_folder(self) -> None:
-        if self.last_pdf is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_pdf.parent)))
 
     def can_close(self) -> bool:
-        if self.handle is not None:
-            self.handle.cancel()  # a half-written report is removed by the service
-        return True
+        return self.task.can_close()

@@ -222,13 +222,14 @@ def build_berita_acara(
 # --- the reminder -------------------------------------------------------------------------------
 
 
-def _village(ctx: AppContext, desa_code: str) -> tuple[VillageLine, dt.date | None]:
+def _village(ctx: AppContext, desa_code: str) -> tuple[VillageLine, dt.date | None, dt.date]:
+    """The village's line, the deadline and the day the report was made ("today")."""
     _check_kecamatan(ctx)
     report = completeness(ctx)
     for group in report.groups:
         for line in group.villages:
             if line.code == desa_code.strip():
-                return line, report.deadline
+                return line, report.deadline, report.today
     raise UserError(
         _(
             "Desa/kelurahan dengan kode {code} tidak ada di wilayah {office}. Lihat kodenya di "
@@ -276,29 +277,49 @@ def _bare_name(line: VillageLine) -> str:
 
 
 def reminder_text(ctx: AppContext, desa_code: str, *, language: str | None = None) -> str:
-    """A short reminder to paste into a messaging app (WhatsApp and the like), plain text."""
-    line, deadline = _village(ctx, desa_code)
-    text: str = _in_language(language or current_language(), _reminder_text, ctx, line, deadline)
+    """A short reminder to paste into a messaging app (WhatsApp and the like), plain text: how
+    late the village is, what it still owes, what to do in the app, and who is asking."""
+    line, deadline, today = _village(ctx, desa_code)
+    language = language or current_language()
+    text: str = _in_language(language, _reminder_text, ctx, line, deadline, today)
     return text
 
 
-def _reminder_text(ctx: AppContext, line: VillageLine, deadline: dt.date | None) -> str:
+def _reminder_text(
+    ctx: AppContext, line: VillageLine, deadline: dt.date | None, today: dt.date
+) -> str:
+    office = ctx.office
     items = missing_items(line)
+    # A village that sent everything can still be reminded (from Laporan, say, to send what
+    # changed): then it is neither called incomplete nor late.
+    status = (
+        _("{office} belum menerima data Smart City yang lengkap dari {village}.")
+        if items
+        else _("{office} mengingatkan agar data Smart City terbaru dari {village} dikirim.")
+    ).format(office=office.name, village=line.name)
+    if deadline is not None:
+        when = format_date_long(deadline, current_language())
+        late = (today - deadline).days
+        status += " " + (
+            _("Tenggat pengiriman: {date} ({days} hari yang lalu).").format(date=when, days=late)
+            if line.overdue and late > 0
+            else _("Tenggat: {date}.").format(date=when)
+        )
     parts = [
         _("Yth. {title} {name},").format(title=_head_title(line), name=_bare_name(line)),
-        _(
-            "mohon segera melengkapi dan mengirim data Smart City {village} ke {office} melalui "
-            "aplikasi SmartCity Desktop."
-        ).format(village=line.name, office=ctx.office.name),
+        status,
     ]
-    if deadline is not None:
-        parts.append(
-            _("Tenggat: {date}.").format(date=format_date_long(deadline, current_language()))
-        )
     if items:
         parts.append(_("Yang masih kurang: {items}.").format(items="; ".join(items)))
-    parts.append(_("Terima kasih. – Operator {office}").format(office=ctx.office.name))
-    return " ".join(parts[:2]) + "\n" + "\n".join(parts[2:])
+    parts += [
+        _(
+            "Mohon data segera dikirim: di SmartCity Desktop buka halaman Kirim Data, buat paket, "
+            "lalu serahkan berkas .scb ke {office} (flashdisk atau surel)."
+        ).format(office=office.name),
+        _("Terima kasih."),
+        _("Operator {office}: {operator}").format(office=office.name, operator=office.operator),
+    ]
+    return "\n".join(parts)
 
 
 def _in_language(language: str, fn: Any, *args: Any) -> Any:
@@ -315,7 +336,7 @@ def write_reminder_letter(
     ctx: AppContext, desa_code: str, out_path: Path, *, language: str | None = None
 ) -> Path:
     """Write the reminder letter (Surat Pengingat) for one village to ``out_path``; return it."""
-    line, deadline = _village(ctx, desa_code)
+    line, deadline, _today = _village(ctx, desa_code)
     out_path = Path(out_path).absolute()
     language = language or current_language()
     _check_target(out_path)

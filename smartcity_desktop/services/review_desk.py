@@ -3,7 +3,6 @@
 - ``record_details``: a village record as label/text pairs for a read-only display beside the
   review form (every field of its kind, in form order, values spelt out from the reference lists);
 - ``merge_candidates``: the records of the same kind and village that a record can be merged into;
-- ``reminder_text``: the message for a late village, to paste into a messaging app;
 - ``bundles_received``: whether this office has imported anything yet (which page to start on).
 """
 
@@ -17,7 +16,6 @@ from smartcity_desktop.domain.fields import FIELDS, FieldSpec, FieldType, Record
 from smartcity_desktop.domain.reference import ref_list, sub_elements
 from smartcity_desktop.i18n import _
 from smartcity_desktop.reports.dates import format_date_long
-from smartcity_desktop.services.completeness import VillageLine
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.gui_support import format_count, format_rupiah
 from smartcity_desktop.services.records import RecordService
@@ -114,49 +112,6 @@ def merge_candidates(ctx: AppContext, kind: str, desa: str, exclude: str) -> lis
             (desa, exclude),
         )
         return [MergeCandidate(row[0], row[1] or "") for row in rows]
-
-
-def reminder_text(
-    ctx: AppContext, line: VillageLine, deadline: dt.date | None, today: dt.date
-) -> str:
-    """A short, polite message to a late village, in Indonesian (the villages' language)."""
-    office = ctx.office
-    lines = [
-        _("Yth. Kepala {village} dan operator SmartCity desa,").format(village=line.name),
-        "",
-    ]
-    if deadline is not None:
-        late = (today - deadline).days
-        lines.append(
-            _(
-                "sampai hari ini, {today}, {office} belum menerima data permasalahan, potensi dan "
-                "usulan inovasi dari {village}. Tenggat pengiriman adalah {deadline} ({days} hari "
-                "yang lalu)."
-            ).format(
-                today=format_date_long(today),
-                office=office.name,
-                village=line.name,
-                deadline=format_date_long(deadline),
-                days=late,
-            )
-        )
-    else:
-        lines.append(
-            _(
-                "sampai hari ini, {today}, {office} belum menerima data permasalahan, potensi dan "
-                "usulan inovasi dari {village}."
-            ).format(today=format_date_long(today), office=office.name, village=line.name)
-        )
-    lines += [
-        _(
-            "Mohon data segera dikirim: di SmartCity Desktop buka halaman Kirim Data, buat paket, "
-            "lalu serahkan berkas .scb ke {office} (flashdisk atau surel)."
-        ).format(office=office.name),
-        "",
-        _("Terima kasih."),
-        _("Operator {office}: {operator}").format(office=office.name, operator=office.operator),
-    ]
-    return "\n".join(lines)
 
 
 def bundles_received(ctx: AppContext) -> int:

@@ -152,16 +152,37 @@ def test_reminder_letter_and_text_for_a_late_village(kecamatan: AppContext, tmp_
     assert "Camat Tarumajaya" in page and CAMAT in page
     assert all(emb == "yes" for _name, emb in embedded_fonts(out))
     text = reminder_text(kecamatan, LATE_DESA)
-    assert text.startswith("Yth. Kepala Desa Pusaka Rakyat,")
-    assert "Tenggat: 20 November 2026." in text
-    assert "belum ada paket data" in text
-    assert len(text) < 500  # fits a chat message
+    lines = text.splitlines()
+    assert lines[0] == "Yth. Kepala Desa Pusaka Rakyat,"
+    assert lines[1] == (
+        "Kecamatan Tarumajaya belum menerima data Smart City yang lengkap dari Desa Pusaka "
+        "Rakyat. Tenggat pengiriman: 20 November 2026 (11 hari yang lalu)."
+    )
+    assert "belum ada paket data" in lines[2]
+    assert "buka halaman Kirim Data" in text and ".scb" in text  # what to do in the app
+    assert lines[-1] == "Operator Kecamatan Tarumajaya: Operator Uji"
+    assert len(text) < 600  # fits a chat message
     english = reminder_text(kecamatan, LATE_DESA, language="en")
-    assert english.startswith("Dear Village Head") and "Deadline: 20 November 2026." in english
+    assert english.startswith("Dear Village Head")
+    assert "Sending deadline: 20 November 2026 (11 days ago)." in english
+    assert "open the Send Data page" in english
+
+
+def test_reminder_text_without_a_passed_deadline(kecamatan: AppContext) -> None:
+    set_deadline(kecamatan, dt.date(2026, 12, 10))
+    text = reminder_text(kecamatan, LATE_DESA)
+    assert "Tenggat: 10 Desember 2026." in text and "hari yang lalu" not in text
+    set_deadline(kecamatan, None)
+    assert "Tenggat" not in reminder_text(kecamatan, LATE_DESA)
+    verified = reminder_text(kecamatan, DESA_CODE)  # sent and verified: nothing missing
+    assert "belum menerima" not in verified and "Yang masih kurang" not in verified
+    assert "mengingatkan agar data Smart City terbaru dari Desa Sagara Makmur dikirim" in verified
 
 
 def test_reminder_names_records_sent_back(kecamatan: AppContext, tmp_path: Path) -> None:
     text = reminder_text(kecamatan, OTHER_DESA)
+    # it sent its bundle, so it is not late: the deadline without "days ago"
+    assert "Tenggat: 20 November 2026." in text and "hari yang lalu" not in text
     assert "1 catatan dikembalikan kecamatan untuk diperbaiki" in text
     assert "Usulan Inovasi: belum ada catatan" in text
     out = write_reminder_letter(kecamatan, OTHER_DESA, tmp_path / "p2.pdf")

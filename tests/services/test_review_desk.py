@@ -1,15 +1,13 @@
-"""What the review screens read: a record spelt out, merge targets, reminder text, first bundles."""
+"""What the review screens read: a record spelt out, merge targets, first bundles."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from smartcity_desktop.domain.fields import RecordKind, field_spec
 from smartcity_desktop.domain.reference import ref_list, sub_elements
-from smartcity_desktop.services.completeness import completeness
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.review_desk import (
@@ -17,7 +15,6 @@ from smartcity_desktop.services.review_desk import (
     bundles_received,
     merge_candidates,
     record_details,
-    reminder_text,
     value_text,
 )
 from smartcity_desktop.services.sample_data import SampleRequest, generate
@@ -74,19 +71,6 @@ def test_merge_candidates_are_the_same_kind_and_village_but_not_itself(
     assert [c.title.casefold() for c in found] == sorted(c.title.casefold() for c in found)
     with pytest.raises(ValueError):
         merge_candidates(village, "review; DROP TABLE problem", DESA_CODE, proposals[0])
-
-
-def test_reminder_text_names_the_village_deadline_and_what_to_do(village: AppContext) -> None:
-    report = completeness(village)
-    late = next(v for v in report.groups[0].villages if v.code == "32.16.01.2002")
-    text = reminder_text(village, late, dt.date(2026, 11, 15), dt.date(2026, 11, 20))
-    assert text.splitlines()[0] == "Yth. Kepala Desa Segarajaya dan operator SmartCity desa,"
-    assert "sampai hari ini, 20 November 2026, Kecamatan Tarumajaya belum menerima data" in text
-    assert "Tenggat pengiriman adalah 15 November 2026 (5 hari yang lalu)." in text
-    assert "Kirim Data" in text and ".scb" in text
-    assert text.splitlines()[-1] == "Operator Kecamatan Tarumajaya: Operator Uji"
-    without = reminder_text(village, late, None, dt.date(2026, 11, 20))
-    assert "Tenggat" not in without
 
 
 def test_bundles_received_counts_imports(kecamatan_ctx: AppContext, village: AppContext) -> None:

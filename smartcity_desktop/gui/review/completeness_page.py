@@ -1,9 +1,11 @@
 """Kelengkapan: every village of the area, whether it sent anything or not, and what to do next.
 
 At a kecamatan: its villages. At the kabupaten: grouped by kecamatan, each kecamatan with its
-totals in percent. The office sets the deadline here; late villages are marked, and for each a
-reminder text can be copied for a messaging app. A village's verification (kecamatan: diterima or
-perlu perbaikan; kabupaten: accept or return the kecamatan's verification) is set below the list.
+totals in percent. The office sets the deadline here; late villages are marked. At a kecamatan,
+for a late village, a reminder text can be copied for a messaging app and a reminder letter (PDF)
+written; the kabupaten has no reminders of its own (a village sends to its kecamatan, which
+reminds it), so the page says so instead. A village's verification (kecamatan: diterima or perlu
+perbaikan; kabupaten: accept or return the kecamatan's verification) is set below the list.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from smartcity_desktop.domain.review import (
     stage_label,
 )
 from smartcity_desktop.errors import UserError
+from smartcity_desktop.gui.pdf_task import PdfTask, ask_pdf_target
 from smartcity_desktop.gui.review.review_form import ERROR_STYLE
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
@@ -141,22 +144,28 @@ class CompletenessPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(lambda *_a: self._village_chosen())
 
-        # For a late village: the reminder, copied for a messaging app.
+        # For a late village: the reminder, copied for a messaging app. Only a kecamatan reminds
+        # its villages (they send to it); the kabupaten is told so instead of given buttons.
+        self.reminders_apply = not kabupaten
         self.copy_button = QPushButton(_("Salin teks pengingat"))
         self.copy_button.setToolTip(
             _("Salin pesan pengingat untuk desa yang terlambat, lalu tempel di aplikasi pesan")
         )
         self.copy_button.clicked.connect(self.copy_reminder)
-        self.copy_note = QLabel()
+        self.copy_button.setVisible(self.reminders_apply)
+        self.copy_note = QLabel(wordWrap=True)
+        self.copy_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         reminders = QHBoxLayout()
         reminders.addWidget(self.copy_button)
-        # --- Hook: the reminder letter (PDF) ---------------------------------------------------
-        # The letter is built elsewhere; its code adds its button to this row with
-        # ``add_reminder_action``. Nothing stands here until then.
+        # Other reminder forms add their buttons to this row with ``add_reminder_action``.
         self.reminder_actions = QHBoxLayout()
         self._reminder_buttons: list[QPushButton] = []
         reminders.addLayout(self.reminder_actions)
         reminders.addWidget(self.copy_note, 1)
+        # The reminder letter's progress, cancel and result (the Laporan page's code).
+        self.letter_task: PdfTask | None = None
+        if self.reminders_apply:
+            self.letter_task = PdfTask(shell, self._enable_reminders, parent=self)
 
         self.verify_box = QGroupBox(
             _("Keputusan kabupaten atas verifikasi kecamatan")
@@ -206,7 +215,18 @@ class CompletenessPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
         layout.addLayout(reminders)
+        if self.letter_task is not None:
+            layout.addWidget(self.letter_task)
         layout.addWidget(self.verify_box)
+        if self.letter_task is not None:
+            self.letter_button: QPushButton | None = self.add_reminder_action(
+                _("Buat surat pengingat (PDF)…"), self.write_letter
+            )
+            self.letter_button.setToolTip(
+                _("Simpan surat pengingat untuk desa yang terlambat sebagai berkas PDF")
+            )
+        else:
+            self.letter_button = None
         shell.hub.changed.connect(self._on_change)
         self.reload()
 
@@ -367,11 +387,16 @@ class CompletenessPage(QWidget):
 
     def _village_chosen(self) -> None:
         line = self.selected_line()
-        late = line is not None and line.overdue
-        self.copy_button.setEnabled(late)
-        for button in self._reminder_buttons:
-            button.setEnabled(late)
+        self._enable_reminders()
         self.copy_note.clear()
+        late = line is not None and line.overdue
+        if late and not self.reminders_apply:
+            self.copy_note.setText(
+                _(
+                    "Desa ini terlambat. Pengingat ke desa dikirim oleh kecamatannya; hubungi "
+                    "kecamatan bila perlu."
+                )
+            )
         self.verify_error.clear()
         # Nothing received from a village: nothing to verify there yet.
         self.verify_box.setEnabled(line is not None and line.status.total > 0)
@@ -395,17 +420,20 @@ class CompletenessPage(QWidget):
         return True
 
     def reminder(self, line: VillageLine) -> str:
-        from smartcity_desktop.services.review_desk import reminder_text
+        from smartcity_desktop.services.kecamatan_reports import reminder_text
 
-        report = self.report
-        assert report is not None
-        return reminder_text(self.ctx, line, report.deadline, report.today)
+        return reminder_text(self.ctx, line.code)
 
     def copy_reminder(self) -> bool:
         line = self.selected_line()
-        if line is None or not line.overdue:
+        if line is None or not line.overdue or not self.reminders_apply:
             return False
-        QGuiApplication.clipboard().setText(self.reminder(line))
+        try:
+            text = self.reminder(line)
+        except UserError as exc:
+            self.shell.dialogs.error(self, exc, _("Teks pengingat tidak dapat dibuat"))
+            return False
+        QGuiApplication.clipboard().setText(text)
         self.copy_note.setText(
             _("Teks pengingat untuk {name} sudah disalin; tempel di aplikasi pesan.").format(
                 name=line.name
@@ -415,8 +443,10 @@ class CompletenessPage(QWidget):
 
     def add_reminder_action(self, text: str, action: ReminderAction) -> QPushButton:
         """Hook for other reminder forms (the reminder letter): a button beside "Salin teks
-        pengingat", enabled for a late village, calling ``action(line, report)``."""
+        pengingat", enabled for a late village, calling ``action(line, report)``. Hidden at a
+        kabupaten, where reminders are the kecamatan's."""
         button = QPushButton(text)
+        button.setVisible(self.reminders_apply)
 
         def run() -> None:
             line = self.selected_line()
@@ -426,8 +456,40 @@ class CompletenessPage(QWidget):
         button.clicked.connect(run)
         self.reminder_actions.addWidget(button)
         self._reminder_buttons.append(button)
-        self._village_chosen()
+        self._enable_reminders()
         return button
+
+    def _enable_reminders(self, _running: bool = False) -> None:
+        line = self.selected_line()
+        late = line is not None and line.overdue
+        busy = self.letter_task is not None and self.letter_task.running
+        self.copy_button.setEnabled(late)
+        for button in self._reminder_buttons:
+            button.setEnabled(late and not busy)
+
+    def write_letter(self, line: VillageLine, report: Completeness) -> bool:
+        """Ask where to save the Surat Pengingat for ``line`` and write it off the GUI thread."""
+        from smartcity_desktop.gui.report_page import (
+            DOCUMENTS,
+            build_reminder_letter,
+            suggested_pdf_path,
+        )
+
+        task = self.letter_task
+        if task is None or task.running:
+            return False
+        target = ask_pdf_target(
+            self.shell,
+            self,
+            _(DOCUMENTS["pengingat"].dialog_title),
+            suggested_pdf_path(self.ctx, "pengingat", line.code),
+        )
+        if target is None:
+            return False
+        return build_reminder_letter(task, self.ctx, line.code, target)
+
+    def can_close(self) -> bool:
+        return self.letter_task.can_close() if self.letter_task is not None else True
 
     def verify_selected(self) -> bool:
         line = self.selected_line()

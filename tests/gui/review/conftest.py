@@ -23,6 +23,8 @@ class FakeDialogs:
         self.errors: list[BaseException] = []
         self.infos: list[tuple[str, str]] = []
         self.log_path = None
+        self.save_answer: Path | None = None
+        self.save_asked: list[tuple[str, Path]] = []  # (title, suggested path)
 
     def error(self, parent: Any, exc: BaseException, title: str | None = None) -> None:
         self.errors.append(exc)
@@ -32,6 +34,10 @@ class FakeDialogs:
 
     def confirm(self, parent: Any, title: str, text: str, yes: str, no: str) -> bool:
         return True
+
+    def save_file(self, parent: Any, title: str, suggested: Path, file_filter: str) -> Path | None:
+        self.save_asked.append((title, suggested))
+        return self.save_answer
 
 
 def make_shell(ctx: AppContext) -> Shell:

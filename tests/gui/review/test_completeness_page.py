@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -14,13 +15,14 @@ from PySide6.QtWidgets import QApplication
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.gui.review.completeness_page import COL, LATE_FILL, CompletenessPage
 from smartcity_desktop.services import trust
-from smartcity_desktop.services.completeness import VillageLine, get_deadline
+from smartcity_desktop.services.completeness import VillageLine, get_deadline, set_deadline
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import import_files
+from smartcity_desktop.services.kecamatan_reports import reminder_text
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.review import Decision, review_records
 from tests.conftest import DESA_CODE
-from tests.gui.review.conftest import make_shell
+from tests.gui.review.conftest import FakeDialogs, make_shell
 from tests.services.review_helpers import carry_reviews, ids
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -108,12 +110,59 @@ def test_reminder_text_for_a_late_village_goes_to_the_clipboard(
     QApplication.clipboard().clear()
     QTest.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
     text = QApplication.clipboard().text()
-    assert text.startswith("Yth. Kepala Desa Segarajaya")
-    assert "Kecamatan Tarumajaya belum menerima data" in text
+    # The one reminder text (its wording is tested in tests/services/test_kecamatan_reports.py).
+    assert text == reminder_text(village, NEVER_SENT)
+    assert text.startswith("Yth. Kepala Desa Segarajaya,")
     assert "(3 hari yang lalu)" in text
-    assert "Kirim Data" in text
-    assert "Operator Kecamatan Tarumajaya: Operator Uji" in text
     assert "Desa Segarajaya" in page.copy_note.text()
+
+
+def test_reminder_letter_for_the_late_village_is_written_where_chosen(
+    qtbot: Any, village: AppContext, tmp_path: Path
+) -> None:
+    page = open_page(qtbot, village)
+    set_deadline_on_page(page, village.clock().date() - dt.timedelta(days=3))
+    button = page.letter_button
+    assert button is not None and button.text() == "Buat surat pengingat (PDF)…"
+    assert button.isVisible()
+    page.select(DESA_CODE)
+    assert not button.isEnabled()  # it sent its data
+    page.select(NEVER_SENT)
+    assert button.isEnabled()
+    dialogs = page.shell.dialogs
+    assert isinstance(dialogs, FakeDialogs)
+    dialogs.save_answer = tmp_path / "pengingat-segarajaya"  # typed without the extension
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    title, suggested = dialogs.save_asked[-1]
+    assert title == "Simpan Surat Pengingat"
+    assert suggested.parent == village.paths.exports
+    assert suggested.name.startswith("surat-pengingat-3216012002-")
+    written = tmp_path / "pengingat-segarajaya.pdf"
+    letter = " ".join(p.extract_text() for p in PdfReader(written).pages)
+    assert "Segarajaya" in letter and "Pengingat penyampaian data Smart City" in letter
+    task = page.letter_task
+    assert task is not None and task.last_pdf == written
+    assert task.status.text() == f"Surat Pengingat tersimpan di {written}"
+    assert task.open_button.isVisible() and not task.progress.isVisible()
+    assert button.isEnabled() and dialogs.errors == []
+    # choosing no file writes nothing
+    dialogs.save_answer = None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["pengingat-segarajaya.pdf"]
+
+
+def test_a_kabupaten_is_told_reminders_are_the_kecamatans(
+    qtbot: Any, kabupaten_ctx: AppContext
+) -> None:
+    set_deadline(kabupaten_ctx, dt.date(2000, 1, 1))  # every village is late
+    page = open_page(qtbot, kabupaten_ctx)
+    page.select(NEVER_SENT)
+    assert page.selected_line() is not None and page.selected_line().overdue
+    assert page.letter_button is None and page.letter_task is None
+    hooked = page.add_reminder_action("Surat", lambda line, report: None)
+    assert not page.copy_button.isVisible() and not hooked.isVisible()
+    assert not page.copy_reminder()
+    assert "dikirim oleh kecamatannya" in page.copy_note.text()
 
 
 def test_the_reminder_letter_hook_gets_the_late_village(qtbot: Any, village: AppContext) -> None:
