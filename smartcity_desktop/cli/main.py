@@ -46,7 +46,37 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own words ("usage:") in the active language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, _("penggunaan: ") if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """Every parser of the CLI: help, section titles and usage line in the active language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = _("argumen")
+        self._optionals.title = _("opsi")
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help=_("tampilkan bantuan ini lalu keluar"),
+            )
+
     def error(self, message: str) -> Any:  # usage errors: exit 2 with a short hint
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: {_('kesalahan')}: {message}\n")
@@ -62,7 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
             "paket bertanda tangan."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"smartcity {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"smartcity {__version__}",
+        help=_("tampilkan nomor versi lalu keluar"),
+    )
     _global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar=_("PERINTAH"), parser_class=_Parser)
     sub.required = True

@@ -94,7 +94,7 @@ class SendPage(QWidget):
         QVBoxLayout(last_box).addWidget(self.last_label)
 
         options = QGroupBox(_("Pilihan"))
-        self.full_check = QCheckBox(_("Kirim semua data, bukan hanya perubahan (--full)"))
+        self.full_check = QCheckBox(_("Kirim semua data, bukan hanya perubahan"))
         self.full_check.setToolTip(
             _("Gunakan bila kantor penerima kehilangan data atau baru memasang aplikasi.")
         )
