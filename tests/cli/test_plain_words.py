@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from smartcity_desktop.services.context import open_context
+from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.cli.test_cli import run
-from tests.cli.test_cmd_bundles import offices  # noqa: F401  (fixture)
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, copy_office
 
 INTERNAL = re.compile(r"\b(problem|potential|proposal|attachment|certified|locally_trusted)\b")
 
@@ -19,10 +20,22 @@ def _passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMARTCITY_PASSPHRASE", PASSPHRASE)
 
 
+@pytest.fixture
+def offices(office_templates: dict[str, Path], tmp_path: Path) -> dict[str, str]:
+    folders = {
+        role: copy_office(office_templates, role, tmp_path / role)
+        for role in ("desa", "kecamatan", "kabupaten")
+    }
+    ctx = open_context(folders["desa"])
+    generate(ctx, SampleRequest(problems=5, potentials=2, proposals=3, photos=1))
+    ctx.close()
+    return {role: str(p.root) for role, p in folders.items()}
+
+
 def test_export_counts_in_words_and_an_empty_export_says_so(
     capsys: pytest.CaptureFixture[str],
     offices: dict[str, str],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     desa = offices["desa"]
     code, out, _ = run(capsys, "--data-dir", desa, "export", "--out", str(tmp_path / "a.scb"))
@@ -40,7 +53,7 @@ def test_export_counts_in_words_and_an_empty_export_says_so(
 def test_bundles_list_says_the_trust_in_words(
     capsys: pytest.CaptureFixture[str],
     offices: dict[str, str],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     desa, kab = offices["desa"], offices["kabupaten"]
     root, req, cert = (str(tmp_path / n) for n in ("root.json", "desa.req", "desa.cert"))

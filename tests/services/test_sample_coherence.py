@@ -106,8 +106,8 @@ def test_counts_and_volumes_agree_with_the_description() -> None:
                 assert f"{count} KK" in text, values
         if kind is RecordKind.PROPOSAL:
             volume = int(values["volume"])
-            assert f"{volume} {values['unit']}" in text or re.search(
-                rf"\b{volume} \w+", text
-            ), values
+            assert f"{volume} {values['unit']}" in text or re.search(rf"\b{volume} \w+", text), (
+                values
+            )
             assert values["unit"] not in ("meter",) or "meter" in text
             assert values["end_date"] > values["start_date"]
