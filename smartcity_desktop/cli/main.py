@@ -65,7 +65,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # our own -h, with its help text in the active language
+        super().__init__(*args, **kwargs)
         self._positionals.title = _("argumen")
         self._optionals.title = _("opsi")
         if add_help:
