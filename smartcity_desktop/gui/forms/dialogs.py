@@ -48,12 +48,31 @@ class EditorDialogs:
             _("Perubahan belum disimpan"),
             _("Ada perubahan yang belum disimpan. Apa yang ingin dilakukan?"),
         )
+        # Each choice says what happens to the typing; "Simpan nanti" is not obvious otherwise.
+        box.setInformativeText(
+            "\n\n".join(
+                [
+                    _("Simpan revisi baru: perubahan menjadi revisi baru catatan final ini.")
+                    if final
+                    else _("Simpan: isian disimpan sebagai draf catatan."),
+                    _(
+                        "Simpan nanti: formulir ditutup; isian dicadangkan di komputer ini, belum "
+                        "menjadi catatan dan belum ikut terkirim. Saat formulir ini dibuka lagi, "
+                        "Anda ditawari untuk memulihkannya."
+                    ),
+                    _("Buang perubahan: isian yang belum disimpan dihapus."),
+                ]
+            )
+        )
         save = box.addButton(
             _("Simpan revisi baru") if final else _("Simpan"), QMessageBox.ButtonRole.AcceptRole
         )
         keep = box.addButton(_("Simpan nanti"), QMessageBox.ButtonRole.ActionRole)
         keep.setToolTip(
-            _("Isian disimpan sementara dan ditawarkan lagi saat catatan ini dibuka kembali.")
+            _(
+                "Isian dicadangkan di komputer ini dan ditawarkan lagi saat formulir ini dibuka "
+                "kembali."
+            )
         )
         discard = box.addButton(_("Buang perubahan"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(_("Batal"), QMessageBox.ButtonRole.RejectRole)
