@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from smartcity_desktop.domain.regions import Region
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.errors import error_text
+from smartcity_desktop.gui.qt_translations import install_qt_translations
 from smartcity_desktop.gui.tasks import TaskRunner
 from smartcity_desktop.i18n import _, current_language, set_language
 from smartcity_desktop.services.gui_support import (
@@ -117,6 +118,7 @@ class LanguagePage(QWizardPage):
         self._wizard.choices.language = language
         if language != current_language():
             set_language(language)
+            install_qt_translations(language)
             self._wizard.retranslate()
         return True
 

@@ -246,7 +246,7 @@ class SendPage(QWidget):
     # --- export ------------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        start = self.folder() or Path.home()
+        start = self.folder() or self.shell.ctx.paths.exports
         folder = self.dialogs.choose_folder(self, _("Pilih folder tujuan paket"), start)
         if folder is not None:
             self.set_folder(folder)

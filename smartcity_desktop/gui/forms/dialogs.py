@@ -8,9 +8,11 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from smartcity_desktop.gui import file_dialogs
+from smartcity_desktop.gui.file_dialogs import Purpose
 from smartcity_desktop.i18n import _
 
 
@@ -94,10 +96,11 @@ class EditorDialogs:
         box.exec()
 
     def choose_files(self) -> list[Path]:
-        names, _selected = QFileDialog.getOpenFileNames(
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        return file_dialogs.open_files(
             self.parent,
             _("Pilih foto atau dokumen PDF"),
-            str(Path.home()),
+            Purpose.ATTACHMENTS,
+            Path(pictures) if pictures else None,
             ATTACHMENT_FILTER.format(photos=_("Foto dan PDF")),
         )
-        return [Path(n) for n in names]
