@@ -63,3 +63,18 @@ def test_help_is_in_english_when_asked(capsys: pytest.CaptureFixture[str]) -> No
     assert text.startswith("usage: smartcity")
     assert "options:" in text
     assert "show this help and exit" in text
+
+
+def test_usage_errors_are_in_indonesian(capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [
+        (["keys", "certify"], "argumen ini wajib: REQUEST, --out"),
+        (["search", "--kind", "orang"], "argumen --kind: pilihan 'orang' tidak dikenal"),
+        (["sample-data", "--seed", "satu"], "argumen --seed: nilai 'satu' tidak valid"),
+        (["stats", "--bogus"], "argumen tidak dikenal: --bogus"),
+    ]
+    for argv, expected in cases:
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("penggunaan: smartcity") and expected in err, err
