@@ -57,6 +57,7 @@ HEAVY = (
     "cryptography",
     "reportlab",
     "PIL",
+    "pypdf",
     "segno",
     "platformdirs",
 )

@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pin-dialog", choices=("typo", "right", "replace"))
     parser.add_argument("--history", action="store_true")
     parser.add_argument("--tab", type=int)
+    parser.add_argument(
+        "--abandoned", action="store_true", help="an export interrupted after the first (send)"
+    )
     parser.add_argument("--lang", default="id")
     args = parser.parse_args(argv)
     set_language(args.lang)
@@ -100,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     outbox.mkdir()
     files = list(export_bundle(desa, PASSPHRASE, outbox).paths)
     generate(desa, SampleRequest(problems=2, potentials=1, proposals=1, seed=9))
+    if args.abandoned:  # as if the app died while writing bundle 2: the next start closes it
+        from smartcity_desktop.services.exchange import export_journal
+
+        export_journal.reserve(desa, key_id="demo", full=False, counts={}, folder=outbox)
+        export_journal.abandon_pending(desa)
     if args.tampered:
         bad = outbox / "rusak.scb"
         data = bytearray(files[0].read_bytes())

@@ -44,6 +44,15 @@ SAMPLE = {
 }
 
 
+def _pdf(path: Path) -> Path:
+    from reportlab.pdfgen import canvas
+
+    doc = canvas.Canvas(str(path))
+    doc.drawString(72, 720, "Undangan musyawarah desa")
+    doc.save()
+    return path
+
+
 def _photo(path: Path, colour: tuple[int, int, int]) -> Path:
     from PIL import Image
 
@@ -99,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             service = AttachmentService(ctx)
             for i, colour in enumerate([(30, 120, 200), (200, 160, 40), (60, 160, 90)]):
                 service.attach_file(kind, record_id, _photo(folder / f"foto-{i + 1}.jpg", colour))
+            # A real PDF under a program's name: shown (and opened) as a PDF.
+            service.attach_file(kind, record_id, _pdf(folder / "surat-undangan.pdf.exe"))
     runner = TaskRunner()
     window = QMainWindow()
     editor = RecordEditor(ctx, runner, kind, record_id)

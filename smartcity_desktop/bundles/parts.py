@@ -81,8 +81,15 @@ def is_part_file(path: Path) -> bool:
         return handle.read(len(PART_MAGIC)) == PART_MAGIC
 
 
-def split_into_parts(whole: Path, destination: Path, max_part_size: int) -> tuple[Path, ...]:
-    """Split the finished bundle ``whole`` into parts named after ``destination``."""
+def stage_parts(
+    whole: Path, destination: Path, max_part_size: int
+) -> tuple[tuple[Path, Path], ...]:
+    """Split the finished bundle ``whole`` into parts named after ``destination``.
+
+    Each part is written and flushed under a temporary name; the caller renames them all once every
+    part is on disk, so a crash never leaves a set of final names that cannot be joined. Returns
+    (temporary, final) pairs; on failure nothing is left behind.
+    """
     if max_part_size < MIN_PART_SIZE:
         raise ValueError(f"parts must be at least {MIN_PART_SIZE} bytes")
     size = whole.stat().st_size
@@ -91,7 +98,7 @@ def split_into_parts(whole: Path, destination: Path, max_part_size: int) -> tupl
     if count > MAX_PARTS:
         raise ValueError(f"would need {count} parts; choose a larger part size")
     bundle_sha = _hash_range(whole, 0, size)
-    written: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
     try:
         for index in range(1, count + 1):
             offset = (index - 1) * room
@@ -107,14 +114,24 @@ def split_into_parts(whole: Path, destination: Path, max_part_size: int) -> tupl
                 _hash_range(whole, offset, length),
             )
             target = destination.with_name(part_name(destination.name, index, count))
-            _write_part(whole, target, header)
-            written.append(target)
+            temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+            staged.append((temporary, target))
+            _write_part(whole, temporary, header)
     except BaseException:
-        for path in written:
+        for temporary, _target in staged:
             with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+                temporary.unlink()
         raise
-    return tuple(written)
+    return tuple(staged)
+
+
+def read_part_header(path: Path) -> PartHeader | None:
+    """The header of a part file, or None when ``path`` is not a readable part."""
+    try:
+        with path.open("rb") as handle:
+            return PartHeader.from_bytes(handle.read(HEADER_SIZE))
+    except (ValueError, TypeError, StrictJsonError, OSError):
+        return None
 
 
 def assemble_parts(paths: Iterable[Path], folder: Path) -> Path:
@@ -187,25 +204,19 @@ def _copy_part(path: Path, header: PartHeader, out: Any, whole: Any) -> None:
         raise ProblemError(make_problem("parts.corrupt", path.name))
 
 
-def _write_part(whole: Path, target: Path, header: PartHeader) -> None:
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    try:
-        with whole.open("rb") as source, temporary.open("xb") as out:
-            out.write(header.to_bytes())
-            source.seek(header.offset)
-            remaining = header.length
-            while remaining:
-                chunk = source.read(min(CHUNK, remaining))
-                if not chunk:
-                    raise OSError("bundle shrank while splitting")
-                out.write(chunk)
-                remaining -= len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+def _write_part(whole: Path, temporary: Path, header: PartHeader) -> None:
+    with whole.open("rb") as source, temporary.open("xb") as out:
+        out.write(header.to_bytes())
+        source.seek(header.offset)
+        remaining = header.length
+        while remaining:
+            chunk = source.read(min(CHUNK, remaining))
+            if not chunk:
+                raise OSError("bundle shrank while splitting")
+            out.write(chunk)
+            remaining -= len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _hash_range(path: Path, offset: int, length: int) -> str:

@@ -1,9 +1,10 @@
 """Write a signed bundle: stream records and files into a zip, hash while writing, sign, then
 move the finished file into place in one step.
 
-The file is written under a temporary name in the destination folder, flushed to disk, and only
-then renamed to its final name, so a crash or a pulled USB stick never leaves a file that looks
-complete.
+The file (or every part of a split bundle) is written under a temporary name in the destination
+folder and flushed to disk; only then are the final names given, and the folder itself flushed, so a
+crash or a pulled USB stick never leaves a file that looks complete. ``stage_bundle`` stops before
+the renames, so that a caller can record what it is about to publish first.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import IO, Any
 
 from smartcity_desktop.bundles import format as fmt
 from smartcity_desktop.bundles.manifests import format_bag_info, format_manifest, payload_oxum
-from smartcity_desktop.bundles.parts import split_into_parts
+from smartcity_desktop.bundles.parts import read_part_header, stage_parts
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
 from smartcity_desktop.crypto.canonical_json import canonical_bytes
 from smartcity_desktop.crypto.certificates import Certificate
@@ -65,6 +66,38 @@ class WrittenBundle:
     size: int
 
 
+@dataclass(frozen=True)
+class StagedBundle:
+    """A finished bundle still under temporary names; ``publish`` gives it its final names."""
+
+    moves: tuple[tuple[Path, Path], ...]  # (temporary, final), one per file
+    content_hash: str
+    header: fmt.BundleHeader
+    size: int  # of the whole bundle, before any split
+    parts_sha256: str | None  # the whole bundle's SHA-256 that split parts name in their headers
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(final for _temporary, final in self.moves)
+
+    def publish(self) -> WrittenBundle:
+        """Rename every file to its final name, then flush the folder so the names survive a
+        power cut. A failure part-way leaves some final names: call ``discard(published=True)``."""
+        for temporary, final in self.moves:
+            os.replace(temporary, final)
+        _fsync_folder(self.moves[0][1].parent)
+        return WrittenBundle(self.paths, self.content_hash, self.header, self.size)
+
+    def discard(self, *, published: bool = False) -> None:
+        """Remove the temporary files, and with ``published`` the final ones this bundle made."""
+        for temporary, final in self.moves:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+            if published:
+                with contextlib.suppress(FileNotFoundError):
+                    final.unlink()
+
+
 def write_bundle(
     destination: Path,
     *,
@@ -85,6 +118,42 @@ def write_bundle(
     ``office_code`` is set must belong to the sender. Raises Cancelled when ``progress`` asks to
     stop, BundleWriteError on bad input, OSError on disk problems; nothing is left behind.
     """
+    staged = stage_bundle(
+        destination,
+        sender=sender,
+        sequence=sequence,
+        records=records,
+        app_version=app_version,
+        schema_version=schema_version,
+        attachments=attachments,
+        forwarded=forwarded,
+        created=created,
+        progress=progress,
+        split_size=split_size,
+    )
+    try:
+        return staged.publish()
+    except BaseException:
+        staged.discard(published=True)
+        raise
+
+
+def stage_bundle(
+    destination: Path,
+    *,
+    sender: Sender,
+    sequence: int,
+    records: Mapping[str, Iterable[Mapping[str, Any]]],
+    app_version: str,
+    schema_version: int,
+    attachments: Iterable[AttachmentFile] = (),
+    forwarded: Iterable[Path] = (),
+    created: datetime | None = None,
+    progress: Progress | None = None,
+    split_size: int | None = None,
+) -> StagedBundle:
+    """``write_bundle`` up to the renames: every file is complete and flushed under a temporary
+    name next to its final one. Raises as ``write_bundle`` does; nothing is left behind then."""
     if not code_matches_role(sender.office_code, sender.role):
         raise BundleWriteError(f"office code {sender.office_code!r} and role {sender.role!r}")
     if sequence < 1:
@@ -102,6 +171,7 @@ def write_bundle(
     forwarded_list = list(dict.fromkeys(forwarded))
     destination = Path(destination)
     temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(4)}.partial")
+    whole_kept = False
     try:
         with temporary.open("xb") as handle:
             writer = _BagWriter(
@@ -118,18 +188,23 @@ def write_bundle(
             os.fsync(handle.fileno())
         size = temporary.stat().st_size
         content_hash = hashlib.sha256(tagmanifest).hexdigest()
+        parts_sha256 = None
         if split_size is not None and size > split_size:
-            paths = split_into_parts(temporary, destination, split_size)
-            temporary.unlink()
+            moves = stage_parts(temporary, destination, split_size)
+            first = read_part_header(moves[0][0])
+            parts_sha256 = first.bundle_sha256 if first is not None else None
         else:
-            os.replace(temporary, destination)
-            _fsync_folder(destination.parent)
-            paths = (destination,)
+            moves = ((temporary, destination),)
+            whole_kept = True
         progress.report(1, 1, "")
-        return WrittenBundle(paths, content_hash, header, size)
+        return StagedBundle(moves, content_hash, header, size, parts_sha256)
+    except BaseException:
+        whole_kept = False
+        raise
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+        if not whole_kept:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
 
 
 class _BagWriter:

@@ -408,7 +408,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.progress import StderrProgress
-    from smartcity_desktop.services.exchange import export_bundle
+    from smartcity_desktop.services.exchange import abandoned_numbers, export_bundle
 
     def work(ctx: Any) -> int:
         result = export_bundle(
@@ -422,6 +422,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(_export_summary(result.sequence, result.counts))
         for path in result.paths:
             print(path)
+        skipped = abandoned_numbers(ctx, before=result.sequence)
+        if skipped:
+            print(
+                _(
+                    "Nomor {numbers} tidak terpakai karena pembuatan paket sebelumnya terhenti; "
+                    "kantor penerima akan melihat nomor itu terlewat."
+                ).format(numbers=", ".join(map(str, skipped))),
+                file=sys.stderr,
+            )
         return 0
 
     return _with_office(args, work)
@@ -472,7 +481,7 @@ def _print_report(report: Any) -> None:
         )
     if report.content_hash:
         print(_("  Sidik paket: {hash}").format(hash=report.content_hash))
-    if report.outcomes:
+    if report.record_count:
         counts = report.action_counts()
         print(
             _(
@@ -524,6 +533,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                     for o in report.outcomes:
                         label = import_action_label(o.action)
                         print(f"    {label:<12} {o.kind:<10} {o.id} r{o.revision} {o.title}")
+                    if report.unlisted:
+                        more = _(
+                            "… dan {n} catatan lain: dihitung di atas, tidak dicantumkan satu per satu."
+                        )
+                        print("    " + more.format(n=report.unlisted))
         return 0 if all(r.ok for r in reports) else 1
 
     return _with_office(args, work)

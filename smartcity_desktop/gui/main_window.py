@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.gui import analysis
 from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
@@ -98,9 +99,44 @@ def _bundle_page(name: str) -> Callable[[Shell], QWidget]:
     return make
 
 
+def _review_page(name: str) -> Callable[[Shell], QWidget]:
+    def make(shell: Shell) -> QWidget:
+        from smartcity_desktop.gui.review.completeness_page import CompletenessPage
+        from smartcity_desktop.gui.review.queue_page import ReviewQueuePage
+
+        page: type[QWidget] = {"completeness": CompletenessPage, "review": ReviewQueuePage}[name]
+        return page(shell)  # type: ignore[call-arg]
+
+    return make
+
+
+UPPER_OFFICES = ("kecamatan", "kabupaten")
 SP = QStyle.StandardPixmap
 # The navigation, top to bottom. A new page is one more line here (e.g. "Kirim Data").
 PAGES: list[PageSpec] = [
+    # An upper office's work, in its order: receive the villages' bundles, see who is missing,
+    # review. A desa sees none of these, so its navigation starts on its own records.
+    PageSpec(
+        "receive",
+        N_("Terima Data"),
+        ("mail-receive", SP.SP_ArrowDown),
+        _bundle_page("receive"),
+        roles=("kecamatan", "kabupaten"),
+    ),
+    PageSpec(
+        "completeness",
+        N_("Kelengkapan"),
+        ("view-list-details", SP.SP_FileDialogListView),
+        _review_page("completeness"),
+        roles=UPPER_OFFICES,
+    ),
+    PageSpec(
+        "review",
+        N_("Reviu Data"),
+        ("checkbox", SP.SP_DialogApplyButton),
+        _review_page("review"),
+        roles=UPPER_OFFICES,
+    ),
     PageSpec(
         "problem",
         N_("Permasalahan"),
@@ -119,17 +155,12 @@ PAGES: list[PageSpec] = [
         ("help-about", SP.SP_MessageBoxInformation),
         _record_list(RecordKind.PROPOSAL),
     ),
+    PageSpec(*analysis.SIMILAR_PAGE, roles=analysis.ROLES),
+    PageSpec(*analysis.ISSUES_PAGE, roles=analysis.ROLES),
     PageSpec(
         "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
     ),
     PageSpec("send", N_("Kirim Data"), ("mail-send", SP.SP_ArrowUp), _bundle_page("send")),
-    PageSpec(
-        "receive",
-        N_("Terima Data"),
-        ("mail-receive", SP.SP_ArrowDown),
-        _bundle_page("receive"),
-        roles=("kecamatan", "kabupaten"),
-    ),
     PageSpec(
         "keys",
         N_("Kunci & Kepercayaan"),
@@ -140,6 +171,11 @@ PAGES: list[PageSpec] = [
         "settings", N_("Pengaturan"), ("preferences-system", SP.SP_ComputerIcon), _settings_page
     ),
 ]
+
+
+# Where each office starts: an upper office on its overview of the villages (a kecamatan that
+# has received nothing yet on Terima Data, see ``attach``), never on an empty record list.
+FIRST_PAGE = {"kecamatan": "completeness", "kabupaten": "completeness"}
 
 
 def themed_icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
@@ -246,7 +282,8 @@ class MainWindow(QMainWindow):
 
         self.nav.currentRowChanged.connect(self._show_row)
         self._shortcuts()
-        self.nav.setCurrentRow(0)
+        self._start_row = max(self._row_of(FIRST_PAGE.get(office.role, "")), 0)
+        self.nav.setCurrentRow(self._start_row)
         if shell is not None:
             self.attach(shell)
 
@@ -257,6 +294,14 @@ class MainWindow(QMainWindow):
         self.shell = shell
         shell.hub.changed.connect(self._on_change)
         self.status_counts.setText(_("Menghitung catatan…"))
+        if self.nav.currentRow() == self._start_row and self.office.role == "kecamatan":
+            from smartcity_desktop.services.review_desk import bundles_received
+
+            # Nothing received yet: Kelengkapan would only list empty villages.
+            if not bundles_received(shell.ctx) and self._row_of("receive") >= 0:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(self._row_of("receive"))
+                self.nav.blockSignals(False)
         self._show_row(max(self.nav.currentRow(), 0))
         self.refresh_status()
 
@@ -286,6 +331,9 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         for n in range(min(9, len(self.specs))):
             QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self, lambda n=n: self.nav.setCurrentRow(n))
+
+    def _row_of(self, key: str) -> int:
+        return next((n for n, s in enumerate(self.specs) if s.key == key), -1)
 
     def _show_row(self, row: int) -> None:
         # Before ``attach`` the row is only remembered; the page is built once the data is open.

@@ -43,6 +43,8 @@ from smartcity_desktop.gui.record_table_model import (
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.gui_support import format_count
+from smartcity_desktop.services.origin_columns import ORIGIN_DESA, ORIGIN_KECAMATAN
+from smartcity_desktop.services.provenance import origin_places, shows_origin
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.settings import get_setting, update_settings
 
@@ -87,7 +89,9 @@ class RecordListPage(QWidget):
         self.shell = shell
         self.kind = RecordKind(kind)
         self.service = RecordService(shell.ctx)
-        self.model = RecordTableModel(self.kind, self)
+        # Above the village the list names where each record comes from; a desa lists its own.
+        self.places = origin_places(shell.ctx) if shows_origin(shell.ctx) else None
+        self.model = RecordTableModel(self.kind, self, self.places)
         self.editor: QWidget | None = None
         self.editor_record: str | None = None
         self._load_generation = 0
@@ -97,9 +101,7 @@ class RecordListPage(QWidget):
         self._reload_needed = False
 
         self._build()
-        self._apply_visible_columns(
-            parse_visible(self.kind, get_setting(shell.ctx, f"list_columns.{self.kind.value}"))
-        )
+        self._apply_visible_columns(self._parse_visible(self._stored_columns()))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -167,6 +169,10 @@ class RecordListPage(QWidget):
             combo.currentIndexChanged.connect(
                 lambda _i, c=combo, n=name: self.model.set_filter(n, c.currentData())
             )
+        self._build_origin_filters()
+        # "Semua status" and the like stay readable when the origin filters share the row.
+        for combo in (*self.origin_filters, self.status):
+            combo.setMinimumWidth(self._combo_text_width(combo))
 
         self.table = QTableView()
         self.table.setAccessibleName(_("Daftar {kind}").format(kind=_(KIND_LABELS[self.kind])))
@@ -217,7 +223,9 @@ class RecordListPage(QWidget):
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
+        filters.addWidget(self.search, 2 if self.origin_filters else 3)
+        for combo in self.origin_filters:
+            filters.addWidget(combo, 2)
         filters.addWidget(self.dimension, 2)
         filters.addWidget(self.status, 1)
         filters.addWidget(self.urusan, 2)
@@ -239,6 +247,7 @@ class RecordListPage(QWidget):
 
         order = [
             self.search,
+            *self.origin_filters,
             self.dimension,
             self.status,
             self.urusan,
@@ -250,6 +259,56 @@ class RecordListPage(QWidget):
         for a, b in itertools.pairwise(order):
             QWidget.setTabOrder(a, b)
         self.open_button.setEnabled(False)
+
+    def _build_origin_filters(self) -> None:
+        """A kabupaten filters by kecamatan, then by desa within it; a kecamatan by desa."""
+        self.kecamatan_filter: QComboBox | None = None
+        self.desa_filter: QComboBox | None = None
+        self.origin_filters: list[QComboBox] = []
+        places = self.places
+        if places is None:
+            return
+        if self.shell.ctx.office.role == "kabupaten":
+            self.kecamatan_filter = self._combo(
+                _("Semua kecamatan"), places.kecamatan, _("Saring menurut kecamatan")
+            )
+            self.kecamatan_filter.currentIndexChanged.connect(self._kecamatan_chosen)
+            self.origin_filters.append(self.kecamatan_filter)
+            desa: list[tuple[str, str]] = []
+        else:
+            desa = places.desa_choices(None)
+        self.desa_filter = self._combo(_("Semua desa"), desa, _("Saring menurut desa/kelurahan"))
+        self.desa_filter.setEnabled(bool(desa))
+        self.desa_filter.currentIndexChanged.connect(
+            lambda _i: self.model.set_filter(ORIGIN_DESA, self._desa_choice())
+        )
+        self.origin_filters.append(self.desa_filter)
+
+    def _combo_text_width(self, combo: QComboBox) -> int:
+        return combo.fontMetrics().horizontalAdvance(combo.itemText(0)) + 40
+
+    def _desa_choice(self) -> str | None:
+        return self.desa_filter.currentData() if self.desa_filter is not None else None
+
+    def _kecamatan_chosen(self, _index: int) -> None:
+        combo, desa = self.kecamatan_filter, self.desa_filter
+        if combo is None or desa is None or self.places is None:
+            return
+        kecamatan = combo.currentData()
+        desa.blockSignals(True)
+        desa.clear()
+        desa.addItem(_("Semua desa"), None)
+        for code, label in self.places.desa_choices(kecamatan) if kecamatan else []:
+            desa.addItem(label, code)
+        desa.setEnabled(kecamatan is not None)
+        desa.blockSignals(False)
+        self.model.set_filters({ORIGIN_KECAMATAN: kecamatan, ORIGIN_DESA: None})
+
+    def _stored_columns(self) -> str:
+        return get_setting(self.shell.ctx, f"list_columns.{self.kind.value}")
+
+    def _parse_visible(self, stored: str) -> list[str]:
+        return parse_visible(self.kind, stored, upper=self.places is not None)
 
     def _combo(self, everything: str, items: list[tuple[str, str]], name: str) -> QComboBox:
         combo = QComboBox()
@@ -321,7 +380,7 @@ class RecordListPage(QWidget):
         self.shell.submit(work, done, parent=self)
 
     def clear_filters(self) -> None:
-        for combo in (self.dimension, self.status, self.urusan):
+        for combo in (*self.origin_filters, self.dimension, self.status, self.urusan):
             combo.setCurrentIndex(0)
         self.search.clear()
         self._search_now()
@@ -411,7 +470,7 @@ class RecordListPage(QWidget):
         self._save_columns()
 
     def reset_columns(self) -> None:
-        self._apply_visible_columns(parse_visible(self.kind, ""))
+        self._apply_visible_columns(self._parse_visible(""))
         self._save_columns(default=True)
 
     def _save_columns(self, default: bool = False) -> None:

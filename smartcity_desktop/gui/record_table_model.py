@@ -1,7 +1,8 @@
 """The table model behind the record lists, built for 50,000 rows.
 
-Rows arrive as light tuples from ``RecordService.table_rows`` (id first, then ``COLUMNS[kind]`` in
-order). The model keeps them all and holds a list of visible row numbers: filtering (dimension,
+Rows arrive as light tuples from ``RecordService.table_rows`` (id first, then the model's columns in
+order). Above the village the model also shows where each record comes from: the owning desa and
+kecamatan (codes from the query, named through one small code-to-name map) and the trust mark. The model keeps them all and holds a list of visible row numbers: filtering (dimension,
 status, urusan, full-text search ids) and sorting only rebuild that list of ints, and ``data()``
 turns a raw value into text only for the few cells on screen. Sorting is done here rather than in a
 QSortFilterProxyModel, whose per-row Python callbacks are far too slow at this size.
@@ -22,6 +23,8 @@ from smartcity_desktop.domain.fields import RecordKind, field_spec
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import N_, _, current_language
 from smartcity_desktop.services.gui_support import format_count, format_rupiah
+from smartcity_desktop.services.origin_columns import ORIGIN_DESA, ORIGIN_KECAMATAN
+from smartcity_desktop.services.provenance import OriginPlaces, trust_label
 
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the record's id (str), on every cell
 RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the stored value behind the text
@@ -38,6 +41,8 @@ class Render(StrEnum):
     DATETIME = "datetime"
     INTEGER = "integer"
     MONEY = "money"
+    PLACE = "place"  # a region code, shown as the desa's or kecamatan's name
+    TRUST = "trust"  # how the sender was trusted: the trust mark
 
 
 @dataclass(frozen=True)
@@ -130,18 +135,51 @@ DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
     ),
 }
 
+# Offices above the village hold other offices' records: where each comes from, and how its
+# sender was trusted, lead the list.
+ORIGIN_COLUMNS: tuple[Column, ...] = (
+    Column(ORIGIN_DESA, N_("Desa/Kelurahan"), Render.PLACE, width=20),
+    # The header says "Kecamatan": the cells hold the bare name, which is much narrower.
+    Column(ORIGIN_KECAMATAN, N_("Kecamatan"), Render.PLACE, width=13),
+    Column("trust_level", N_("Kepercayaan"), Render.TRUST, width=14),
+)
+UPPER_COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
+    kind: (cols[0], *ORIGIN_COLUMNS, *cols[1:]) for kind, cols in COLUMNS.items()
+}
+# Fewer of the kind's own columns than at a desa, so that the origin fits a 1366-pixel screen.
+_UPPER_OWN_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.PROBLEM: ("severity", "dimension"),
+    RecordKind.POTENTIAL: ("potential_type", "dimension"),
+    RecordKind.PROPOSAL: ("dimension", "estimated_cost"),
+}
+UPPER_DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
+    kind: ("title", ORIGIN_DESA, ORIGIN_KECAMATAN, *own, "trust_level", "updated_at")
+    for kind, own in _UPPER_OWN_VISIBLE.items()
+}
+
 STATUS_LABELS = {"draft": N_("Draf"), "final": N_("Final")}
+TRUST_TIPS = {
+    "certified": N_("Pengirim bersertifikat: kuncinya disahkan oleh kunci akar kabupaten."),
+    "locally_trusted": N_(
+        "Pengirim dipercaya lokal: kuncinya disematkan di kantor ini setelah sidik jarinya "
+        "dicocokkan, belum bersertifikat kabupaten."
+    ),
+}
 
 
-def column_names(kind: RecordKind) -> list[str]:
-    return [c.name for c in COLUMNS[kind]]
+def columns_for(kind: RecordKind, upper: bool = False) -> tuple[Column, ...]:
+    return UPPER_COLUMNS[kind] if upper else COLUMNS[kind]
 
 
-def parse_visible(kind: RecordKind, stored: str) -> list[str]:
+def column_names(kind: RecordKind, upper: bool = False) -> list[str]:
+    return [c.name for c in columns_for(kind, upper)]
+
+
+def parse_visible(kind: RecordKind, stored: str, upper: bool = False) -> list[str]:
     """The saved ``list_columns.<kind>`` setting: comma-separated names; unknown ones dropped."""
     if not stored.strip():
-        return list(DEFAULT_VISIBLE[kind])
-    known = set(column_names(kind))
+        return list((UPPER_DEFAULT_VISIBLE if upper else DEFAULT_VISIBLE)[kind])
+    known = set(column_names(kind, upper))
     names = [n for n in (s.strip() for s in stored.split(",")) if n in known]
     if "title" not in names:
         names.insert(0, "title")  # a list without titles is useless; never let it be hidden
@@ -157,21 +195,30 @@ def _sub_element_labels() -> dict[str, tuple[str, str]]:
 
 
 class RecordTableModel(QAbstractTableModel):
-    def __init__(self, kind: RecordKind, parent: Any = None) -> None:
+    def __init__(
+        self, kind: RecordKind, parent: Any = None, places: OriginPlaces | None = None
+    ) -> None:
+        """``places``: the regions under an office above the village; with them the list shows
+        and filters the owning desa and kecamatan, and the trust mark."""
         super().__init__(parent)
         self.kind = kind
-        self.columns = COLUMNS[kind]
+        self.places = places
+        self.columns = columns_for(kind, upper=places is not None)
         self._pos = {c.name: i + 1 for i, c in enumerate(self.columns)}  # +1: id is first
         self._rows: list[tuple[Any, ...]] = []
         self._visible: list[int] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._filters: dict[str, str | None] = {"dimension": None, "status": None, "urusan": None}
+        if places is not None:
+            self._filters.update({ORIGIN_KECAMATAN: None, ORIGIN_DESA: None})
         self._search_ids: frozenset[str] | None = None
         self._headers = [_(c.label) for c in self.columns]
         self._formatters = [self._formatter(c) for c in self.columns]
         self._draft_brush = QBrush(QColor("#7b7d7d"))
         self._draft_font = QFont()
         self._draft_font.setItalic(True)
+        self._trust_pos = self._pos.get("trust_level")
+        self._local_brush = QBrush(QColor("#9a5b00"))
 
     # --- loading and filtering ---------------------------------------------------------------
 
@@ -188,6 +235,14 @@ class RecordTableModel(QAbstractTableModel):
         if self._filters.get(name) == (value or None):
             return
         self._filters[name] = value or None
+        self._refilter()
+
+    def set_filters(self, values: dict[str, str | None]) -> None:
+        """Several filters at once, with one refilter (a kecamatan and the desa under it)."""
+        new = {name: value or None for name, value in values.items()}
+        if all(self._filters.get(n) == v for n, v in new.items()):
+            return
+        self._filters.update(new)
         self._refilter()
 
     def set_search_ids(self, ids: frozenset[str] | None) -> None:
@@ -246,7 +301,13 @@ class RecordTableModel(QAbstractTableModel):
 
     def _sort_key(self, column: int) -> Callable[[Any], Any]:
         col = self.columns[column]
-        if col.render in (Render.REF, Render.SUB_ELEMENT, Render.STATUS):
+        if col.render in (
+            Render.REF,
+            Render.SUB_ELEMENT,
+            Render.STATUS,
+            Render.PLACE,
+            Render.TRUST,
+        ):
             fmt = self._formatters[column]
             cache: dict[Any, str] = {}
 
@@ -295,10 +356,21 @@ class RecordTableModel(QAbstractTableModel):
             return row[column + 1]
         if role == STATUS_ROLE:
             return row[self._pos["status"]]
-        if role == Qt.ItemDataRole.ToolTipRole and self.columns[column].name == "title":
-            return row[1]
-        if role == Qt.ItemDataRole.ForegroundRole and row[self._pos["status"]] == "draft":
-            return self._draft_brush
+        if role == Qt.ItemDataRole.ToolTipRole:
+            name = self.columns[column].name
+            if name == "title":
+                return row[1]
+            if name == "trust_level" and row[column + 1] in TRUST_TIPS:
+                return _(TRUST_TIPS[row[column + 1]])
+            if self.columns[column].render is Render.PLACE and row[column + 1] and self.places:
+                return f"{self.places.name(row[column + 1])} ({row[column + 1]})"
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row[self._pos["status"]] == "draft":
+                return self._draft_brush
+            if self._trust_pos == column + 1 and row[column + 1] == "locally_trusted":
+                return self._local_brush
+            return None
         if role == Qt.ItemDataRole.FontRole and row[self._pos["status"]] == "draft":
             return self._draft_font
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].render in (
@@ -341,6 +413,14 @@ class RecordTableModel(QAbstractTableModel):
         if col.render is Render.STATUS:
             labels = {k: _(v) for k, v in STATUS_LABELS.items()}
             return lambda v: labels.get(v, str(v))
+        if col.render is Render.PLACE:
+            places = self.places
+            if places is None:
+                return str
+            return places.short_name if col.name == ORIGIN_KECAMATAN else places.name
+        if col.render is Render.TRUST:
+            marks = {"certified": "✔ ", "locally_trusted": "⚠ "}
+            return lambda v: marks.get(v, "") + trust_label(v)
         if col.render is Render.DATETIME:
             return _local_time
         if col.render is Render.INTEGER:

@@ -19,6 +19,7 @@ from smartcity_desktop.domain.fields import RecordKind, field_names
 from smartcity_desktop.domain.records import content_hash
 from smartcity_desktop.domain.validation import is_canonical, non_canonical_fields, validate
 from smartcity_desktop.i18n import _
+from smartcity_desktop.storage.filetypes import safe_display_name
 from smartcity_desktop.storage.media import MAX_INPUT_BYTES
 
 # The record schema carried in bundles; a bundle with a newer one is refused.
@@ -174,6 +175,8 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
     expected = content_hash(kind, record_id, office, revision, "final", raw["deleted"], values)
     if raw["content_hash"] != expected:
         raise RowError("content_hash does not match the content")
+    if kind == ATTACHMENT_KIND:  # the sender's name is only shown, and only made safe
+        values["filename"] = safe_display_name(values["filename"], values["media_type"])
     return IncomingRow(
         kind,
         record_id,

@@ -130,7 +130,7 @@ def last_export_summary(ctx: AppContext) -> ExportSummary | None:
         sequence=row.sequence,
         when=format_datetime_long(to_local(row.created_at)),
         files=list(json.loads(row.files)),
-        size=row.size,
+        size=row.size or 0,
         full=row.full,
     )
 

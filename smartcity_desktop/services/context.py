@@ -80,10 +80,31 @@ def open_context(paths: DataPaths) -> AppContext:
     ctx = AppContext(paths=paths, db=db)
     try:
         _office = ctx.office  # fails early when the folder holds no office
+        pending_export = _has_pending_export(ctx)
     except Exception:
         db.close()
         raise
+    if pending_export:
+        # An export killed before it finished left its number reserved: close it for good.
+        from smartcity_desktop.services.exchange.export_journal import close_interrupted
+
+        close_interrupted(ctx)
     return ctx
+
+
+def _has_pending_export(ctx: AppContext) -> bool:
+    # A cheap look first, so that the exchange modules load only when there is work for them.
+    from sqlalchemy import select
+
+    from smartcity_desktop.storage.models import EXPORT_PENDING, BundleExport
+
+    with ctx.db.session() as session:
+        return (
+            session.scalar(
+                select(BundleExport.sequence).where(BundleExport.status == EXPORT_PENDING).limit(1)
+            )
+            is not None
+        )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.origin_columns import ORIGIN_COLUMNS, origin_expression
 from smartcity_desktop.storage.models import (
     RECORD_MODELS,
     Attachment,
@@ -65,6 +66,12 @@ class ListFilter:
 def _model(kind: RecordKind | str) -> Any:
     """The ORM class for a kind (typed Any: the three classes share columns but not a constructor)."""
     return RECORD_MODELS[RecordKind(kind).value]
+
+
+def _list_column(model: Any, name: str) -> Any:
+    if name in ORIGIN_COLUMNS:
+        return origin_expression(model, name)
+    return getattr(model, name)
 
 
 def values_from_row(kind: RecordKind, row: LocatedRecord, links: dict[str, list[str]]) -> Values:
@@ -162,10 +169,13 @@ class RecordService:
     def table_rows(
         self, kind: RecordKind, columns: Sequence[str], flt: ListFilter | None = None
     ) -> list[Row[Any]]:
-        """Light rows for list views: ``id`` first, then the named columns, newest first."""
+        """Light rows for list views: ``id`` first, then the named columns, newest first.
+
+        Besides the model's attributes, ``origin_desa`` and ``origin_kecamatan`` give the codes of
+        the owning desa and kecamatan (see ``services.provenance``)."""
         flt = flt or ListFilter()
         model = _model(kind)
-        cols = [model.id, *(getattr(model, c) for c in columns)]
+        cols = [model.id, *(_list_column(model, c) for c in columns)]
         with self.ctx.db.session() as session:
             query = self._filtered(select(*cols), model, flt).order_by(model.updated_at.desc())
             return list(session.execute(query).all())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -38,12 +38,19 @@ class BlobStore:
         return sha, self._write(sha, lambda fh: fh.write(data))
 
     def put_stream(
-        self, source: IO[bytes], expected_sha256: str | None = None, *, sync: bool = True
+        self,
+        source: IO[bytes],
+        expected_sha256: str | None = None,
+        *,
+        sync: bool = True,
+        check: Callable[[Path], None] | None = None,
     ) -> tuple[str, bool]:
         """Store a stream, hashing while copying; refuses if it does not match the expected hash.
 
         With ``sync=False`` the caller promises to call ``sync()`` before relying on the files
         (an import writes hundreds of photos and syncs once before its database commit).
+        ``check`` is given the complete file before it takes its final name; whatever it raises
+        leaves nothing behind.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -60,6 +67,8 @@ class BlobStore:
             sha = digest.hexdigest()
             if expected_sha256 is not None and sha != expected_sha256:
                 raise StorageError(f"hash mismatch: expected {expected_sha256}, got {sha}")
+            if check is not None:
+                check(tmp)
             target = self.path_for(sha)
             if _touch(target):
                 return sha, False

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -32,6 +33,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The states of an export (BundleExport.status).
+EXPORT_PENDING = "pending"
+EXPORT_DONE = "done"
+EXPORT_ABANDONED = "abandoned"
 
 
 class Base(DeclarativeBase):
@@ -238,17 +245,30 @@ class AuditEntry(Base):
 
 
 class BundleExport(Base):
-    """Bundles this office wrote; ``sequence`` numbers are never reused."""
+    """Bundles this office wrote; ``sequence`` numbers are never reused.
+
+    A row is written ("pending") before the bundle's file exists, so that the number is taken even
+    if the export is interrupted; it becomes "done" once every file has its final name, or
+    "abandoned" when an interrupted export is found later. Only "done" bundles went out.
+    """
 
     __tablename__ = "bundle_export"
     sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), server_default=EXPORT_DONE)
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # known once written
     key_id: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     full: Mapped[bool] = mapped_column(Boolean)
-    files: Mapped[str] = mapped_column(Text)  # JSON list of file names
-    size: Mapped[int] = mapped_column(Integer)
+    files: Mapped[str] = mapped_column(Text)  # JSON list of final file names; [] until written
+    folder: Mapped[str | None] = mapped_column(Text)  # where the files go
+    size: Mapped[int | None] = mapped_column(Integer)  # known once written
+    parts_sha256: Mapped[str | None] = mapped_column(String(64))  # a split bundle's whole hash
     counts: Mapped[str] = mapped_column(Text)  # JSON {kind: n}
+    __table_args__ = (
+        CheckConstraint(
+            f"status IN ('{EXPORT_PENDING}', '{EXPORT_DONE}', '{EXPORT_ABANDONED}')", name="status"
+        ),
+    )
 
 
 class BundleLedger(Base):
@@ -364,3 +384,21 @@ def bulk_insert_raw(connection: Any, table: Table, rows: list[dict[str, Any]]) -
                 values[i] = sqlite_datetime(values[i])
         params.append(tuple(values))
     connection.exec_driver_sql(sql, params)
+
+
+class IssueDecision(OwnedRow, Base):
+    """A person's correction of the isu strategis clusters, owned by the office that made it.
+
+    Clusters are computed from the records each time; a decision names them by their stable keys
+    (sub-element, urusan and seed words) and records by id, never by a position in a list, so it
+    still applies after new revisions of the same records are imported. ``action`` is 'merge'
+    (``cluster_keys``: the clusters shown as one) or 'split' (``record_ids`` taken out of
+    ``cluster_keys[0]`` into a cluster of their own). A withdrawn decision is a tombstone.
+    """
+
+    __tablename__ = "issue_decision"
+    area_code: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(10))
+    cluster_keys: Mapped[str] = mapped_column(Text)  # JSON list
+    record_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    label: Mapped[str | None] = mapped_column(String(200))

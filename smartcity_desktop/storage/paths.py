@@ -44,8 +44,18 @@ class DataPaths:
         return self.root / "staging"
 
     @property
+    def opened_copies(self) -> Path:
+        """Copies of attachments handed to the system viewer, named by hash and type."""
+        return self.root / "cache" / "opened"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "smartcity.lock"
+
+    @property
+    def export_lock(self) -> Path:
+        # Held by whichever process (desktop or CLI) is writing a bundle; never a leftover to remove.
+        return self.root / "export.lock"
 
 
 def default_data_dir() -> Path:

@@ -69,4 +69,7 @@ def test_regions_list_into_head_exits_quietly(desa_paths: DataPaths) -> None:
     code, shown, err = _run_into_head(command, lines=1)
     assert shown.startswith(b"[")
     assert b"Traceback" not in err, err.decode()
-    assert code == 141
+    # The province list is only just over one pipe page: when head has read the first page before
+    # leaving, the rest still fits and the command ends normally. Either way it ends quietly; the
+    # verify tests above are the ones that always outlive the reader.
+    assert code in (0, 141)

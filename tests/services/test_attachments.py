@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import text
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.errors import UserError
@@ -13,8 +14,10 @@ from smartcity_desktop.services.attachments import AttachmentService
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.storage.errors import DiskFullError
-from smartcity_desktop.storage.media import AttachmentError
+from smartcity_desktop.storage.filetypes import MAX_PIXELS
+from smartcity_desktop.storage.media import AttachmentError, PreparedFile
 from tests.services.test_records import PROBLEM
+from tests.storage.sample_files import large_png_bytes, pdf_bytes, png_bytes
 
 
 def photo(path: Path, size: tuple[int, int] = (3000, 2000)) -> Path:
@@ -122,3 +125,100 @@ def test_attachments_follow_their_record_when_finalised_and_deleted(
     records.delete(RecordKind.PROBLEM, draft)
     assert service.for_record(draft) == []
     assert service.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored"),
+    [
+        ("surat-undangan.pdf.exe", "pdf", "surat-undangan.pdf"),
+        ("Laporan.pdf.html", "pdf", "Laporan.pdf"),
+        ("foto\u202egpj.exe", "png", "fotogpj.jpg"),
+        ("CON", "pdf", "_CON.pdf"),
+        ("NUL.txt", "png", "_NUL.jpg"),
+    ],
+)
+def test_a_local_file_is_stored_under_a_safe_display_name(
+    desa_ctx: AppContext, record_id: str, tmp_path: Path, name: str, content: str, stored: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(pdf_bytes() if content == "pdf" else png_bytes())
+    service = AttachmentService(desa_ctx)
+    service.attach_file(RecordKind.PROBLEM, record_id, path)
+    (info,) = service.for_record(record_id)
+    assert info.filename == stored
+
+
+def test_a_prepared_file_with_an_unsafe_name_is_stored_safely(
+    desa_ctx: AppContext, record_id: str
+) -> None:
+    prepared = PreparedFile(pdf_bytes(), "lampiran\u202efdp.exe", "application/pdf")
+    service = AttachmentService(desa_ctx)
+    service.attach_prepared(RecordKind.PROBLEM, record_id, prepared)
+    assert [i.filename for i in service.for_record(record_id)] == ["lampiranfdp.pdf"]
+
+
+def test_opening_gives_a_copy_named_by_hash_and_type(
+    desa_ctx: AppContext, record_id: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "surat-undangan.pdf.exe"
+    source.write_bytes(pdf_bytes())
+    service = AttachmentService(desa_ctx)
+    service.attach_file(RecordKind.PROBLEM, record_id, source)
+    (info,) = service.for_record(record_id)
+    opened = service.opened_copy(info.id)
+    assert opened == desa_ctx.paths.opened_copies / f"{info.sha256}.pdf"
+    assert opened.read_bytes() == source.read_bytes()
+    assert opened.stat().st_mode & 0o222 == 0  # read-only: a viewer cannot save into it
+    assert service.opened_copy(info.id) == opened  # reused while it is intact
+    opened.chmod(0o644)
+    opened.write_bytes(b"MZ changed by someone")
+    assert service.opened_copy(info.id).read_bytes() == source.read_bytes()
+
+
+def test_an_old_row_whose_bytes_are_not_its_type_is_not_opened(
+    desa_ctx: AppContext, record_id: str
+) -> None:
+    # As an import before files were checked could have stored it.
+    service = AttachmentService(desa_ctx)
+    service.attach_prepared(
+        RecordKind.PROBLEM, record_id, PreparedFile(pdf_bytes(), "a.pdf", "application/pdf")
+    )
+    (info,) = service.for_record(record_id)
+    sha, _new = desa_ctx.blobs.put_bytes(b"MZ\x90\x00" + b"\x00" * 100)
+    with desa_ctx.db.transaction() as session:
+        session.execute(
+            text("UPDATE attachment SET sha256 = :sha, filename = :name WHERE id = :id"),
+            {"sha": sha, "name": "surat-undangan.pdf.exe", "id": info.id},
+        )
+    with pytest.raises(UserError) as err:
+        service.opened_copy(info.id)
+    assert err.value.code == "attachment.type_mismatch"
+    assert "program Windows (EXE)" in str(err.value) and "surat-undangan.pdf" in str(err.value)
+    assert not desa_ctx.paths.opened_copies.exists() or not any(
+        desa_ctx.paths.opened_copies.iterdir()
+    )
+
+
+def test_a_79_megapixel_png_is_refused_with_the_cap_named(
+    desa_ctx: AppContext, record_id: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "panorama.png"
+    path.write_bytes(large_png_bytes(10_240, 7_728))
+    service = AttachmentService(desa_ctx)
+    with pytest.raises(AttachmentError) as err:
+        service.attach_file(RecordKind.PROBLEM, record_id, path)
+    assert err.value.code == "attachment.too_many_pixels"
+    assert f"batas {MAX_PIXELS // 1_000_000} megapiksel" in str(err.value)
+    assert service.count() == 0
+
+
+def test_names_stored_before_they_were_made_safe_are_shown_safely(
+    desa_ctx: AppContext, record_id: str
+) -> None:
+    service = AttachmentService(desa_ctx)
+    service.attach_prepared(
+        RecordKind.PROBLEM, record_id, PreparedFile(pdf_bytes(), "a.pdf", "application/pdf")
+    )
+    with desa_ctx.db.transaction() as session:
+        session.execute(text("UPDATE attachment SET filename = 'laporan\u202efdp.exe'"))
+    assert [i.filename for i in service.for_record(record_id)] == ["laporanfdp.pdf"]

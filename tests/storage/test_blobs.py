@@ -28,6 +28,23 @@ def test_streams_are_checked_against_the_expected_hash(tmp_path: Path) -> None:
     assert not any(p.is_file() for p in store.root.rglob("*"))
 
 
+def test_a_refusing_check_sees_the_whole_file_and_leaves_nothing(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "attachments")
+    seen: list[bytes] = []
+
+    def refuse(path: Path) -> None:
+        seen.append(path.read_bytes())
+        raise ValueError("not what it claims to be")
+
+    data = b"MZ" + b"\x00" * 3_000_000
+    with pytest.raises(ValueError):
+        store.put_stream(io.BytesIO(data), hashlib.sha256(data).hexdigest(), check=refuse)
+    assert seen == [data]
+    assert not any(p.is_file() for p in store.root.rglob("*"))
+    sha, new = store.put_stream(io.BytesIO(data), check=lambda path: None)
+    assert new and store.path_for(sha).read_bytes() == data
+
+
 def test_a_full_disk_leaves_no_partial_blob(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

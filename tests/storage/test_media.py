@@ -6,12 +6,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from smartcity_desktop.storage import media
+from smartcity_desktop.storage.filetypes import MAX_PIXELS
 from smartcity_desktop.storage.media import (
     MAX_INPUT_BYTES,
     AttachmentError,
     prepare_attachment,
     prepare_bytes,
 )
+from tests.storage.sample_files import large_png_bytes, pdf_bytes, png_header_only
 
 
 def jpeg(width: int, height: int, *, orientation: int | None = None) -> bytes:
@@ -42,9 +45,10 @@ def test_exif_orientation_is_applied_and_exif_dropped() -> None:
 
 
 def test_pdf_documents_are_kept_as_they_are() -> None:
-    data = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    data = pdf_bytes()
     prepared = prepare_bytes(data, "RAB.pdf")
     assert prepared.data == data and prepared.media_type == "application/pdf"
+    assert prepared.filename == "RAB.pdf"
 
 
 @pytest.mark.parametrize(
@@ -54,6 +58,16 @@ def test_pdf_documents_are_kept_as_they_are() -> None:
         (b"hello, this is a text file", "catatan.txt", "attachment.unsupported_type"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "rusak.jpg", "attachment.corrupt"),
         (b"%PDF-1.4\n1 0 obj<<>>endobj\n", "terpotong.pdf", "attachment.corrupt"),
+        (
+            b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            "tanpa-xref.pdf",
+            "attachment.corrupt",
+        ),
+        (
+            b"%PDF-1.4\n" + b"MZ" * 500 + b"\nstartxref\n9\n%%EOF",
+            "menyamar.pdf",
+            "attachment.corrupt",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_a_reason(data: bytes, name: str, code: str) -> None:
@@ -92,4 +106,68 @@ def test_a_decompression_bomb_is_refused() -> None:
     img.save(out, "PNG")
     with pytest.raises(AttachmentError) as err:
         prepare_bytes(out.getvalue(), "bom.png")
-    assert err.value.code == "attachment.too_large"
+    assert err.value.code == "attachment.too_many_pixels"
+
+
+def test_a_79_megapixel_png_is_refused_before_decoding_with_the_cap_named() -> None:
+    with pytest.raises(AttachmentError) as err:
+        prepare_bytes(large_png_bytes(10_240, 7_728), "panorama.png")
+    assert err.value.code == "attachment.too_many_pixels"
+    message = str(err.value)
+    assert "panorama.png" in message and "10240×7728" in message
+    assert f"{MAX_PIXELS // 1_000_000} megapiksel" in message
+
+
+def test_the_pixel_cap_is_checked_on_the_header_not_on_decoded_pixels() -> None:
+    # Nothing after the header can be decoded: a decoding check would call it damaged instead.
+    with pytest.raises(AttachmentError) as err:
+        prepare_bytes(png_header_only(9_000, 6_000), "hanya-kepala.png")
+    assert err.value.code == "attachment.too_many_pixels"
+
+
+def test_a_png_just_under_the_cap_is_shrunk() -> None:
+    prepared = prepare_bytes(large_png_bytes(8_000, 6_000), "peta.png")  # 48 MP, decoded in full
+    assert (prepared.width, prepared.height) == (1600, 1200)
+    assert prepared.filename == "peta.jpg"
+    img = Image.open(io.BytesIO(prepared.data))
+    assert img.getpixel((800, 600)) == pytest.approx((128, 128, 128), abs=2)
+
+
+def test_a_large_jpeg_is_decoded_reduced(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over the cap for fully decoded images, yet a JPEG decodes at 1/2..1/8 scale (draft).
+    monkeypatch.setattr(media, "MAX_PIXELS", 1_000_000)
+    monkeypatch.setattr(media, "PHOTO_MAX_SIDE", 400)
+    prepared = prepare_bytes(jpeg(3200, 2400), "hp-besar.jpg")  # 7.7 MP, decoded at 1/4
+    assert (prepared.width, prepared.height) == (400, 300)
+
+
+def test_transparent_parts_are_laid_on_white() -> None:
+    img = Image.new("RGBA", (400, 300), (200, 0, 0, 0))  # fully transparent red
+    img.paste((0, 0, 200, 255), (0, 0, 200, 300))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    prepared = prepare_bytes(out.getvalue(), "logo.png")
+    result = Image.open(io.BytesIO(prepared.data))
+    assert result.getpixel((350, 150)) == pytest.approx((255, 255, 255), abs=3)
+    assert result.getpixel((50, 150)) == pytest.approx((0, 0, 200), abs=8)
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("surat.pdf.exe", "surat.pdf"),
+        ("foto\u202egpj.exe", "fotogpj.pdf"),
+        ("CON", "_CON.pdf"),
+        ("NUL.txt", "_NUL.pdf"),
+    ],
+)
+def test_a_pdf_gets_a_safe_name(name: str, stored: str) -> None:
+    assert prepare_bytes(pdf_bytes(), name).filename == stored
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [("foto\u202egpj.exe", "fotogpj.jpg"), ("NUL.txt", "_NUL.jpg"), ("aux", "_aux.jpg")],
+)
+def test_a_photo_gets_a_safe_name(name: str, stored: str) -> None:
+    assert prepare_bytes(jpeg(200, 100), name).filename == stored

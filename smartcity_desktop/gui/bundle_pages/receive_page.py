@@ -356,7 +356,7 @@ class ReceivePage(QWidget):
         self.import_button.setEnabled(False)
         self.receipt_button.setVisible(any(r.receipt for r in self.imported))
         if self.imported:
-            kinds = frozenset(o.kind for r in self.imported for o in r.outcomes) | {"attachment"}
+            kinds = frozenset(k for r in self.imported for k in r.kind_actions) | {"attachment"}
             self.shell.hub.publish(
                 Change(
                     Action.IMPORTED,
@@ -441,12 +441,23 @@ class ReceivePage(QWidget):
                     f"{escape(trust_text(r.trust_level))}</span>"
                 )
             lines.append(escape(sender) + trust)
-        if r.ok and r.outcomes:
+        if r.ok and r.record_count:
             counts = r.action_counts()
             summary = ", ".join(
                 f"{import_action_label(a)} {format_count(n)}" for a, n in counts.items() if n
             )
             lines.append(escape(_("Catatan: {summary}").format(summary=summary)))
+            if r.unlisted:
+                lines.append(
+                    escape(
+                        _(
+                            "Tabel Isi paket menampilkan {shown} dari {total} catatan (konflik "
+                            "lebih dulu); hitungan di atas mencakup semuanya."
+                        ).format(
+                            shown=format_count(len(r.outcomes)), total=format_count(r.record_count)
+                        )
+                    )
+                )
         if r.missing_sequences:
             lines.append(
                 escape(

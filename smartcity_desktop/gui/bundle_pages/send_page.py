@@ -201,16 +201,16 @@ class SendPage(QWidget):
     def refresh(self) -> None:
         ctx, full = self.shell.ctx, self.full_check.isChecked()
 
-        def work(_progress: TaskProgress) -> tuple[dict[str, int], Any]:
+        def work(_progress: TaskProgress) -> tuple[dict[str, int], Any, list[int]]:
             from smartcity_desktop.services.bundle_views import last_export_summary
-            from smartcity_desktop.services.exchange import pending_counts
+            from smartcity_desktop.services.exchange import abandoned_numbers, pending_counts
 
-            return pending_counts(ctx, full=full), last_export_summary(ctx)
+            return pending_counts(ctx, full=full), last_export_summary(ctx), abandoned_numbers(ctx)
 
         self.shell.submit(work, self._show_state, self._state_failed, parent=self)
 
-    def _show_state(self, state: tuple[dict[str, int], Any]) -> None:
-        counts, last = state
+    def _show_state(self, state: tuple[dict[str, int], Any, list[int]]) -> None:
+        counts, last, abandoned = state
         for kind, label in self.count_labels.items():
             label.setText(format_count(counts.get(kind, 0)))
         total = sum(counts.values())
@@ -227,18 +227,21 @@ class SendPage(QWidget):
                 _("Semua perubahan sudah dikirim. Centang 'Kirim semua data' untuk mengirim ulang.")
             )
         if last is None:
-            self.last_label.setText(_("Kantor ini belum pernah membuat paket."))
+            text = _("Kantor ini belum pernah membuat paket.")
         else:
-            files = "\n".join(last.files)
-            self.last_label.setText(
-                _("Paket nomor {seq}, dibuat {when} ({size}{full}).\nBerkas:\n{files}").format(
-                    seq=last.sequence,
-                    when=last.when,
-                    size=format_size(last.size),
-                    full=_(", semua data") if last.full else "",
-                    files=files,
-                )
+            text = _("Paket nomor {seq}, dibuat {when} ({size}{full}).\nBerkas:\n{files}").format(
+                seq=last.sequence,
+                when=last.when,
+                size=format_size(last.size),
+                full=_(", semua data") if last.full else "",
+                files="\n".join(last.files),
             )
+        if abandoned:
+            text += "\n\n" + _(
+                "Nomor {numbers} tidak terpakai: pembuatan paketnya terhenti sebelum selesai. "
+                "Kantor penerima akan melihat nomor itu terlewat; itu wajar."
+            ).format(numbers=", ".join(map(str, abandoned)))
+        self.last_label.setText(text)
 
     def _state_failed(self, exc: BaseException) -> None:
         self.total_label.setText(error_text(exc))

@@ -8,8 +8,6 @@ writes blob and row together or not at all, so a refused file leaves nothing beh
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,7 +84,6 @@ class AttachmentsPanel(QWidget):
         self._errors: list[str] = []
         self._needs_record_shown = False  # the "save the record first" error is on screen
         self._shut = False
-        self._open_dir: Path | None = None
         self._build()
         self.setAcceptDrops(True)
 
@@ -223,8 +220,6 @@ class AttachmentsPanel(QWidget):
     def shutdown(self) -> None:
         self._shut = True
         self._queue.clear()
-        if self._open_dir is not None:
-            shutil.rmtree(self._open_dir, ignore_errors=True)
 
     # --- adding --------------------------------------------------------------------------------
 
@@ -359,23 +354,12 @@ class AttachmentsPanel(QWidget):
         self.open_attachment(item.data(INFO_ROLE))
 
     def open_attachment(self, info: AttachmentInfo) -> None:
-        # Blobs are named by their hash, without an extension; a viewer needs the real name.
+        # The service hands over a copy named by hash and checked type, never the sender's name,
+        # so the system can only show it, whatever the name says.
         try:
-            if self._open_dir is None:
-                self._open_dir = Path(tempfile.mkdtemp(prefix="smartcity-lampiran-"))
-            folder = self._open_dir / info.id
-            folder.mkdir(exist_ok=True)
-            target = folder / Path(info.filename).name
-            shutil.copyfile(info.path, target)
-        except OSError as exc:
-            log.warning("cannot open attachment %s: %s", info.id, exc)
-            self._show_errors(
-                [
-                    _("Lampiran '{name}' tidak dapat dibuka: berkasnya tidak ada.").format(
-                        name=info.filename
-                    )
-                ]
-            )
+            target = self.service.opened_copy(info.id)
+        except UserError as exc:
+            self._show_errors([str(exc)])
             return
         self.open_url(QUrl.fromLocalFile(str(target)))
 

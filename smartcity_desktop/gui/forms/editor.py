@@ -42,6 +42,7 @@ from smartcity_desktop.gui.forms.field_widgets import (
     SubElementField,
     make_field_widget,
 )
+from smartcity_desktop.gui.forms.provenance_panel import ProvenancePanel
 from smartcity_desktop.gui.forms.sections import sections_for
 from smartcity_desktop.gui.forms.style import EDITOR_STYLE
 from smartcity_desktop.gui.tasks import TaskRunner
@@ -54,6 +55,7 @@ from smartcity_desktop.services.form_support import (
     latest_new_form,
     stored_form,
 )
+from smartcity_desktop.services.provenance import RecordProvenance, record_provenance
 from smartcity_desktop.services.records import RecordService, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,8 @@ class RecordEditor(QWidget):
         self.dialogs = EditorDialogs(self)
         self.record: Record | None = None
         self.read_only = False
+        self.provenance: RecordProvenance | None = None  # only for other offices' records
+        self.provenance_panel: ProvenancePanel | None = None
         self._baseline: Values = normalise(self.kind, {})
         self._closed = False
         self._touched: set[str] = set()
@@ -114,6 +118,8 @@ class RecordEditor(QWidget):
         if record_id is not None:
             self.record = self.service.get(self.kind, record_id)
             self.read_only = self.record.office_code != ctx.office.code or self.record.deleted
+            if self.record.office_code != ctx.office.code:
+                self.provenance = record_provenance(ctx, self.kind, record_id)
 
         self._build()
         self.autosave = FormAutosave(
@@ -200,6 +206,9 @@ class RecordEditor(QWidget):
         content_layout.setContentsMargins(0, 0, 8, 0)
         content_layout.setSpacing(10)
         self.rows: dict[str, _Row] = {}
+        if self.provenance is not None:
+            self.provenance_panel = ProvenancePanel(self.provenance)
+            content_layout.addWidget(self.provenance_panel)
         for title, specs in sections_for(self.kind):
             content_layout.addWidget(self._section(_(title), specs))
         self.attachments = AttachmentsPanel(
@@ -725,8 +734,14 @@ class RecordEditor(QWidget):
                 text = _(
                     "Catatan ini milik kantor {office}; hanya kantor itu yang dapat mengubahnya. "
                     "Di sini isinya hanya dapat dilihat."
-                ).format(office=self.record.office_code)
+                ).format(office=self._owner_label())
             self._show_bar(self.readonly_bar, self.readonly_text, text)
+
+    def _owner_label(self) -> str:
+        assert self.record is not None
+        code = self.record.office_code
+        name = self.provenance.owner_name if self.provenance is not None else ""
+        return f"{name} ({code})" if name and name != code else code
 
     def _on_autosaved(self, when: datetime | None) -> None:
         if when is not None:

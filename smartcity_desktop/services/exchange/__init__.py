@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from smartcity_desktop.bundles.sizes import parse_size
     from smartcity_desktop.services.exchange.export import (
         ExportResult,
+        abandoned_numbers,
         export_bundle,
         last_export,
         pending_counts,
@@ -36,6 +37,7 @@ from smartcity_desktop.services.exchange.ledger import ledger
 _WHERE = {
     "parse_size": "smartcity_desktop.bundles.sizes",
     "ExportResult": "smartcity_desktop.services.exchange.export",
+    "abandoned_numbers": "smartcity_desktop.services.exchange.export",
     "export_bundle": "smartcity_desktop.services.exchange.export",
     "last_export": "smartcity_desktop.services.exchange.export",
     "pending_counts": "smartcity_desktop.services.exchange.export",
@@ -63,6 +65,7 @@ __all__ = [
     "ExportResult",
     "Finding",
     "RecordOutcome",
+    "abandoned_numbers",
     "export_bundle",
     "group_inputs",
     "import_files",

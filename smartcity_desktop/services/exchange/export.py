@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smartcity_desktop import __version__
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
-from smartcity_desktop.bundles.writer import AttachmentFile, BundleWriteError, Sender, write_bundle
+from smartcity_desktop.bundles.writer import AttachmentFile, BundleWriteError, Sender, stage_bundle
 from smartcity_desktop.crypto.offices import regency_of
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.errors import UserError
@@ -22,13 +21,20 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.attachments import attachment_values
 from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, SCHEMA_VERSION, bundle_row
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.exchange import export_journal as journal
 from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
 from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS, MODELS
+from smartcity_desktop.services.exchange.export_lock import export_lock
 from smartcity_desktop.services.office import unlock_key
 from smartcity_desktop.services.records import values_from_row
 from smartcity_desktop.services.trust import load_trust_state, office_certificate
 from smartcity_desktop.storage.errors import translate_os_error
-from smartcity_desktop.storage.models import BundleExport, ProposalLink, table_of
+from smartcity_desktop.storage.models import (
+    EXPORT_ABANDONED,
+    EXPORT_DONE,
+    BundleExport,
+    ProposalLink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +72,36 @@ def _export_filter(model: Any, office: str, full: bool) -> list[Any]:
 
 
 def last_export(ctx: AppContext) -> BundleExport | None:
+    """The latest bundle that was completely written (interrupted ones never went out)."""
     with ctx.db.session() as session:
-        return session.scalars(select(BundleExport).order_by(BundleExport.sequence.desc())).first()
+        return session.scalars(
+            select(BundleExport)
+            .where(BundleExport.status == EXPORT_DONE)
+            .order_by(BundleExport.sequence.desc())
+        ).first()
+
+
+def abandoned_numbers(ctx: AppContext, before: int | None = None) -> list[int]:
+    """Numbers of interrupted exports since the last complete one (the one before ``before``):
+    the receiver will see them missing."""
+    below = [BundleExport.sequence < before] if before is not None else []
+    with ctx.db.session() as session:
+        last_done = session.scalar(
+            select(func.max(BundleExport.sequence)).where(
+                BundleExport.status == EXPORT_DONE, *below
+            )
+        )
+        return list(
+            session.scalars(
+                select(BundleExport.sequence)
+                .where(
+                    BundleExport.status == EXPORT_ABANDONED,
+                    BundleExport.sequence > (last_done or 0),
+                    *below,
+                )
+                .order_by(BundleExport.sequence)
+            )
+        )
 
 
 def export_bundle(
@@ -79,8 +113,30 @@ def export_bundle(
     max_part_size: int | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write the office's changes (or everything with ``full``) into a signed bundle."""
+    """Write the office's changes (or everything with ``full``) into a signed bundle.
+
+    One export at a time per office (ExportBusy for a second one, from any process). The number is
+    reserved before any file exists and the records are marked sent only once every file has its
+    final name, so an interruption at any point never gives one number to two bundles nor counts
+    as sent a record that did not go out.
+    """
     progress = progress or NoProgress()
+    if max_part_size is not None and max_part_size < 64 * 1024:
+        raise UserError(_("Ukuran bagian terlalu kecil: minimal 64K."), code="export.part_size")
+    with export_lock(ctx.paths):
+        # Holding the lock, any export still pending was interrupted: its number is burnt.
+        journal.abandon_pending(ctx)
+        return _export(ctx, passphrase, out, full, max_part_size, progress)
+
+
+def _export(
+    ctx: AppContext,
+    passphrase: str,
+    out: Path,
+    full: bool,
+    max_part_size: int | None,
+    progress: Progress,
+) -> ExportResult:
     office = ctx.office
     signing_key = unlock_key(ctx, passphrase)
     certificate = office_certificate(ctx)
@@ -97,18 +153,66 @@ def export_bundle(
             ),
             code="export.uncertified",
         )
-    if max_part_size is not None and max_part_size < 64 * 1024:
-        raise UserError(_("Ukuran bagian terlalu kecil: minimal 64K."), code="export.part_size")
+    folder = _export_folder(out)
+    rows, sent, files = _select_rows(ctx, full)
+    counts = {kind: len(items) for kind, items in rows.items()}
+    if not full and not any(counts.values()):
+        raise UserError(
+            _(
+                "Tidak ada perubahan yang belum dikirim. Gunakan --full untuk mengirim "
+                "semua data sekali lagi."
+            ),
+            code="export.nothing",
+        )
+    sequence = journal.reserve(
+        ctx, key_id=signing_key.public.key_id, full=full, counts=counts, folder=folder
+    )
+    target = folder / f"smartcity-{office.code}-{sequence:06d}.scb" if out.is_dir() else out
+    try:
+        staged = stage_bundle(
+            target,
+            sender=Sender(office.code, office.role, signing_key, certificate),
+            sequence=sequence,
+            records=rows,
+            app_version=__version__,
+            schema_version=SCHEMA_VERSION,
+            attachments=files.values(),
+            progress=progress,
+            split_size=max_part_size,
+        )
+    except BaseException as exc:
+        # No file ever had a final name: the number can be given to the next bundle.
+        _close_quietly(journal.release, ctx, sequence)
+        _raise_write_error(exc, target)
+    published = False
+    try:
+        journal.record_staged(ctx, sequence, staged)
+        published = True  # from here some final names may exist, even if publish fails half-way
+        written = staged.publish()
+        journal.finish(ctx, sequence, sent)
+    except BaseException as exc:
+        staged.discard(published=published)
+        _close_quietly(journal.abandon if published else journal.release, ctx, sequence)
+        _raise_write_error(exc, target)
+    log.info("exported bundle %s #%d (%s)", office.code, sequence, counts)
+    return ExportResult(written.paths, sequence, written.content_hash, counts, written.size, full)
+
+
+def _select_rows(
+    ctx: AppContext, full: bool
+) -> tuple[
+    dict[str, list[dict[str, Any]]], dict[str, list[tuple[str, int]]], dict[str, AttachmentFile]
+]:
+    office = ctx.office.code
+    rows: dict[str, list[dict[str, Any]]] = {}
+    sent: dict[str, list[tuple[str, int]]] = {}
+    files: dict[str, AttachmentFile] = {}
     with ctx.db.session() as session:
-        sequence = (session.scalar(select(func.max(BundleExport.sequence))) or 0) + 1
-        rows: dict[str, list[dict[str, Any]]] = {}
-        versions: dict[str, list[tuple[str, int]]] = {}
-        files: dict[str, AttachmentFile] = {}
         for kind in EXCHANGED_KINDS:
             model = MODELS[kind]
             selected = session.scalars(
                 select(model)
-                .where(*_export_filter(model, office.code, full))
+                .where(*_export_filter(model, office, full))
                 .order_by(model.created_at, model.id)
             ).all()
             links = _links(session, [r.id for r in selected]) if kind == "proposal" else {}
@@ -131,79 +235,49 @@ def export_bundle(
                 else:
                     values = values_from_row(RecordKind(kind), row, links.get(row.id, {}))
                     rows[kind].append(bundle_row(row, values))
-            versions[kind] = [(r.id, r.revision) for r in selected]
-    counts = {kind: len(items) for kind, items in rows.items()}
-    if not full and not any(counts.values()):
-        raise UserError(
-            _(
-                "Tidak ada perubahan yang belum dikirim. Gunakan --full untuk mengirim "
-                "semua data sekali lagi."
-            ),
-            code="export.nothing",
-        )
-    out = _export_target(out, office.code, sequence)
-    try:
-        written = write_bundle(
-            out,
-            sender=Sender(office.code, office.role, signing_key, certificate),
-            sequence=sequence,
-            records=rows,
-            app_version=__version__,
-            schema_version=SCHEMA_VERSION,
-            attachments=files.values(),
-            progress=progress,
-            split_size=max_part_size,
-        )
-    except Cancelled as exc:
+            sent[kind] = [(r.id, r.revision) for r in selected]
+    return rows, sent, files
+
+
+def _raise_write_error(exc: BaseException, target: Path) -> NoReturn:
+    """Raise the user's message for a failed write; anything unexpected passes unchanged."""
+    if isinstance(exc, Cancelled):
         raise UserError(
             _("Pembuatan paket dibatalkan; tidak ada berkas yang dibuat."), code="export.cancelled"
         ) from exc
-    except BundleWriteError as exc:
+    if isinstance(exc, BundleWriteError):
         raise UserError(str(exc), code="export.failed") from exc
-    except OSError as exc:
+    if isinstance(exc, OSError):
         raise (
-            translate_os_error(exc, out.parent)
+            translate_os_error(exc, target.parent)
             or UserError(
                 _("Paket tidak dapat ditulis ke {path}: {reason}").format(
-                    path=out, reason=exc.strerror or exc
+                    path=target, reason=exc.strerror or exc
                 )
             )
         ) from exc
-    with ctx.db.transaction() as session:
-        for kind, pairs in versions.items():
-            table = table_of(MODELS[kind])
-            if pairs:  # only the revision that went out counts as sent
-                session.connection().execute(
-                    update(table)
-                    .where(table.c.id == bindparam("b_id"), table.c.revision == bindparam("b_rev"))
-                    .values(sent_revision=table.c.revision),
-                    [{"b_id": i, "b_rev": r} for i, r in pairs],
-                )
-        session.add(
-            BundleExport(
-                sequence=sequence,
-                content_hash=written.content_hash,
-                key_id=signing_key.public.key_id,
-                created_at=ctx.clock(),
-                full=full,
-                files=json.dumps([p.name for p in written.paths]),
-                size=written.size,
-                counts=json.dumps(counts),
-            )
-        )
-    log.info("exported bundle %s #%d (%s)", office.code, sequence, counts)
-    return ExportResult(written.paths, sequence, written.content_hash, counts, written.size, full)
+    raise exc
 
 
-def _export_target(out: Path, office: str, sequence: int) -> Path:
-    if out.is_dir():
-        out = out / f"smartcity-{office}-{sequence:06d}.scb"
-    if not out.parent.is_dir():
+def _close_quietly(
+    close: Callable[[AppContext, int], None], ctx: AppContext, sequence: int
+) -> None:
+    # The export already failed with its own message; if the journal cannot be updated either
+    # (a full disk), the row stays pending and the next start or export closes it.
+    try:
+        close(ctx, sequence)
+    except Exception:
+        log.warning("export %d left pending after a failure", sequence, exc_info=True)
+
+
+def _export_folder(out: Path) -> Path:
+    folder = out if out.is_dir() else out.parent
+    if not folder.is_dir():
         raise UserError(
-            _("Folder tujuan {folder} tidak ada.").format(folder=out.parent),
+            _("Folder tujuan {folder} tidak ada.").format(folder=folder),
             code="export.no_folder",
         )
-    return out
+    return folder
 
 
 def _links(session: Session, proposal_ids: Sequence[str]) -> dict[str, dict[str, list[str]]]:

@@ -2,8 +2,9 @@
 
 The bundle layer checks the archive, bag, signature and trust; this module then checks that the
 receiving office may receive it, consults the ledger (already imported, sequence reused with other
-content), checks every row like user input, and writes everything in one transaction. Nothing is
-written before all checks have passed.
+content), then checks every row like user input and writes it, a chunk of rows at a time, all in
+one transaction: a refusal anywhere rolls back every row written before it, and the photos written
+for them are removed again, so a refused bundle leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from smartcity_desktop.bundles.parts import HEADER_SIZE, PartHeader, assemble_parts, is_part_file
-from smartcity_desktop.bundles.progress import Cancelled, Progress
-from smartcity_desktop.bundles.reader import VerificationResult, verify_bundle
+from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
+from smartcity_desktop.bundles.reader import VerificationResult, VerifiedBundle, verify_bundle
 from smartcity_desktop.crypto.offices import is_within, parent_code, regency_of
 from smartcity_desktop.crypto.problems import ProblemError
 from smartcity_desktop.errors import UserError
@@ -29,7 +31,7 @@ from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
-from smartcity_desktop.services.exchange.rows import plan, read_rows, write
+from smartcity_desktop.services.exchange.rows import SeenRows, plan, read_chunks, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
 from smartcity_desktop.services.trust import load_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
@@ -263,10 +265,11 @@ def _import_verified(
                     ).format(office=header.sender_office, seq=header.sequence),
                 )
             with result.open() as verified:
-                rows = read_rows(verified)
-                plan(session, rows, report)
+                _import_rows(
+                    ctx, session, verified, result, report, write_rows=mode == "import",
+                    progress=progress, new_blobs=new_blobs,
+                )  # fmt: skip
                 if mode == "import":
-                    write(ctx, session, rows, report, verified, result, progress, new_blobs)
                     session.add(
                         BundleLedger(
                             content_hash=result.content_hash,
@@ -294,6 +297,33 @@ def _import_verified(
     except BaseException:
         _remove_blobs(ctx, new_blobs)
         raise
+
+
+def _import_rows(
+    ctx: AppContext,
+    session: Session,
+    verified: VerifiedBundle,
+    result: VerificationResult,
+    report: BundleReport,
+    *,
+    write_rows: bool,
+    progress: Progress | None,
+    new_blobs: list[str],
+) -> None:
+    """Check, plan and (``write_rows``) write the rows chunk by chunk in ``session``'s
+    transaction: only one chunk of rows is held at a time, whatever the size of the bundle."""
+    progress = progress or NoProgress()
+    total = sum(verified.header.record_counts.values())
+    seen = SeenRows()
+    for chunk in read_chunks(verified, seen):
+        planned = plan(session, chunk, seen, report)
+        if write_rows:
+            write(ctx, session, planned, report, verified, result, new_blobs)
+        if progress.cancelled():
+            raise Cancelled()
+        progress.report(len(seen), total, "")
+    if write_rows:
+        ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
 
 
 def _remove_blobs(ctx: AppContext, shas: list[str]) -> None:

@@ -1,16 +1,22 @@
 """The rows of a verified bundle: read and checked like user input, planned against what is stored,
-then written in the caller's transaction."""
+then written in the caller's transaction, one chunk at a time.
+
+The importer runs, for each chunk of ``read_chunks``: ``plan`` (references, id collisions, what
+importing does to each row, counted in the report), then ``write``. All chunks of a bundle go into
+one transaction, so a refusal in any chunk leaves nothing behind. What a check needs from the
+whole bundle (ids already used, the owner of a row a later row refers to) is kept in ``SeenRows``,
+a few dozen bytes per row instead of the row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
-from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
 from smartcity_desktop.bundles.reader import VerificationResult, VerifiedBundle
 from smartcity_desktop.crypto.offices import is_within
 from smartcity_desktop.domain.fields import FIELDS, FieldType, RecordKind
@@ -24,6 +30,7 @@ from smartcity_desktop.services.bundle_records import (
     check_row,
 )
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.exchange.attachments import store_attachment
 from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
 from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS, MODELS
 from smartcity_desktop.services.exchange.common import Refused as _Refused
@@ -32,12 +39,60 @@ from smartcity_desktop.services.records import LINK_FIELDS
 from smartcity_desktop.storage.models import ProposalLink, RecordConflict, bulk_insert_raw, table_of
 from smartcity_desktop.storage.search_index import insert_indexed
 
-# Rows are checked in memory before anything is written; a bundle claiming more is refused
-# before any is read (the header's counts are verified against the files).
+# The most rows one bundle may carry; a bundle claiming more is refused before any row is read
+# (the header's counts are verified against the files).
 MAX_ROWS_PER_BUNDLE = 200_000
+# Rows checked, planned and written together. The import holds one chunk of rows at a time, so
+# its memory does not grow with the bundle; the checks that span the whole bundle use SeenRows.
+CHUNK_ROWS = 2_000
+# Every row a bundle may refer to comes before the rows referring to it (records before their
+# attachments; problems and potentials before the proposals linking them), so a reference to a
+# row of the same bundle always finds that row among those already read.
+assert all(
+    EXCHANGED_KINDS.index(target) < EXCHANGED_KINDS.index("proposal")
+    for target in LINK_FIELDS.values()
+)
+assert all(EXCHANGED_KINDS.index(k) < EXCHANGED_KINDS.index(ATTACHMENT_KIND) for k in RECORD_KINDS)
 
 
-def read_rows(verified: VerifiedBundle) -> list[IncomingRow]:
+class Planned(NamedTuple):
+    """One row and what importing it does: its action, and the stored row's content hash."""
+
+    row: IncomingRow
+    action: str
+    existing_hash: str
+
+
+class SeenRows:
+    """Every row of the bundle read so far, reduced to what the whole-bundle checks need: its id,
+    kind and office (one shared tuple per kind and office), not the row."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, tuple[str, str]] = {}
+        self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def add(self, row: IncomingRow) -> bool:
+        """False if the bundle already had a row with this id (of any kind)."""
+        if row.id in self._by_id:
+            return False
+        pair = (row.kind, row.office_code)
+        self._by_id[row.id] = self._pairs.setdefault(pair, pair)
+        return True
+
+    def owner(self, kind: str, record_id: str) -> str | None:
+        """The office of the bundle's row ``record_id`` of ``kind``, if it has one."""
+        pair = self._by_id.get(record_id)
+        return pair[1] if pair is not None and pair[0] == kind else None
+
+
+def read_chunks(verified: VerifiedBundle, seen: SeenRows) -> Iterator[list[IncomingRow]]:
+    """The rows of ``verified`` checked like user input, in bundle order, at most CHUNK_ROWS of
+    one kind at a time; each row is added to ``seen``. Raises Refused for a bundle claiming too
+    many rows or unknown kinds (before reading any row), for an invalid row, and for an id used
+    twice in the bundle."""
     claimed = sum(verified.header.record_counts.values())
     if claimed > MAX_ROWS_PER_BUNDLE:
         raise _Refused(
@@ -55,11 +110,14 @@ def read_rows(verified: VerifiedBundle) -> list[IncomingRow]:
                 "Paket berisi jenis data yang tidak dikenal ({kinds}). Perbarui aplikasi SmartCity."
             ).format(kinds=", ".join(sorted(unknown))),
         )
-    rows = []
-    seen: set[str] = set()
+    return _chunks(verified, seen)
+
+
+def _chunks(verified: VerifiedBundle, seen: SeenRows) -> Iterator[list[IncomingRow]]:
     for kind in EXCHANGED_KINDS:
         if kind not in verified.kinds:
             continue
+        chunk: list[IncomingRow] = []
         for number, raw in enumerate(verified.iter_records(kind), start=1):
             try:
                 row = check_row(kind, raw)
@@ -71,71 +129,91 @@ def read_rows(verified: VerifiedBundle) -> list[IncomingRow]:
                         "minta kantor pengirim memeriksa datanya."
                     ).format(kind=kind, n=number, detail=str(exc)[:200]),
                 ) from exc
-            if row.id in seen:
+            if not seen.add(row):
                 raise _Refused(
                     "record.duplicate_id",
                     _("Paket memuat data dengan id yang sama dua kali ({id}).").format(id=row.id),
                 )
-            seen.add(row.id)
-            rows.append(row)
-    return rows
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
 
-def plan(session: Session, rows: list[IncomingRow], report: BundleReport) -> None:
-    _check_references(session, rows)
-    by_kind: dict[str, list[IncomingRow]] = {}
+def plan(
+    session: Session, rows: list[IncomingRow], seen: SeenRows, report: BundleReport
+) -> list[Planned]:
+    """Check one chunk of rows (all of one kind) against what is stored and against the rows of
+    the bundle read so far, and count what importing them does in ``report``."""
+    if not rows:
+        return []
+    _check_references(session, rows, seen)
+    kind = rows[0].kind
+    existing = {
+        rid: (office, rev, chash)
+        for rid, office, rev, chash in _lookup(
+            session, kind, ("office_code", "revision", "content_hash"), [r.id for r in rows]
+        )
+    }
+    planned = []
     for row in rows:
-        by_kind.setdefault(row.kind, []).append(row)
-    for kind, items in by_kind.items():
-        model = MODELS[kind]
-        existing: dict[str, tuple[str, int, str]] = {}
-        ids = [r.id for r in items]
-        for start in range(0, len(ids), _CHUNK):
-            for rid, office, rev, chash in session.execute(
-                select(model.id, model.office_code, model.revision, model.content_hash).where(
-                    model.id.in_(ids[start : start + _CHUNK])
-                )
-            ):
-                existing[rid] = (office, rev, chash)
-        for row in items:
-            action = _action(row, existing.get(row.id))
+        stored = existing.get(row.id)
+        action = _action(row, stored)
+        planned.append(Planned(row, action, stored[2] if stored is not None else ""))
+        if report.lists(action):
             title = str(row.values.get("title") or row.values.get("filename") or "")
-            report.outcomes.append(RecordOutcome(kind, row.id, row.revision, action, title))
+            report.add_outcome(RecordOutcome(kind, row.id, row.revision, action, title))
+        else:
+            report.count_outcome(kind, action)
+    return planned
+
+
+def _lookup(
+    session: Session, kind: str, columns: tuple[str, ...], ids: Iterable[str]
+) -> Iterator[tuple[Any, ...]]:
+    """(id, *columns) of each of ``ids`` stored in the table of ``kind``.
+
+    Plain SQL with one placeholder per id: the import runs hundreds of these per bundle, and
+    SQLAlchemy's expanding IN costs several times the query itself."""
+    table = table_of(MODELS[kind]).name
+    wanted = sorted(set(ids))
+    connection = session.connection()
+    selected = ", ".join(("id", *columns))
+    for start in range(0, len(wanted), _CHUNK):
+        part = wanted[start : start + _CHUNK]
+        yield from connection.exec_driver_sql(
+            f"SELECT {selected} FROM {table} WHERE id IN ({', '.join('?' * len(part))})",
+            tuple(part),
+        )
 
 
 def _owners(session: Session, kind: str, ids: Iterable[str]) -> dict[str, str]:
     """The office owning each of ``ids`` that exists here in the table of ``kind``."""
-    model = MODELS[kind]
-    wanted = sorted(set(ids))
-    owners: dict[str, str] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        for rid, office in session.execute(
-            select(model.id, model.office_code).where(model.id.in_(wanted[start : start + _CHUNK]))
-        ):
-            owners[rid] = office
-    return owners
+    return dict(_lookup(session, kind, ("office_code",), ids))
 
 
-def _check_references(session: Session, rows: list[IncomingRow]) -> None:
+def _check_references(session: Session, rows: list[IncomingRow], seen: SeenRows) -> None:
     """A bundle speaks only for its sender: its attachment rows must not hang files on another
     office's record, and its proposals may link only records the sender can have known (its own,
     those of offices below it, and those of the offices above it). Targets not known here yet (a
-    bundle arriving out of order) are allowed."""
-    in_bundle = {(row.kind, row.id): row.office_code for row in rows}
+    bundle arriving out of order) are allowed. A target in the bundle itself is judged by the
+    bundle's row."""
     wanted: dict[str, set[str]] = {}
     for row in rows:
-        if row.kind == ATTACHMENT_KIND:
-            wanted.setdefault(row.values["record_kind"], set()).add(row.values["record_id"])
-        elif row.kind == "proposal":
-            for field_name, target_kind in LINK_FIELDS.items():
-                wanted.setdefault(target_kind, set()).update(row.values[field_name])
+        for target_kind, target in _targets(row):
+            if seen.owner(target_kind, target) is None:
+                wanted.setdefault(target_kind, set()).add(target)
     owners = {kind: _owners(session, kind, ids) for kind, ids in wanted.items()}
     # The search index is keyed by record id alone: a row reusing the id of a record of another
     # kind would stay out of search, and its next revision would take that record out instead.
-    for kind in RECORD_KINDS:
-        ids = [row.id for row in rows if row.kind == kind]
+    # (Rows of this bundle already written are no match: an id is refused twice in one bundle.)
+    kind = rows[0].kind
+    if kind in RECORD_KINDS:
+        ids = [row.id for row in rows]
         for other in RECORD_KINDS:
-            if other != kind and ids and (taken := _owners(session, other, ids)):
+            if other != kind and (taken := _owners(session, other, ids)):
                 raise _Refused(
                     "record.id_collision",
                     _(
@@ -145,7 +223,8 @@ def _check_references(session: Session, rows: list[IncomingRow]) -> None:
                 )
 
     def owner_of(kind: str, target: str) -> str | None:
-        return in_bundle.get((kind, target)) or owners[kind].get(target)
+        owner = seen.owner(kind, target)
+        return owner if owner is not None else owners[kind].get(target)
 
     for row in rows:
         if row.kind == ATTACHMENT_KIND:
@@ -160,6 +239,16 @@ def _check_references(session: Session, rows: list[IncomingRow]) -> None:
                         is_within(owner, row.office_code) or is_within(row.office_code, owner)
                     ):
                         raise _foreign_reference(row, owner)
+
+
+def _targets(row: IncomingRow) -> Iterator[tuple[str, str]]:
+    """The (kind, id) of every record ``row`` refers to."""
+    if row.kind == ATTACHMENT_KIND:
+        yield row.values["record_kind"], row.values["record_id"]
+    elif row.kind == "proposal":
+        for field_name, target_kind in LINK_FIELDS.items():
+            for target in row.values[field_name]:
+                yield target_kind, target
 
 
 def _foreign_reference(row: IncomingRow, owner: str) -> _Refused:
@@ -223,46 +312,42 @@ def _columns(row: IncomingRow, trust: str, bundle: str) -> dict[str, Any]:
 def write(
     ctx: AppContext,
     session: Session,
-    rows: list[IncomingRow],
+    planned: list[Planned],
     report: BundleReport,
     verified: VerifiedBundle,
     result: VerificationResult,
-    progress: Progress | None,
     new_blobs: list[str],
 ) -> None:
-    """Write the planned rows; every blob written is added to ``new_blobs`` at once, so the
-    caller can remove them again if anything later fails."""
-    progress = progress or NoProgress()
+    """Write one planned chunk in the caller's transaction; every blob written is added to
+    ``new_blobs`` at once, so the caller can remove them again if anything later fails. The
+    caller syncs the blobs (``ctx.blobs.sync``) once, before it commits."""
     trust = report.trust_level or ""
     bundle = result.content_hash or ""
-    actions = {(o.kind, o.id): o.action for o in report.outcomes}
     inserts: dict[str, list[dict[str, Any]]] = {}
     updates: dict[str, list[dict[str, Any]]] = {}
+    conflicts: list[dict[str, Any]] = []
+    confirmed: dict[str, list[str]] = {}
     links: list[dict[str, Any]] = []
     relinked: list[str] = []
-    total = len(rows)
-    for done, row in enumerate(rows, start=1):
-        if done % 500 == 0:
-            if progress.cancelled():
-                raise Cancelled()
-            progress.report(done, total, "")
-        action = actions[(row.kind, row.id)]
+    for row, action, existing_hash in planned:
         if action == "conflict":
-            session.add(
-                RecordConflict(
-                    kind=row.kind,
-                    record_id=row.id,
-                    office_code=row.office_code,
-                    revision=row.revision,
-                    existing_hash=_existing_hash(session, row),
-                    incoming_hash=row.content_hash,
-                    incoming=canonical_json(row.raw).decode(),
-                    bundle_hash=bundle,
-                    detected_at=ctx.clock(),
-                    resolved=False,
-                )
+            conflicts.append(
+                {
+                    "kind": row.kind,
+                    "record_id": row.id,
+                    "office_code": row.office_code,
+                    "revision": row.revision,
+                    "existing_hash": existing_hash,
+                    "incoming_hash": row.content_hash,
+                    "incoming": canonical_json(row.raw).decode(),
+                    "bundle_hash": bundle,
+                    "detected_at": ctx.clock(),
+                    "resolved": False,
+                }
             )
             continue
+        if action == "unchanged":
+            confirmed.setdefault(row.kind, []).append(row.id)
         if action not in ("new", "updated"):
             continue
         cols = _columns(row, trust, bundle)
@@ -276,17 +361,10 @@ def write(
                     for target in row.values[field_name]
                 )
         if row.kind == ATTACHMENT_KIND and not row.deleted:
-            sha = row.values["sha256"]
-            if not ctx.blobs.claim(sha):  # claim: see services/cleanup.py
-                with verified.open_attachment(sha) as stream:
-                    _sha, written = ctx.blobs.put_stream(stream, expected_sha256=sha, sync=False)
-                if written:
-                    new_blobs.append(sha)
+            store_attachment(ctx.blobs, verified, row, new_blobs)  # bytes checked against the row
+    if conflicts:  # Core, not session.add: the session would keep every object until commit
+        session.execute(insert(RecordConflict), conflicts)
     if trust == "certified":  # the same content, now proven by a certificate
-        confirmed: dict[str, list[str]] = {}
-        for (kind, rid), action in actions.items():
-            if action == "unchanged":
-                confirmed.setdefault(kind, []).append(rid)
         for kind, ids in confirmed.items():
             model = MODELS[kind]
             for start in range(0, len(ids), _CHUNK):
@@ -321,10 +399,3 @@ def write(
             )
         )
     bulk_insert_raw(connection, table_of(ProposalLink), links)
-    ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
-    progress.report(total, total, "")
-
-
-def _existing_hash(session: Session, row: IncomingRow) -> str:
-    model = MODELS[row.kind]
-    return session.scalar(select(model.content_hash).where(model.id == row.id)) or ""

@@ -44,9 +44,15 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run every due migration in one SQLite transaction: a crash leaves the old schema or the new
+    one, never a state between them that no later start could migrate."""
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as connection:
+    with engine.connect() as connection:
+        # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE, DROP and ALTER
+        # would each commit on their own; an explicit BEGIN puts the DDL inside the transaction.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, target)
+        connection.commit()

@@ -18,12 +18,13 @@ from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.storage.errors import disk_full
+from tests.storage.sample_files import pdf_bytes
 
 from .conftest import OFFSCREEN_NOISE, EditorFactory, jpeg_bytes
 
 pytestmark = OFFSCREEN_NOISE
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _saved_editor(
@@ -198,15 +199,49 @@ def test_new_record_that_cannot_be_saved_gets_no_attachment(
     assert "terlalu panjang" in editor.field_message("title")
 
 
-def test_open_uses_the_real_file_name(make_editor: EditorFactory, photo: Path) -> None:
+def test_open_hands_over_a_copy_named_by_hash_and_type(
+    make_editor: EditorFactory, desa_ctx: AppContext, photo: Path
+) -> None:
     editor = _saved_editor(make_editor)
     editor.attachments.add_files([photo])
     editor.attachments.list.item(0).setSelected(True)
     editor.attachments.open_button.click()
     (url,) = editor.opened
     opened = Path(url.toLocalFile())
-    assert opened.name == "foto-jalan.jpg"
+    info = editor.attachments.infos()[0]
+    assert opened == desa_ctx.paths.opened_copies / f"{info.sha256}.jpg"
     assert opened.read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+def test_a_pdf_named_like_a_program_opens_as_a_pdf(
+    make_editor: EditorFactory, tmp_path: Path
+) -> None:
+    editor = _saved_editor(make_editor)
+    disguised = tmp_path / "surat-undangan.pdf.exe"
+    disguised.write_bytes(PDF)
+    editor.attachments.add_files([disguised])
+    item = editor.attachments.list.item(0)
+    assert item.text().startswith("surat-undangan.pdf\n")
+    editor.attachments._open_item(item)
+    (url,) = editor.opened
+    opened = Path(url.toLocalFile())
+    assert opened.name == f"{editor.attachments.infos()[0].sha256}.pdf"
+    assert opened.read_bytes() == PDF
+
+
+def test_a_file_that_is_not_its_type_is_not_opened(
+    make_editor: EditorFactory, desa_ctx: AppContext, photo: Path
+) -> None:
+    editor = _saved_editor(make_editor)
+    editor.attachments.add_files([photo])
+    info = editor.attachments.infos()[0]
+    # An attachment imported before files were checked: a program under a photo's row.
+    program = desa_ctx.paths.attachments / info.sha256[:2] / info.sha256
+    program.chmod(0o644)
+    program.write_bytes(b"MZ\x90\x00" + b"\x00" * 64)
+    editor.attachments.open_attachment(info)
+    assert editor.opened == []
+    assert "program Windows (EXE)" in editor.attachments.error_text()
 
 
 def test_remove_asks_first(make_editor: EditorFactory, desa_ctx: AppContext, photo: Path) -> None:

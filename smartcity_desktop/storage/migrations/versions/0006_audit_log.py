@@ -4,7 +4,7 @@ The trust state itself is one document that each change rewrites; the log is kep
 its history survives every rewrite, and is written in the same transaction as the change.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

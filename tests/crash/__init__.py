@@ -1,0 +1,1 @@
+"""The crash harness (``python3 -m tests.crash``): SIGKILL at random moments, then invariants."""
