@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", action="store_true", help="a saved record with attachments")
     parser.add_argument("--final", action="store_true", help="a saved, finalised record")
     parser.add_argument("--scroll", type=int, default=0, help="scroll the form down (pixels)")
+    parser.add_argument("--typed-date", help="type this into the first date field, as keystrokes")
+    parser.add_argument(
+        "--bad-coords", action="store_true", help="type coordinates outside Indonesia"
+    )
     parser.add_argument("--lang", default="id")
     args = parser.parse_args(argv)
     set_language(args.lang)
@@ -114,6 +118,20 @@ def main(argv: list[str] | None = None) -> int:
     available = app.primaryScreen().availableGeometry()
     window.resize(available.width(), available.height() - 38)
     window.show()
+    if args.typed_date or args.bad_coords:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        def type_over(widget: object, text: str) -> None:
+            QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # type: ignore[call-overload]
+            QTest.keyClicks(widget, text)  # type: ignore[call-overload]
+
+        if args.typed_date:
+            name = "since_date" if kind is RecordKind.PROBLEM else "start_date"
+            type_over(editor.rows[name].widget.focus_target(), args.typed_date)
+        if args.bad_coords:
+            type_over(editor.rows["latitude"].widget.focus_target(), "48,85")
+            type_over(editor.rows["longitude"].widget.focus_target(), "2.35")
     if args.errors:
         editor.finalise()
     if args.scroll:

@@ -31,7 +31,9 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p = sub.add_parser(
         "similar", help=_("catatan serupa dari desa yang berbeda (kandidat digabung)")
     )
-    p.add_argument("--kind", choices=KINDS, default="problem")
+    p.add_argument(
+        "--kind", choices=KINDS, default="problem", help=_("jenis catatan (bawaan: problem)")
+    )
     _filters(p)
     p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
     add_globals(p)
@@ -53,20 +55,22 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.set_defaults(handler=cmd_issues)
 
     p = views.add_parser("isu-gabung", help=_("gabungkan beberapa isu strategis menjadi satu"))
-    p.add_argument("keys", nargs="+", metavar="KUNCI_ISU")
+    p.add_argument("keys", nargs="+", metavar="KUNCI_ISU", help=_("kunci isu yang digabung"))
     p.add_argument("--label", metavar="TEXT", help=_("nama isu gabungan"))
     add_globals(p)
     p.set_defaults(handler=cmd_issue_merge)
 
     p = views.add_parser("isu-pisah", help=_("pisahkan catatan dari satu isu strategis"))
-    p.add_argument("key", metavar="KUNCI_ISU")
-    p.add_argument("record_ids", nargs="+", metavar="RECORD_ID")
+    p.add_argument("key", metavar="KUNCI_ISU", help=_("kunci isu yang dipecah"))
+    p.add_argument(
+        "record_ids", nargs="+", metavar="RECORD_ID", help=_("catatan yang dipindah ke isu baru")
+    )
     p.add_argument("--label", metavar="TEXT", help=_("nama isu baru"))
     add_globals(p)
     p.set_defaults(handler=cmd_issue_split)
 
     p = views.add_parser("isu-batal", help=_("batalkan keputusan gabung atau pisah isu"))
-    p.add_argument("decision_id", metavar="ID_KEPUTUSAN")
+    p.add_argument("decision_id", metavar="ID_KEPUTUSAN", help=_("keputusan yang dibatalkan"))
     add_globals(p)
     p.set_defaults(handler=cmd_issue_undo)
 

@@ -38,26 +38,41 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     add_globals(p)
     p.set_defaults(handler=cmd_fingerprint)
     p = ks.add_parser("request", help=_("buat berkas permintaan sertifikat"))
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=_("berkas permintaan yang ditulis (.json)")
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_request)
     p = ks.add_parser("certify", help=_("sertifikasi permintaan kantor (kabupaten)"))
-    p.add_argument("request", metavar="REQUEST")
-    p.add_argument("--out", required=True, metavar="CERT")
-    p.add_argument("--valid-days", type=_days, default=730)
+    p.add_argument(
+        "request", metavar="REQUEST", help=_("berkas permintaan sertifikat dari kantor itu")
+    )
+    p.add_argument(
+        "--out", required=True, metavar="CERT", help=_("berkas sertifikat yang ditulis (.json)")
+    )
+    p.add_argument(
+        "--valid-days",
+        type=_days,
+        default=730,
+        help=_("masa berlaku sertifikat dalam hari (bawaan 730)"),
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_certify)
     p = ks.add_parser("install", help=_("pasang sertifikat kantor ini"))
-    p.add_argument("certificate", metavar="CERT")
+    p.add_argument("certificate", metavar="CERT", help=_("berkas sertifikat dari kabupaten"))
     add_globals(p)
     p.set_defaults(handler=cmd_install)
     p = ks.add_parser("export-root", help=_("simpan kunci induk publik kabupaten ke berkas"))
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=_("berkas kunci induk yang ditulis (.json)")
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_export_root)
     p = ks.add_parser("revoke", help=_("cabut kunci sebuah kantor (kabupaten)"))
-    p.add_argument("office", metavar="OFFICE")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("office", metavar="OFFICE", help=_("kode wilayah kantor yang dicabut"))
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=_("berkas daftar pencabutan yang ditulis")
+    )
     p.add_argument("--key-id", help=_("hanya kunci ini (bawaan: semua kunci kantor itu)"))
     add_globals(p)
     p.set_defaults(handler=cmd_revoke)
@@ -69,12 +84,14 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     ts = trust.add_subparsers(dest="trust_command", metavar=_("PERINTAH"), parser_class=type(trust))
     ts.required = True
     p = ts.add_parser("add-root", help=_("pasang kunci induk kabupaten"))
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help=_("berkas kunci induk dari kabupaten"))
     add_globals(p)
     p.set_defaults(handler=cmd_add_root)
     p = ts.add_parser("pin", help=_("percayai kunci kantor setelah cek sidik jari lewat telepon"))
-    p.add_argument("office", metavar="OFFICE")
-    p.add_argument("fingerprint", metavar="FINGERPRINT")
+    p.add_argument("office", metavar="OFFICE", help=_("kode wilayah kantor yang dipercayai"))
+    p.add_argument(
+        "fingerprint", metavar="FINGERPRINT", help=_("sidik jari yang dibacakan lewat telepon")
+    )
     p.add_argument(
         "--bundle",
         nargs="+",
@@ -88,21 +105,25 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     add_globals(p)
     p.set_defaults(handler=cmd_pin)
     p = ts.add_parser("unpin", help=_("hapus sematan sebuah kantor"))
-    p.add_argument("office", metavar="OFFICE")
+    p.add_argument(
+        "office", metavar="OFFICE", help=_("kode wilayah kantor yang sematannya dihapus")
+    )
     p.add_argument("--yes", action="store_true", help=_("hapus tanpa bertanya"))
     add_globals(p)
     p.set_defaults(handler=cmd_unpin)
     p = ts.add_parser("update", help=_("pasang daftar pencabutan terbaru"))
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help=_("berkas daftar pencabutan dari kabupaten"))
     add_globals(p)
     p.set_defaults(handler=cmd_trust_update)
     p = ts.add_parser("list", help=_("tampilkan kunci induk, sematan dan pencabutan"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
     add_globals(p)
     p.set_defaults(handler=cmd_trust_list)
 
     p = sub.add_parser("export", help=_("buat paket bertanda tangan berisi perubahan"))
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=_("berkas paket yang ditulis (.zip)")
+    )
     p.add_argument("--full", action="store_true", help=_("semua data, bukan hanya perubahan"))
     p.add_argument(
         "--max-part-size",
@@ -114,15 +135,15 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("verify", help=_("periksa paket tanpa mengimpor"))
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("berkas paket (.zip) atau bagiannya"))
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
     add_globals(p)
     p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser("import", help=_("impor paket dari kantor lain"))
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("berkas paket (.zip) atau bagiannya"))
     p.add_argument("--dry-run", action="store_true", help=_("tampilkan rencana saja"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
     add_globals(p)
     p.set_defaults(handler=cmd_import)
 
@@ -132,7 +153,7 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     )
     bs.required = True
     p = bs.add_parser("list", help=_("tampilkan buku besar paket"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
     add_globals(p)
     p.set_defaults(handler=cmd_bundles_list)
 
@@ -398,12 +419,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             max_part_size=args.max_part_size,
             progress=StderrProgress(_("Menulis paket")),
         )
-        counts = ", ".join(f"{k}: {n}" for k, n in result.counts.items() if n)
-        print(
-            _("Paket nomor {seq} dibuat ({counts}).").format(
-                seq=result.sequence, counts=counts or "0"
-            )
-        )
+        print(_export_summary(result.sequence, result.counts))
         for path in result.paths:
             print(path)
         skipped = abandoned_numbers(ctx, before=result.sequence)
@@ -420,6 +436,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _with_office(args, work)
 
 
+def _export_summary(sequence: int, counts: dict[str, int]) -> str:
+    """``Paket nomor 3 dibuat: 21 permasalahan, 10 potensi.`` in words, never internal names."""
+    words = {
+        "problem": _("permasalahan"),
+        "potential": _("potensi"),
+        "proposal": _("usulan inovasi"),
+        "attachment": _("lampiran"),
+    }
+    parts = [f"{n} {words.get(kind, _('catatan lain'))}" for kind, n in counts.items() if n]
+    if not parts:
+        return _(
+            "Paket nomor {seq} dibuat, tetapi tidak berisi catatan: kantor ini belum punya data "
+            "untuk dikirim."
+        ).format(seq=sequence)
+    return _("Paket nomor {seq} dibuat: {counts}.").format(seq=sequence, counts=", ".join(parts))
+
+
+def _trust_words(level: str | None) -> str:
+    return {"certified": _("bersertifikat"), "locally_trusted": _("dipercaya lokal")}.get(
+        level or "", _("tidak diketahui")
+    )
+
+
 def _print_report(report: Any) -> None:
     status = {
         "verified": _("UTUH DAN DIPERCAYA"),
@@ -430,9 +469,7 @@ def _print_report(report: Any) -> None:
     }[report.status]
     print(f"{report.name}: {status}")
     if report.sender_office:
-        trust = {"certified": _("bersertifikat"), "locally_trusted": _("dipercaya lokal")}.get(
-            report.trust_level or "", "-"
-        )
+        trust = _trust_words(report.trust_level) if report.trust_level else "-"
         print(
             _("  Pengirim {office} ({role}), paket nomor {seq}, dibuat {created}, {trust}").format(
                 office=report.sender_office,
@@ -525,7 +562,7 @@ def cmd_bundles_list(args: argparse.Namespace) -> int:
         for r in rows:
             print(
                 f"{r['imported_at'][:19]}  {r['sender']:<15} #{r['sequence']:<5} "
-                f"{r['trust']:<16} {r['content_hash'][:16]}  {r['file']}"
+                f"{_trust_words(r['trust']):<16} {r['content_hash'][:16]}  {r['file']}"
             )
         if not rows:
             print(_("Belum ada paket yang diimpor."), file=sys.stderr)

@@ -89,7 +89,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(_("Kunci induk kabupaten terpasang; cocokkan sidik jarinya lewat telepon."))
     if result.root_fingerprint:
         print(_("Sidik jari kunci induk kabupaten: {fp}").format(fp=result.root_fingerprint))
-    print(_("Catat sidik jari kunci kantor ini dan sampaikan ke kabupaten:"))
+    if result.role == "kabupaten":
+        # The regency holds the root key itself: there is nobody above it to send a fingerprint to.
+        print(
+            _(
+                "Kantor ini memegang kunci induk wilayah. Simpan kunci induk publiknya ke berkas "
+                "('keys export-root') dan bagikan ke kecamatan dan desa; bacakan sidik jarinya "
+                "lewat telepon saat mereka memasangnya."
+            )
+        )
+        print(_("Sidik jari kunci kantor ini:"))
+    else:
+        print(_("Catat sidik jari kunci kantor ini dan sampaikan ke kabupaten:"))
     print(result.fingerprint)
     return 0
 

@@ -18,11 +18,21 @@ def _count(text: str) -> int:
 
 def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p = sub.add_parser("sample-data", help=_("isi contoh data untuk pelatihan dan demo"))
-    p.add_argument("--problems", type=_count, default=20)
-    p.add_argument("--potentials", type=_count, default=10)
-    p.add_argument("--proposals", type=_count, default=20)
-    p.add_argument("--photos", type=_count, default=0)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--problems", type=_count, default=20, help=_("jumlah permasalahan contoh (bawaan 20)")
+    )
+    p.add_argument(
+        "--potentials", type=_count, default=10, help=_("jumlah potensi contoh (bawaan 10)")
+    )
+    p.add_argument(
+        "--proposals", type=_count, default=20, help=_("jumlah usulan inovasi contoh (bawaan 20)")
+    )
+    p.add_argument(
+        "--photos", type=_count, default=0, help=_("jumlah foto contoh yang dilampirkan (bawaan 0)")
+    )
+    p.add_argument(
+        "--seed", type=int, default=1, help=_("angka awal acak: angka sama memberi data sama")
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_sample_data)
 
@@ -33,9 +43,17 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
 
     p = sub.add_parser("search", help=_("cari catatan menurut judul dan uraian"))
     p.add_argument("text", help=_("kata yang dicari"))
-    p.add_argument("--kind", choices=("problem", "potential", "proposal"))
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--kind",
+        choices=("problem", "potential", "proposal"),
+        help=_(
+            "cari hanya satu jenis: problem (permasalahan), potential (potensi) atau proposal (usulan)"
+        ),
+    )
+    p.add_argument(
+        "--limit", type=int, default=50, help=_("jumlah hasil paling banyak (bawaan 50)")
+    )
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
     add_globals(p)
     p.set_defaults(handler=cmd_search)
 

@@ -16,11 +16,11 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     regions.required = True
     lp = regions.add_parser("list", help=_("tampilkan wilayah di bawah satu induk"))
     lp.add_argument("--parent", metavar="KODE", help=_("kode induk; tanpa ini: provinsi"))
-    lp.add_argument("--json", action="store_true")
+    lp.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
     add_globals(lp)
     lp.set_defaults(handler=cmd_list)
     ld = regions.add_parser("load", help=_("muat daftar wilayah yang lebih baru dari CSV"))
-    ld.add_argument("file", metavar="FILE.csv")
+    ld.add_argument("file", metavar="FILE.csv", help=_("berkas CSV daftar wilayah Kepmendagri"))
     add_globals(ld)
     ld.set_defaults(handler=cmd_load)
 

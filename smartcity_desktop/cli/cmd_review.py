@@ -31,8 +31,10 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p = actions.add_parser(
         "set", help=_("beri hasil verifikasi pada satu atau beberapa catatan (satu transaksi)")
     )
-    p.add_argument("record_ids", nargs="+", metavar="RECORD_ID")
-    p.add_argument("--state", required=True, choices=STATES)
+    p.add_argument(
+        "record_ids", nargs="+", metavar="RECORD_ID", help=_("nomor pengenal catatan yang ditelaah")
+    )
+    p.add_argument("--state", required=True, choices=STATES, help=_("status telaah yang diberikan"))
     p.add_argument("--reason", metavar="TEXT", help=_("alasan: kode atau nama dari daftar alasan"))
     p.add_argument("--comment", metavar="TEXT", help=_("catatan bebas"))
     p.add_argument(
@@ -51,17 +53,19 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.set_defaults(handler=cmd_review_set)
 
     p = actions.add_parser("verify", help=_("verifikasi atau kembalikan seluruh data satu desa"))
-    p.add_argument("desa", metavar="KODE")
-    p.add_argument("--state", required=True, choices=VERDICTS)
-    p.add_argument("--reason", metavar="TEXT")
-    p.add_argument("--comment", metavar="TEXT")
+    p.add_argument("desa", metavar="KODE", help=_("kode wilayah desa, misalnya 32.16.01.2001"))
+    p.add_argument(
+        "--state", required=True, choices=VERDICTS, help=_("hasil verifikasi data desa itu")
+    )
+    p.add_argument("--reason", metavar="TEXT", help=_("alasan, wajib bila dikembalikan"))
+    p.add_argument("--comment", metavar="TEXT", help=_("catatan tambahan untuk desa"))
     add_globals(p)
     p.set_defaults(handler=cmd_review_verify)
 
     p = actions.add_parser("list", help=_("daftar reviu beserta catatannya"))
     p.add_argument("--desa", metavar="KODE", help=_("hanya catatan desa ini"))
-    p.add_argument("--state", choices=STATES)
-    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--state", choices=STATES, help=_("tampilkan hanya status telaah ini"))
+    p.add_argument("--kind", choices=KINDS, help=_("tampilkan hanya jenis catatan ini"))
     p.add_argument(
         "--changed", action="store_true", help=_("hanya catatan yang berubah sejak direviu")
     )

@@ -12,13 +12,14 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from smartcity_desktop import __version__
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.i18n import LANGUAGES, _, set_language
+from smartcity_desktop.i18n import LANGUAGES, N_, _, set_language
 
 LANG_ENV = "SMARTCITY_LANG"
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -46,10 +47,68 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own words ("usage:") in the active language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, _("penggunaan: ") if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """Every parser of the CLI: help, section titles and usage line in the active language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False  # our own -h, with its help text in the active language
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("argumen")
+        self._optionals.title = _("opsi")
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help=_("tampilkan bantuan ini lalu keluar"),
+            )
+
     def error(self, message: str) -> Any:  # usage errors: exit 2 with a short hint
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: {_('kesalahan')}: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: {_('kesalahan')}: {_usage_error(message)}\n")
+
+
+# argparse's own error sentences (Python 3.11+), in the active language.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<x>.+)"), N_("argumen ini wajib: {x}")),
+    (re.compile(r"unrecognized arguments: (?P<x>.+)"), N_("argumen tidak dikenal: {x}")),
+    (
+        re.compile(r"argument (?P<a>.+?): invalid choice: (?P<x>.+) \(choose from (?P<c>.+)\)"),
+        N_("argumen {a}: pilihan {x} tidak dikenal (pilih dari {c})"),
+    ),
+    (
+        re.compile(r"argument (?P<a>.+?): expected one argument"),
+        N_("argumen {a}: perlu satu nilai"),
+    ),
+    (
+        re.compile(r"argument (?P<a>.+?): invalid (?P<t>\S+) value: (?P<x>.+)"),
+        N_("argumen {a}: nilai {x} tidak valid"),
+    ),
+)
+
+
+def _usage_error(message: str) -> str:
+    for pattern, template in _ARGPARSE_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            return _(template).format(**found.groupdict())
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
             "paket bertanda tangan."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"smartcity {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"smartcity {__version__}",
+        help=_("tampilkan nomor versi lalu keluar"),
+    )
     _global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar=_("PERINTAH"), parser_class=_Parser)
     sub.required = True

@@ -1,34 +1,57 @@
 """Themes for training and demo data, drawn from the kinds of problems Kabupaten Bekasi villages
 report (tidal and river floods, dry-season water shortage, waste, river pollution, roads).
 
-Each theme: (dimension, sub_element, urusan, title, description, extra). ``{loc}`` is filled with a
-place inside the village, ``{n}`` with a number.
+Sample records end up in bimtek training PDFs, so each theme is one coherent story: the dimension
+fits the subject, the unit fits what is counted, and the number in the description is the number in
+the record's count field. ``{loc}`` is filled with a place inside the village, ``{n}`` with one of
+``amounts`` (the record's count), ``{v}`` with one of ``volumes`` (a proposal's volume).
 """
 
 from __future__ import annotations
 
-Theme = tuple[str, str, str, str, str, str]
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Theme:
+    dimension: str
+    sub_element: str
+    urusan: str
+    title: str
+    description: str
+    extra: str  # causes (problem), potential type code (potential), beneficiaries (proposal)
+    unit: str  # affected unit (problem), magnitude unit (potential), volume unit (proposal)
+    amounts: tuple[int, ...]
+    volumes: tuple[int, ...] = ()
+
+
+_PEOPLE = (15, 40, 75, 120, 250, 600)
+_HOMES = (12, 25, 40, 60, 85, 120)
 
 PROBLEMS: tuple[Theme, ...] = (
-    (
+    Theme(
         "environment",
         "proteksi_lingkungan",
         "2.11",
         "Banjir rob merendam tambak warga {loc}",
-        "Air laut pasang masuk ke permukiman dan tambak hampir setiap bulan; sekitar {n} petak tambak "
-        "gagal panen dan jalan lingkungan tergenang berhari-hari.",
+        "Air laut pasang masuk ke permukiman dan tambak hampir setiap bulan; {n} KK gagal panen "
+        "tambak dan jalan lingkungan tergenang berhari-hari.",
         "Tanggul pantai rendah dan rusak, penurunan muka tanah, hutan mangrove berkurang.",
+        "kk",
+        _HOMES,
     ),
-    (
+    Theme(
         "environment",
         "proteksi_lingkungan",
         "1.03",
         "Luapan Kali Cikarang saat hujan deras {loc}",
-        "Setiap musim hujan air kali meluap ke rumah warga setinggi lutut; {n} rumah terdampak dan "
+        "Setiap musim hujan air kali meluap ke rumah warga setinggi lutut; {n} KK terdampak dan "
         "anak-anak tidak dapat bersekolah.",
         "Sedimentasi kali, bantaran dipenuhi bangunan, drainase tersumbat sampah.",
+        "kk",
+        _HOMES,
     ),
-    (
+    Theme(
         "living",
         "kesehatan",
         "1.03",
@@ -36,8 +59,10 @@ PROBLEMS: tuple[Theme, ...] = (
         "Sumur warga kering dari Juli sampai Oktober; {n} KK membeli air jeriken dengan harga mahal "
         "dan sebagian memakai air kali untuk mandi.",
         "Belum ada jaringan air perpipaan, muka air tanah turun, tidak ada penampungan air hujan.",
+        "kk",
+        _HOMES,
     ),
-    (
+    Theme(
         "environment",
         "sampah_limbah",
         "2.11",
@@ -45,8 +70,10 @@ PROBLEMS: tuple[Theme, ...] = (
         "Sampah rumah tangga dibuang di lahan kosong dan bahu jalan; bau menyengat dan menjadi "
         "sarang lalat, sekitar {n} warga mengeluh.",
         "Belum ada layanan angkut sampah, TPA Burangkeng penuh, kebiasaan membuang sampah sembarangan.",
+        "jiwa",
+        _PEOPLE,
     ),
-    (
+    Theme(
         "environment",
         "proteksi_lingkungan",
         "2.11",
@@ -54,35 +81,43 @@ PROBLEMS: tuple[Theme, ...] = (
         "Air kali berwarna hitam dan berbusa, padahal masih dipakai warga untuk mencuci dan mengairi "
         "sawah; ikan mati dan {n} warga mengeluh gatal-gatal.",
         "Dugaan limbah industri dibuang tanpa diolah, pengawasan lemah.",
+        "jiwa",
+        _PEOPLE,
     ),
-    (
+    Theme(
         "living",
         "transportasi",
         "1.03",
         "Jalan desa rusak dan berlumpur {loc}",
-        "Jalan penghubung sepanjang {n} meter masih tanah dan berlubang; saat hujan tidak dapat "
-        "dilalui motor dan hasil panen sulit diangkut.",
+        "Jalan penghubung masih tanah dan berlubang; saat hujan {n} KK di ujung jalan tidak dapat "
+        "keluar dengan motor dan hasil panen sulit diangkut.",
         "Anggaran pemeliharaan jalan terbatas, truk bermuatan berat melintas.",
+        "kk",
+        _HOMES,
     ),
-    (
+    Theme(
         "society",
         "keamanan",
         "1.05",
         "Penerangan jalan umum belum ada {loc}",
-        "Ruas jalan sepanjang {n} meter gelap pada malam hari; warga takut melintas dan pernah terjadi "
-        "pencurian motor.",
+        "Ruas jalan gelap pada malam hari; {n} warga yang pulang kerja malam takut melintas dan "
+        "pernah terjadi pencurian motor.",
         "Belum ada tiang dan jaringan listrik untuk PJU.",
+        "jiwa",
+        _PEOPLE,
     ),
-    (
+    Theme(
         "governance",
         "pelayanan_publik",
         "2.12",
         "Pelayanan surat keterangan di kantor desa lambat",
         "Warga harus datang berkali-kali untuk mengurus surat pengantar; rata-rata {n} warga antre "
-        "setiap hari dan arsip masih ditulis tangan.",
+        "setiap minggu dan arsip masih ditulis tangan.",
         "Belum ada sistem administrasi digital, perangkat desa terbatas.",
+        "jiwa",
+        _PEOPLE,
     ),
-    (
+    Theme(
         "governance",
         "birokrasi",
         "2.16",
@@ -90,8 +125,10 @@ PROBLEMS: tuple[Theme, ...] = (
         "Perangkat desa kesulitan mengirim laporan daring; sekolah dengan {n} siswa tidak dapat "
         "memakai pembelajaran daring.",
         "Belum ada menara BTS dekat desa, jaringan kabel belum masuk.",
+        "jiwa",
+        _PEOPLE,
     ),
-    (
+    Theme(
         "economy",
         "kesejahteraan_rakyat",
         "2.17",
@@ -99,43 +136,56 @@ PROBLEMS: tuple[Theme, ...] = (
         "Sekitar {n} pelaku UMKM hanya menjual di warung sekitar; harga jual rendah dan tidak ada "
         "kemasan yang menarik.",
         "Belum menguasai pemasaran daring, belum ada izin PIRT dan merek.",
+        "jiwa",
+        (12, 25, 40, 60),
     ),
-    (
+    Theme(
         "economy",
         "industri",
         "2.07",
         "Pemuda desa banyak yang menganggur",
         "Sekitar {n} pemuda lulusan SMA belum bekerja meskipun dekat kawasan industri.",
         "Keterampilan tidak sesuai kebutuhan industri, informasi lowongan tidak sampai ke desa.",
+        "jiwa",
+        (25, 40, 75, 120),
     ),
-    (
+    Theme(
         "living",
         "kesehatan",
         "1.02",
         "Kasus stunting pada balita {loc}",
         "Posyandu mencatat {n} balita dengan tinggi badan di bawah standar.",
         "Pola asuh dan gizi kurang, sanitasi buruk, kader posyandu belum terlatih.",
+        "jiwa",
+        (8, 12, 25, 40),
     ),
-    (
+    Theme(
         "society",
         "ekosistem_belajar",
         "1.01",
         "Taman baca desa tidak aktif",
-        "Buku di taman baca hanya {n} judul dan sudah lama; ruangan jarang dibuka.",
+        "Taman baca jarang dibuka dan bukunya sudah lama; {n} anak sekolah di desa tidak punya "
+        "tempat membaca.",
         "Tidak ada pengelola tetap dan anggaran pengadaan buku.",
+        "jiwa",
+        _PEOPLE,
     ),
-    (
-        "branding",
-        "penataan_wajah",
+    Theme(
+        "living",
+        "tata_wilayah",
         "1.04",
         "Permukiman padat dan kumuh di bantaran kali {loc}",
-        "Sekitar {n} rumah berdiri rapat tanpa saluran air limbah; wajah desa terlihat kumuh.",
+        "Sekitar {n} KK tinggal di rumah yang berdiri rapat tanpa saluran air limbah.",
         "Pertumbuhan penduduk cepat, lahan terbatas.",
+        "kk",
+        _HOMES,
     ),
 )
 
+_HECTARES = (5, 12, 30, 45, 80)
+
 POTENTIALS: tuple[Theme, ...] = (
-    (
+    Theme(
         "branding",
         "ekosistem_pariwisata",
         "3.26",
@@ -143,150 +193,201 @@ POTENTIALS: tuple[Theme, ...] = (
         "Kawasan mangrove seluas {n} hektare dapat dikembangkan menjadi wisata susur sungai dan "
         "edukasi lingkungan.",
         "wisata",
+        "ha",
+        _HECTARES,
     ),
-    (
+    Theme(
         "economy",
         "kesejahteraan_rakyat",
         "3.25",
         "Tambak bandeng dan udang {loc}",
         "Sekitar {n} hektare tambak produktif; hasil panen bisa diolah menjadi bandeng presto.",
         "alam",
+        "ha",
+        _HECTARES,
     ),
-    (
-        "branding",
-        "ekosistem_bisnis",
+    Theme(
+        "economy",
+        "kesejahteraan_rakyat",
         "2.17",
         "Kelompok UMKM olahan pangan {loc}",
         "Ada {n} pelaku usaha keripik, dodol dan kerupuk yang sudah rutin berproduksi.",
         "ekonomi",
+        "pelaku usaha",
+        (8, 12, 25, 40),
     ),
-    (
+    Theme(
         "economy",
         "kesejahteraan_rakyat",
         "3.27",
         "Sawah irigasi teknis {loc}",
         "Lahan sawah {n} hektare dengan dua kali panen setahun; cocok untuk pertanian modern.",
         "alam",
+        "ha",
+        _HECTARES,
     ),
-    (
+    Theme(
         "society",
         "komunitas",
         "2.19",
         "Karang taruna aktif dan melek digital",
         "Karang taruna beranggotakan {n} pemuda yang terbiasa membuat konten media sosial.",
         "sdm",
+        "orang",
+        (25, 40, 60, 85),
     ),
-    (
+    Theme(
         "branding",
         "ekosistem_pariwisata",
         "2.22",
         "Seni budaya Betawi pesisir",
         "Sanggar tanjidor dan lenong dengan {n} anggota masih aktif tampil di acara desa.",
         "wisata",
+        "orang",
+        (12, 20, 30),
     ),
-    (
+    Theme(
         "environment",
         "sampah_limbah",
         "2.11",
         "Bank sampah rintisan ibu-ibu PKK {loc}",
         "Sudah ada {n} nasabah yang menabung sampah plastik setiap minggu.",
         "sdm",
+        "orang",
+        (40, 60, 85, 120),
     ),
-    (
+    Theme(
         "living",
         "transportasi",
         "2.15",
         "Dekat jalan tol dan stasiun kereta",
-        "Akses ke gerbang tol hanya {n} menit; memudahkan distribusi hasil usaha desa.",
+        "Gerbang tol hanya {n} km dari balai desa; memudahkan distribusi hasil usaha desa.",
         "infrastruktur",
+        "km",
+        (2, 3, 5, 8),
     ),
 )
 
 PROPOSALS: tuple[Theme, ...] = (
-    (
+    Theme(
         "governance",
         "pelayanan_publik",
         "2.16",
         "Layanan surat desa daring",
-        "Warga mengajukan surat pengantar lewat ponsel dan mengambilnya sudah jadi; target {n} "
-        "layanan per bulan.",
-        "Operator desa",
+        "Warga mengajukan surat pengantar lewat ponsel dan mengambilnya sudah jadi; {v} aplikasi "
+        "layanan untuk sekitar {n} surat per bulan.",
+        "Warga yang mengurus surat",
+        "aplikasi",
+        (120, 250, 400),
+        (1,),
     ),
-    (
+    Theme(
         "environment",
         "proteksi_lingkungan",
         "2.11",
         "Peringatan dini banjir rob berbasis sensor {loc}",
-        "Sensor ketinggian air di muara mengirim peringatan ke grup WhatsApp RT; melindungi {n} KK.",
+        "Memasang {v} sensor ketinggian air di muara yang mengirim peringatan ke grup WhatsApp RT; "
+        "melindungi {n} KK.",
         "Warga pesisir",
+        "unit",
+        _HOMES,
+        (2, 3, 5),
     ),
-    (
+    Theme(
         "living",
         "kesehatan",
         "1.03",
         "Panen air hujan untuk musim kemarau {loc}",
-        "Membangun {n} tandon penampung air hujan komunal dengan saringan sederhana.",
+        "Membangun {v} tandon penampung air hujan komunal dengan saringan sederhana untuk {n} KK.",
         "KK terdampak kekeringan",
+        "tandon",
+        _HOMES,
+        (5, 10, 20),
     ),
-    (
+    Theme(
         "environment",
         "sampah_limbah",
         "2.11",
         "Bank sampah digital desa",
-        "Aplikasi pencatatan tabungan sampah untuk {n} nasabah, terhubung dengan pengepul.",
+        "{v} aplikasi pencatatan tabungan sampah untuk {n} nasabah, terhubung dengan pengepul.",
         "Ibu rumah tangga",
+        "aplikasi",
+        (40, 85, 150),
+        (1,),
     ),
-    (
-        "branding",
-        "ekosistem_bisnis",
+    Theme(
+        "economy",
+        "kesejahteraan_rakyat",
         "2.17",
         "Lokapasar UMKM desa",
-        "Etalase daring bersama untuk {n} produk UMKM dengan pelatihan foto produk dan kemasan.",
+        "Etalase daring bersama untuk {n} produk UMKM, dengan {v} kali pelatihan foto produk dan "
+        "kemasan.",
         "Pelaku UMKM",
+        "kegiatan",
+        (25, 40, 60),
+        (2, 4, 6),
     ),
-    (
+    Theme(
         "branding",
         "ekosistem_pariwisata",
         "3.26",
         "Paket ekowisata mangrove {loc}",
-        "Perahu wisata, jalur trekking kayu dan pemandu dari karang taruna; target {n} pengunjung "
-        "per bulan.",
+        "{v} perahu wisata, jalur trekking kayu dan pemandu dari karang taruna; target {n} "
+        "pengunjung per bulan.",
         "Pokdarwis dan pemuda",
+        "unit",
+        (150, 300, 500),
+        (2, 3, 4),
     ),
-    (
+    Theme(
         "society",
         "keamanan",
         "1.05",
         "Penerangan jalan tenaga surya {loc}",
-        "Memasang {n} titik PJU tenaga surya di ruas jalan rawan.",
+        "Memasang {v} titik PJU tenaga surya di ruas jalan rawan yang dilalui {n} warga.",
         "Pengguna jalan",
+        "titik",
+        _PEOPLE,
+        (10, 20, 50),
     ),
-    (
+    Theme(
         "society",
         "ekosistem_belajar",
         "2.23",
         "Pojok baca digital di balai desa",
-        "Perpustakaan digital dengan {n} tablet dan akses e-book untuk pelajar.",
+        "Perpustakaan digital dengan {v} tablet dan akses e-book untuk {n} pelajar.",
         "Pelajar",
+        "unit",
+        (60, 120, 250),
+        (5, 10, 20),
     ),
-    (
+    Theme(
         "living",
         "kesehatan",
         "1.02",
         "Aplikasi pemantauan gizi balita posyandu",
-        "Kader posyandu mencatat tumbuh kembang {n} balita di ponsel; data langsung ke puskesmas.",
+        "Kader posyandu mencatat tumbuh kembang {n} balita di ponsel dengan {v} aplikasi; data "
+        "langsung ke puskesmas.",
         "Balita dan ibu hamil",
+        "aplikasi",
+        (40, 85, 150),
+        (1,),
     ),
-    (
+    Theme(
         "economy",
         "industri",
         "2.07",
         "Pelatihan kerja sesuai kebutuhan industri",
-        "Kerja sama dengan kawasan industri untuk melatih {n} pemuda las dan operator mesin.",
+        "Kerja sama dengan kawasan industri: {v} angkatan pelatihan las dan operator mesin untuk "
+        "{n} pemuda.",
         "Pemuda pencari kerja",
+        "angkatan",
+        (20, 40, 60),
+        (1, 2, 3),
     ),
 )
 
+# RT and RW numbers are written with two digits and capitals, as on village signs: "RT 03/RW 08".
 PLACES = (
     "di Dusun {d}",
     "di RW {rw}",
@@ -294,7 +395,7 @@ PLACES = (
     "di Kampung {k}",
     "di sekitar pasar",
     "dekat sekolah",
-    "di Dusun {d} RW {rw}",
+    "di Dusun {d} RT {rt}",
 )
 DUSUN = ("I", "II", "III", "IV", "Krajan", "Pulo", "Kebon", "Pintu Air")
 KAMPUNG = (
@@ -319,4 +420,8 @@ OPD = (
     "Dinas Perhubungan",
     "Dinas Pemberdayaan Masyarakat dan Desa",
 )
-UNITS = ("unit", "paket", "titik", "kegiatan", "meter", "orang")
+
+
+def sentence_start(text: str) -> str:
+    """Capitalise the first letter only: ``str.capitalize`` would turn "RW 08" into "Rw 08"."""
+    return text[:1].upper() + text[1:]

@@ -285,6 +285,8 @@ def _check(spec: FieldSpec, value: Any, values: Values, *, final: bool) -> Probl
         or not isinstance(value, (int, float))
         or (isinstance(value, float) and not math.isfinite(value))
     ):
+        if t is FieldType.LATITUDE or t is FieldType.LONGITUDE:
+            return _coord_problem(spec, label, "bad_type")
         return _bad(spec, label)
     if t in (FieldType.INTEGER, FieldType.MONEY) and not isinstance(value, int):
         return Problem(
@@ -339,12 +341,17 @@ def _cross_checks(kind: RecordKind, values: Values) -> list[Problem]:
     return problems
 
 
-def _coord_problem(spec: FieldSpec, label: _Label) -> Problem:
+def _coord_problem(spec: FieldSpec, label: _Label, code: str = "out_of_range") -> Problem:
+    """Say the expected range and how to write it: a bare "tidak valid" leaves people guessing."""
+    example = "-6,2345" if spec.type is FieldType.LATITUDE else "106,9876"
     return Problem(
         spec.name,
-        "out_of_range",
-        _("{field} di luar wilayah Indonesia: harus antara {min} dan {max} derajat.").format(
-            field=label, min=_num(spec.minimum or 0), max=_num(spec.maximum or 0)
+        code,
+        _(
+            "{field} harus angka derajat desimal antara {min} dan {max} (wilayah Indonesia), "
+            "misalnya {example}; pemisah desimal boleh koma atau titik."
+        ).format(
+            field=label, min=_num(spec.minimum or 0), max=_num(spec.maximum or 0), example=example
         ),
     )
 

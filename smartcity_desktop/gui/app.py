@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from smartcity_desktop import __version__
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.errors import Dialogs, error_text, install_excepthook, message_box
-from smartcity_desktop.i18n import LANGUAGES, _, set_language
+from smartcity_desktop.gui.qt_translations import install_qt_translations
+from smartcity_desktop.i18n import LANGUAGES, _, current_language, set_language
 from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
+    install_qt_translations(current_language())
     try:
         paths = resolve_data_dir(args.data_dir)
     except Exception as exc:  # platformdirs failing is rare, but must not end in a traceback
@@ -154,6 +156,7 @@ def open_and_show(paths: DataPaths, runner: object) -> int:
             show_startup_error(exc.message)
             return EXIT_REFUSED
         set_language(language if language in LANGUAGES else "id")
+        install_qt_translations(current_language())
         install_excepthook(start.dialogs)
         window = MainWindow(office=office)
         window.after_first_paint(lambda: start.load(window))

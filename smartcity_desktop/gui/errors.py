@@ -17,9 +17,11 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from smartcity_desktop.errors import UserError
+from smartcity_desktop.gui import file_dialogs
+from smartcity_desktop.gui.file_dialogs import Purpose
 from smartcity_desktop.i18n import _
 
 log = logging.getLogger(__name__)
@@ -85,10 +87,14 @@ class Dialogs:
         return answer == 0
 
     def save_file(
-        self, parent: QWidget | None, title: str, suggested: Path, file_filter: str
+        self,
+        parent: QWidget | None,
+        title: str,
+        suggested: Path,
+        file_filter: str,
+        purpose: Purpose = Purpose.REPORTS,
     ) -> Path | None:
-        name, _selected = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
-        return Path(name) if name else None
+        return file_dialogs.save_file(parent, title, purpose, suggested, file_filter)
 
 
 def install_excepthook(dialogs: Dialogs) -> Callable[..., None]:

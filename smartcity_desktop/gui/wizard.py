@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from smartcity_desktop.domain.regions import Region
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.errors import error_text
+from smartcity_desktop.gui.qt_translations import install_qt_translations
 from smartcity_desktop.gui.tasks import TaskRunner
 from smartcity_desktop.i18n import _, current_language, set_language
 from smartcity_desktop.services.gui_support import (
@@ -47,6 +48,7 @@ from smartcity_desktop.services.gui_support import (
     RegionIndex,
     fingerprint_lines,
     passphrase_strength,
+    region_code_typed,
 )
 from smartcity_desktop.services.office import InitResult, init_office
 from smartcity_desktop.storage.paths import DataPaths
@@ -116,6 +118,7 @@ class LanguagePage(QWizardPage):
         self._wizard.choices.language = language
         if language != current_language():
             set_language(language)
+            install_qt_translations(language)
             self._wizard.retranslate()
         return True
 
@@ -188,11 +191,15 @@ class _FilteredList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setUniformItemSizes(True)
+        self.not_found = QLabel(wordWrap=True)
+        self.not_found.setStyleSheet("color: #b3261e;")
+        self.not_found.hide()
         self.label.setBuddy(self.search)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.search)
+        layout.addWidget(self.not_found)
         layout.addWidget(self.list, 1)
         self.list.currentItemChanged.connect(self._current_changed)
         # Down arrow from the search box goes to the list: keyboard users never need the mouse.
@@ -213,7 +220,9 @@ class _FilteredList(QWidget):
             self.list.addItem(item)
             if code == keep:
                 self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
         self.list.blockSignals(False)
+        self.not_found.setVisible(not regions and bool(self.search.text().strip()))
 
     def current_code(self) -> str | None:
         item = self.list.currentItem()
@@ -338,9 +347,13 @@ class OfficePage(QWizardPage):
     def _fill_kecamatan(self) -> None:
         if self.index is None:
             return
-        found = self.index.matching(self.kabupaten.currentData(), self.kecamatan.search.text())
+        text = self.kecamatan.search.text()
+        found = self.index.matching(self.kabupaten.currentData(), text)
         keep = self.kecamatan.current_code()
-        self.kecamatan.fill([(r.code, r.name) for r in found], keep)
+        by_code = region_code_typed(text) is not None
+        self.kecamatan.fill(
+            [(r.code, f"{r.name} · {r.code}" if by_code else r.name) for r in found], keep
+        )
         if self.kecamatan.current_code() != keep:
             self._fill_desa()
             self._update_selection()
@@ -351,19 +364,21 @@ class OfficePage(QWizardPage):
         text = self.desa.search.text()
         keep = self.desa.current_code()
         kecamatan = self.kecamatan.current_code()
-        if kecamatan is not None:
+        by_code = region_code_typed(text) is not None
+        if kecamatan is not None and not by_code:
             found = [(r.code, r.display_name) for r in self.index.matching(kecamatan, text)]
         elif text.strip():
-            # No kecamatan chosen yet: search the desa of the whole kabupaten, naming the kecamatan.
+            # No kecamatan chosen yet, or a code typed (it may lie in another kecamatan): search
+            # the desa of the whole kabupaten, naming the kecamatan (and the code when typed).
             found = [
-                (r.code, f"{r.display_name} ({kec.name})")
+                (r.code, f"{r.display_name} ({kec.name})" + (f" · {r.code}" if by_code else ""))
                 for kec in self.index.children(self.kabupaten.currentData())
                 for r in self.index.matching(kec.code, text)
             ]
         else:
             found = []
         self.desa.fill(found, keep)
-        self.desa_hint.setVisible(not found)
+        self.desa_hint.setVisible(not found and not text.strip())
         self._update_selection()
 
     def _kecamatan_chosen(self, _code: str) -> None:
@@ -374,6 +389,20 @@ class OfficePage(QWizardPage):
 
     def _desa_chosen(self, code: str) -> None:
         assert self.index is not None
+        region = self.index.get(code)
+        if region is not None and region.parent_code != self.kecamatan.current_code():
+            # Refilling the list now, inside the click that chose the village, would let the
+            # click's selection land on whichever village takes that row in the new list: the
+            # summary would name one village and the list highlight another. Refill afterwards.
+            self._update_selection()
+            QTimer.singleShot(0, lambda: self._show_kecamatan_of(code))
+            return
+        self._update_selection()
+
+    def _show_kecamatan_of(self, code: str) -> None:
+        """A desa found through the kabupaten-wide search: show its kecamatan as chosen too."""
+        if self.index is None or self.desa.current_code() != code:
+            return
         region = self.index.get(code)
         if region is not None and region.parent_code != self.kecamatan.current_code():
             # Found through the kabupaten-wide search: show its kecamatan as chosen too.
@@ -445,13 +474,22 @@ class OfficePage(QWizardPage):
         self.province.setAccessibleName(_("Provinsi"))
         self.kabupaten.setAccessibleName(_("Kabupaten/Kota"))
         self.kecamatan.label.setText(_("K&ecamatan:"))
-        self.kecamatan.search.setPlaceholderText(_("Cari kecamatan…"))
+        self.kecamatan.search.setPlaceholderText(_("Cari nama atau kode kecamatan…"))
         self.kecamatan.search.setAccessibleName(_("Cari kecamatan"))
         self.kecamatan.list.setAccessibleName(_("Daftar kecamatan"))
         self.desa.label.setText(_("&Desa/Kelurahan:"))
-        self.desa.search.setPlaceholderText(_("Cari desa atau kelurahan…"))
+        self.desa.search.setPlaceholderText(_("Cari nama atau kode desa/kelurahan…"))
         self.desa.search.setAccessibleName(_("Cari desa atau kelurahan"))
         self.desa.list.setAccessibleName(_("Daftar desa dan kelurahan"))
+        self.kecamatan.not_found.setText(
+            _("Kecamatan tidak ditemukan. Periksa ejaan, atau ketik kodenya, misalnya 32.16.01.")
+        )
+        self.desa.not_found.setText(
+            _(
+                "Desa atau kelurahan tidak ditemukan. Periksa ejaan, atau ketik kodenya, misalnya "
+                "32.16.01.2001 atau 2001."
+            )
+        )
         self.desa_hint.setText(
             _(
                 "Pilih kecamatan di sebelah kiri, atau ketik nama desa untuk mencarinya di seluruh "
@@ -684,9 +722,11 @@ class SummaryPage(QWizardPage):
         self.busy_flag = busy
         self.busy.setVisible(busy)
         self.status.setText(_("Menyiapkan kantor dan membuat kunci… mohon tunggu.") if busy else "")
+        # completeChanged makes QWizard re-enable Back from its page history, so the buttons are
+        # set after it; otherwise Back stays clickable while the office is being written.
+        self.completeChanged.emit()
         for button in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
             self._wizard.button(button).setEnabled(not busy)
-        self.completeChanged.emit()
 
     def retranslate(self) -> None:
         self.setTitle(_("Periksa dan siapkan"))

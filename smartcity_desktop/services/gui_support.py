@@ -40,6 +40,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def region_code_typed(text: str) -> str | None:
+    """The code in a search text made only of digits and dots (``32.16.01.2001``), else None."""
+    cleaned = text.strip().strip(".")
+    if cleaned and all(ch.isdigit() or ch == "." for ch in cleaned) and ".." not in cleaned:
+        return cleaned
+    return None
+
+
+def code_matches(code: str, typed: str) -> bool:
+    return (
+        code == typed
+        or code.endswith("." + typed)
+        or ("." not in typed and code.rsplit(".", 1)[-1].startswith(typed))
+    )
+
+
 class RegionIndex:
     """The national region list arranged as a tree, for pickers (91,000 rows, built once)."""
 
@@ -60,7 +76,14 @@ class RegionIndex:
         return self.children(None)
 
     def matching(self, parent: str | None, text: str) -> list[Region]:
-        """Children of ``parent`` whose name contains every word typed."""
+        """Children of ``parent`` whose name contains every word typed, or whose code matches.
+
+        A code may be typed whole (``32.16.01.2001``), as its end (``01.2001``) or as the start of
+        its last part (``2001``, ``20``): officials often know their village by its code.
+        """
+        code = region_code_typed(text)
+        if code is not None:
+            return [r for r in self.children(parent) if code_matches(r.code, code)]
         words = fold(text).split()
         return [r for r in self.children(parent) if all(w in fold(r.name) for w in words)]
 

@@ -45,6 +45,16 @@ class InitResult:
     root_fingerprint: str | None
 
 
+def level_words(level: str) -> str:
+    """A region level as people say it ("desa/kelurahan"), not its internal name."""
+    return {
+        "provinsi": _("provinsi"),
+        "kabupaten_kota": _("kabupaten/kota"),
+        "kecamatan": _("kecamatan"),
+        "desa_kelurahan": _("desa/kelurahan"),
+    }.get(level, level)
+
+
 def find_office_region(
     regions: list[domain_regions.Region], role: str, code: str
 ) -> domain_regions.Region:
@@ -70,7 +80,12 @@ def find_office_region(
             _(
                 "Kode {code} ({name}) adalah tingkat {level}, bukan tingkat yang sesuai untuk peran "
                 "{role}."
-            ).format(code=code, name=region.name, level=region.level, role=role),
+            ).format(
+                code=code,
+                name=region.name,
+                level=level_words(region.level),
+                role=role,
+            ),
             code="init.wrong_level",
         )
     return region

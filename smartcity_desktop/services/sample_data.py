@@ -25,8 +25,8 @@ from smartcity_desktop.domain.sample_text import (
     POTENTIALS,
     PROBLEMS,
     PROPOSALS,
-    UNITS,
     Theme,
+    sentence_start,
 )
 from smartcity_desktop.domain.validation import normalise, validate
 from smartcity_desktop.errors import UserError
@@ -59,7 +59,9 @@ class SampleRequest:
     seed: int = 1
 
 
-class _Gen:
+class SampleGenerator:
+    """The values of sample records, deterministic for a seed (no database needed)."""
+
     def __init__(self, seed: int, office_code: str) -> None:
         self.rng = random.Random(seed)
         # Ids come from their own stream, salted with the office: the same seed in two villages
@@ -74,41 +76,39 @@ class _Gen:
         return r.choice(PLACES).format(
             d=r.choice(DUSUN),
             rw=f"{r.randint(1, 12):02d}",
-            rt=f"{r.randint(1, 9):03d}",
+            rt=f"{r.randint(1, 9):02d}",
             k=r.choice(KAMPUNG),
         )
-
-    def fill(self, template: str, loc: str) -> str:
-        return template.format(loc=loc, n=self.rng.choice((12, 25, 40, 60, 85, 120, 150, 300)))
 
     def coords(self) -> tuple[float | None, float | None]:
         if self.rng.random() < 0.3:
             return None, None
         return (round(self.rng.uniform(*LAT), 6), round(self.rng.uniform(*LON), 6))
 
-    def common(self, theme: Theme) -> dict[str, Any]:
-        dim, sub, urusan, title, desc, _extra = theme
+    def common(self, theme: Theme, n: int, v: int = 0) -> dict[str, Any]:
+        """Fields every kind shares; ``n`` and ``v`` are the numbers the description mentions."""
         loc = self.place()
         lat, lon = self.coords()
         return {
-            "title": self.fill(title, loc)[:200],
-            "description": self.fill(desc, loc),
-            "dimension": dim,
-            "sub_element": sub,
-            "urusan": urusan,
-            "location_detail": loc.removeprefix("di ").capitalize(),
+            "title": theme.title.format(loc=loc)[:200],
+            "description": sentence_start(theme.description.format(loc=loc, n=n, v=v)),
+            "dimension": theme.dimension,
+            "sub_element": theme.sub_element,
+            "urusan": theme.urusan,
+            "location_detail": sentence_start(loc.removeprefix("di ")),
             "latitude": lat,
             "longitude": lon,
         }
 
     def problem(self) -> dict[str, Any]:
         theme = self.rng.choice(PROBLEMS)
-        v = self.common(theme)
+        n = self.rng.choice(theme.amounts)
+        v = self.common(theme, n)
         v.update(
-            causes=theme[5],
+            causes=theme.extra,
             since_date=(date(2015, 1, 1) + timedelta(days=self.rng.randint(0, 3650))).isoformat(),
-            affected_count=self.rng.choice((15, 40, 75, 120, 250, 600, 1200)),
-            affected_unit=self.rng.choice(("jiwa", "kk")),
+            affected_count=n,
+            affected_unit=theme.unit,
             severity=self.rng.choice(ref_list("tingkat_keparahan").codes()),
             info_source=self.rng.choice(ref_list("sumber_informasi").codes()),
         )
@@ -116,25 +116,23 @@ class _Gen:
 
     def potential(self) -> dict[str, Any]:
         theme = self.rng.choice(POTENTIALS)
-        v = self.common(theme)
-        v.update(
-            potential_type=theme[5],
-            magnitude=f"{self.rng.choice((5, 12, 30, 45, 80))} "
-            f"{self.rng.choice(('ha', 'pelaku usaha', 'anggota', 'unit'))}",
-        )
+        n = self.rng.choice(theme.amounts)
+        v = self.common(theme, n)
+        v.update(potential_type=theme.extra, magnitude=f"{n} {theme.unit}")
         return v
 
     def proposal(self, problems: list[str], potentials: list[str]) -> dict[str, Any]:
         theme = self.rng.choice(PROPOSALS)
-        v = self.common(theme)
+        volume = self.rng.choice(theme.volumes)
+        v = self.common(theme, self.rng.choice(theme.amounts), volume)
         start = date(2027, 1, 1) + timedelta(days=30 * self.rng.randint(0, 18))
         v.update(
             problem_ids=self.rng.sample(problems, min(len(problems), self.rng.randint(0, 2))),
             potential_ids=self.rng.sample(potentials, min(len(potentials), self.rng.randint(0, 1))),
             opd=self.rng.choice(OPD),
-            beneficiaries=theme[5],
-            volume=float(self.rng.choice((1, 2, 5, 10, 20, 50))),
-            unit=self.rng.choice(UNITS),
+            beneficiaries=theme.extra,
+            volume=float(volume),
+            unit=theme.unit,
             estimated_cost=self.rng.choice((15, 25, 50, 75, 120, 250, 500, 1200)) * 1_000_000,
             funding_source=self.rng.choice(ref_list("sumber_dana").codes()),
             bidang_desa=self.rng.choice(ref_list("bidang_desa").codes()),
@@ -149,7 +147,7 @@ class _Gen:
 
 
 def _row(
-    kind: RecordKind, gen: _Gen, ctx: AppContext, values: dict[str, Any], now: Any
+    kind: RecordKind, gen: SampleGenerator, ctx: AppContext, values: dict[str, Any], now: Any
 ) -> dict[str, Any]:
     values = normalise(kind, values)
     problems = validate(kind, values, final=True)
@@ -179,7 +177,7 @@ def _row(
 
 
 def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = None) -> Change:
-    gen = _Gen(req.seed, ctx.office.code)
+    gen = SampleGenerator(req.seed, ctx.office.code)
     _refuse_repeated_seed(ctx, req.seed)
     now = ctx.clock()
     total = req.problems + req.potentials + req.proposals + req.photos
@@ -238,7 +236,7 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
 
 
 def _refuse_repeated_seed(ctx: AppContext, seed: int) -> None:
-    first_id = _Gen(seed, ctx.office.code).uuid()
+    first_id = SampleGenerator(seed, ctx.office.code).uuid()
     with ctx.db.session() as session:
         models: tuple[Any, ...] = (*RECORD_MODELS.values(), Attachment)
         taken = any(session.get(model, first_id) is not None for model in models)
@@ -254,7 +252,7 @@ def _refuse_repeated_seed(ctx: AppContext, seed: int) -> None:
 
 def _photos(
     ctx: AppContext,
-    gen: _Gen,
+    gen: SampleGenerator,
     count: int,
     records: list[dict[str, Any]],
     now: Any,

@@ -63,7 +63,8 @@ def test_usage_errors_exit_2(
     with pytest.raises(SystemExit) as exit_info:
         main(["--data-dir", str(desa_paths.root), *argv])
     assert exit_info.value.code == 2
-    assert "usage" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "penggunaan:" in err and "usage" not in err and "argumen" in err
 
 
 def test_kecamatan_reports_from_the_command_line(

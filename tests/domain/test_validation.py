@@ -61,7 +61,7 @@ def test_coordinates_outside_indonesia_are_refused(lat: float, lon: float, field
         RecordKind.PROBLEM, problem_values(latitude=lat, longitude=lon), final=False
     )
     assert codes(problems)[field] == "out_of_range"
-    assert "di luar wilayah Indonesia" in problems[0].message
+    assert "(wilayah Indonesia)" in problems[0].message
 
 
 def test_coordinates_accept_a_decimal_comma_and_must_come_in_pairs() -> None:

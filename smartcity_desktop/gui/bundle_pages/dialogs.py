@@ -16,7 +16,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QInputDialog,
     QLabel,
@@ -27,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.regions import role_label
+from smartcity_desktop.gui import file_dialogs
 from smartcity_desktop.gui.bundle_pages.common import (
     CERTIFIED_COLOUR,
     REFUSED_COLOUR,
     monospace_font,
 )
+from smartcity_desktop.gui.file_dialogs import Purpose
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_views import RequestPreview
 from smartcity_desktop.services.gui_support import fingerprint_lines
@@ -290,9 +291,14 @@ class BundleDialogs:
         return bool(self.base.confirm(parent, title, text, yes, no))
 
     def save_file(
-        self, parent: QWidget | None, title: str, suggested: Path, file_filter: str
+        self,
+        parent: QWidget | None,
+        title: str,
+        suggested: Path,
+        file_filter: str,
+        purpose: Purpose = Purpose.KEYS,
     ) -> Path | None:
-        result: Path | None = self.base.save_file(parent, title, suggested, file_filter)
+        result: Path | None = self.base.save_file(parent, title, suggested, file_filter, purpose)
         return result
 
     # --- bundle pages ------------------------------------------------------------------------
@@ -303,24 +309,22 @@ class BundleDialogs:
             return None
         return dialog.passphrase()
 
-    def open_files(self, parent: QWidget | None, title: str, start: Path) -> list[Path]:
-        names, _selected = QFileDialog.getOpenFileNames(
+    def open_files(self, parent: QWidget | None, title: str, start: Path | None) -> list[Path]:
+        return file_dialogs.open_files(
             parent,
             title,
-            str(start),
+            Purpose.BUNDLES,
+            start,
             _("Paket SmartCity ({pattern});;Semua berkas (*)").format(pattern=BUNDLE_FILTER),
         )
-        return [Path(n) for n in names]
 
     def open_file(
         self, parent: QWidget | None, title: str, start: Path, file_filter: str
     ) -> Path | None:
-        name, _selected = QFileDialog.getOpenFileName(parent, title, str(start), file_filter)
-        return Path(name) if name else None
+        return file_dialogs.open_file(parent, title, Purpose.KEYS, start, file_filter)
 
     def choose_folder(self, parent: QWidget | None, title: str, start: Path) -> Path | None:
-        name = QFileDialog.getExistingDirectory(parent, title, str(start))
-        return Path(name) if name else None
+        return file_dialogs.choose_folder(parent, title, Purpose.BUNDLES, start)
 
     def pin(
         self,

@@ -42,6 +42,7 @@ from smartcity_desktop.gui.bundle_pages.common import (
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
 from smartcity_desktop.gui.bundle_pages.models import SORT_ROLE, LedgerModel, OutcomeModel
 from smartcity_desktop.gui.errors import error_text
+from smartcity_desktop.gui.file_dialogs import downloads_folder
 from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
@@ -183,7 +184,8 @@ class ReceivePage(QWidget):
     # --- choosing files ----------------------------------------------------------------------
 
     def choose_files(self) -> None:
-        start = self.files[0].parent if self.files else Path.home()
+        # the folder of the files chosen last, else the one remembered for bundles, else Downloads
+        start = self.files[0].parent if self.files else downloads_folder()
         paths = self.dialogs.open_files(self, _("Pilih paket data"), start)
         if paths:
             self.check_files(paths)

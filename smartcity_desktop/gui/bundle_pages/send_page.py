@@ -94,7 +94,7 @@ class SendPage(QWidget):
         QVBoxLayout(last_box).addWidget(self.last_label)
 
         options = QGroupBox(_("Pilihan"))
-        self.full_check = QCheckBox(_("Kirim semua data, bukan hanya perubahan (--full)"))
+        self.full_check = QCheckBox(_("Kirim semua data, bukan hanya perubahan"))
         self.full_check.setToolTip(
             _("Gunakan bila kantor penerima kehilangan data atau baru memasang aplikasi.")
         )
@@ -249,7 +249,7 @@ class SendPage(QWidget):
     # --- export ------------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        start = self.folder() or Path.home()
+        start = self.folder() or self.shell.ctx.paths.exports
         folder = self.dialogs.choose_folder(self, _("Pilih folder tujuan paket"), start)
         if folder is not None:
             self.set_folder(folder)

@@ -82,6 +82,7 @@ class AttachmentsPanel(QWidget):
         self._queue: list[Path] = []
         self._current: Path | None = None
         self._errors: list[str] = []
+        self._needs_record_shown = False  # the "save the record first" error is on screen
         self._shut = False
         self._build()
         self.setAcceptDrops(True)
@@ -147,6 +148,10 @@ class AttachmentsPanel(QWidget):
     def set_record(self, record_id: str | None, read_only: bool) -> None:
         self.record_id = record_id
         self.read_only = read_only
+        if record_id is not None and self._needs_record_shown:
+            # The record exists now: "save the record first" is no longer true.
+            self._needs_record_shown = False
+            self.error_label.hide()
         self.setAcceptDrops(not read_only)
         self.add_button.setVisible(not read_only)
         self.remove_button.setVisible(not read_only)
@@ -233,6 +238,7 @@ class AttachmentsPanel(QWidget):
                 self._show_errors(
                     [_("Lampiran belum ditambahkan: catatan belum dapat disimpan. Periksa isian.")]
                 )
+                self._needs_record_shown = True
                 return
             self.refresh()
         if not self.is_busy():
@@ -294,6 +300,7 @@ class AttachmentsPanel(QWidget):
         self._next()
 
     def _show_errors(self, messages: list[str]) -> None:
+        self._needs_record_shown = False
         self.error_label.setText("\n".join(messages))
         self.error_label.show()
 

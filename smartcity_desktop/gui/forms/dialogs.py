@@ -8,9 +8,11 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from smartcity_desktop.gui import file_dialogs
+from smartcity_desktop.gui.file_dialogs import Purpose
 from smartcity_desktop.i18n import _
 
 
@@ -48,12 +50,31 @@ class EditorDialogs:
             _("Perubahan belum disimpan"),
             _("Ada perubahan yang belum disimpan. Apa yang ingin dilakukan?"),
         )
+        # Each choice says what happens to the typing; "Simpan nanti" is not obvious otherwise.
+        box.setInformativeText(
+            "\n\n".join(
+                [
+                    _("Simpan revisi baru: perubahan menjadi revisi baru catatan final ini.")
+                    if final
+                    else _("Simpan: isian disimpan sebagai draf catatan."),
+                    _(
+                        "Simpan nanti: formulir ditutup; isian dicadangkan di komputer ini, belum "
+                        "menjadi catatan dan belum ikut terkirim. Saat formulir ini dibuka lagi, "
+                        "Anda ditawari untuk memulihkannya."
+                    ),
+                    _("Buang perubahan: isian yang belum disimpan dihapus."),
+                ]
+            )
+        )
         save = box.addButton(
             _("Simpan revisi baru") if final else _("Simpan"), QMessageBox.ButtonRole.AcceptRole
         )
         keep = box.addButton(_("Simpan nanti"), QMessageBox.ButtonRole.ActionRole)
         keep.setToolTip(
-            _("Isian disimpan sementara dan ditawarkan lagi saat catatan ini dibuka kembali.")
+            _(
+                "Isian dicadangkan di komputer ini dan ditawarkan lagi saat formulir ini dibuka "
+                "kembali."
+            )
         )
         discard = box.addButton(_("Buang perubahan"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(_("Batal"), QMessageBox.ButtonRole.RejectRole)
@@ -75,10 +96,11 @@ class EditorDialogs:
         box.exec()
 
     def choose_files(self) -> list[Path]:
-        names, _selected = QFileDialog.getOpenFileNames(
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        return file_dialogs.open_files(
             self.parent,
             _("Pilih foto atau dokumen PDF"),
-            str(Path.home()),
+            Purpose.ATTACHMENTS,
+            Path(pictures) if pictures else None,
             ATTACHMENT_FILTER.format(photos=_("Foto dan PDF")),
         )
-        return [Path(n) for n in names]

@@ -110,6 +110,8 @@ class RecordEditor(QWidget):
         self._closed = False
         self._touched: set[str] = set()
         self._offer: StoredForm | None = None
+        # The error banner's lines besides its count: general messages, then closing remarks.
+        self._bar_lines: tuple[list[str], list[str]] | None = None
         self.setObjectName("RecordEditor")
         self.setStyleSheet(EDITOR_STYLE)
 
@@ -410,9 +412,32 @@ class RecordEditor(QWidget):
         for name in touched:
             row = self.rows.get(name)
             if row is not None:
-                row.show_messages(by_field.get(name, []))
-        if not any(row.error.isVisible() for row in self.rows.values()):
+                row.show_messages(self._messages(row, by_field))
+        self._recount_errors()
+
+    @staticmethod
+    def _messages(row: _Row, by_field: dict[str, list[str]]) -> list[str]:
+        # Text the widget could not read at all (31/02/2024) gets the widget's precise message.
+        entry = row.widget.entry_problem()
+        return [entry] if entry else by_field.get(row.spec.name, [])
+
+    def _recount_errors(self) -> None:
+        """Keep the banner's count true while the person fixes fields, and hide it at zero."""
+        if self.error_bar.isHidden() or self._bar_lines is None:
+            return
+        count = sum(1 for row in self.rows.values() if not row.error.isHidden())
+        general, tail = self._bar_lines
+        if count == 0 and not general:
             self.error_bar.hide()
+            self._bar_lines = None
+            return
+        self.error_text.setText("\n".join([self._summary(count + len(general)), *general, *tail]))
+
+    @staticmethod
+    def _summary(count: int) -> str:
+        return _("Ada {n} isian yang perlu diperbaiki; lihat pesan merah di bawah isian.").format(
+            n=count
+        )
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Each message under its field, a summary on top, the first bad field focused."""
@@ -423,13 +448,11 @@ class RecordEditor(QWidget):
                 by_field.setdefault(problem.field, []).append(problem.message)
             else:
                 general.append(problem.message)
-        for name, row in self.rows.items():
-            row.show_messages(by_field.get(name, []))
+        for row in self.rows.values():
+            row.show_messages(self._messages(row, by_field))
         count = len(by_field) + len(general)
-        summary = _(
-            "Ada {n} isian yang perlu diperbaiki; lihat pesan merah di bawah isian."
-        ).format(n=count)
-        self._show_bar(self.error_bar, self.error_text, "\n".join([summary, *general]))
+        self._bar_lines = (general, [])
+        self._show_bar(self.error_bar, self.error_text, "\n".join([self._summary(count), *general]))
         first = next((spec.name for spec in FIELDS[self.kind] if spec.name in by_field), None)
         if first is not None:
             row = self.rows[first]
@@ -440,6 +463,7 @@ class RecordEditor(QWidget):
         for row in self.rows.values():
             row.show_messages([])
         self.error_bar.hide()
+        self._bar_lines = None
 
     def field_message(self, name: str) -> str:
         """The message shown under a field ("" when none); for tests and accessibility checks."""
@@ -477,10 +501,11 @@ class RecordEditor(QWidget):
         problems = validate(self.kind, normalise(self.kind, values), final=True)
         if problems:
             self.show_problems(problems)
+            not_final = _("Catatan belum difinalkan.")
+            if self._bar_lines is not None:
+                self._bar_lines[1].append(not_final)
             self._show_bar(
-                self.error_bar,
-                self.error_text,
-                self.error_text.text() + "\n" + _("Catatan belum difinalkan."),
+                self.error_bar, self.error_text, self.error_text.text() + "\n" + not_final
             )
             return False
         try:
@@ -519,7 +544,11 @@ class RecordEditor(QWidget):
         self.attachments.set_record(record_id, self.read_only)
         self._refresh_header()
         saved_at = datetime.now().strftime("%H:%M")
-        self.autosave_label.setText(_("Disimpan pukul {time}.").format(time=saved_at))
+        if self.record is not None and self.record.is_final:
+            done = _("Catatan final disimpan pukul {time}.")
+        else:
+            done = _("Draf disimpan pukul {time}.")
+        self.autosave_label.setText(done.format(time=saved_at))
         self.saved.emit(change)
 
     def service_discard(self, key: str) -> None:
@@ -531,6 +560,7 @@ class RecordEditor(QWidget):
     def _save_failed(self, exc: UserError) -> None:
         # Nothing in the form is touched: the person can free space and press Save again.
         message = str(exc) + "\n" + _("Isian Anda masih ada di formulir dan belum hilang.")
+        self._bar_lines = None  # not a count of fields: fixing a field does not change it
         self._show_bar(self.error_bar, self.error_text, message)
         self.dialogs.show_error(_("Gagal menyimpan"), message)
 
@@ -649,9 +679,13 @@ class RecordEditor(QWidget):
     def _refresh_header(self) -> None:
         kind_label = _(KIND_LABELS[self.kind])
         title = self.values().get("title") if self.rows.get("title") else None
+        # The badge tells the state of the record in the database; the footer tells what happened
+        # to the typing (autosaved on this computer, saved, finalised). Both use the same words:
+        # "disimpan" is only ever said of the record, "dicadangkan" of the autosaved form.
+        changed = self.has_unsaved_changes()
         if self.record is None:
             self.title_label.setText(_("{kind} baru").format(kind=kind_label))
-            self.status_label.setText(_("Belum disimpan"))
+            self.status_label.setText(_("Baru · belum disimpan"))
             self.status_label.setProperty("state", "new")
         else:
             self.title_label.setText(
@@ -666,13 +700,20 @@ class RecordEditor(QWidget):
             else:
                 status = _("Draf")
                 state = "draft"
-            self.status_label.setText(
-                _("{status} · Revisi {n}").format(status=status, n=self.record.revision)
-            )
+            text = _("{status} · Revisi {n}").format(status=status, n=self.record.revision)
+            if changed:
+                text += " · " + _("ada perubahan belum disimpan")
+            self.status_label.setText(text)
             self.status_label.setProperty("state", state)
         self.status_label.style().unpolish(self.status_label)
         self.status_label.style().polish(self.status_label)
         self.title_label.setToolTip(self.title_label.text())
+        self.status_label.setToolTip(
+            _(
+                "Draf: catatan tersimpan dan boleh diubah. Final: catatan lengkap dan siap dikirim. "
+                "Isian yang dicadangkan otomatis belum menjadi catatan sampai Anda menekan Simpan."
+            )
+        )
         final = bool(self.record and self.record.is_final)
         self.save_button.setText(_("Simpan revisi baru") if final else _("Simpan draf"))
         self.finalise_button.setVisible(not final)
@@ -705,7 +746,10 @@ class RecordEditor(QWidget):
     def _on_autosaved(self, when: datetime | None) -> None:
         if when is not None:
             self.autosave_label.setText(
-                _("Isian tersimpan sementara pukul {time}.").format(time=when.strftime("%H:%M:%S"))
+                _(
+                    "Isian dicadangkan otomatis di komputer ini pukul {time}; belum disimpan "
+                    "sebagai catatan."
+                ).format(time=when.strftime("%H:%M:%S"))
             )
 
     def _on_autosave_failed(self, message: str) -> None:

@@ -28,19 +28,21 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPlainTextEdit,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from smartcity_desktop.domain.fields import FieldSpec, FieldType
@@ -80,6 +82,10 @@ class FieldWidget(QWidget):
     def focus_target(self) -> QWidget:
         """The child that takes the keyboard focus (labels are buddies of it)."""
         raise NotImplementedError
+
+    def entry_problem(self) -> str | None:
+        """A message when the typed text cannot be read at all (more precise than validation's)."""
+        return None
 
     def _emit_edited(self, *_args: object) -> None:
         if not self._loading:
@@ -408,69 +414,98 @@ class CoordinateField(_LineField):
             self.edit.setText(str(value or ""))
 
 
-# QDateEdit has no empty state; its minimum date stands for "not filled in" and shows as text.
-_EMPTY_DATE = QDate(1899, 12, 31)
-_MAX_DATE = QDate(2100, 12, 31)
-
-
 class DateField(FieldWidget):
+    """A date typed as day/month/year, with a calendar beside it for those who prefer clicking.
+
+    A line edit, not a QDateEdit: a QDateEdit splits the text into day, month and year sections and
+    digits typed over a selection land in the wrong section (``15/01/2024`` typed over the whole
+    field became 30/01/2024, silently). Here the whole text is read at once by
+    ``formatting.parse_date``, with or without separators, and a date that does not exist is
+    refused under the field instead of being changed into another one.
+    """
+
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         layout = QHBoxLayout()
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDateRange(_EMPTY_DATE, _MAX_DATE)
-        self.edit.setSpecialValueText(_("Belum diisi"))
-        self.edit.setDisplayFormat("dd/MM/yyyy")
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(_("hh/bb/tttt, misalnya 15/01/2024"))
+        self.edit.setToolTip(
+            _("Ketik hari/bulan/tahun, misalnya 15/01/2024 atau 15012024, atau pilih di kalender.")
+        )
+        self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 30 + 24)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
         locale = QLocale(
             QLocale.Language.Indonesian if current_language() == "id" else QLocale.Language.English
         )
-        self.edit.setLocale(locale)
-        self.edit.calendarWidget().setLocale(locale)
-        self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/0000") + 56)
-        self.edit.setDate(_EMPTY_DATE)
-        _guard_wheel(self.edit, self)
+        self.calendar.setLocale(locale)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        self._menu = QMenu(self)
+        action = QWidgetAction(self._menu)
+        action.setDefaultWidget(self.calendar)
+        self._menu.addAction(action)
+        self._menu.aboutToShow.connect(self._calendar_at_value)
+        self.calendar_button = QToolButton()
+        self.calendar_button.setText(_("Kalender"))
+        self.calendar_button.setToolTip(_("Pilih tanggal di kalender"))
+        self.calendar_button.setMenu(self._menu)
+        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.clear_button = QToolButton()
         self.clear_button.setText(_("Kosongkan"))
         self.clear_button.setToolTip(_("Kosongkan tanggal"))
         self.clear_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.clear_button.clicked.connect(self._clear)
         layout.addWidget(self.edit)
+        layout.addWidget(self.calendar_button)
         layout.addWidget(self.clear_button)
         layout.addStretch(1)
         _single(layout, self)
-        self.edit.dateChanged.connect(self._emit_edited)
-        self.edit.calendarWidget().installEventFilter(self)
+        self.edit.textEdited.connect(self._emit_edited)
+        self.edit.editingFinished.connect(self._tidy)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # An empty date would open the calendar in December 1899; open it at today instead.
-        if event.type() == QEvent.Type.Show and self.edit.date() == _EMPTY_DATE:
-            today = QDate.currentDate()
-            self.edit.calendarWidget().setCurrentPage(today.year(), today.month())
-        return False
+    def _tidy(self) -> None:
+        """Show a readable date (15/01/2024) once the person leaves the field."""
+        value = self.value()
+        if fmt.is_date(value) and value is not None:
+            self.edit.setText(fmt.format_date(value))
+
+    def _calendar_at_value(self) -> None:
+        value = self.value()
+        if value is not None and fmt.is_date(value):
+            day = dt.date.fromisoformat(value)
+            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        else:
+            self.calendar.setSelectedDate(QDate.currentDate())
+
+    def _picked(self, date: QDate) -> None:
+        self.edit.setText(f"{date.day():02d}/{date.month():02d}/{date.year():04d}")
+        self._menu.close()
+        self._emit_edited()
 
     def _clear(self) -> None:
-        self.edit.setDate(_EMPTY_DATE)
+        if self.edit.text():
+            self.edit.clear()
+            self._emit_edited()
 
     def value(self) -> str | None:
-        date = self.edit.date()
-        if date == _EMPTY_DATE:
+        return fmt.parse_date(self.edit.text())
+
+    def entry_problem(self) -> str | None:
+        value = self.value()
+        if value is None or fmt.is_date(value):
             return None
-        return dt.date(date.year(), date.month(), date.day()).isoformat()
+        return _(
+            "{field}: {text} bukan tanggal yang ada. Ketik hari/bulan/tahun, misalnya 15/01/2024."
+        ).format(field=_(self.spec.label), text=value)
 
     def _show(self, value: Any) -> None:
-        if not value:
-            self.edit.setDate(_EMPTY_DATE)
-            return
-        try:
-            parsed = dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.edit.setDate(_EMPTY_DATE)
-            return
-        self.edit.setDate(QDate(parsed.year, parsed.month, parsed.day))
+        self.edit.setText(fmt.format_date(str(value)) if value else "")
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+        self.calendar_button.setVisible(not read_only)
         self.clear_button.setVisible(not read_only)
 
     def focus_target(self) -> QWidget:

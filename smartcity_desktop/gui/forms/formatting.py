@@ -5,6 +5,7 @@ Plain Python (no Qt) so the parsing rules are easy to test; the widgets only cal
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from smartcity_desktop.i18n import current_language
@@ -142,3 +143,56 @@ def split_coordinate_pair(text: str) -> tuple[float, float] | None:
     if isinstance(lat, float) and isinstance(lon, float):
         return lat, lon
     return None
+
+
+_DATE_PARTS = re.compile(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4}|\d{2})")
+_DATE_DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})")
+_ISO_TYPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_date(text: str) -> str | None:
+    """A date typed the Indonesian way, day first: ``15/01/2024``, ``15-1-2024``, ``15012024``.
+
+    Returns the ISO date (``2024-01-15``), None for blank, and the text itself when it is not a
+    date that exists (``31/02/2024``), so the form can refuse it next to the field. A two-digit year
+    is this century's. A pasted ISO date (``2024-01-15``) is read as such.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    iso = _ISO_TYPED.fullmatch(cleaned)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        found = _DATE_PARTS.fullmatch(cleaned) or _DATE_DIGITS.fullmatch(cleaned)
+        if found is None:
+            return cleaned
+        day, month, year = (int(g) for g in found.groups())
+        if len(found.group(3)) == 2:
+            year += 2000
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return cleaned
+
+
+def format_date(iso: str) -> str:
+    """``2024-01-15`` -> ``15/01/2024``; anything else is shown as it is."""
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def is_date(value: str | None) -> bool:
+    """True for what ``parse_date`` returns when the text was a real date."""
+    if value is None or not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -35,7 +35,7 @@ def test_typing_writes_a_form_draft_after_the_timer(
     assert key.startswith("problem:new:")
     payload, _saved_at = records.load_form_draft(key)  # type: ignore[misc]
     assert payload["values"]["title"] == "Sampah menumpuk di pasar"
-    assert "tersimpan sementara" in editor.autosave_label.text()
+    assert "dicadangkan otomatis" in editor.autosave_label.text()
 
 
 def test_new_form_is_offered_back_and_restored(

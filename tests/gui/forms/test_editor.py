@@ -186,10 +186,10 @@ def test_coordinates_out_of_range_and_decimal_comma(make_editor: EditorFactory) 
     lat.edit.setText("48,85")  # Paris, not Indonesia
     editor.set_values({"title": "Koordinat salah"})
     assert not editor.save()
-    assert "di luar wilayah Indonesia" in editor.field_message("latitude")
+    assert "antara -11,5 dan 6,5" in editor.field_message("latitude")
     lat.edit.setText("abc")
     assert not editor.save()
-    assert "tidak valid" in editor.field_message("latitude")
+    assert "derajat desimal antara -11,5 dan 6,5" in editor.field_message("latitude")
 
 
 def test_pasted_coordinate_pair_fills_both(make_editor: EditorFactory, qtbot: QtBot) -> None:
@@ -319,7 +319,7 @@ def test_dates_optional_and_end_not_before_start(make_editor: EditorFactory) -> 
     editor = make_editor(RecordKind.PROPOSAL)
     start = editor.rows["start_date"].widget
     assert start.value() is None
-    assert start.edit.text() == "Belum diisi"
+    assert start.edit.text() == "" and "15/01/2024" in start.edit.placeholderText()
     editor.set_values({"title": "x", "start_date": "2026-05-01", "end_date": "2026-04-01"})
     assert not editor.save()
     assert "tidak boleh sebelum" in editor.field_message("end_date")
@@ -489,7 +489,7 @@ def test_tab_order_follows_visual_order(make_editor: EditorFactory, qtbot: QtBot
 def test_status_label_and_title(make_editor: EditorFactory) -> None:
     editor = make_editor(RecordKind.PROPOSAL)
     assert editor.title_label.text() == "Usulan Inovasi baru"
-    assert editor.status_label.text() == "Belum disimpan"
+    assert editor.status_label.text() == "Baru · belum disimpan"
     editor.set_values({"title": "Pasar UMKM daring"})
     editor.save()
     assert editor.title_label.text() == "Usulan Inovasi: Pasar UMKM daring"

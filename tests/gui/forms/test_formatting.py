@@ -53,3 +53,26 @@ def test_coordinate_pair_from_map_app() -> None:
     assert fmt.split_coordinate_pair("-6.2345, 106.9876") == (-6.2345, 106.9876)
     assert fmt.split_coordinate_pair("-6.2345,106.9876") == (-6.2345, 106.9876)
     assert fmt.split_coordinate_pair("-6,2345") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("15/01/2024", "2024-01-15"),
+        (" 15012024 ", "2024-01-15"),
+        ("1-2-2024", "2024-02-01"),
+        ("15.01.24", "2024-01-15"),
+        ("15 01 2024", "2024-01-15"),
+        ("2024-01-15", "2024-01-15"),
+        ("", None),
+        ("31/02/2024", "31/02/2024"),
+        ("29/02/2023", "29/02/2023"),
+        ("15/13/2024", "15/13/2024"),
+        ("kemarin", "kemarin"),
+    ],
+)
+def test_parse_date_reads_day_month_year(typed: str, expected: str | None) -> None:
+    assert fmt.parse_date(typed) == expected
+    assert fmt.is_date(expected) == (
+        expected is not None and expected[:1].isdigit() and "-" in expected
+    )
