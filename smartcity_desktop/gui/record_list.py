@@ -46,6 +46,12 @@ from smartcity_desktop.services.gui_support import format_count
 from smartcity_desktop.services.origin_columns import ORIGIN_DESA, ORIGIN_KECAMATAN
 from smartcity_desktop.services.provenance import origin_places, shows_origin
 from smartcity_desktop.services.records import RecordService
+from smartcity_desktop.services.review_results import (
+    RESULT_CODES,
+    REVIEW_RESULT,
+    result_label,
+    review_notes,
+)
 from smartcity_desktop.services.settings import get_setting, update_settings
 
 if TYPE_CHECKING:
@@ -67,6 +73,9 @@ EMPTY_TEXTS = {
         'Belum ada usulan inovasi. Tekan "Baru" (Ctrl+N) untuk mencatat yang pertama.'
     ),
 }
+
+# Changes that move a desa's "Hasil verifikasi" without touching its records.
+REVIEW_CHANGES = frozenset({"review", "bundle_export"})
 
 EditorFactory = Callable[["Shell", RecordKind, "str | None", QWidget], QWidget]
 
@@ -91,7 +100,9 @@ class RecordListPage(QWidget):
         self.service = RecordService(shell.ctx)
         # Above the village the list names where each record comes from; a desa lists its own.
         self.places = origin_places(shell.ctx) if shows_origin(shell.ctx) else None
-        self.model = RecordTableModel(self.kind, self, self.places)
+        # A desa sees what its kecamatan and kabupaten said of each of its records.
+        self.shows_review = shell.ctx.office.role == "desa"
+        self.model = RecordTableModel(self.kind, self, self.places, review=self.shows_review)
         self.editor: QWidget | None = None
         self.editor_record: str | None = None
         self._load_generation = 0
@@ -170,6 +181,16 @@ class RecordListPage(QWidget):
                 lambda _i, c=combo, n=name: self.model.set_filter(n, c.currentData())
             )
         self._build_origin_filters()
+        self.review_filter: QComboBox | None = None
+        if self.shows_review:
+            self.review_filter = self._combo(
+                _("Semua hasil verifikasi"),
+                [(code, result_label(code)) for code in RESULT_CODES],
+                _("Saring menurut hasil verifikasi kecamatan/kabupaten"),
+            )
+            self.review_filter.currentIndexChanged.connect(
+                lambda _i: self.model.set_filter(REVIEW_RESULT, self._review_choice())
+            )
         # "Semua status" and the like stay readable when the origin filters share the row.
         for combo in (*self.origin_filters, self.status):
             combo.setMinimumWidth(self._combo_text_width(combo))
@@ -229,6 +250,8 @@ class RecordListPage(QWidget):
         filters.addWidget(self.dimension, 2)
         filters.addWidget(self.status, 1)
         filters.addWidget(self.urusan, 2)
+        if self.review_filter is not None:
+            filters.addWidget(self.review_filter, 2)
         filters.addWidget(self.reset_button)
 
         self.list_panel = QWidget()
@@ -251,6 +274,7 @@ class RecordListPage(QWidget):
             self.dimension,
             self.status,
             self.urusan,
+            *self._review_filters(),
             self.reset_button,
             self.table,
             self.open_button,
@@ -284,6 +308,12 @@ class RecordListPage(QWidget):
         )
         self.origin_filters.append(self.desa_filter)
 
+    def _review_filters(self) -> list[QComboBox]:
+        return [self.review_filter] if self.review_filter is not None else []
+
+    def _review_choice(self) -> str | None:
+        return self.review_filter.currentData() if self.review_filter is not None else None
+
     def _combo_text_width(self, combo: QComboBox) -> int:
         return combo.fontMetrics().horizontalAdvance(combo.itemText(0)) + 40
 
@@ -308,7 +338,9 @@ class RecordListPage(QWidget):
         return get_setting(self.shell.ctx, f"list_columns.{self.kind.value}")
 
     def _parse_visible(self, stored: str) -> list[str]:
-        return parse_visible(self.kind, stored, upper=self.places is not None)
+        return parse_visible(
+            self.kind, stored, upper=self.places is not None, review=self.shows_review
+        )
 
     def _combo(self, everything: str, items: list[tuple[str, str]], name: str) -> QComboBox:
         combo = QComboBox()
@@ -328,17 +360,22 @@ class RecordListPage(QWidget):
         self._load_generation += 1
         generation = self._load_generation
         service, kind, columns = self.service, self.kind, self.model.query_columns()
+        ctx, reviews = self.shell.ctx, self.shows_review
         if not self._loaded:
             self.count.setText(_("Memuat…"))
 
-        def work(_progress: object) -> list[tuple[Any, ...]]:
-            return [tuple(r) for r in service.table_rows(kind, columns)]
+        def work(_progress: object) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+            rows = [tuple(r) for r in service.table_rows(kind, columns)]
+            return rows, (review_notes(ctx, kind) if reviews else {})
 
-        self.shell.submit(work, lambda rows: self._loaded_rows(generation, rows), parent=self)
+        self.shell.submit(work, lambda loaded: self._loaded_rows(generation, *loaded), parent=self)
 
-    def _loaded_rows(self, generation: int, rows: list[tuple[Any, ...]]) -> None:
+    def _loaded_rows(
+        self, generation: int, rows: list[tuple[Any, ...]], notes: dict[str, Any] | None = None
+    ) -> None:
         if generation != self._load_generation:
             return
+        self.model.set_review_notes(notes or {})
         keep = self._select_after_load or self.current_record_id()
         self._select_after_load = None
         self._loaded = True
@@ -349,7 +386,13 @@ class RecordListPage(QWidget):
             self.select_record(keep)
 
     def _on_change(self, change: Change) -> None:
-        if change.action in (Action.SETTINGS, Action.REGIONS) or not change.touches(self.kind):
+        if change.action in (Action.SETTINGS, Action.REGIONS):
+            return
+        if self.shows_review and change.kinds & REVIEW_CHANGES:
+            # Reviews arrived (feedback), or a send packed revised records: results move.
+            self.reload()
+            return
+        if not change.touches(self.kind):
             return
         if change.action is not Action.DELETED and change.ids and self.editor is None:
             self._select_after_load = change.ids[0]
@@ -380,7 +423,13 @@ class RecordListPage(QWidget):
         self.shell.submit(work, done, parent=self)
 
     def clear_filters(self) -> None:
-        for combo in (*self.origin_filters, self.dimension, self.status, self.urusan):
+        for combo in (
+            *self.origin_filters,
+            self.dimension,
+            self.status,
+            self.urusan,
+            *self._review_filters(),
+        ):
             combo.setCurrentIndex(0)
         self.search.clear()
         self._search_now()

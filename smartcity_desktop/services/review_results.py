@@ -156,12 +156,12 @@ def result_codes(
     }
 
 
-def result_tooltip(notes: list[ReviewNote], revision: int, sent_revision: int | None) -> str:
-    """Every review of the record, reviewer and date, then whether it was revised since."""
+def result_tooltip(notes: list[ReviewNote], code: str, revision: int) -> str:
+    """Every review of the record with reviewer and date, then whether it was revised since
+    (``code`` is the record's result, as in the list's column)."""
     if not notes:
         return _("Belum ada hasil verifikasi dari kecamatan atau kabupaten.")
     lines = [note.summary() for note in notes]
-    code = result_code(deciding(notes), revision, sent_revision)
     if code in (REVISED_UNSENT, REVISED_SENT):
         lines.append(revised_hint(code, revision))
     return "\n".join(lines)
@@ -173,9 +173,9 @@ def revised_hint(code: str, revision: int) -> str:
             "Sudah diperbaiki (revisi {n}) setelah direviu, tetapi belum dikirim: kirim lewat "
             "Kirim Data."
         ).format(n=revision)
-    return _(
-        "Sudah diperbaiki (revisi {n}) dan dikirim; menunggu verifikasi ulang dari kecamatan."
-    ).format(n=revision)
+    return _("Sudah diperbaiki (revisi {n}) dan dikirim; menunggu verifikasi ulang.").format(
+        n=revision
+    )
 
 
 @dataclass(frozen=True)
