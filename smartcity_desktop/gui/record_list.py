@@ -77,6 +77,20 @@ EMPTY_TEXTS = {
 # Changes that move a desa's "Hasil verifikasi" without touching its records.
 REVIEW_CHANGES = frozenset({"review", "bundle_export"})
 
+# Above the village the lists hold the villages' records: nobody there types them (the domain:
+# a desa records its needs, the kecamatan and kabupaten verify, rank and forward them).
+UPPER_EMPTY_TEXTS = {
+    RecordKind.PROBLEM: N_(
+        "Belum ada permasalahan dari desa. Catatan diisi oleh desa dan tiba lewat Terima Data."
+    ),
+    RecordKind.POTENTIAL: N_(
+        "Belum ada potensi dari desa. Catatan diisi oleh desa dan tiba lewat Terima Data."
+    ),
+    RecordKind.PROPOSAL: N_(
+        "Belum ada usulan inovasi dari desa. Catatan diisi oleh desa dan tiba lewat Terima Data."
+    ),
+}
+
 EditorFactory = Callable[["Shell", RecordKind, "str | None", QWidget], QWidget]
 
 
@@ -102,6 +116,8 @@ class RecordListPage(QWidget):
         self.places = origin_places(shell.ctx) if shows_origin(shell.ctx) else None
         # A desa sees what its kecamatan and kabupaten said of each of its records.
         self.shows_review = shell.ctx.office.role == "desa"
+        # Only a desa writes records; above it the lists are for reading and reviewing.
+        self.authors = shell.ctx.office.role == "desa"
         self.model = RecordTableModel(self.kind, self, self.places, review=self.shows_review)
         self.editor: QWidget | None = None
         self.editor_record: str | None = None
@@ -141,6 +157,13 @@ class RecordListPage(QWidget):
         )
         self.new_button.setAccessibleName(_("Catatan baru"))
         self.new_button.clicked.connect(self.new_record)
+        self.new_button.setVisible(self.authors)
+        self.reader_hint = QLabel(
+            _("Catatan diisi oleh desa; periksa lewat Reviu Data.") if not self.authors else ""
+        )
+        self.reader_hint.setObjectName("Hint")
+        self.reader_hint.setStyleSheet("color: #566573;")
+        self.reader_hint.setVisible(not self.authors)
         self.open_button = QPushButton(_("B&uka"))
         self.open_button.setToolTip(_("Buka catatan yang dipilih (Enter atau klik dua kali)"))
         self.open_button.setAccessibleName(_("Buka catatan yang dipilih"))
@@ -241,6 +264,7 @@ class RecordListPage(QWidget):
         top.addWidget(self.title)
         top.addSpacing(12)
         top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.reader_hint, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
         filters = QHBoxLayout()
@@ -451,7 +475,7 @@ class RecordListPage(QWidget):
                 )
             )
         if total == 0:
-            self.empty.setText(_(EMPTY_TEXTS[self.kind]))
+            self.empty.setText(_((EMPTY_TEXTS if self.authors else UPPER_EMPTY_TEXTS)[self.kind]))
         elif shown == 0:
             self.empty.setText(_("Tidak ada catatan yang cocok dengan pencarian atau saringan."))
         self.empty.setVisible(shown == 0 and self._loaded)
@@ -578,7 +602,8 @@ class RecordListPage(QWidget):
             self.open_record(record_id)
 
     def new_record(self) -> None:
-        self.open_record(None)
+        if self.authors:  # Ctrl+N too: above the village there is nothing to type here
+            self.open_record(None)
 
     def open_record(self, record_id: str | None) -> QWidget | None:
         if self.editor is not None:
