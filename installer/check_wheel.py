@@ -1,7 +1,8 @@
 """Build the wheel that `pip install .` installs and check it carries every data file the app reads.
 
 An editable install (what the tests use) reads the source tree, so a file missing from the package
-data only shows up in a real install: the migration scripts, env.py, and the resources/ folder.
+data only shows up in a real install: the migration scripts, env.py, and the resources/ folder
+(reference lists, regions, translations, the report fonts and their licence).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from smartcity_desktop.cli import (
+    cmd_analysis,
     cmd_bundles,
     cmd_office,
     cmd_records,
@@ -23,4 +24,5 @@ REGISTRY: list[Register] = [
     cmd_report.register,
     cmd_bundles.register,
     cmd_review.register,
+    cmd_analysis.register,
 ]

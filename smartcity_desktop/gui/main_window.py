@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.gui import analysis
 from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
@@ -154,6 +155,8 @@ PAGES: list[PageSpec] = [
         ("help-about", SP.SP_MessageBoxInformation),
         _record_list(RecordKind.PROPOSAL),
     ),
+    PageSpec(*analysis.SIMILAR_PAGE, roles=analysis.ROLES),
+    PageSpec(*analysis.ISSUES_PAGE, roles=analysis.ROLES),
     PageSpec(
         "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
     ),

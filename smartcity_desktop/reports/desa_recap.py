@@ -26,6 +26,7 @@ from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _, current_language
 from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
 from smartcity_desktop.reports.formatting import format_number, markup
+from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.letterhead import letterhead_flowables
 from smartcity_desktop.reports.pages import (
     Footer,
@@ -38,6 +39,7 @@ from smartcity_desktop.reports.recap_data import RecapData
 from smartcity_desktop.reports.record_tables import record_table
 from smartcity_desktop.reports.signature import signature_block
 from smartcity_desktop.reports.styles import (
+    FONT_BOLD,
     PAGE_SIZE,
     Styles,
     make_styles,
@@ -77,10 +79,11 @@ def _title_block(data: RecapData, styles: Styles, language: str) -> list[Flowabl
                 if head.district
                 else head.office.upper()
             ),
-            styles.subtitle.clone("subtitle_office", spaceAfter=0, fontName="Helvetica-Bold"),
+            styles.subtitle.clone("subtitle_office", spaceAfter=0, fontName=FONT_BOLD),
         ),
         Paragraph(
-            markup(f"{head.regency_place}, {format_date_long(data.generated_at.date(), language)}"),
+            # The same place as in the signature block: the office's own, where the head signs.
+            markup(f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}"),
             styles.subtitle,
         ),
         Paragraph(
@@ -182,8 +185,7 @@ def build_recap_pdf(
     story.append(summary_table(group_by_dimension(data), styles, language))
     story.append(_drafts_note(data, styles, language))
     story += _dimension_sections(data, styles, language)
-    story.append(Spacer(1, 6 * mm))
-    story.append(signature_block(data, styles, language))
+    keep_with_previous(story, [Spacer(1, 6 * mm), *signature_block(data, styles, language)])
 
     head = data.letterhead
     footer = Footer(

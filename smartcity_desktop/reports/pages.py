@@ -89,6 +89,8 @@ def document_options(page_size: tuple[float, float]) -> dict[str, Any]:
         "bottomMargin": MARGIN_BOTTOM,
         "creator": "SmartCity Desktop",
         "invariant": False,
+        # Otherwise every page starts in Helvetica, which is named in the PDF but never embedded.
+        "initialFontName": FONT,
     }
 
 

@@ -22,7 +22,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    KeepTogether,
     Paragraph,
     Spacer,
     Table,
@@ -35,6 +34,7 @@ from smartcity_desktop.domain.regions import role_label
 from smartcity_desktop.i18n import N_, _, current_language
 from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
 from smartcity_desktop.reports.formatting import format_number, markup
+from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.letterhead import letterhead_flowables
 from smartcity_desktop.reports.pages import (
     Footer,
@@ -44,7 +44,10 @@ from smartcity_desktop.reports.pages import (
 )
 from smartcity_desktop.reports.recap_data import Letterhead
 from smartcity_desktop.reports.styles import (
+    CELL_FONT,
     FONT,
+    FONT_BOLD,
+    FONT_MONO,
     HEADER_FILL,
     MARGIN_X,
     MUTED,
@@ -58,7 +61,7 @@ from smartcity_desktop.reports.styles import (
 PAGE_SIZE = A4
 FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN_X
 LABEL_WIDTH = 52 * mm
-MONO = "Courier"
+MONO = FONT_MONO
 WARN_FILL = colors.HexColor("#FFF1C2")  # pale amber: noticeable, still legible in grey print
 WARN_INK = colors.HexColor("#7A4B00")
 
@@ -137,7 +140,7 @@ def file_lines(files: list[str]) -> list[str]:
 
 
 def _details_table(data: ReceiptData, styles: Styles, language: str) -> Table:
-    label = styles.cell.clone("label", fontName="Helvetica-Bold", fontSize=9, leading=11.5)
+    label = styles.cell.clone("label", fontName=FONT_BOLD, fontSize=9, leading=11.5)
     value = styles.cell.clone("value", fontSize=9, leading=11.5)
     sender = data.sender_code + (f" – {data.sender_name}" if data.sender_name else "")
     locally = data.trust_level == "locally_trusted"
@@ -180,6 +183,7 @@ def _details_table(data: ReceiptData, styles: Styles, language: str) -> Table:
         colWidths=[LABEL_WIDTH, FRAME_WIDTH - LABEL_WIDTH],
     )
     style: list[tuple[Any, ...]] = [
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (0, -1), TOTAL_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -213,15 +217,16 @@ def _counts_table(data: ReceiptData, styles: Styles, language: str) -> Table:
             [Paragraph(markup(kind_label(kind)), left)]
             + [Paragraph(format_number(n, language), right) for n in numbers]
         )
-    bold_right = right.clone("total_right", fontName="Helvetica-Bold")
+    bold_right = right.clone("total_right", fontName=FONT_BOLD)
     rows.append(
-        [Paragraph(markup(_("Jumlah")), left.clone("total_left", fontName="Helvetica-Bold"))]
+        [Paragraph(markup(_("Jumlah")), left.clone("total_left", fontName=FONT_BOLD))]
         + [Paragraph(format_number(n, language), bold_right) for n in totals]
     )
     first = 42 * mm
     rest = (FRAME_WIDTH - first) / (1 + len(IMPORT_ACTIONS))
     table = Table(rows, colWidths=[first] + [rest] * (1 + len(IMPORT_ACTIONS)), repeatRows=1)
     style: list[tuple[Any, ...]] = [
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL),
@@ -316,6 +321,7 @@ def _signature(data: ReceiptData, styles: Styles, language: str) -> Flowable:
     table.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -388,7 +394,7 @@ def build_receipt_pdf(data: ReceiptData, path: Path, language: str | None = None
         ),
         body,
     )
-    story.append(KeepTogether([closing, Spacer(1, 4 * mm), _signature(data, styles, language)]))
+    keep_with_previous(story, [closing, Spacer(1, 4 * mm), _signature(data, styles, language)])
 
     footer = Footer(
         left=_("Sidik jari kunci kantor: {fp}").format(fp=data.fingerprint),

@@ -17,7 +17,7 @@ from smartcity_desktop.domain.records import Record
 from smartcity_desktop.domain.reference import ref_list, sub_elements
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.reports.formatting import format_number, format_rupiah, markup, shorten
-from smartcity_desktop.reports.styles import FRAME_WIDTH, HEADER_FILL, RULE, Styles
+from smartcity_desktop.reports.styles import CELL_FONT, FRAME_WIDTH, HEADER_FILL, RULE, Styles
 
 # A problem's description is only summarised here ("uraian singkat"); the full text and its causes
 # belong in the record itself. Potentials and proposals print their whole text.
@@ -143,6 +143,7 @@ def record_table(
 
 TABLE_STYLE = TableStyle(
     [
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),

@@ -1,12 +1,15 @@
 """Page geometry, fonts and paragraph styles shared by the reports.
 
-Fonts are reportlab's built-in Helvetica family: it covers every letter Indonesian uses (and
-reportlab falls back to its Symbol font for arrows and maths signs), needs no file in a frozen build
-and keeps the PDFs small. Only non-Latin scripts (e.g. Chinese) would show as boxes.
+Fonts are DejaVu Sans, shipped in resources/fonts and embedded (subset) in every PDF, so that a
+document looks the same on every PC and can be archived (PDF/A asks for embedded fonts; the base-14
+Helvetica is only named, and each viewer substitutes its own). DejaVu covers every letter
+Indonesian uses, plus arrows and dashes.
 """
 
 from __future__ import annotations
 
+import io
+import threading
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -14,10 +17,42 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
 
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
-FONT_ITALIC = "Helvetica-Oblique"
+from smartcity_desktop.resource_files import read_bytes
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+FONT_MONO = "DejaVuSansMono"
+# Table cells holding plain strings (even empty ones) default to Helvetica, which would then be
+# named, unembedded, in the PDF; every table style starts with this.
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), FONT)
+_FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_MONO: "DejaVuSansMono.ttf",
+}
+_registered = threading.Lock()
+
+
+def register_fonts() -> None:
+    """Register the shipped faces with reportlab once per process (idempotent, thread safe: the
+    GUI builds reports on worker threads)."""
+    with _registered:
+        if FONT in pdfmetrics.getRegisteredFontNames():
+            return
+        for name, filename in _FONT_FILES.items():
+            # Read through importlib so a wheel or a frozen build finds the file the same way.
+            pdfmetrics.registerFont(TTFont(name, io.BytesIO(read_bytes("fonts", filename))))
+        # <b> and <i> inside paragraphs pick the right face; there is no bold oblique, bold wins.
+        registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
+        )
+
 
 # Landscape: the proposal table has eight columns and long texts; portrait would squeeze the
 # descriptions into columns of a few words each.
@@ -61,6 +96,7 @@ def _style(name: str, **kw: object) -> ParagraphStyle:
 
 
 def make_styles() -> Styles:
+    register_fonts()
     return Styles(
         kop_small=_style(
             "kop_small", fontName=FONT_BOLD, fontSize=13, leading=16, alignment=TA_CENTER

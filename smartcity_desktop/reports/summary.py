@@ -9,7 +9,14 @@ from smartcity_desktop.domain.records import Record
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
 from smartcity_desktop.reports.formatting import format_number, markup
-from smartcity_desktop.reports.styles import HEADER_FILL, RULE, TOTAL_FILL, Styles
+from smartcity_desktop.reports.styles import (
+    CELL_FONT,
+    FONT_BOLD,
+    HEADER_FILL,
+    RULE,
+    TOTAL_FILL,
+    Styles,
+)
 
 KINDS = (RecordKind.PROBLEM, RecordKind.POTENTIAL, RecordKind.PROPOSAL)
 WIDTHS = [26.0, 250.0, 85.0, 85.0, 85.0, 70.0]
@@ -37,7 +44,7 @@ def summary_table(
                 ),
             ]
         )
-    bold = styles.cell_right.clone("total", fontName="Helvetica-Bold")
+    bold = styles.cell_right.clone("total", fontName=FONT_BOLD)
     rows.append(
         [
             "",
@@ -49,6 +56,7 @@ def summary_table(
     table.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("GRID", (0, 0), (-1, -1), 0.4, RULE),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                 ("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL),

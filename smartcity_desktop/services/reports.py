@@ -79,7 +79,8 @@ def _letterhead(ctx: AppContext, address: str) -> tuple[Letterhead, str]:
     regency_name = regency.name if regency else office.name
     head = Letterhead(
         regency=regency_name,
-        district=district.name if district and office.role != "kabupaten" else "",
+        # A kecamatan office is its own line of the letterhead: naming it twice reads as a slip.
+        district=district.name if district and office.role == "desa" else "",
         office=office.name,
         office_place=own.name if own else office.name,
         regency_place=_strip_prefix(regency_name),
@@ -157,6 +158,15 @@ def build_desa_recap(
     Raises ``ReportCancelled`` when ``progress.cancelled()`` turns true, and a ``UserError`` when
     the file cannot be written; in both cases no file is left behind.
     """
+    if ctx.office.role != "desa":
+        # It would be an empty recap of the office's own (non-existent) records.
+        raise UserError(
+            _(
+                "Rekap Desa dibuat oleh kantor desa/kelurahan. Kantor ini adalah {office}: "
+                "gunakan Rekap Kecamatan atau Berita Acara Verifikasi."
+            ).format(office=ctx.office.name),
+            code="report.desa_only",
+        )
     out_path = Path(out_path).absolute()
     language = language or current_language()
     _check_target(out_path)

@@ -384,3 +384,21 @@ def bulk_insert_raw(connection: Any, table: Table, rows: list[dict[str, Any]]) -
                 values[i] = sqlite_datetime(values[i])
         params.append(tuple(values))
     connection.exec_driver_sql(sql, params)
+
+
+class IssueDecision(OwnedRow, Base):
+    """A person's correction of the isu strategis clusters, owned by the office that made it.
+
+    Clusters are computed from the records each time; a decision names them by their stable keys
+    (sub-element, urusan and seed words) and records by id, never by a position in a list, so it
+    still applies after new revisions of the same records are imported. ``action`` is 'merge'
+    (``cluster_keys``: the clusters shown as one) or 'split' (``record_ids`` taken out of
+    ``cluster_keys[0]`` into a cluster of their own). A withdrawn decision is a tombstone.
+    """
+
+    __tablename__ = "issue_decision"
+    area_code: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(10))
+    cluster_keys: Mapped[str] = mapped_column(Text)  # JSON list
+    record_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    label: Mapped[str | None] = mapped_column(String(200))

@@ -1,4 +1,4 @@
-"""``smartcity report desa`` run in-process: exit codes and messages are a script contract."""
+"""``smartcity report desa|kecamatan|berita-acara|pengingat`` run in-process: exit codes and messages are a script contract."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from smartcity_desktop.cli.main import main
+from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage.paths import DataPaths
 
 
@@ -48,7 +49,13 @@ def test_bad_output_path_exits_1_with_a_message(
 
 @pytest.mark.parametrize(
     "argv",
-    [["report"], ["report", "desa"], ["report", "kecamatan", "--out", "x.pdf"]],
+    [
+        ["report"],
+        ["report", "desa"],
+        ["report", "rekap", "--out", "x.pdf"],
+        ["report", "kecamatan"],
+        ["report", "pengingat", "--out", "x.pdf"],
+    ],
 )
 def test_usage_errors_exit_2(
     desa_paths: DataPaths, argv: list[str], capsys: pytest.CaptureFixture[str]
@@ -57,3 +64,35 @@ def test_usage_errors_exit_2(
         main(["--data-dir", str(desa_paths.root), *argv])
     assert exit_info.value.code == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_kecamatan_reports_from_the_command_line(
+    kecamatan_ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(kecamatan_ctx.paths.root)
+    for name, heading in (
+        ("kecamatan", "REKAP PERMASALAHAN, POTENSI DAN USULAN INOVASI KECAMATAN"),
+        ("berita-acara", "BERITA ACARA VERIFIKASI KECAMATAN"),
+    ):
+        out = tmp_path / f"{name}.pdf"
+        code = main(["--data-dir", root, "report", name, "--out", str(out), "--quiet"])
+        captured = capsys.readouterr()
+        assert code == 0, captured.err
+        assert str(out) in captured.out and captured.err == ""
+        assert heading in PdfReader(out).pages[0].extract_text()
+    out = tmp_path / "pengingat.pdf"
+    argv = ["--data-dir", root, "report", "pengingat", "--desa", "32.16.01.2003"]
+    assert main([*argv, "--out", str(out), "--text"]) == 0
+    printed = capsys.readouterr().out
+    assert str(out) in printed and "Yth. Kepala Desa Pusaka Rakyat," in printed
+    assert "Pengingat penyampaian data Smart City" in PdfReader(out).pages[0].extract_text()
+
+
+def test_kecamatan_report_at_a_desa_exits_1(
+    desa_paths: DataPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rekap-kec.pdf"
+    code = main(["--data-dir", str(desa_paths.root), "report", "kecamatan", "--out", str(out)])
+    assert code == 1
+    assert "kantor kecamatan" in capsys.readouterr().err
+    assert not out.exists()

@@ -82,7 +82,7 @@ def test_recap_has_letterhead_title_sections_pages_signature_and_fingerprint(
         assert line in first
     assert "Jl. Raya Sagara Makmur No. 1" in first
     assert "REKAP PERMASALAHAN, POTENSI DAN USULAN INOVASI DESA" in first
-    assert "Bekasi, 28 November 2026" in first
+    assert "Sagara Makmur, 28 November 2026" in first
     for heading in ("Tata Kelola Pemerintahan Cerdas", "Lingkungan Cerdas", "Masyarakat Cerdas"):
         assert f"Dimensi {heading}" in text
     assert KNOWN_TITLE in text
@@ -102,7 +102,7 @@ def test_english_variant(office: AppContext, out_dir: Path) -> None:
     n, pages = read(out)
     text = "\n".join(pages)
     assert "RECAP OF PROBLEMS, POTENTIALS AND INNOVATION PROPOSALS" in pages[0]
-    assert "Bekasi, 28 November 2026" in pages[0]
+    assert "Sagara Makmur, 28 November 2026" in pages[0]
     assert "Smart Governance" in text and "Problems" in text
     assert f"Page 1 of {n}" in pages[0] and f"Page {n} of {n}" in pages[-1]
     assert "Village Head of Sagara Makmur" in pages[-1]

@@ -1,0 +1,184 @@
+"""``similar`` (Data serupa) and ``analysis`` (the kabupaten's views; isu strategis so far).
+
+``analysis VIEW`` takes the same filters for every view; a view joins by adding itself to
+``VIEWS`` and registering a subcommand of the same name.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from smartcity_desktop.i18n import N_, _
+
+KINDS = ("problem", "potential", "proposal")
+# name -> what it shows (Indonesian, translated when printed)
+VIEWS: dict[str, str] = {
+    "isu-strategis": N_(
+        "Isu strategis: permasalahan berulang di banyak desa (sub-elemen, urusan dan kata kunci "
+        "yang sama)"
+    ),
+}
+
+
+def _filters(p: Any) -> None:
+    p.add_argument("--kecamatan", metavar="KODE", help=_("hanya desa di kecamatan ini"))
+    p.add_argument("--dimension", metavar="D", help=_("hanya dimensi ini (kode, mis. living)"))
+
+
+def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
+    p = sub.add_parser(
+        "similar", help=_("catatan serupa dari desa yang berbeda (kandidat digabung)")
+    )
+    p.add_argument("--kind", choices=KINDS, default="problem")
+    _filters(p)
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_similar)
+
+    analysis = sub.add_parser("analysis", help=_("tampilan analisis data desa di wilayah kantor"))
+    views = analysis.add_subparsers(dest="analysis_view", metavar=_("TAMPILAN"))
+    views.required = True
+
+    p = views.add_parser("list", help=_("daftar tampilan analisis"))
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_analysis_list)
+
+    p = views.add_parser("isu-strategis", help=_(VIEWS["isu-strategis"]))
+    _filters(p)
+    p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_issues)
+
+    p = views.add_parser("isu-gabung", help=_("gabungkan beberapa isu strategis menjadi satu"))
+    p.add_argument("keys", nargs="+", metavar="KUNCI_ISU")
+    p.add_argument("--label", metavar="TEXT", help=_("nama isu gabungan"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_issue_merge)
+
+    p = views.add_parser("isu-pisah", help=_("pisahkan catatan dari satu isu strategis"))
+    p.add_argument("key", metavar="KUNCI_ISU")
+    p.add_argument("record_ids", nargs="+", metavar="RECORD_ID")
+    p.add_argument("--label", metavar="TEXT", help=_("nama isu baru"))
+    add_globals(p)
+    p.set_defaults(handler=cmd_issue_split)
+
+    p = views.add_parser("isu-batal", help=_("batalkan keputusan gabung atau pisah isu"))
+    p.add_argument("decision_id", metavar="ID_KEPUTUSAN")
+    add_globals(p)
+    p.set_defaults(handler=cmd_issue_undo)
+
+
+def _area(args: argparse.Namespace) -> Any:
+    from smartcity_desktop.services.similarity import AreaFilter
+
+    return AreaFilter(kecamatan=args.kecamatan, dimension=args.dimension)
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office, print_json
+    from smartcity_desktop.services.similarity import similar_groups
+
+    ctx = open_office(args)
+    try:
+        groups = similar_groups(ctx, args.kind, _area(args))
+    finally:
+        ctx.close()
+    if args.json:
+        print_json([g.as_dict() for g in groups])
+        return 0
+    if not groups:
+        print(_("Tidak ada catatan serupa dari desa yang berbeda."))
+        return 0
+    for n, group in enumerate(groups, 1):
+        print(f"{n}. {group.reason}")
+        for m in group.members:
+            print(f"   {m.id}  {m.desa_name} ({m.kecamatan_name}): {m.title}")
+    return 0
+
+
+def cmd_analysis_list(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import print_json
+
+    if args.json:
+        print_json([{"name": name, "title": _(title)} for name, title in VIEWS.items()])
+        return 0
+    for name, title in VIEWS.items():
+        print(f"{name}\t{_(title)}")
+    return 0
+
+
+def cmd_issues(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office, print_json
+    from smartcity_desktop.services.similarity import issue_clusters
+
+    ctx = open_office(args)
+    try:
+        result = issue_clusters(ctx, _area(args))
+        office = ctx.office.code
+    finally:
+        ctx.close()
+    if args.json:
+        print_json(
+            {
+                "view": "isu-strategis",
+                "office": office,
+                "filters": {"kecamatan": args.kecamatan, "dimension": args.dimension},
+                "records": result.records,
+                "clusters": [c.as_dict() for c in result.clusters],
+                "decisions": [d.as_dict() for d in result.decisions],
+            }
+        )
+        return 0
+    if not result.clusters:
+        print(_("Belum ada permasalahan yang berulang di lebih dari satu desa."))
+        return 0
+    for n, c in enumerate(result.clusters, 1):
+        print(
+            _("{n}. {title}: {desa} desa, {kec} kecamatan; {reason}").format(
+                n=n, title=c.title, desa=len(c.desa), kec=len(c.kecamatan), reason=c.reason
+            )
+        )
+        print(f"   {c.key}")
+    return 0
+
+
+def cmd_issue_merge(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office
+    from smartcity_desktop.services.similarity import merge_issues
+
+    ctx = open_office(args)
+    try:
+        change = merge_issues(ctx, args.keys, args.label)
+    finally:
+        ctx.close()
+    print(_("Isu digabung (keputusan {id}).").format(id=change.ids[0]))
+    return 0
+
+
+def cmd_issue_split(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office
+    from smartcity_desktop.services.similarity import split_issue
+
+    ctx = open_office(args)
+    try:
+        change = split_issue(ctx, args.key, args.record_ids, args.label)
+    finally:
+        ctx.close()
+    print(_("Catatan dipisah menjadi isu sendiri (keputusan {id}).").format(id=change.ids[0]))
+    return 0
+
+
+def cmd_issue_undo(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office
+    from smartcity_desktop.services.similarity import withdraw_issue_decision
+
+    ctx = open_office(args)
+    try:
+        withdraw_issue_decision(ctx, args.decision_id)
+    finally:
+        ctx.close()
+    print(_("Keputusan isu dibatalkan."))
+    return 0

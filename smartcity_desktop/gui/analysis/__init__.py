@@ -1,0 +1,46 @@
+"""Analysis pages above the village: Data serupa and Isu strategis.
+
+The factories import their page only when the page is first opened (the window paints first).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QStyle
+
+from smartcity_desktop.i18n import N_
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from smartcity_desktop.gui.shell import Shell
+
+ROLES = ("kecamatan", "kabupaten")
+
+
+def similar_page(shell: Shell) -> QWidget:
+    from smartcity_desktop.gui.analysis.similar_page import SimilarPage
+
+    return SimilarPage(shell)
+
+
+def issues_page(shell: Shell) -> QWidget:
+    from smartcity_desktop.gui.analysis.issues_page import IssuesPage
+
+    return IssuesPage(shell)
+
+
+# The navigation entries (key, label, icon, factory), one line each in main_window.PAGES.
+SIMILAR_PAGE = (
+    "similar",
+    N_("Data Serupa"),
+    ("edit-copy", QStyle.StandardPixmap.SP_FileDialogContentsView),
+    similar_page,
+)
+ISSUES_PAGE = (
+    "issues",
+    N_("Isu Strategis"),
+    ("view-statistics", QStyle.StandardPixmap.SP_FileDialogListView),
+    issues_page,
+)

@@ -1,0 +1,324 @@
+"""Isu strategis: problems recurring across villages, as clusters with their figures.
+
+The clusters of the whole area are computed once off the GUI thread (``issue_model``); a filter
+change only selects, in memory, which records count (well under the 300 ms of issue 8 on
+200,000 problems: benchmarks/README.md). Staff merge clusters and split records out of one; each
+decision is stored by the service and can be withdrawn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, page_title
+from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.i18n import N_, _
+
+if TYPE_CHECKING:
+    from smartcity_desktop.gui.shell import Shell
+    from smartcity_desktop.services.changes import Change
+    from smartcity_desktop.services.similarity import IssueCluster, IssueModel
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = (
+    N_("Isu (kata kunci bersama)"),
+    N_("Desa"),
+    N_("Kec."),
+    N_("Σ terdampak"),
+    N_("Terparah"),
+    N_("Rata-rata keparahan"),
+    N_("Contoh desa"),
+)
+
+
+def affected_text(affected: dict[str, int]) -> str:
+    units = ref_list("satuan_terdampak")
+    return "; ".join(
+        f"{count:,}".replace(",", ".") + f" {units.label(unit) if unit != '-' else ''}".rstrip()
+        for unit, count in sorted(affected.items())
+    )
+
+
+def ask_label(parent: QWidget, title: str, prompt: str) -> tuple[str, bool]:
+    text, ok = QInputDialog.getText(parent, title, prompt)
+    return text.strip(), ok
+
+
+class IssuesPage(QWidget):
+    def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shell = shell
+        self.model: IssueModel | None = None
+        self.clusters: list[IssueCluster] = []
+        self.handle: TaskHandle | None = None
+        self._generation = 0
+        self.ask_label = ask_label  # replaced in tests
+
+        intro = QLabel(
+            _(
+                "Permasalahan yang berulang di beberapa desa: sub-elemen dan urusan sama, dan "
+                "paling sedikit dua kata kunci judul sama (setelah kata umum dibuang). Pilih "
+                "beberapa isu lalu Gabungkan, atau pilih catatan dalam satu isu lalu Pisahkan; "
+                "keputusan disimpan dan tetap berlaku setelah data desa diperbarui."
+            ),
+            wordWrap=True,
+        )
+        self.filters = AreaFilters(shell)
+        self.reload_button = QPushButton(_("&Muat ulang"))
+        self.reload_button.setAccessibleName(_("Hitung ulang isu strategis"))
+        top = QHBoxLayout()
+        top.addWidget(self.filters, 1)
+        top.addWidget(self.reload_button)
+        self.busy = BusyRow(_("Kemajuan perhitungan isu strategis"))
+        self.status = QLabel(wordWrap=True)
+
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName(_("Daftar isu strategis"))
+        self.tree.setHeaderLabels([_(c) for c in COLUMNS])
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        for column, width in enumerate((400, 50, 45, 170, 100, 140)):
+            self.tree.setColumnWidth(column, width)
+
+        self.merge_button = QPushButton(_("&Gabungkan isu"))
+        self.merge_button.setAccessibleName(_("Gabungkan isu yang dipilih menjadi satu"))
+        self.split_button = QPushButton(_("&Pisahkan catatan"))
+        self.split_button.setAccessibleName(_("Pisahkan catatan terpilih menjadi isu sendiri"))
+        self.undo_button = QPushButton(_("&Batalkan keputusan"))
+        self.undo_button.setAccessibleName(_("Batalkan gabung atau pisah isu terpilih"))
+        actions = QHBoxLayout()
+        for button in (self.merge_button, self.split_button, self.undo_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(page_title(_("Isu Strategis")))
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(actions)
+
+        self.filters.changed.connect(self.show_view)
+        self.reload_button.clicked.connect(self.reload)
+        self.busy.cancel.clicked.connect(self.cancel)
+        self.tree.itemSelectionChanged.connect(self._update_actions)
+        self.tree.itemExpanded.connect(self.expand)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.split_button.clicked.connect(self.split_selected)
+        self.undo_button.clicked.connect(self.undo_selected)
+        shell.hub.changed.connect(self._on_change)
+        self.reload()
+
+    # --- computing ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the records and form the clusters again (after new data or a decision)."""
+        if self.handle is not None:
+            self.handle.cancel()
+        self._generation += 1
+        generation = self._generation
+        ctx = self.shell.ctx
+
+        def work(progress: TaskProgress) -> IssueModel:
+            from smartcity_desktop.services.similarity import issue_model
+
+            def tick(done: int) -> None:
+                progress.check()
+                progress.report(done, 0, _("Membaca permasalahan… {n}").format(n=done))
+
+            return issue_model(ctx, tick)
+
+        self.busy.show()
+        self._update_actions()
+        self.status.setText(_("Menghitung isu strategis…"))
+        handle = self.shell.submit(
+            work,
+            lambda model: self._loaded(generation, model),
+            lambda exc: self._failed(generation, exc),
+            lambda done, total, message: self.status.setText(message),
+            parent=self,
+        )
+        self.handle = handle if self.busy.isVisible() else None
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+        self._generation += 1
+        self._done()
+        self.status.setText(_("Dibatalkan."))
+
+    def _done(self) -> None:
+        self.busy.hide()
+        self.handle = None
+        self._update_actions()
+
+    def _loaded(self, generation: int, model: IssueModel) -> None:
+        if generation != self._generation:
+            return
+        self._done()
+        self.model = model
+        self.show_view()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._done()
+        if isinstance(exc, Cancelled):
+            self.status.setText(_("Dibatalkan."))
+            return
+        self.status.setText("")
+        self.shell.dialogs.error(self, exc, _("Isu strategis tidak dapat dihitung"))
+
+    def show_view(self) -> None:
+        """The clusters as the filters select them: in memory, on the GUI thread."""
+        if self.model is None:
+            return
+        result = self.model.view(self.filters.area())  # type: ignore[arg-type]
+        self.clusters = result.clusters
+        severity = ref_list("tingkat_keparahan")
+        self.tree.clear()
+        for cluster in self.clusters:
+            mean = "" if cluster.mean_severity is None else f"{cluster.mean_severity:.1f}"
+            mark = {"merge": _(" [digabung]"), "split": _(" [dipisah]")}.get(cluster.origin, "")
+            top = QTreeWidgetItem(
+                [
+                    cluster.title + mark,
+                    str(len(cluster.desa)),
+                    str(len(cluster.kecamatan)),
+                    affected_text(cluster.affected),
+                    severity.label(cluster.worst_severity) if cluster.worst_severity else "",
+                    mean,
+                    ", ".join(cluster.examples),
+                ]
+            )
+            top.setData(0, KEY_ROLE, cluster.key)
+            top.setToolTip(0, cluster.reason)
+            top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            for column in (1, 2, 5):
+                top.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+            self.tree.addTopLevelItem(top)
+        self.status.setText(
+            _(
+                "{n} isu dari {records} permasalahan. Arahkan tetikus ke isu untuk alasannya."
+            ).format(n=len(self.clusters), records=result.records)
+        )
+        self._update_actions()
+
+    def expand(self, item: QTreeWidgetItem) -> None:
+        """Show a cluster's records (its rows are built when first opened)."""
+        if item.childCount() or item.parent() is not None or self.model is None:
+            return
+        cluster = self.cluster_of(item)
+        if cluster is None:
+            return
+        titles = self.model.titles(cluster.record_ids)
+        for record_id in cluster.record_ids:
+            title, desa = titles[record_id]
+            child = QTreeWidgetItem([title, "", "", "", "", "", desa])
+            child.setData(0, KEY_ROLE, cluster.key)
+            child.setData(0, RECORD_ROLE, record_id)
+            item.addChild(child)
+
+    # --- decisions ---------------------------------------------------------------------------
+
+    def cluster_of(self, item: QTreeWidgetItem) -> IssueCluster | None:
+        key = item.data(0, KEY_ROLE)
+        return next((c for c in self.clusters if c.key == key), None)
+
+    def _selection(self) -> tuple[list[str], dict[str, list[str]]]:
+        clusters: list[str] = []
+        records: dict[str, list[str]] = {}
+        for item in self.tree.selectedItems():
+            record = item.data(0, RECORD_ROLE)
+            if record:
+                records.setdefault(item.data(0, KEY_ROLE), []).append(record)
+            else:
+                clusters.append(item.data(0, KEY_ROLE))
+        return clusters, records
+
+    def _update_actions(self) -> None:
+        idle = not self.busy.isVisible()
+        clusters, records = self._selection()
+        self.merge_button.setEnabled(idle and len(clusters) >= 2 and not records)
+        self.split_button.setEnabled(idle and len(records) == 1 and not clusters)
+        decided = [k for k in clusters if k.startswith(("merge:", "split:"))]
+        self.undo_button.setEnabled(idle and len(decided) == 1 and len(clusters) == 1)
+
+    def _run(self, call: object, title: str) -> None:
+        try:
+            change = call()  # type: ignore[operator]
+        except Exception as exc:  # a refusal is shown; nothing was written
+            self.shell.dialogs.error(self, exc, title)
+            return
+        self.shell.hub.publish(change)
+
+    def merge_selected(self) -> None:
+        from smartcity_desktop.services.similarity import merge_issues
+
+        clusters, _records = self._selection()
+        label, ok = self.ask_label(self, _("Gabungkan isu"), _("Nama isu gabungan (boleh kosong):"))
+        if not ok:
+            return
+        self._run(
+            lambda: merge_issues(self.shell.ctx, clusters, label or None),
+            _("Isu tidak dapat digabung"),
+        )
+
+    def split_selected(self) -> None:
+        from smartcity_desktop.services.similarity import split_issue
+
+        _clusters, records = self._selection()
+        [(key, ids)] = records.items()
+        label, ok = self.ask_label(self, _("Pisahkan catatan"), _("Nama isu baru (boleh kosong):"))
+        if not ok:
+            return
+        self._run(
+            lambda: split_issue(self.shell.ctx, key, ids, label or None),
+            _("Catatan tidak dapat dipisah"),
+        )
+
+    def undo_selected(self) -> None:
+        from smartcity_desktop.services.similarity import withdraw_issue_decision
+
+        clusters, _records = self._selection()
+        decision = clusters[0].split(":", 1)[1]
+        if not self.shell.dialogs.confirm(
+            self,
+            _("Batalkan keputusan"),
+            _("Batalkan keputusan ini? Isu kembali seperti hasil perhitungan."),
+            _("Batalkan keputusan"),
+            _("Tidak"),
+        ):
+            return
+        self._run(
+            lambda: withdraw_issue_decision(self.shell.ctx, decision),
+            _("Keputusan tidak dapat dibatalkan"),
+        )
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches("problem") or change.touches("issue_decision"):
+            self.reload()
+
+    def can_close(self) -> bool:
+        if self.handle is not None:
+            self.handle.cancel()
+        return True

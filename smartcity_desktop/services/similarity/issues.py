@@ -1,0 +1,367 @@
+"""Isu strategis: problems that recur across villages, as clusters with their figures.
+
+A cluster is a group of the similarity engine (same sub-element and urusan, shared title key
+words, two villages or more), corrected by the office's stored merge and split decisions
+(``decisions``), which name clusters by key and records by id and so survive re-imports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.domain.similarity import Item, group_items, shared_words, sub_element_label
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.similarity.records import (
+    AreaFilter,
+    Row,
+    check_area,
+    load_rows,
+    region_names,
+)
+from smartcity_desktop.storage.models import IssueDecision
+
+SEVERITY_RANK = {"ringan": 1, "sedang": 2, "berat": 3, "sangat_berat": 4}
+_SEVERITY_BY_RANK = {rank: code for code, rank in SEVERITY_RANK.items()}
+EXAMPLES = 3
+TITLE_WORDS = 6
+NO_URUSAN = "-"
+
+
+@dataclass(frozen=True)
+class IssueCluster:
+    key: str
+    origin: str  # "auto", "merge" or "split"
+    sub_elements: tuple[str, ...]
+    urusan: tuple[str, ...]
+    shared_words: tuple[str, ...]
+    record_ids: tuple[str, ...]
+    desa: tuple[str, ...]
+    kecamatan: tuple[str, ...]
+    affected: dict[str, int]  # unit -> sum
+    worst_severity: str | None
+    mean_severity: float | None
+    examples: tuple[str, ...]  # village names, most records first
+    label: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The staff's name for a merged or split issue, else its first shared words."""
+        if self.label:
+            return self.label
+        shown = ", ".join(self.shared_words[:TITLE_WORDS]) or "-"
+        return shown + (", …" if len(self.shared_words) > TITLE_WORDS else "")
+
+    @property
+    def reason(self) -> str:
+        from smartcity_desktop.i18n import _
+
+        return _("sub-elemen: {sub}; urusan: {urusan}; kata kunci bersama: {words}").format(
+            sub=", ".join(sub_element_label(s) for s in self.sub_elements),
+            urusan=", ".join(self.urusan),
+            words=", ".join(self.shared_words) or "-",
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "origin": self.origin,
+            "title": self.title,
+            "reason": self.reason,
+            "sub_elements": list(self.sub_elements),
+            "urusan": list(self.urusan),
+            "shared_words": list(self.shared_words),
+            "desa_count": len(self.desa),
+            "kecamatan_count": len(self.kecamatan),
+            "record_count": len(self.record_ids),
+            "affected": dict(sorted(self.affected.items())),
+            "worst_severity": self.worst_severity,
+            "mean_severity": self.mean_severity,
+            "examples": list(self.examples),
+            "desa": list(self.desa),
+            "kecamatan": list(self.kecamatan),
+            "record_ids": list(self.record_ids),
+        }
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: str
+    action: str
+    cluster_keys: tuple[str, ...]
+    record_ids: tuple[str, ...]
+    label: str | None
+    applied: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "action": self.action,
+            "cluster_keys": list(self.cluster_keys),
+            "record_ids": list(self.record_ids),
+            "label": self.label,
+            "applied": self.applied,
+        }
+
+
+@dataclass
+class IssueResult:
+    clusters: list[IssueCluster]
+    decisions: list[DecisionView] = field(default_factory=list)
+    records: int = 0  # problems looked at (those the filter selects)
+
+
+@dataclass
+class _Working:
+    key: str
+    origin: str
+    ids: list[str]
+    seed: tuple[str, ...]
+    label: str | None = None
+
+
+@dataclass
+class _Part:
+    """A cluster's records of one kecamatan and dimension, summed once when the model is built,
+    so that any filter combines a few parts instead of reading 200,000 records again."""
+
+    ids: list[str] = field(default_factory=list)
+    per_desa: dict[str, int] = field(default_factory=dict)
+    affected: dict[str, int] = field(default_factory=dict)
+    sub_elements: set[str] = field(default_factory=set)
+    urusan: set[str] = field(default_factory=set)
+    rank_sum: int = 0
+    rank_n: int = 0
+    worst: int = 0
+
+    def add(self, r: Row) -> None:
+        self.ids.append(r.id)
+        self.per_desa[r.desa] = self.per_desa.get(r.desa, 0) + 1
+        if r.affected_count is not None:
+            unit = r.affected_unit or "-"
+            self.affected[unit] = self.affected.get(unit, 0) + r.affected_count
+        rank = SEVERITY_RANK.get(r.severity or "")
+        if rank:
+            self.rank_sum += rank
+            self.rank_n += 1
+            self.worst = max(self.worst, rank)
+        self.sub_elements.add(r.sub_element or "-")
+        self.urusan.add(r.urusan or NO_URUSAN)
+
+
+_PartKey = tuple[str, str | None]  # kecamatan, dimension
+
+
+@dataclass(frozen=True)
+class _Built:
+    key: str
+    origin: str
+    label: str | None
+    shared: tuple[str, ...]
+    parts: dict[_PartKey, _Part]
+
+
+class IssueModel:
+    """The clusters of the office's whole area, computed once per change of the data; ``view``
+    selects a kecamatan or a dimension in memory (a filter change in the desktop).
+
+    Clusters are always formed over the whole area, so a cluster keeps its key, its name and its
+    shared words under every filter; a filter selects which of its records count, and a cluster
+    with none of them is left out."""
+
+    def __init__(
+        self,
+        rows: Sequence[Row],
+        built: Sequence[_Built],
+        decisions: Sequence[DecisionView],
+        names: dict[str, str],
+    ) -> None:
+        self.rows = list(rows)
+        self.built = list(built)
+        # Problems per kecamatan and dimension: the "n problems" of any filter.
+        self.counts: dict[_PartKey, int] = {}
+        for r in self.rows:
+            k = (r.kecamatan, r.dimension)
+            self.counts[k] = self.counts.get(k, 0) + 1
+        self.decisions = list(decisions)
+        self.names = names
+        self._views: dict[AreaFilter, IssueResult] = {}
+        self._by_id: dict[str, Row] | None = None
+
+    def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Title and village name of records (a cluster's drill-down)."""
+        if self._by_id is None:
+            self._by_id = {row.id: row for row in self.rows}
+        by_id = self._by_id
+        return {
+            i: (by_id[i].title, self.names.get(by_id[i].desa, by_id[i].desa))
+            for i in record_ids
+            if i in by_id
+        }
+
+    def view(self, area: AreaFilter | None = None) -> IssueResult:
+        area = area or AreaFilter()
+        cached = self._views.get(area)
+        if cached is None:
+            cached = self._views[area] = self._view(area)
+        return cached
+
+    def _view(self, area: AreaFilter) -> IssueResult:
+        kec, dim = area.kecamatan, area.dimension
+
+        def wanted(key: _PartKey) -> bool:
+            return (kec is None or key[0] == kec) and (dim is None or key[1] == dim)
+
+        clusters: list[IssueCluster] = []
+        for b in self.built:
+            parts = [b.parts[k] for k in sorted(b.parts, key=_part_order) if wanted(k)]
+            if parts:
+                clusters.append(_cluster(b, parts, self.names))
+        clusters.sort(key=lambda c: (-len(c.desa), -len(c.record_ids), c.key))
+        count = sum(n for k, n in self.counts.items() if wanted(k))
+        return IssueResult(clusters, list(self.decisions), count)
+
+
+def live_decisions(ctx: AppContext) -> list[IssueDecision]:
+    with ctx.db.session() as session:
+        return list(
+            session.scalars(
+                select(IssueDecision)
+                .where(
+                    IssueDecision.office_code == ctx.office.code,
+                    IssueDecision.deleted.is_(False),
+                )
+                .order_by(IssueDecision.created_at, IssueDecision.id)
+            )
+        )
+
+
+def issue_model(ctx: AppContext, tick: Callable[[int], None] | None = None) -> IssueModel:
+    """Read the area's problems and this office's decisions, and form the clusters."""
+    rows = load_rows(ctx, "problem", AreaFilter(), tick)
+    return model_from_rows(ctx, rows, live_decisions(ctx))
+
+
+def issue_clusters(ctx: AppContext, area: AreaFilter | None = None) -> IssueResult:
+    """The clusters of the office's area, decisions applied, as seen through ``area``; the most
+    widespread first."""
+    area = area or AreaFilter()
+    check_area(ctx, area.kecamatan)
+    return issue_model(ctx).view(area)
+
+
+def model_from_rows(
+    ctx: AppContext, rows: Sequence[Row], decisions: Sequence[IssueDecision]
+) -> IssueModel:
+    by_id = {row.id: row for row in rows}
+    items = [
+        Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
+        for r in rows
+        if r.sub_element is not None
+    ]
+    working = {
+        g.key: _Working(g.key, "auto", [m.id for m in g.members], g.seed)
+        for g in group_items(items, min_desa=2)
+    }
+    views = [_apply(working, d) for d in decisions]
+    built: list[_Built] = []
+    for w in working.values():
+        members = sorted((by_id[i] for i in w.ids if i in by_id), key=lambda r: (r.desa, r.id))
+        if members:
+            shared = shared_words((r.words for r in members), w.seed)
+            parts: dict[_PartKey, _Part] = {}
+            for r in members:
+                key = (r.kecamatan, r.dimension)
+                part = parts.get(key)
+                if part is None:
+                    part = parts[key] = _Part()
+                part.add(r)
+            built.append(_Built(w.key, w.origin, w.label, shared, parts))
+    codes = {
+        code
+        for b in built
+        for (kecamatan, _dim), part in b.parts.items()
+        for code in (kecamatan, *part.per_desa)
+    }
+    return IssueModel(rows, built, views, region_names(ctx, sorted(codes)))
+
+
+def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionView:
+    keys = tuple(json.loads(decision.cluster_keys))
+    ids = tuple(json.loads(decision.record_ids))
+    applied = False
+    if decision.action == "split" and keys and keys[0] in working:
+        source = working[keys[0]]
+        moving = set(ids)
+        taken = [i for i in source.ids if i in moving]
+        if taken:
+            source.ids = [i for i in source.ids if i not in moving]
+            if not source.ids:
+                del working[source.key]
+            key = f"split:{decision.id}"
+            working[key] = _Working(key, "split", taken, source.seed, decision.label)
+            applied = True
+    elif decision.action == "merge":
+        present = [working[k] for k in dict.fromkeys(keys) if k in working]
+        if len(present) >= 2:
+            merged: dict[str, None] = {}
+            for part in present:
+                merged.update(dict.fromkeys(part.ids))
+                del working[part.key]
+            key = f"merge:{decision.id}"
+            seed = tuple(w for w in present[0].seed if all(w in p.seed for p in present))
+            working[key] = _Working(key, "merge", list(merged), seed, decision.label)
+            applied = True
+    return DecisionView(decision.id, decision.action, keys, ids, decision.label, applied)
+
+
+def _part_order(key: _PartKey) -> tuple[str, str]:
+    return key[0], key[1] or ""
+
+
+def _cluster(b: _Built, parts: Sequence[_Part], names: dict[str, str]) -> IssueCluster:
+    if len(parts) == 1:
+        (one,) = parts
+        ids: list[str] = one.ids
+        per_desa, affected = one.per_desa, one.affected
+    else:
+        ids, per_desa, affected = [], {}, {}
+        for part in parts:
+            ids.extend(part.ids)
+            for desa, n in part.per_desa.items():
+                per_desa[desa] = per_desa.get(desa, 0) + n
+            for unit, n in part.affected.items():
+                affected[unit] = affected.get(unit, 0) + n
+    rank_sum = sum(p.rank_sum for p in parts)
+    rank_n = sum(p.rank_n for p in parts)
+    worst = max(p.worst for p in parts)
+    examples = sorted(per_desa, key=lambda d: (-per_desa[d], names.get(d, d), d))[:EXAMPLES]
+    return IssueCluster(
+        key=b.key,
+        origin=b.origin,
+        sub_elements=_distinct(s for p in parts for s in p.sub_elements),
+        urusan=_distinct(u for p in parts for u in p.urusan),
+        shared_words=b.shared,
+        record_ids=tuple(ids),
+        desa=tuple(sorted(per_desa)),
+        kecamatan=_distinct(d.rsplit(".", 1)[0] for d in per_desa),
+        affected=dict(affected),
+        worst_severity=_SEVERITY_BY_RANK[worst] if worst else None,
+        mean_severity=round(rank_sum / rank_n, 2) if rank_n else None,
+        examples=tuple(names.get(d, d) for d in examples),
+        label=b.label,
+    )
+
+
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+def urusan_label(code: str) -> str:
+    item = ref_list("urusan").get(code)
+    return f"{code} {item.label()}" if item else code
