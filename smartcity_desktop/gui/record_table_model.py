@@ -177,7 +177,7 @@ TRUST_TIPS = {
 
 # A desa's lists say, next to each title, what its kecamatan and kabupaten made of the record
 # (their reviews arrive in feedback bundles); see ``services.review_results``.
-REVIEW_COLUMN = Column(REVIEW_RESULT, N_("Hasil verifikasi"), Render.REVIEW, width=22)
+REVIEW_COLUMN = Column(REVIEW_RESULT, N_("Hasil verifikasi"), Render.REVIEW, width=31)
 REVIEW_COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
     kind: (cols[0], REVIEW_COLUMN, *cols[1:]) for kind, cols in COLUMNS.items()
 }
