@@ -119,6 +119,11 @@ class RecordListPage(QWidget):
         # Only a desa writes records; above it the lists are for reading and reviewing.
         self.authors = shell.ctx.office.role == "desa"
         self.model = RecordTableModel(self.kind, self, self.places, review=self.shows_review)
+        if self.shows_review:
+            ctx, kind = shell.ctx, self.kind
+            self.model.set_review_lookup(
+                lambda record_id: review_notes(ctx, kind, record_id).get(record_id, [])
+            )
         self.editor: QWidget | None = None
         self.editor_record: str | None = None
         self._load_generation = 0
@@ -384,22 +389,17 @@ class RecordListPage(QWidget):
         self._load_generation += 1
         generation = self._load_generation
         service, kind, columns = self.service, self.kind, self.model.query_columns()
-        ctx, reviews = self.shell.ctx, self.shows_review
         if not self._loaded:
             self.count.setText(_("Memuat…"))
 
-        def work(_progress: object) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
-            rows = [tuple(r) for r in service.table_rows(kind, columns)]
-            return rows, (review_notes(ctx, kind) if reviews else {})
+        def work(_progress: object) -> list[tuple[Any, ...]]:
+            return [tuple(r) for r in service.table_rows(kind, columns)]
 
-        self.shell.submit(work, lambda loaded: self._loaded_rows(generation, *loaded), parent=self)
+        self.shell.submit(work, lambda rows: self._loaded_rows(generation, rows), parent=self)
 
-    def _loaded_rows(
-        self, generation: int, rows: list[tuple[Any, ...]], notes: dict[str, Any] | None = None
-    ) -> None:
+    def _loaded_rows(self, generation: int, rows: list[tuple[Any, ...]]) -> None:
         if generation != self._load_generation:
             return
-        self.model.set_review_notes(notes or {})
         keep = self._select_after_load or self.current_record_id()
         self._select_after_load = None
         self._loaded = True

@@ -245,7 +245,8 @@ class RecordTableModel(QAbstractTableModel):
         self._review_pos = self._pos.get(REVIEW_RESULT)
         if self._review_pos is not None:
             self._filters[REVIEW_RESULT] = None
-        self._review_notes: dict[str, list[ReviewNote]] = {}
+        self._review_lookup: Callable[[str], list[ReviewNote]] | None = None
+        self._review_tips: dict[str, list[ReviewNote]] = {}
         self._search_ids: frozenset[str] | None = None
         self._headers = [_(c.label) for c in self.columns]
         self._formatters = [self._formatter(c) for c in self.columns]
@@ -266,12 +267,22 @@ class RecordTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Sequence[Any]]) -> None:
         self.beginResetModel()
         self._rows = [tuple(r) for r in rows]
+        self._review_tips = {}
         self._rebuild()
         self.endResetModel()
 
-    def set_review_notes(self, notes: dict[str, list[ReviewNote]]) -> None:
-        """The reviews behind the "Hasil verifikasi" cells, for their tooltips."""
-        self._review_notes = notes
+    def set_review_lookup(self, lookup: Callable[[str], list[ReviewNote]]) -> None:
+        """How to read one record's reviews for its "Hasil verifikasi" tooltip (one indexed
+        query, only when a tooltip is shown; remembered until the rows are loaded again)."""
+        self._review_lookup = lookup
+        self._review_tips = {}
+
+    def _review_notes(self, record_id: str) -> list[ReviewNote]:
+        if self._review_lookup is None:
+            return []
+        if record_id not in self._review_tips:
+            self._review_tips[record_id] = self._review_lookup(record_id)
+        return self._review_tips[record_id]
 
     def set_filter(self, name: str, value: str | None) -> None:
         if self._filters.get(name) == (value or None):
@@ -407,7 +418,7 @@ class RecordTableModel(QAbstractTableModel):
                 return _(TRUST_TIPS[row[column + 1]])
             if name == REVIEW_RESULT:
                 return result_tooltip(
-                    self._review_notes.get(row[0], []),
+                    self._review_notes(row[0]),
                     row[column + 1] or NOT_REVIEWED,
                     row[self._pos["revision"]],
                 )

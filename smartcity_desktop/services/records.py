@@ -197,14 +197,15 @@ class RecordService:
                 literal(None).label(c) if c == REVIEW_RESULT else _list_column(model, c)
                 for c in columns
             ),
+            model.office_code,
             model.revision,
             model.sent_revision,
         ]
         with self.ctx.db.session() as session:
             query = self._filtered(select(*cols), model, flt).order_by(model.updated_at.desc())
             rows = session.execute(query).all()
-        codes = result_codes(self.ctx, kind, ((r[0], r[-2], r[-1]) for r in rows))
-        return [(*r[:at], codes[r[0]], *r[at + 1 : -2]) for r in rows]
+        codes = result_codes(self.ctx, kind, ((r[0], r[-3], r[-2], r[-1]) for r in rows))
+        return [(*r[:at], codes[r[0]], *r[at + 1 : -3]) for r in rows]
 
     def _filtered(self, query: Any, model: type[LocatedRecord], flt: ListFilter) -> Any:
         if not flt.include_deleted:

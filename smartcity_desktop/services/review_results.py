@@ -100,24 +100,28 @@ def result_code(note: ReviewNote | None, revision: int, sent_revision: int | Non
     return note.state
 
 
-def review_notes(ctx: AppContext, kind: RecordKind | None = None) -> dict[str, list[ReviewNote]]:
-    """Every live review of this office's records by an office above it, per record id, in chain
-    order (kecamatan first, then kabupaten)."""
+def review_notes(
+    ctx: AppContext, kind: RecordKind | None = None, record_id: str | None = None
+) -> dict[str, list[ReviewNote]]:
+    """Every live review of this office's records (or of one record) by an office above it, per
+    record id, in chain order (kecamatan first, then kabupaten)."""
     own = ctx.office.code
     kinds = [RecordKind(kind).value] if kind is not None else [k.value for k in RecordKind]
     rows: list[Any] = []
     with ctx.db.session() as session:
         conn = driver(session)
         for table in kinds:
-            rows.extend(
-                conn.execute(
-                    "SELECT v.target_id, v.office_code, v.state, v.reason, v.comment, "
-                    f"v.target_revision, v.updated_at FROM review v JOIN {table} r "
-                    "ON r.id = v.target_id WHERE v.deleted = 0 AND v.target_kind = ? "
-                    "AND r.office_code = ?",
-                    (table, own),
-                ).fetchall()
+            sql = (
+                "SELECT v.target_id, v.office_code, v.state, v.reason, v.comment, "
+                f"v.target_revision, v.updated_at FROM review v JOIN {table} r "
+                "ON r.id = v.target_id WHERE v.deleted = 0 AND v.target_kind = ? "
+                "AND r.office_code = ?"
             )
+            params: tuple[str, ...] = (table, own)
+            if record_id is not None:
+                sql += " AND v.target_id = ?"
+                params += (record_id,)
+            rows.extend(conn.execute(sql, params).fetchall())
         names = region_names(session, {row[1] for row in rows})
     out: dict[str, list[ReviewNote]] = {}
     for row in rows:
@@ -146,14 +150,40 @@ def _time(value: Any) -> datetime:
 
 
 def result_codes(
-    ctx: AppContext, kind: RecordKind, records: Iterable[tuple[str, int, int | None]]
+    ctx: AppContext, kind: RecordKind, records: Iterable[tuple[str, str, int, int | None]]
 ) -> dict[str, str]:
-    """The result of each (id, revision, sent_revision), for the list's column and filter."""
-    notes = review_notes(ctx, kind)
-    return {
-        record_id: result_code(deciding(notes.get(record_id, ())), revision, sent)
-        for record_id, revision, sent in records
-    }
+    """The result of each (id, office_code, revision, sent_revision), for the list's column and
+    filter.
+
+    Reads only what the choice needs, in one pass over the reviews of this kind (no names, no
+    dates: those are for tooltips, read per record when one is shown), so a list of 20,000
+    reviewed records stays quick to load."""
+    wanted = {record_id: (office, revision, sent) for record_id, office, revision, sent in records}
+    table = RecordKind(kind).value
+    best: dict[str, tuple[int, int, str]] = {}  # as ``deciding``: newest revision, then higher up
+    with ctx.db.session() as session:
+        for target, reviewer, state, revision in driver(session).execute(
+            "SELECT target_id, office_code, state, target_revision FROM review "
+            "WHERE deleted = 0 AND target_kind = ?",
+            (table,),
+        ):
+            record = wanted.get(target)
+            if record is None or not record[0].startswith(reviewer + "."):
+                continue
+            key = (-revision, len(reviewer), state)
+            current = best.get(target)
+            if current is None or key[:2] < current[:2]:
+                best[target] = key
+    out: dict[str, str] = {}
+    for record_id, (_office, revision, sent) in wanted.items():
+        chosen = best.get(record_id)
+        if chosen is None:
+            out[record_id] = NOT_REVIEWED
+        elif revision > -chosen[0]:
+            out[record_id] = REVISED_SENT if (sent or 0) >= revision else REVISED_UNSENT
+        else:
+            out[record_id] = chosen[2]
+    return out
 
 
 def result_tooltip(notes: list[ReviewNote], code: str, revision: int) -> str:
@@ -198,7 +228,7 @@ def review_banner(
     ctx: AppContext, kind: RecordKind, record_id: str, revision: int, sent_revision: int | None
 ) -> ReviewBanner | None:
     """None for a record nobody above has reviewed (or for another office's record)."""
-    notes = review_notes(ctx, kind).get(record_id, [])
+    notes = review_notes(ctx, kind, record_id).get(record_id, [])
     chosen = deciding(notes)
     if chosen is None:
         return None
