@@ -160,7 +160,15 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
     ),
-    PageSpec("send", N_("Kirim Data"), ("mail-send", SP.SP_ArrowUp), _bundle_page("send")),
+    # The kabupaten has no office above it to send a bundle to: its answers go down to the
+    # villages as feedback (``smartcity feedback``), not through Kirim Data.
+    PageSpec(
+        "send",
+        N_("Kirim Data"),
+        ("mail-send", SP.SP_ArrowUp),
+        _bundle_page("send"),
+        roles=("desa", "kecamatan"),
+    ),
     PageSpec(
         "keys",
         N_("Kunci & Kepercayaan"),

@@ -46,6 +46,12 @@ from smartcity_desktop.services.gui_support import format_count
 from smartcity_desktop.services.origin_columns import ORIGIN_DESA, ORIGIN_KECAMATAN
 from smartcity_desktop.services.provenance import origin_places, shows_origin
 from smartcity_desktop.services.records import RecordService
+from smartcity_desktop.services.review_results import (
+    RESULT_CODES,
+    REVIEW_RESULT,
+    result_label,
+    review_notes,
+)
 from smartcity_desktop.services.settings import get_setting, update_settings
 
 if TYPE_CHECKING:
@@ -65,6 +71,23 @@ EMPTY_TEXTS = {
     ),
     RecordKind.PROPOSAL: N_(
         'Belum ada usulan inovasi. Tekan "Baru" (Ctrl+N) untuk mencatat yang pertama.'
+    ),
+}
+
+# Changes that move a desa's "Hasil verifikasi" without touching its records.
+REVIEW_CHANGES = frozenset({"review", "bundle_export"})
+
+# Above the village the lists hold the villages' records: nobody there types them (the domain:
+# a desa records its needs, the kecamatan and kabupaten verify, rank and forward them).
+UPPER_EMPTY_TEXTS = {
+    RecordKind.PROBLEM: N_(
+        "Belum ada permasalahan dari desa. Catatan diisi oleh desa dan tiba lewat Terima Data."
+    ),
+    RecordKind.POTENTIAL: N_(
+        "Belum ada potensi dari desa. Catatan diisi oleh desa dan tiba lewat Terima Data."
+    ),
+    RecordKind.PROPOSAL: N_(
+        "Belum ada usulan inovasi dari desa. Catatan diisi oleh desa dan tiba lewat Terima Data."
     ),
 }
 
@@ -91,7 +114,16 @@ class RecordListPage(QWidget):
         self.service = RecordService(shell.ctx)
         # Above the village the list names where each record comes from; a desa lists its own.
         self.places = origin_places(shell.ctx) if shows_origin(shell.ctx) else None
-        self.model = RecordTableModel(self.kind, self, self.places)
+        # A desa sees what its kecamatan and kabupaten said of each of its records.
+        self.shows_review = shell.ctx.office.role == "desa"
+        # Only a desa writes records; above it the lists are for reading and reviewing.
+        self.authors = shell.ctx.office.role == "desa"
+        self.model = RecordTableModel(self.kind, self, self.places, review=self.shows_review)
+        if self.shows_review:
+            ctx, kind = shell.ctx, self.kind
+            self.model.set_review_lookup(
+                lambda record_id: review_notes(ctx, kind, record_id).get(record_id, [])
+            )
         self.editor: QWidget | None = None
         self.editor_record: str | None = None
         self._load_generation = 0
@@ -130,6 +162,13 @@ class RecordListPage(QWidget):
         )
         self.new_button.setAccessibleName(_("Catatan baru"))
         self.new_button.clicked.connect(self.new_record)
+        self.new_button.setVisible(self.authors)
+        self.reader_hint = QLabel(
+            _("Catatan diisi oleh desa; periksa lewat Reviu Data.") if not self.authors else ""
+        )
+        self.reader_hint.setObjectName("Hint")
+        self.reader_hint.setStyleSheet("color: #566573;")
+        self.reader_hint.setVisible(not self.authors)
         self.open_button = QPushButton(_("B&uka"))
         self.open_button.setToolTip(_("Buka catatan yang dipilih (Enter atau klik dua kali)"))
         self.open_button.setAccessibleName(_("Buka catatan yang dipilih"))
@@ -170,6 +209,16 @@ class RecordListPage(QWidget):
                 lambda _i, c=combo, n=name: self.model.set_filter(n, c.currentData())
             )
         self._build_origin_filters()
+        self.review_filter: QComboBox | None = None
+        if self.shows_review:
+            self.review_filter = self._combo(
+                _("Semua hasil verifikasi"),
+                [(code, result_label(code)) for code in RESULT_CODES],
+                _("Saring menurut hasil verifikasi kecamatan/kabupaten"),
+            )
+            self.review_filter.currentIndexChanged.connect(
+                lambda _i: self.model.set_filter(REVIEW_RESULT, self._review_choice())
+            )
         # "Semua status" and the like stay readable when the origin filters share the row.
         for combo in (*self.origin_filters, self.status):
             combo.setMinimumWidth(self._combo_text_width(combo))
@@ -220,6 +269,7 @@ class RecordListPage(QWidget):
         top.addWidget(self.title)
         top.addSpacing(12)
         top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.reader_hint, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
         filters = QHBoxLayout()
@@ -229,6 +279,8 @@ class RecordListPage(QWidget):
         filters.addWidget(self.dimension, 2)
         filters.addWidget(self.status, 1)
         filters.addWidget(self.urusan, 2)
+        if self.review_filter is not None:
+            filters.addWidget(self.review_filter, 2)
         filters.addWidget(self.reset_button)
 
         self.list_panel = QWidget()
@@ -251,6 +303,7 @@ class RecordListPage(QWidget):
             self.dimension,
             self.status,
             self.urusan,
+            *self._review_filters(),
             self.reset_button,
             self.table,
             self.open_button,
@@ -284,6 +337,12 @@ class RecordListPage(QWidget):
         )
         self.origin_filters.append(self.desa_filter)
 
+    def _review_filters(self) -> list[QComboBox]:
+        return [self.review_filter] if self.review_filter is not None else []
+
+    def _review_choice(self) -> str | None:
+        return self.review_filter.currentData() if self.review_filter is not None else None
+
     def _combo_text_width(self, combo: QComboBox) -> int:
         return combo.fontMetrics().horizontalAdvance(combo.itemText(0)) + 40
 
@@ -308,7 +367,9 @@ class RecordListPage(QWidget):
         return get_setting(self.shell.ctx, f"list_columns.{self.kind.value}")
 
     def _parse_visible(self, stored: str) -> list[str]:
-        return parse_visible(self.kind, stored, upper=self.places is not None)
+        return parse_visible(
+            self.kind, stored, upper=self.places is not None, review=self.shows_review
+        )
 
     def _combo(self, everything: str, items: list[tuple[str, str]], name: str) -> QComboBox:
         combo = QComboBox()
@@ -349,7 +410,13 @@ class RecordListPage(QWidget):
             self.select_record(keep)
 
     def _on_change(self, change: Change) -> None:
-        if change.action in (Action.SETTINGS, Action.REGIONS) or not change.touches(self.kind):
+        if change.action in (Action.SETTINGS, Action.REGIONS):
+            return
+        if self.shows_review and change.kinds & REVIEW_CHANGES:
+            # Reviews arrived (feedback), or a send packed revised records: results move.
+            self.reload()
+            return
+        if not change.touches(self.kind):
             return
         if change.action is not Action.DELETED and change.ids and self.editor is None:
             self._select_after_load = change.ids[0]
@@ -380,7 +447,13 @@ class RecordListPage(QWidget):
         self.shell.submit(work, done, parent=self)
 
     def clear_filters(self) -> None:
-        for combo in (*self.origin_filters, self.dimension, self.status, self.urusan):
+        for combo in (
+            *self.origin_filters,
+            self.dimension,
+            self.status,
+            self.urusan,
+            *self._review_filters(),
+        ):
             combo.setCurrentIndex(0)
         self.search.clear()
         self._search_now()
@@ -402,7 +475,7 @@ class RecordListPage(QWidget):
                 )
             )
         if total == 0:
-            self.empty.setText(_(EMPTY_TEXTS[self.kind]))
+            self.empty.setText(_((EMPTY_TEXTS if self.authors else UPPER_EMPTY_TEXTS)[self.kind]))
         elif shown == 0:
             self.empty.setText(_("Tidak ada catatan yang cocok dengan pencarian atau saringan."))
         self.empty.setVisible(shown == 0 and self._loaded)
@@ -529,7 +602,8 @@ class RecordListPage(QWidget):
             self.open_record(record_id)
 
     def new_record(self) -> None:
-        self.open_record(None)
+        if self.authors:  # Ctrl+N too: above the village there is nothing to type here
+            self.open_record(None)
 
     def open_record(self, record_id: str | None) -> QWidget | None:
         if self.editor is not None:

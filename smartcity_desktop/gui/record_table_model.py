@@ -25,6 +25,13 @@ from smartcity_desktop.i18n import N_, _, current_language
 from smartcity_desktop.services.gui_support import format_count, format_rupiah
 from smartcity_desktop.services.origin_columns import ORIGIN_DESA, ORIGIN_KECAMATAN
 from smartcity_desktop.services.provenance import OriginPlaces, trust_label
+from smartcity_desktop.services.review_results import (
+    NOT_REVIEWED,
+    REVIEW_RESULT,
+    ReviewNote,
+    result_label,
+    result_tooltip,
+)
 
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the record's id (str), on every cell
 RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the stored value behind the text
@@ -43,6 +50,7 @@ class Render(StrEnum):
     MONEY = "money"
     PLACE = "place"  # a region code, shown as the desa's or kecamatan's name
     TRUST = "trust"  # how the sender was trusted: the trust mark
+    REVIEW = "review"  # a desa's own record: what the offices above said of it
 
 
 @dataclass(frozen=True)
@@ -167,19 +175,37 @@ TRUST_TIPS = {
 }
 
 
-def columns_for(kind: RecordKind, upper: bool = False) -> tuple[Column, ...]:
-    return UPPER_COLUMNS[kind] if upper else COLUMNS[kind]
+# A desa's lists say, next to each title, what its kecamatan and kabupaten made of the record
+# (their reviews arrive in feedback bundles); see ``services.review_results``.
+REVIEW_COLUMN = Column(REVIEW_RESULT, N_("Hasil verifikasi"), Render.REVIEW, width=31)
+REVIEW_COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
+    kind: (cols[0], REVIEW_COLUMN, *cols[1:]) for kind, cols in COLUMNS.items()
+}
+REVIEW_DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
+    kind: (names[0], REVIEW_RESULT, *names[1:]) for kind, names in DEFAULT_VISIBLE.items()
+}
+REVIEW_REPAIR_COLOR = "#a93226"
 
 
-def column_names(kind: RecordKind, upper: bool = False) -> list[str]:
-    return [c.name for c in columns_for(kind, upper)]
+def columns_for(kind: RecordKind, upper: bool = False, review: bool = False) -> tuple[Column, ...]:
+    if upper:
+        return UPPER_COLUMNS[kind]
+    return REVIEW_COLUMNS[kind] if review else COLUMNS[kind]
 
 
-def parse_visible(kind: RecordKind, stored: str, upper: bool = False) -> list[str]:
+def column_names(kind: RecordKind, upper: bool = False, review: bool = False) -> list[str]:
+    return [c.name for c in columns_for(kind, upper, review)]
+
+
+def parse_visible(
+    kind: RecordKind, stored: str, upper: bool = False, review: bool = False
+) -> list[str]:
     """The saved ``list_columns.<kind>`` setting: comma-separated names; unknown ones dropped."""
     if not stored.strip():
-        return list((UPPER_DEFAULT_VISIBLE if upper else DEFAULT_VISIBLE)[kind])
-    known = set(column_names(kind, upper))
+        if upper:
+            return list(UPPER_DEFAULT_VISIBLE[kind])
+        return list((REVIEW_DEFAULT_VISIBLE if review else DEFAULT_VISIBLE)[kind])
+    known = set(column_names(kind, upper, review))
     names = [n for n in (s.strip() for s in stored.split(",")) if n in known]
     if "title" not in names:
         names.insert(0, "title")  # a list without titles is useless; never let it be hidden
@@ -196,14 +222,19 @@ def _sub_element_labels() -> dict[str, tuple[str, str]]:
 
 class RecordTableModel(QAbstractTableModel):
     def __init__(
-        self, kind: RecordKind, parent: Any = None, places: OriginPlaces | None = None
+        self,
+        kind: RecordKind,
+        parent: Any = None,
+        places: OriginPlaces | None = None,
+        review: bool = False,
     ) -> None:
         """``places``: the regions under an office above the village; with them the list shows
-        and filters the owning desa and kecamatan, and the trust mark."""
+        and filters the owning desa and kecamatan, and the trust mark. ``review`` (a desa): the
+        list shows and filters the "Hasil verifikasi" of each record."""
         super().__init__(parent)
         self.kind = kind
         self.places = places
-        self.columns = columns_for(kind, upper=places is not None)
+        self.columns = columns_for(kind, upper=places is not None, review=review)
         self._pos = {c.name: i + 1 for i, c in enumerate(self.columns)}  # +1: id is first
         self._rows: list[tuple[Any, ...]] = []
         self._visible: list[int] = []
@@ -211,6 +242,11 @@ class RecordTableModel(QAbstractTableModel):
         self._filters: dict[str, str | None] = {"dimension": None, "status": None, "urusan": None}
         if places is not None:
             self._filters.update({ORIGIN_KECAMATAN: None, ORIGIN_DESA: None})
+        self._review_pos = self._pos.get(REVIEW_RESULT)
+        if self._review_pos is not None:
+            self._filters[REVIEW_RESULT] = None
+        self._review_lookup: Callable[[str], list[ReviewNote]] | None = None
+        self._review_tips: dict[str, list[ReviewNote]] = {}
         self._search_ids: frozenset[str] | None = None
         self._headers = [_(c.label) for c in self.columns]
         self._formatters = [self._formatter(c) for c in self.columns]
@@ -219,6 +255,9 @@ class RecordTableModel(QAbstractTableModel):
         self._draft_font.setItalic(True)
         self._trust_pos = self._pos.get("trust_level")
         self._local_brush = QBrush(QColor("#9a5b00"))
+        self._repair_brush = QBrush(QColor(REVIEW_REPAIR_COLOR))
+        self._repair_font = QFont()
+        self._repair_font.setBold(True)
 
     # --- loading and filtering ---------------------------------------------------------------
 
@@ -228,8 +267,22 @@ class RecordTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Sequence[Any]]) -> None:
         self.beginResetModel()
         self._rows = [tuple(r) for r in rows]
+        self._review_tips = {}
         self._rebuild()
         self.endResetModel()
+
+    def set_review_lookup(self, lookup: Callable[[str], list[ReviewNote]]) -> None:
+        """How to read one record's reviews for its "Hasil verifikasi" tooltip (one indexed
+        query, only when a tooltip is shown; remembered until the rows are loaded again)."""
+        self._review_lookup = lookup
+        self._review_tips = {}
+
+    def _review_notes(self, record_id: str) -> list[ReviewNote]:
+        if self._review_lookup is None:
+            return []
+        if record_id not in self._review_tips:
+            self._review_tips[record_id] = self._review_lookup(record_id)
+        return self._review_tips[record_id]
 
     def set_filter(self, name: str, value: str | None) -> None:
         if self._filters.get(name) == (value or None):
@@ -307,6 +360,7 @@ class RecordTableModel(QAbstractTableModel):
             Render.STATUS,
             Render.PLACE,
             Render.TRUST,
+            Render.REVIEW,
         ):
             fmt = self._formatters[column]
             cache: dict[Any, str] = {}
@@ -362,23 +416,39 @@ class RecordTableModel(QAbstractTableModel):
                 return row[1]
             if name == "trust_level" and row[column + 1] in TRUST_TIPS:
                 return _(TRUST_TIPS[row[column + 1]])
+            if name == REVIEW_RESULT:
+                return result_tooltip(
+                    self._review_notes(row[0]),
+                    row[column + 1] or NOT_REVIEWED,
+                    row[self._pos["revision"]],
+                )
             if self.columns[column].render is Render.PLACE and row[column + 1] and self.places:
                 return f"{self.places.name(row[column + 1])} ({row[column + 1]})"
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
+            if self._needs_repair(row, column):
+                return self._repair_brush
             if row[self._pos["status"]] == "draft":
                 return self._draft_brush
             if self._trust_pos == column + 1 and row[column + 1] == "locally_trusted":
                 return self._local_brush
             return None
-        if role == Qt.ItemDataRole.FontRole and row[self._pos["status"]] == "draft":
-            return self._draft_font
+        if role == Qt.ItemDataRole.FontRole:
+            if self._needs_repair(row, column):
+                return self._repair_font
+            if row[self._pos["status"]] == "draft":
+                return self._draft_font
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].render in (
             Render.INTEGER,
             Render.MONEY,
         ):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
+
+    def _needs_repair(self, row: tuple[Any, ...], column: int) -> bool:
+        # "Perlu perbaikan" is the one result the desa must act on: it stands out in red, bold.
+        return self._review_pos == column + 1 and row[column + 1] == "perlu_perbaikan"
 
     # --- helpers for the view ----------------------------------------------------------------
 
@@ -421,6 +491,8 @@ class RecordTableModel(QAbstractTableModel):
         if col.render is Render.TRUST:
             marks = {"certified": "✔ ", "locally_trusted": "⚠ "}
             return lambda v: marks.get(v, "") + trust_label(v)
+        if col.render is Render.REVIEW:
+            return result_label
         if col.render is Render.DATETIME:
             return _local_time
         if col.render is Render.INTEGER:

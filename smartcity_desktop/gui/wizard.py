@@ -157,15 +157,25 @@ class RolePage(QWizardPage):
         labels = {
             "desa": (
                 _("Desa / Kelurahan"),
-                _("Mencatat permasalahan, potensi dan usulan inovasi desa, lalu mengirimkannya."),
+                _(
+                    "Mencatat permasalahan, potensi dan usulan inovasi desa, mengirimkannya ke "
+                    "kecamatan, lalu melihat hasil verifikasinya dan memperbaiki yang dikembalikan."
+                ),
             ),
             "kecamatan": (
                 _("Kecamatan"),
-                _("Menerima data desa, memverifikasi dan meneruskannya ke kabupaten."),
+                _(
+                    "Menerima data desa, mereviu setiap catatan, memverifikasi per desa dan "
+                    "memantau kelengkapannya, lalu meneruskannya ke kabupaten dan mengirim "
+                    "hasilnya kembali ke desa."
+                ),
             ),
             "kabupaten": (
                 _("Kabupaten"),
-                _("Menghimpun data seluruh kecamatan dan desa untuk Masterplan Smart City."),
+                _(
+                    "Menghimpun data seluruh desa beserta reviu kecamatannya untuk Masterplan "
+                    "Smart City, lalu menerima atau mengembalikan verifikasi kecamatan."
+                ),
             ),
         }
         for role, (label, note) in labels.items():

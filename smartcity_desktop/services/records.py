@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, text
+from sqlalchemy import Row, delete, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.fields import FIELDS, LINK_FIELDS, FieldType, RecordKind
@@ -25,6 +25,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.origin_columns import ORIGIN_COLUMNS, origin_expression
+from smartcity_desktop.services.review_results import REVIEW_RESULT, result_codes
 from smartcity_desktop.storage.models import (
     RECORD_MODELS,
     Attachment,
@@ -170,13 +171,39 @@ class RecordService:
         """Light rows for list views: ``id`` first, then the named columns, newest first.
 
         Besides the model's attributes, ``origin_desa`` and ``origin_kecamatan`` give the codes of
-        the owning desa and kecamatan (see ``services.provenance``)."""
+        the owning desa and kecamatan (see ``services.provenance``), and ``review_result`` what
+        the offices above said of this office's own record (see ``services.review_results``)."""
         flt = flt or ListFilter()
         model = _model(kind)
+        if REVIEW_RESULT in columns:
+            return self._rows_with_review_result(kind, columns, flt)
         cols = [model.id, *(_list_column(model, c) for c in columns)]
         with self.ctx.db.session() as session:
             query = self._filtered(select(*cols), model, flt).order_by(model.updated_at.desc())
             return list(session.execute(query).all())
+
+    def _rows_with_review_result(
+        self, kind: RecordKind, columns: Sequence[str], flt: ListFilter
+    ) -> list[Any]:
+        """``review_result`` (see ``services.review_results``) is worked out from the reviews in
+        one pass over them, rather than a subquery per row (``review`` has no index by target)."""
+        model = _model(kind)
+        at = list(columns).index(REVIEW_RESULT) + 1
+        cols = [
+            model.id,
+            *(
+                literal(None).label(c) if c == REVIEW_RESULT else _list_column(model, c)
+                for c in columns
+            ),
+            model.office_code,
+            model.revision,
+            model.sent_revision,
+        ]
+        with self.ctx.db.session() as session:
+            query = self._filtered(select(*cols), model, flt).order_by(model.updated_at.desc())
+            rows = session.execute(query).all()
+        codes = result_codes(self.ctx, kind, ((r[0], r[-3], r[-2], r[-1]) for r in rows))
+        return [(*r[:at], codes[r[0]], *r[at + 1 : -3]) for r in rows]
 
     def _filtered(self, query: Any, model: type[LocatedRecord], flt: ListFilter) -> Any:
         if not flt.include_deleted:

@@ -16,6 +16,7 @@ from smartcity_desktop.gui.record_table_model import (
     COLUMNS,
     DEFAULT_VISIBLE,
     RECORD_ID_ROLE,
+    REVIEW_DEFAULT_VISIBLE,
     RecordTableModel,
     parse_visible,
 )
@@ -165,7 +166,7 @@ def test_search_and_filters_combine(
 def test_columns_are_remembered_across_restart(
     qtbot: Any, page: RecordListPage, sample_ctx: AppContext
 ) -> None:
-    assert page.visible_columns() == list(DEFAULT_VISIBLE[RecordKind.PROBLEM])
+    assert page.visible_columns() == list(REVIEW_DEFAULT_VISIBLE[RecordKind.PROBLEM])
     page.set_column_visible("author", True)
     page.set_column_visible("severity", False)
     page.set_column_visible("title", False)  # never hidden
@@ -184,7 +185,7 @@ def test_columns_are_remembered_across_restart(
         checked = {a.text() for a in menu.actions() if a.isCheckable() and a.isChecked()}
         assert "Pengisi" in checked and "Tingkat keparahan" not in checked
         again.reset_columns()
-        assert again.visible_columns() == list(DEFAULT_VISIBLE[RecordKind.PROBLEM])
+        assert again.visible_columns() == list(REVIEW_DEFAULT_VISIBLE[RecordKind.PROBLEM])
         assert get_setting(reopened, "list_columns.problem") == ""
     finally:
         reopened.close()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLineEdit
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.gui.forms import RecordEditor
 from smartcity_desktop.gui.record_list import RecordListPage
-from smartcity_desktop.gui.record_table_model import COLUMNS, RECORD_ID_ROLE
+from smartcity_desktop.gui.record_table_model import RECORD_ID_ROLE, REVIEW_COLUMNS
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.records import RecordService
 from tests.gui.test_main_window import make_shell
@@ -151,7 +151,8 @@ def test_a_kabupaten_filters_by_kecamatan_then_desa(
 def test_a_desa_list_is_unchanged(qtbot: Any, desa_ctx: AppContext) -> None:
     add_problem(desa_ctx, "Jalan desa berlubang")
     page = make_page(qtbot, desa_ctx)
-    assert page.model.columns == COLUMNS[RecordKind.PROBLEM]
+    # A desa's own list: no origin columns, and its own "Hasil verifikasi" next to the title.
+    assert page.model.columns == REVIEW_COLUMNS[RecordKind.PROBLEM]
     assert page.origin_filters == [] and page.places is None
     assert "origin_desa" not in page.visible_columns()
 

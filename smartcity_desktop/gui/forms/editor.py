@@ -57,6 +57,7 @@ from smartcity_desktop.services.form_support import (
 )
 from smartcity_desktop.services.provenance import RecordProvenance, record_provenance
 from smartcity_desktop.services.records import RecordService, ValidationFailed
+from smartcity_desktop.services.review_results import review_banner
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class RecordEditor(QWidget):
             self._set_values(self.record.values)
             self._baseline = normalise(self.kind, self.record.values)
         self._refresh_header()
+        self._refresh_review()
         self._apply_read_only()
         self.attachments.set_record(self.record.id if self.record else None, self.read_only)
         if not self.read_only:
@@ -192,6 +194,10 @@ class RecordEditor(QWidget):
 
         self.readonly_bar, self.readonly_text = self._banner("InfoBar")
         outer.addWidget(self.readonly_bar)
+        # What the kecamatan or kabupaten said of this record; it informs, it never locks.
+        self.review_bar, self.review_text = self._banner("ReviewBar")
+        self.review_bar.setAccessibleName(_("Hasil verifikasi"))
+        outer.addWidget(self.review_bar)
         self.error_bar, self.error_text = self._banner("ErrorBar")
         outer.addWidget(self.error_bar)
 
@@ -543,6 +549,7 @@ class RecordEditor(QWidget):
         self.restore_bar.hide()
         self.attachments.set_record(record_id, self.read_only)
         self._refresh_header()
+        self._refresh_review()
         saved_at = datetime.now().strftime("%H:%M")
         if self.record is not None and self.record.is_final:
             done = _("Catatan final disimpan pukul {time}.")
@@ -718,6 +725,24 @@ class RecordEditor(QWidget):
         self.save_button.setText(_("Simpan revisi baru") if final else _("Simpan draf"))
         self.finalise_button.setVisible(not final)
         self.delete_button.setVisible(self.record is not None and not self.read_only)
+
+    def _refresh_review(self) -> None:
+        """The banner of a record of this office that an office above has reviewed."""
+        record = self.record
+        banner = None
+        if record is not None and record.office_code == self.ctx.office.code:
+            banner = review_banner(
+                self.ctx, self.kind, record.id, record.revision, record.sent_revision
+            )
+        if banner is None:
+            self.review_bar.hide()
+            return
+        self.review_bar.setProperty("repair", "true" if banner.needs_repair else "false")
+        self.review_bar.style().unpolish(self.review_bar)
+        self.review_bar.style().polish(self.review_bar)
+        self.review_text.style().unpolish(self.review_text)
+        self.review_text.style().polish(self.review_text)
+        self._show_bar(self.review_bar, self.review_text, banner.text)
 
     def _apply_read_only(self) -> None:
         for row in self.rows.values():

@@ -15,6 +15,9 @@ QFrame#RestoreBar { background: #e8f0fe; border: 1px solid #8ab4f8; border-radiu
 QFrame#InfoBar { background: #f1f3f4; border: 1px solid #c4c7c5; border-radius: 4px; }
 QFrame#ErrorBar { background: #fce8e6; border: 1px solid #ea8f86; border-radius: 4px; }
 QFrame#ErrorBar QLabel { color: #8c1d18; }
+QFrame#ReviewBar { background: #eaf4ec; border: 1px solid #8fc19b; border-radius: 4px; }
+QFrame#ReviewBar[repair="true"] { background: #fdecea; border: 2px solid #a93226; }
+QFrame#ReviewBar[repair="true"] QLabel { color: #7b241c; }
 QGroupBox { font-weight: bold; }
 QGroupBox QLabel, QGroupBox QCheckBox, QGroupBox QLineEdit, QGroupBox QPlainTextEdit,
 QGroupBox QComboBox, QGroupBox QListWidget, QGroupBox QDateEdit, QGroupBox QPushButton {
