@@ -462,6 +462,19 @@ def _print_report(report: Any) -> None:
         )
     if report.receipt:
         print(_("  Tanda terima: {path}").format(path=report.receipt))
+    _print_forwarded(report)
+
+
+def _print_forwarded(report: Any) -> None:
+    """Each forwarded bundle with its own verdict."""
+    for nested in report.forwarded:
+        print(
+            _("  Paket teruskan dari {office}, nomor {seq}: {status}").format(
+                office=nested.sender_office, seq=nested.sequence, status=nested.status
+            )
+        )
+        for finding in nested.findings:
+            print(f"    - {finding.message}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 from smartcity_desktop.cli import (
     cmd_bundles,
+    cmd_forward,
     cmd_office,
     cmd_records,
     cmd_regions,
@@ -23,4 +24,5 @@ REGISTRY: list[Register] = [
     cmd_report.register,
     cmd_bundles.register,
     cmd_review.register,
+    cmd_forward.register,
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, RECORD_KINDS
+from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, RECORD_KINDS, REVIEW_KIND
 from smartcity_desktop.services.import_report import Finding
-from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+from smartcity_desktop.storage.models import RECORD_MODELS, Attachment, Review
 
-EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND)
-MODELS: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}
+# Reviews last: they name records that, in a bundle of the same office, came before them.
+EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND, REVIEW_KIND)
+MODELS: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment, REVIEW_KIND: Review}
 CHUNK = 500  # ids per IN (...) clause: well under SQLite's variable limit
 
 

@@ -35,6 +35,7 @@ from smartcity_desktop.storage.models import (
     EXPORT_DONE,
     EXPORT_PENDING,
     BundleExport,
+    BundleLedger,
     table_of,
 )
 
@@ -74,11 +75,21 @@ def record_staged(ctx: AppContext, sequence: int, staged: StagedBundle) -> None:
         row.parts_sha256 = staged.parts_sha256
 
 
-def finish(ctx: AppContext, sequence: int, sent: SentVersions) -> None:
-    """The bundle is complete under its final names: done, and its records sent, at once."""
+def finish(
+    ctx: AppContext, sequence: int, sent: SentVersions, *, forwarded: Sequence[str] = ()
+) -> None:
+    """The bundle is complete under its final names: done, its records sent and the village
+    bundles it carries (ledger content hashes) forwarded, at once."""
     with ctx.db.transaction() as session:
         row = _pending(session, sequence)
         row.status = EXPORT_DONE
+        if forwarded:
+            session.execute(
+                update(BundleLedger)
+                .where(BundleLedger.content_hash.in_(list(forwarded)))
+                .values(forwarded_by=ctx.office.code)
+                .execution_options(synchronize_session=False)
+            )
         connection = session.connection()
         for kind, pairs in sent.items():
             table = table_of(MODELS[kind])

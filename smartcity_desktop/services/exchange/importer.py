@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from smartcity_desktop.services.backups import back_up_before_import
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
+from smartcity_desktop.services.exchange.kept import discard, keep_bundle
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
 from smartcity_desktop.services.exchange.rows import SeenRows, plan, read_chunks, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
@@ -115,27 +115,22 @@ def _process(
             path, trust=load_trust_state(ctx), max_schema_version=SCHEMA_VERSION, progress=progress
         )
         _describe(report, result)
+        _describe_forwarded(report, result)
         intact = result.header is not None and not any(
             not p.code.startswith("trust.") for p in result.problems
         )
         if intact:  # "not for this office" says more than "unknown sender"
             _check_scope(ctx, result)
         if not result.all_ok:
-            for problem in _all_problems(result):
+            for problem in result.problems:
                 report.findings.append(Finding(problem.code, problem.message))
+            for nested_report in report.forwarded:  # named, so the operator knows which one
+                report.findings.extend(
+                    Finding(f.code, _forwarded_message(nested_report, f.message))
+                    for f in nested_report.findings
+                )
             report.status = "refused"
             return report
-        if result.forwarded:
-            # Importing only the outer rows would drop the villages' data without a word, and
-            # the ledger would then call the file already imported once forwarding is supported.
-            raise _Refused(
-                "import.forwarded_unsupported",
-                _(
-                    "Paket ini membawa {n} paket kantor lain yang diteruskan, dan aplikasi ini "
-                    "belum dapat mengimpor paket terusan. Paket ditolak agar data itu tidak hilang "
-                    "tanpa kabar; minta paket asli dari kantor-kantor tersebut."
-                ).format(n=len(result.forwarded)),
-            )
         _import_verified(ctx, result, report, mode=mode, progress=progress)
     except _Refused as exc:
         report.findings.append(exc.finding)
@@ -168,10 +163,20 @@ def _process(
     return report
 
 
-def _all_problems(result: VerificationResult) -> Iterator[Any]:
-    yield from result.problems
+def _describe_forwarded(report: BundleReport, result: VerificationResult) -> None:
+    """One report per forwarded bundle, with its own verdict (the dry run lists them)."""
     for nested in result.forwarded:
-        yield from _all_problems(nested)
+        nested_report = BundleReport(files=list(report.files))
+        _describe(nested_report, nested)
+        nested_report.findings = [Finding(p.code, p.message) for p in nested.problems]
+        nested_report.status = "verified" if nested.ok else "refused"
+        report.forwarded.append(nested_report)
+
+
+def _forwarded_message(nested: BundleReport, message: str) -> str:
+    return _("Paket teruskan dari {office} nomor {seq}: {message}").format(
+        office=nested.sender_office or "?", seq=nested.sequence or "?", message=message
+    )
 
 
 def _describe(report: BundleReport, result: VerificationResult) -> None:
@@ -188,12 +193,15 @@ def _describe(report: BundleReport, result: VerificationResult) -> None:
 
 
 def may_receive(own_code: str, own_role: str, sender_code: str, sender_role: str) -> bool:
-    """Which offices' bundles an office takes in: a kecamatan its villages; the kabupaten any
-    office of its regency; a village its own kecamatan and kabupaten (feedback)."""
+    """Which offices' bundles an office takes in: a kecamatan its villages and its kabupaten
+    (feedback); the kabupaten any office of its regency; a village its own kecamatan and
+    kabupaten (feedback)."""
     if sender_code == own_code:
         return False
-    if own_role == "kecamatan":
-        return sender_role == "desa" and parent_code(sender_code) == own_code
+    if own_role == "kecamatan":  # its villages; its kabupaten's verdicts (feedback)
+        return (sender_role == "desa" and parent_code(sender_code) == own_code) or (
+            sender_role == "kabupaten" and sender_code == regency_of(own_code)
+        )
     if own_role == "kabupaten":
         return is_within(sender_code, own_code)
     if own_role == "desa":
@@ -227,76 +235,181 @@ def _import_verified(
     mode: str,
     progress: Progress | None,
 ) -> None:
+    """The bundle and every bundle forwarded inside it, in one transaction: the forwarded ones
+    first (the forwarder's reviews are about their records), each as if it had come directly."""
     header = result.header
     assert header is not None and result.content_hash is not None
-    if header.sequence > MAX_SEQUENCE:
-        raise _Refused(
-            "ledger.sequence_out_of_range",
-            _(
-                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
-                "hubungi kantor itu."
-            ).format(seq=header.sequence, office=header.sender_office),
-        )
+    _check_sequence_range(header.sender_office, header.sequence)
     new_blobs: list[str] = []
+    kept: list[str] = []
     try:
         with ctx.db.transaction() as session:
-            if session.get(BundleLedger, result.content_hash) is not None:
-                report.status = "already"
-                report.findings.append(
-                    Finding(
-                        "ledger.already_imported",
-                        _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
-                    )
-                )
+            if _already_imported(session, result.content_hash, report):
                 return
-            clash = session.scalars(
-                select(BundleLedger).where(
-                    BundleLedger.sender_office == header.sender_office,
-                    BundleLedger.sequence == header.sequence,
-                )
-            ).first()
-            if clash is not None:
-                raise _Refused(
-                    "ledger.sequence_reused",
-                    _(
-                        "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
-                        "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
-                        "dan kabupaten."
-                    ).format(office=header.sender_office, seq=header.sequence),
-                )
+            _check_sequence_free(session, header.sender_office, header.sequence)
+            nested_seen: list[SeenRows] = []
+            for nested, nested_report in zip(result.forwarded, report.forwarded, strict=True):
+                nested_seen.append(
+                    _import_forwarded(
+                        ctx, session, nested, nested_report, report, mode=mode,
+                        progress=progress, new_blobs=new_blobs,
+                    )
+                )  # fmt: skip
             with result.open() as verified:
                 _import_rows(
                     ctx, session, verified, result, report, write_rows=mode == "import",
-                    progress=progress, new_blobs=new_blobs,
+                    progress=progress, new_blobs=new_blobs, also_seen=nested_seen,
                 )  # fmt: skip
                 if mode == "import":
-                    session.add(
-                        BundleLedger(
-                            content_hash=result.content_hash,
-                            sender_office=header.sender_office,
-                            sender_role=header.sender_role,
-                            sender_key_id=header.sender_key_id,
-                            sequence=header.sequence,
-                            bundle_created_at=header.created.replace(tzinfo=None),
-                            imported_at=ctx.clock(),
-                            trust_level=report.trust_level or "",
-                            file_name=report.name[:255],
-                            size=result.path.stat().st_size,
-                            outcome=json.dumps(report.action_counts()),
+                    _add_ledger(ctx, session, result, report, size=result.path.stat().st_size)
+                    # A village's bundle is kept at its kecamatan to forward the original;
+                    # removed again if the commit fails.
+                    if (
+                        ctx.office.role == "kecamatan"
+                        and header.sender_role == "desa"
+                        and keep_bundle(
+                            ctx.paths, result.content_hash, result.path, window=result.window
                         )
-                    )
-                    session.flush()
+                    ):
+                        kept.append(result.content_hash)
                     report.missing_sequences = gaps(session, header.sender_office)
                     report.status = "imported"
                 else:
                     report.status = "verified" if mode == "verify" else "dry-run"
                     session.rollback()
     except ProblemError as exc:  # the file changed between verifying and reading it
-        _remove_blobs(ctx, new_blobs)
+        _undo_files(ctx, new_blobs, kept)
         raise _Refused(exc.problem.code, exc.problem.message) from exc
     except BaseException:
-        _remove_blobs(ctx, new_blobs)
+        _undo_files(ctx, new_blobs, kept)
         raise
+
+
+def _import_forwarded(
+    ctx: AppContext,
+    session: Session,
+    nested: VerificationResult,
+    nested_report: BundleReport,
+    outer: BundleReport,
+    *,
+    mode: str,
+    progress: Progress | None,
+    new_blobs: list[str],
+) -> SeenRows:
+    """One forwarded bundle, checked as if it had come directly: who may send it here, the
+    ledger (one received directly before is "already imported", not a duplicate) and its rows.
+    Any refusal refuses the outer bundle (the caller's transaction rolls back)."""
+    header = nested.header
+    assert header is not None and nested.content_hash is not None
+    try:
+        if header.sender_office == ctx.office.code or not may_receive(
+            ctx.office.code, ctx.office.role, header.sender_office, header.sender_role
+        ):
+            raise _Refused(
+                "forwarded.not_for_us",
+                _(
+                    "Paket teruskan dari {sender} ({role}) bukan untuk kantor ini ({office})."
+                ).format(
+                    sender=header.sender_office, role=header.sender_role, office=ctx.office.name
+                ),
+            )
+        _check_sequence_range(header.sender_office, header.sequence)
+        if _already_imported(session, nested.content_hash, nested_report):
+            return SeenRows()
+        _check_sequence_free(session, header.sender_office, header.sequence)
+        with nested.open() as verified:
+            seen = _import_rows(
+                ctx, session, verified, nested, nested_report, write_rows=mode == "import",
+                progress=progress, new_blobs=new_blobs,
+            )  # fmt: skip
+        if mode == "import":
+            _add_ledger(
+                ctx, session, nested, nested_report, size=nested.window[1],
+                forwarded_by=outer.sender_office, file_name=outer.name,
+            )  # fmt: skip
+            nested_report.missing_sequences = gaps(session, header.sender_office)
+            nested_report.status = "imported"
+        else:
+            nested_report.status = "verified" if mode == "verify" else "dry-run"
+        return seen
+    except _Refused as exc:
+        nested_report.findings.append(exc.finding)
+        nested_report.status = "refused"
+        raise _Refused(
+            exc.finding.code, _forwarded_message(nested_report, exc.finding.message)
+        ) from exc
+
+
+def _check_sequence_range(office: str, sequence: int) -> None:
+    if sequence > MAX_SEQUENCE:
+        raise _Refused(
+            "ledger.sequence_out_of_range",
+            _(
+                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
+                "hubungi kantor itu."
+            ).format(seq=sequence, office=office),
+        )
+
+
+def _already_imported(session: Session, content_hash: str, report: BundleReport) -> bool:
+    if session.get(BundleLedger, content_hash) is None:
+        return False
+    report.status = "already"
+    report.findings.append(
+        Finding(
+            "ledger.already_imported",
+            _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
+        )
+    )
+    return True
+
+
+def _check_sequence_free(session: Session, office: str, sequence: int) -> None:
+    clash = session.scalars(
+        select(BundleLedger).where(
+            BundleLedger.sender_office == office, BundleLedger.sequence == sequence
+        )
+    ).first()
+    if clash is not None:
+        raise _Refused(
+            "ledger.sequence_reused",
+            _(
+                "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
+                "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
+                "dan kabupaten."
+            ).format(office=office, seq=sequence),
+        )
+
+
+def _add_ledger(
+    ctx: AppContext,
+    session: Session,
+    result: VerificationResult,
+    report: BundleReport,
+    *,
+    size: int,
+    forwarded_by: str | None = None,
+    file_name: str | None = None,
+) -> None:
+    header = result.header
+    assert header is not None and result.content_hash is not None
+    session.add(
+        BundleLedger(
+            content_hash=result.content_hash,
+            sender_office=header.sender_office,
+            sender_role=header.sender_role,
+            sender_key_id=header.sender_key_id,
+            sequence=header.sequence,
+            bundle_created_at=header.created.replace(tzinfo=None),
+            imported_at=ctx.clock(),
+            trust_level=report.trust_level or "",
+            file_name=(file_name or report.name)[:255],
+            size=size,
+            outcome=json.dumps(report.action_counts()),
+            forwarded_by=forwarded_by,
+        )
+    )
+    session.flush()
 
 
 def _import_rows(
@@ -309,14 +422,16 @@ def _import_rows(
     write_rows: bool,
     progress: Progress | None,
     new_blobs: list[str],
-) -> None:
+    also_seen: Sequence[SeenRows] = (),
+) -> SeenRows:
     """Check, plan and (``write_rows``) write the rows chunk by chunk in ``session``'s
-    transaction: only one chunk of rows is held at a time, whatever the size of the bundle."""
+    transaction: only one chunk of rows is held at a time, whatever the size of the bundle.
+    ``also_seen``: the rows of the bundles forwarded inside this one (not written in a dry run)."""
     progress = progress or NoProgress()
     total = sum(verified.header.record_counts.values())
     seen = SeenRows()
     for chunk in read_chunks(verified, seen):
-        planned = plan(session, chunk, seen, report)
+        planned = plan(session, chunk, seen, report, receiver=ctx.office.code, also_seen=also_seen)
         if write_rows:
             write(ctx, session, planned, report, verified, result, new_blobs)
         if progress.cancelled():
@@ -324,8 +439,11 @@ def _import_rows(
         progress.report(len(seen), total, "")
     if write_rows:
         ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
+    return seen
 
 
-def _remove_blobs(ctx: AppContext, shas: list[str]) -> None:
+def _undo_files(ctx: AppContext, shas: list[str], kept: list[str]) -> None:
     for sha in shas:
         ctx.blobs.remove(sha)
+    for content_hash in kept:
+        discard(ctx.paths, content_hash)
