@@ -103,22 +103,25 @@ def _about(session: Session, own: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for kind, model in RECORD_MODELS.items():
         pairs.extend(
-            session.execute(
+            (str(a), str(b))
+            for a, b in session.execute(
                 select(Review.id, model.office_code)
                 .join(model, model.id == Review.target_id)
                 .where(Review.office_code == own, Review.target_kind == kind)
-            ).tuples()
+            )
         )
     pairs.extend(
-        session.execute(
+        (str(a), str(b))
+        for a, b in session.execute(
             select(Review.id, Review.target_id).where(
                 Review.office_code == own, Review.target_kind == TargetKind.DESA.value
             )
-        ).tuples()
+        )
     )
     verified = aliased(Review)
     pairs.extend(
-        session.execute(
+        (str(a), str(b))
+        for a, b in session.execute(
             select(Review.id, verified.target_id)
             .join(verified, verified.id == Review.target_id)
             .where(
@@ -126,7 +129,7 @@ def _about(session: Session, own: str) -> list[tuple[str, str]]:
                 Review.target_kind == TargetKind.REVIEW.value,
                 verified.target_kind == TargetKind.DESA.value,
             )
-        ).tuples()
+        )
     )
     return pairs
 
