@@ -420,14 +420,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _with_office(args, work)
 
 
-def _print_report(report: Any) -> None:
-    status = {
+def _status_label(status: str) -> str:
+    return {
         "verified": _("UTUH DAN DIPERCAYA"),
         "imported": _("DIIMPOR"),
         "already": _("SUDAH PERNAH DIIMPOR"),
         "dry-run": _("RENCANA (tidak ada yang ditulis)"),
         "refused": _("DITOLAK"),
-    }[report.status]
+    }[status]
+
+
+def _print_report(report: Any) -> None:
+    status = _status_label(report.status)
     print(f"{report.name}: {status}")
     if report.sender_office:
         trust = {"certified": _("bersertifikat"), "locally_trusted": _("dipercaya lokal")}.get(
@@ -470,7 +474,9 @@ def _print_forwarded(report: Any) -> None:
     for nested in report.forwarded:
         print(
             _("  Paket teruskan dari {office}, nomor {seq}: {status}").format(
-                office=nested.sender_office, seq=nested.sequence, status=nested.status
+                office=nested.sender_office,
+                seq=nested.sequence,
+                status=_status_label(nested.status),
             )
         )
         for finding in nested.findings:
