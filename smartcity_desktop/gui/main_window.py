@@ -128,7 +128,7 @@ PAGES: list[PageSpec] = [
         N_("Terima Data"),
         ("mail-receive", SP.SP_ArrowDown),
         _bundle_page("receive"),
-        roles=("kecamatan", "kabupaten"),
+        roles=("desa", "kecamatan", "kabupaten"),  # a desa receives feedback
     ),
     PageSpec(
         "keys",
