@@ -54,6 +54,7 @@ from smartcity_desktop.crypto.keys import SigningKey, fingerprint
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.exchange import export_bundle, import_files, ledger
 from smartcity_desktop.services.office import office_fingerprint
+from smartcity_desktop.services.regions import bundled_regions
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.trust import pin_office
 
@@ -82,15 +83,28 @@ def prepare_kecamatan(work: Path, args: argparse.Namespace) -> Path:
     if args.reuse and ready.exists():
         print(f"forward: reusing {root}", flush=True)
         return kecamatan
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
     use_parsed_regions()
     started = time.perf_counter()
-    new_office(kecamatan, "kecamatan", KECAMATAN)
+    if not (kecamatan / "smartcity.sqlite").exists():  # else resume an interrupted setup
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        new_office(kecamatan, "kecamatan", KECAMATAN)
+    kec = opened(kecamatan)
+    try:
+        done = {row["sender"] for row in ledger(kec)}
+    finally:
+        kec.close()
     bases = base_photos(args.distinct_photos)
-    for n in range(VILLAGES):
-        code = f"{KECAMATAN}.{2001 + n}"
+    codes = sorted(
+        r.code
+        for r in bundled_regions()
+        if r.code.startswith(KECAMATAN + ".") and r.level == "desa_kelurahan"
+    )[:VILLAGES]
+    for n, code in enumerate(codes):
+        if code in done:
+            continue
         folder = root / code
+        shutil.rmtree(folder, ignore_errors=True)
         new_office(folder, "desa", code)
         desa = opened(folder)
         try:
@@ -112,8 +126,9 @@ def prepare_kecamatan(work: Path, args: argparse.Namespace) -> Path:
                 sys.exit(f"village {code}: {report.findings}")
         finally:
             kec.close()
-        shutil.rmtree(folder)
         info(f"village {code}: {bundle.stat().st_size / 1e6:.0f} MB imported at the kecamatan")
+        shutil.rmtree(folder)
+        bundle.unlink()  # the kecamatan keeps its own copy
     ready.write_text("ok\n")
     info(f"setup {fmt_s(time.perf_counter() - started)}")
     return kecamatan
