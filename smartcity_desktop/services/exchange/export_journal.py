@@ -28,7 +28,7 @@ from smartcity_desktop.bundles.parts import read_part_header
 from smartcity_desktop.bundles.writer import StagedBundle
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.exchange.common import MODELS
+from smartcity_desktop.services.exchange.common import CHUNK, MODELS
 from smartcity_desktop.services.exchange.export_lock import export_lock_if_free
 from smartcity_desktop.storage.models import (
     EXPORT_ABANDONED,
@@ -83,10 +83,11 @@ def finish(
     with ctx.db.transaction() as session:
         row = _pending(session, sequence)
         row.status = EXPORT_DONE
-        if forwarded:
+        hashes = list(forwarded)
+        for start in range(0, len(hashes), CHUNK):
             session.execute(
                 update(BundleLedger)
-                .where(BundleLedger.content_hash.in_(list(forwarded)))
+                .where(BundleLedger.content_hash.in_(hashes[start : start + CHUNK]))
                 .values(forwarded_by=ctx.office.code)
                 .execution_options(synchronize_session=False)
             )
