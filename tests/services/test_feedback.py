@@ -112,3 +112,41 @@ def test_only_reviewing_offices_write_feedback(desa_ctx: AppContext, tmp_path: P
     with pytest.raises(UserError) as refused:
         feedback_bundles(desa_ctx, PASSPHRASE, tmp_path)
     assert refused.value.code == "feedback.not_reviewer"
+
+
+def test_the_kabupatens_verdict_reaches_the_kecamatan_and_the_desa(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.review import verify_village
+    from tests.services.forwarding_helpers import accept_everything
+
+    desa, kec, kab = desa_ctx, kecamatan_ctx, kabupaten_ctx
+    generate(desa, SampleRequest(problems=2, potentials=0, proposals=0, photos=0, seed=41))
+    send(desa, kec, tmp_path / "up", "desa.scb")
+    accept_everything(kec, DESA_CODE)
+    pin(kab, kec, desa)
+    forwarded = forward_bundle(kec, PASSPHRASE, tmp_path / "forward.scb")
+    assert [r.status for r in import_files(kab, list(forwarded.paths))] == ["imported"]
+    verify_village(kab, DESA_CODE, "perlu_perbaikan", reason="biaya_tidak_wajar")
+
+    (tmp_path / "down").mkdir()
+    [(code, result)] = feedback_bundles(kab, PASSPHRASE, tmp_path / "down").items()
+    assert code == DESA_CODE and result.counts["review"] == 1
+    # the kecamatan takes its kabupaten's verdict (feedback from above) ...
+    pin(kec, kab)
+    [at_kec] = import_files(kec, list(result.paths))
+    assert at_kec.status == "imported", at_kec.findings
+    # ... and the desa takes it too, once its kecamatan's verification has reached it
+    pin(desa, kec, kab)
+    (tmp_path / "kec-down").mkdir()
+    for bundle in feedback_bundles(kec, PASSPHRASE, tmp_path / "kec-down")[DESA_CODE].paths:
+        assert import_files(desa, [bundle])[0].status == "imported"
+    [at_desa] = import_files(desa, list(result.paths))
+    assert at_desa.status == "imported", at_desa.findings
+    with desa.db.session() as s:
+        from sqlalchemy import select
+
+        from smartcity_desktop.storage.models import Review
+
+        offices = sorted(set(s.scalars(select(Review.office_code))))
+    assert offices == ["32.16", KECAMATAN_CODE]
