@@ -78,6 +78,12 @@ class VerificationResult:
         return [p.code for p in self.problems]
 
     @property
+    def window(self) -> tuple[int, int]:
+        """(offset, size) of this bundle's bytes in ``path``: the whole file, or the member of
+        the outer bundle that a forwarded bundle is stored as."""
+        return self._origin, self._size
+
+    @property
     def all_ok(self) -> bool:
         """This bundle and every bundle forwarded inside it verified without problems."""
         return self.ok and all(f.all_ok for f in self.forwarded)

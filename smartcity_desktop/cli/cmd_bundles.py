@@ -459,14 +459,18 @@ def _trust_words(level: str | None) -> str:
     )
 
 
-def _print_report(report: Any) -> None:
-    status = {
+def _status_label(status: str) -> str:
+    return {
         "verified": _("UTUH DAN DIPERCAYA"),
         "imported": _("DIIMPOR"),
         "already": _("SUDAH PERNAH DIIMPOR"),
         "dry-run": _("RENCANA (tidak ada yang ditulis)"),
         "refused": _("DITOLAK"),
-    }[report.status]
+    }[status]
+
+
+def _print_report(report: Any) -> None:
+    status = _status_label(report.status)
     print(f"{report.name}: {status}")
     if report.sender_office:
         trust = _trust_words(report.trust_level) if report.trust_level else "-"
@@ -499,6 +503,21 @@ def _print_report(report: Any) -> None:
         )
     if report.receipt:
         print(_("  Tanda terima: {path}").format(path=report.receipt))
+    _print_forwarded(report)
+
+
+def _print_forwarded(report: Any) -> None:
+    """Each forwarded bundle with its own verdict."""
+    for nested in report.forwarded:
+        print(
+            _("  Paket teruskan dari {office}, nomor {seq}: {status}").format(
+                office=nested.sender_office,
+                seq=nested.sequence,
+                status=_status_label(nested.status),
+            )
+        )
+        for finding in nested.findings:
+            print(f"    - {finding.message}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

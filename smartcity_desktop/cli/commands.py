@@ -8,6 +8,7 @@ from typing import Any
 from smartcity_desktop.cli import (
     cmd_analysis,
     cmd_bundles,
+    cmd_forward,
     cmd_office,
     cmd_records,
     cmd_regions,
@@ -25,4 +26,5 @@ REGISTRY: list[Register] = [
     cmd_bundles.register,
     cmd_review.register,
     cmd_analysis.register,
+    cmd_forward.register,
 ]

@@ -121,7 +121,7 @@ PAGES: list[PageSpec] = [
         N_("Terima Data"),
         ("mail-receive", SP.SP_ArrowDown),
         _bundle_page("receive"),
-        roles=("kecamatan", "kabupaten"),
+        roles=("desa", "kecamatan", "kabupaten"),  # a desa receives feedback
     ),
     PageSpec(
         "completeness",
@@ -160,15 +160,8 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
     ),
-    # The kabupaten has no office above it to send a bundle to: its answers go down to the
-    # villages as feedback (``smartcity feedback``), not through Kirim Data.
-    PageSpec(
-        "send",
-        N_("Kirim Data"),
-        ("mail-send", SP.SP_ArrowUp),
-        _bundle_page("send"),
-        roles=("desa", "kecamatan"),
-    ),
+    # At the kabupaten, Kirim Data holds "Kirim hasil verifikasi ke desa" (feedback bundles).
+    PageSpec("send", N_("Kirim Data"), ("mail-send", SP.SP_ArrowUp), _bundle_page("send")),
     PageSpec(
         "keys",
         N_("Kunci & Kepercayaan"),
@@ -183,7 +176,7 @@ PAGES: list[PageSpec] = [
 
 # Where each office starts: an upper office on its overview of the villages (a kecamatan that
 # has received nothing yet on Terima Data, see ``attach``), never on an empty record list.
-FIRST_PAGE = {"kecamatan": "completeness", "kabupaten": "completeness"}
+FIRST_PAGE = {"desa": "problem", "kecamatan": "completeness", "kabupaten": "completeness"}
 
 
 def themed_icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:

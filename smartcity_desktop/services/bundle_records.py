@@ -17,6 +17,14 @@ from typing import Any
 
 from smartcity_desktop.domain.fields import RecordKind, field_names
 from smartcity_desktop.domain.records import content_hash
+from smartcity_desktop.domain.review import (
+    REVIEW_FIELD_NAMES,
+    normalise_review,
+    validate_review,
+)
+from smartcity_desktop.domain.review import (
+    REVIEW_KIND as REVIEW_KIND,  # reviews travel as rows of their own kind
+)
 from smartcity_desktop.domain.validation import is_canonical, non_canonical_fields, validate
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage.filetypes import safe_display_name
@@ -30,6 +38,8 @@ MAX_AUTHOR_LENGTH = 200
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 RECORD_KINDS = ("problem", "potential", "proposal")
 ATTACHMENT_KIND = "attachment"
+# Reviews (REVIEW_KIND, domain/review.py) travel as rows of their own kind; their file is written
+# only when a bundle carries reviews, so a village's bundle stays readable by older readers.
 ROW_KEYS = frozenset(
     {
         "id",
@@ -159,6 +169,8 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
         values = _check_attachment_values(raw["values"])
         if not raw["deleted"] and raw.get("sha256") != values["sha256"]:
             raise RowError("sha256")
+    elif kind == REVIEW_KIND:
+        values = _check_review_values(raw["values"])
     else:
         record_kind = RecordKind(kind)
         values = raw["values"]
@@ -190,6 +202,19 @@ def check_row(kind: str, raw: dict[str, Any]) -> IncomingRow:
         values,
         raw,
     )
+
+
+def _check_review_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A review row's values, checked like the reviewer's own input (domain/review.py)."""
+    _check_value_keys(values, REVIEW_FIELD_NAMES)
+    if normalise_review(values) != values or any(
+        isinstance(v, (bool, float)) for v in values.values()
+    ):
+        raise RowError(_("nilai reviu tidak dalam bentuk baku (lihat docs/bundle-format.md)"))
+    problems = validate_review(values)
+    if problems:
+        raise RowError("; ".join(f"{p.field}: {p.code}" for p in problems))
+    return dict(values)
 
 
 def _check_attachment_values(values: dict[str, Any]) -> dict[str, Any]:

@@ -21,19 +21,21 @@ from smartcity_desktop.domain.fields import (
     RecordKind,
 )
 from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.domain.review import REVIEW_FIELDS, ReviewState, TargetKind
 from smartcity_desktop.services.bundle_records import (
     ATTACHMENT_KIND,
     MAX_AUTHOR_LENGTH,
     MAX_REVISION,
     MEDIA_TYPES,
     RECORD_KINDS,
+    REVIEW_KIND,
     ROW_KEYS,
     SCHEMA_VERSION,
 )
 from smartcity_desktop.storage.media import MAX_INPUT_BYTES
 
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
-KINDS: Final = (*RECORD_KINDS, ATTACHMENT_KIND)
+KINDS: Final = (*RECORD_KINDS, ATTACHMENT_KIND, REVIEW_KIND)
 
 UUID_PATTERN: Final = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 SHA256_PATTERN: Final = "^[0-9a-f]{64}$"
@@ -58,7 +60,12 @@ def row_schemas() -> dict[str, dict[str, Any]]:
 
 def row_schema(kind: str) -> dict[str, Any]:
     attachment = kind == ATTACHMENT_KIND
-    values = _attachment_values() if attachment else _record_values(RecordKind(kind))
+    if attachment:
+        values = _attachment_values()
+    elif kind == REVIEW_KIND:
+        values = _review_values()
+    else:
+        values = _record_values(RecordKind(kind))
     properties: dict[str, Any] = {
         "id": {"type": "string", "pattern": UUID_PATTERN, "description": "UUID, lowercase"},
         "office_code": {
@@ -226,6 +233,33 @@ def _attachment_values() -> dict[str, Any]:
     return {
         "type": "object",
         "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def _review_values() -> dict[str, Any]:
+    """A review's values (domain/review.py); the rules between fields (a reason for every state
+    but diterima, redirect only for dialihkan, merge only for digabung, priority only for
+    proposals) are stated in docs/bundle-format.md and checked by the import."""
+    fixed = {
+        "target_kind": [k.value for k in TargetKind],
+        "state": [s.value for s in ReviewState],
+    }
+    properties: dict[str, Any] = {}
+    for spec in REVIEW_FIELDS:
+        if spec.name in fixed:
+            properties[spec.name] = {"title": spec.label, "enum": fixed[spec.name]}
+        else:
+            properties[spec.name] = _field(spec)
+    properties["target_hash"]["description"] = (
+        "content_hash of the reviewed record (or review) at review time; for a village, the "
+        "digest of its records' (id, revision) pairs"
+    )
+    return {
+        "type": "object",
+        "description": "every declared field, null when empty",
+        "required": [spec.name for spec in REVIEW_FIELDS],
         "additionalProperties": False,
         "properties": properties,
     }

@@ -40,6 +40,11 @@ class DataPaths:
         return self.root / "exports"
 
     @property
+    def received_bundles(self) -> Path:
+        """Village bundles a kecamatan imported, kept byte for byte to forward them unchanged."""
+        return self.root / "received"
+
+    @property
     def staging(self) -> Path:
         return self.root / "staging"
 

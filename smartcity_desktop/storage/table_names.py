@@ -13,6 +13,7 @@ ATTACHMENT = "attachment"
 TRUST_STORE = "trust_store"
 ISSUED_CERTIFICATE = "issued_certificate"
 BUNDLE_LEDGER = "bundle_ledger"
+REVIEW = "review"
 
 # The table of each kind of row a bundle carries.
 KIND_TABLES = {
@@ -20,4 +21,5 @@ KIND_TABLES = {
     "potential": POTENTIAL,
     "proposal": PROPOSAL,
     "attachment": ATTACHMENT,
+    "review": REVIEW,
 }

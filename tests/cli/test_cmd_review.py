@@ -12,7 +12,7 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.cli.test_cli import run
 from tests.conftest import DESA_CODE
-from tests.services.review_helpers import carry_reviews, ids, send
+from tests.services.review_helpers import feedback, ids, send
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_review_set_refusals_exit_1_and_usage_errors_exit_2(
 
 
 def test_a_desa_lists_the_reviews_of_its_records_and_cannot_review(
-    kec: AppContext, desa_ctx: AppContext, capsys: pytest.CaptureFixture[str]
+    kec: AppContext, desa_ctx: AppContext, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     problem = ids(kec, RecordKind.PROBLEM)[0]
     code, _out, err = run(
@@ -121,7 +121,7 @@ def test_a_desa_lists_the_reviews_of_its_records_and_cannot_review(
     assert code == 0, err
     code, _out, err = run(capsys, *at(desa_ctx, "review", "set", problem, "--state", "diterima"))
     assert code == 1 and "Kantor desa tidak mereviu" in err
-    carry_reviews(kec, desa_ctx)  # stands in for the feedback bundle
+    feedback(kec, desa_ctx, tmp_path / "feedback")
     code, out, err = run(capsys, *at(desa_ctx, "review", "list", "--json"))
     assert code == 0, err
     [review] = json.loads(out)

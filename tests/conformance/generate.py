@@ -273,8 +273,8 @@ def vectors() -> list[tuple[dict[str, Any], Bag]]:
         "valid-forwarding",
         "valid",
         None,
-        "A kecamatan bundle forwarding a bundle of a village below it. Verifies; this version "
-        "refuses to import forwarded bundles (see the import code).",
+        "A kecamatan bundle forwarding a bundle of a village below it. Verifies and imports: "
+        "the nested village bundle is imported with it (its rows stay the village's).",
         bag(
             "valid-forwarding",
             KECAMATAN,
@@ -283,7 +283,7 @@ def vectors() -> list[tuple[dict[str, Any], Bag]]:
             forwarded=[bag("valid-forwarding-inner", sequence=900).to_bytes()],
         ),
         receiver="kabupaten",
-        import_code="import.forwarded_unsupported",
+        imported={},
     )
     add(
         "bagit-crlf",

@@ -74,7 +74,7 @@ def test_starts_on_problems_and_builds_other_pages_only_when_shown(window: MainW
     assert window.current_page().kind is RecordKind.PROBLEM
     assert set(window.pages) == {"problem"}
     assert window.nav.count() == len(window.specs)
-    # Pages meant for other roles (receiving bundles is for kecamatan and kabupaten) are hidden.
+    # Pages meant for other roles are hidden (a desa receives feedback: Terima Data is shown).
     assert [s.key for s in window.specs] == [
         s.key for s in PAGES if not s.roles or "desa" in s.roles
     ]

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services import trust
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import export_bundle, import_files
 from smartcity_desktop.services.office import init_office, office_fingerprint
 from smartcity_desktop.services.records import RecordService
-from smartcity_desktop.storage.models import Review
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import PASSPHRASE
 
@@ -38,17 +35,24 @@ def new_office(folder: Path, role: str, code: str) -> DataPaths:
     return paths
 
 
-def carry_reviews(source: AppContext, target: AppContext) -> None:
-    """Copy ``source``'s own reviews into ``target`` as received rows.
+def forward(kec: AppContext, kab: AppContext, folder: Path) -> None:
+    """The kecamatan's forward bundle (its reviews and any village bundles not yet forwarded)
+    imported at the kabupaten, pinning the kecamatan once."""
+    from smartcity_desktop.services.exchange.forward import forward_bundle
 
-    Stands in for the kecamatan's forward bundle (next piece of work): the rows are exactly those
-    the source owns, with their revisions and content hashes, marked as received."""
-    with source.db.session() as s:
-        rows = [
-            {c.name: getattr(r, c.name) for c in Review.__table__.columns}
-            for r in s.scalars(select(Review).where(Review.office_code == source.office.code))
-        ]
-    with target.db.transaction() as t:
-        for row in rows:
-            row.update(trust_level="locally_trusted", sent_revision=None)
-            t.merge(Review(**row))
+    trust.pin_office(kab, kec.office.code, office_fingerprint(kec))
+    folder.mkdir(parents=True, exist_ok=True)
+    result = forward_bundle(kec, PASSPHRASE, folder)
+    reports = import_files(kab, list(result.paths))
+    assert [r.status for r in reports] == ["imported"], [r.findings for r in reports]
+
+
+def feedback(reviewer: AppContext, desa: AppContext, folder: Path) -> None:
+    """The reviewer's feedback bundle for ``desa`` imported there, pinning the reviewer once."""
+    from smartcity_desktop.services.exchange.feedback import feedback_bundles
+
+    trust.pin_office(desa, reviewer.office.code, office_fingerprint(reviewer))
+    folder.mkdir(parents=True, exist_ok=True)
+    result = feedback_bundles(reviewer, PASSPHRASE, folder, desa=[desa.office.code])
+    reports = import_files(desa, list(result[desa.office.code].paths))
+    assert [r.status for r in reports] == ["imported"], [r.findings for r in reports]

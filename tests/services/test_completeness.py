@@ -31,7 +31,7 @@ from smartcity_desktop.services.review import (
 )
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import DESA_CODE, KECAMATAN_CODE
-from tests.services.review_helpers import carry_reviews, ids, send
+from tests.services.review_helpers import forward, ids, send
 
 TARUMAJAYA = [
     "32.16.01.1007",
@@ -151,7 +151,7 @@ def test_the_kabupaten_accepts_or_returns_the_kecamatan_verification(
 
     review_everything(kec)
     verify_village(kec, DESA_CODE, "diterima")
-    carry_reviews(kec, kab)
+    forward(kec, kab, tmp_path / "forward-1")
     report = completeness(kab)
     assert len(report.groups) == 23
     tarumajaya = report.groups[0]
@@ -178,7 +178,7 @@ def test_the_kabupaten_accepts_or_returns_the_kecamatan_verification(
     # the kecamatan verifies again (a new revision): the old verdict no longer applies
     verify_village(kec, DESA_CODE, "perlu_perbaikan", reason="biaya_tidak_wajar")
     verify_village(kec, DESA_CODE, "diterima", comment="Biaya sudah dirinci")
-    carry_reviews(kec, kab)
+    forward(kec, kab, tmp_path / "forward-2")
     assert line(completeness(kab), DESA_CODE).status.stage == "diverifikasi_kecamatan"
 
 

@@ -180,9 +180,12 @@ def test_an_id_already_used_by_another_kind_is_refused(
     assert ("problem", victim_id) in RecordService(kecamatan_ctx).search(title)
 
 
-def test_a_bundle_carrying_forwarded_bundles_is_refused_not_half_imported(
+def test_a_bundle_carrying_forwarded_bundles_imports_them_whole(
     desa_ctx: AppContext, kecamatan_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
 ) -> None:
+    """Once refused (only the outer rows could be imported); now the nested village bundle is
+    imported with the outer one, in one transaction, and is "already imported" when it comes
+    directly afterwards."""
     RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
     village_bundle = export(desa_ctx, tmp_path, "desa.scb")
     RecordService(kecamatan_ctx).create(
@@ -194,16 +197,15 @@ def test_a_bundle_carrying_forwarded_bundles_is_refused_not_half_imported(
     pin(kabupaten_ctx, desa_ctx)
     before = state(kabupaten_ctx)
     checked = one(verify_files(kabupaten_ctx, [outer]))
-    assert checked.status == "refused"
-    report = one(import_files(kabupaten_ctx, [outer]))
-    assert report.status == "refused"
-    assert [f.code for f in report.findings] == ["import.forwarded_unsupported"]
+    assert checked.status == "verified", checked.findings
+    assert [n.status for n in checked.forwarded] == ["verified"]
     assert state(kabupaten_ctx) == before
-    assert not (kabupaten_ctx.paths.root / "receipts").exists() or not any(
-        (kabupaten_ctx.paths.root / "receipts").iterdir()
-    )
-    # the village's own bundle still imports directly
-    assert one(import_files(kabupaten_ctx, [village_bundle])).status == "imported"
+    report = one(import_files(kabupaten_ctx, [outer]))
+    assert report.status == "imported", report.findings
+    assert [n.status for n in report.forwarded] == ["imported"]
+    offices = {r.office_code for r in RecordService(kabupaten_ctx).records(RecordKind.PROBLEM)}
+    assert offices == {desa_ctx.office.code, kecamatan_ctx.office.code}
+    assert one(import_files(kabupaten_ctx, [village_bundle])).status == "already"
 
 
 def test_a_sequence_number_beyond_the_ledgers_range_is_refused(

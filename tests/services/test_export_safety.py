@@ -341,7 +341,7 @@ def test_a_failure_after_the_files_were_named_burns_the_number_and_removes_them(
     generate(desa_ctx, SampleRequest(problems=3, potentials=0, proposals=0, photos=1, seed=2))
     unsent = pending_counts(desa_ctx)
 
-    def fail(*_args: object) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export_journal, "finish", fail)

@@ -31,7 +31,9 @@ def _validator(kind: str) -> Draft202012Validator:
 
 def test_shipped_schemas_equal_the_generated_ones() -> None:
     generated = row_schemas()
-    assert set(generated) == set(KINDS) == {"problem", "potential", "proposal", "attachment"}
+    assert (
+        set(generated) == set(KINDS) == {"problem", "potential", "proposal", "attachment", "review"}
+    )
     shipped = {p.name for p in SHIPPED.glob("*.schema.json")}
     assert shipped == {file_name(kind) for kind in KINDS}
     for kind, schema in generated.items():
@@ -68,7 +70,7 @@ def test_schemas_accept_every_row_of_a_full_sample_export(
     attachments.remove(photo.id)
 
     rows = _export_rows(desa_ctx, tmp_path)
-    assert set(rows) == set(KINDS)
+    assert set(rows) == set(KINDS) - {"review"}  # a desa reviews nobody: no review file
     assert len(rows["problem"]) == 20 and len(rows["proposal"]) == 20
     assert any(r["deleted"] for r in rows["problem"])
     assert any(r["deleted"] and "sha256" not in r for r in rows["attachment"])
@@ -78,6 +80,30 @@ def test_schemas_accept_every_row_of_a_full_sample_export(
         for row in items:
             errors = [e.message for e in validator.iter_errors(row)]
             assert not errors, (kind, row["id"], errors)
+
+
+def test_the_review_schema_accepts_every_review_a_kecamatan_sends(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.review import Decision, review_record, verify_village
+    from tests.services.review_helpers import ids, send
+
+    generate(desa_ctx, SampleRequest(problems=2, potentials=0, proposals=1, photos=0, seed=3))
+    send(desa_ctx, kecamatan_ctx, tmp_path / "up", "desa.scb")
+    [first, second] = ids(kecamatan_ctx, RecordKind.PROBLEM)
+    [proposal] = ids(kecamatan_ctx, RecordKind.PROPOSAL)
+    review_record(kecamatan_ctx, first, Decision("diterima", comment="Sesuai"))
+    review_record(kecamatan_ctx, second, Decision("digabung", reason="duplikat", merge_into=first))
+    review_record(kecamatan_ctx, proposal, Decision("dialihkan", reason="di_luar_kewenangan_desa",
+                                                    redirect_level="kabupaten", priority=1))  # fmt: skip
+    verify_village(kecamatan_ctx, desa_ctx.office.code, "diterima")
+    (tmp_path / "kec").mkdir()
+    rows = _export_rows(kecamatan_ctx, tmp_path / "kec")
+    assert len(rows["review"]) == 4
+    validator = _validator("review")
+    for row in rows["review"]:
+        errors = [e.message for e in validator.iter_errors(row)]
+        assert not errors, (row["values"], errors)
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from smartcity_desktop.domain.fields import kind_label
 from smartcity_desktop.errors import UserError
+from smartcity_desktop.gui.bundle_pages.chain_actions import ChainActions
 from smartcity_desktop.gui.bundle_pages.common import page_title
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
 from smartcity_desktop.gui.errors import error_text
@@ -164,6 +165,9 @@ class SendPage(QWidget):
         layout.addWidget(options)
         layout.addLayout(action_row)
         layout.addLayout(result_row)
+        # Forward and feedback (kecamatan, kabupaten): a separate widget, same folder.
+        self.chain = ChainActions(shell, self.dialogs, self.folder, self)
+        layout.addWidget(self.chain)
         layout.addStretch(1)
 
         self._load_folder()
@@ -359,4 +363,4 @@ class SendPage(QWidget):
     def can_close(self) -> bool:
         if self.handle is not None:
             self.handle.cancel()
-        return True
+        return self.chain.can_close()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, RECORD_KINDS
+from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, RECORD_KINDS, REVIEW_KIND
 from smartcity_desktop.services.import_report import Finding
 from smartcity_desktop.storage.stored_reads import IDS_PER_QUERY
 
-EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND)
+# Reviews last: they name records that, in a bundle of the same office, came before them.
+EXCHANGED_KINDS = (*RECORD_KINDS, ATTACHMENT_KIND, REVIEW_KIND)
 CHUNK = IDS_PER_QUERY  # ids per IN (...) clause: well under SQLite's variable limit
 
 if TYPE_CHECKING:
@@ -18,9 +19,13 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # MODELS on first use (PEP 562): the models load SQLAlchemy, which ``verify`` does without.
     if name == "MODELS":
-        from smartcity_desktop.storage.models import RECORD_MODELS, Attachment
+        from smartcity_desktop.storage.models import RECORD_MODELS, Attachment, Review
 
-        models: dict[str, Any] = {**RECORD_MODELS, ATTACHMENT_KIND: Attachment}
+        models: dict[str, Any] = {
+            **RECORD_MODELS,
+            ATTACHMENT_KIND: Attachment,
+            REVIEW_KIND: Review,
+        }
         globals()["MODELS"] = models
         return models
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

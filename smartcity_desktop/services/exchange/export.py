@@ -14,12 +14,20 @@ from sqlalchemy.orm import Session
 from smartcity_desktop import __version__
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
 from smartcity_desktop.bundles.writer import AttachmentFile, BundleWriteError, Sender, stage_bundle
+from smartcity_desktop.crypto.certificates import Certificate
+from smartcity_desktop.crypto.keys import SigningKey
 from smartcity_desktop.crypto.offices import regency_of
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.review import values_of
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.attachments import attachment_values
-from smartcity_desktop.services.bundle_records import ATTACHMENT_KIND, SCHEMA_VERSION, bundle_row
+from smartcity_desktop.services.bundle_records import (
+    ATTACHMENT_KIND,
+    REVIEW_KIND,
+    SCHEMA_VERSION,
+    bundle_row,
+)
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import export_journal as journal
 from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
@@ -47,13 +55,14 @@ class ExportResult:
     counts: dict[str, int]
     size: int
     full: bool
+    forwarded: tuple[str, ...] = ()  # content hashes of the village bundles carried
 
 
 def pending_counts(ctx: AppContext, *, full: bool = False) -> dict[str, int]:
     """How many rows the next export would carry, per kind."""
     office = ctx.office.code
     with ctx.db.session() as session:
-        return {
+        counts = {
             kind: session.scalar(
                 select(func.count())
                 .select_from(MODELS[kind])
@@ -62,6 +71,9 @@ def pending_counts(ctx: AppContext, *, full: bool = False) -> dict[str, int]:
             or 0
             for kind in EXCHANGED_KINDS
         }
+    if not counts[REVIEW_KIND]:  # only offices that review have reviews to send
+        del counts[REVIEW_KIND]
+    return counts
 
 
 def _export_filter(model: Any, office: str, full: bool) -> list[Any]:
@@ -136,7 +148,39 @@ def _export(
     full: bool,
     max_part_size: int | None,
     progress: Progress,
+    forwarded: Sequence[tuple[str, Path]] = (),
 ) -> ExportResult:
+    """The export itself, under the lock; ``forwarded``: (ledger content hash, kept file) of the
+    village bundles a kecamatan forwards, marked forwarded with the export's done-marking."""
+    signing_key, certificate = signing_identity(ctx, passphrase)
+    _export_folder(out)  # before reading rows: a missing folder says so at once
+    rows, sent, files = _select_rows(ctx, full)
+    counts = {kind: len(items) for kind, items in rows.items()}
+    if not full and not any(counts.values()) and not forwarded:
+        raise UserError(
+            _(
+                "Tidak ada perubahan yang belum dikirim. Gunakan --full untuk mengirim "
+                "semua data sekali lagi."
+            ),
+            code="export.nothing",
+        )
+    return write_signed(
+        ctx,
+        (signing_key, certificate),
+        out,
+        rows=rows,
+        sent=sent,
+        files=files,
+        full=full,
+        forwarded=forwarded,
+        max_part_size=max_part_size,
+        progress=progress,
+    )
+
+
+def signing_identity(ctx: AppContext, passphrase: str) -> tuple[SigningKey, Certificate | None]:
+    """This office's unlocked key and its certificate; refuses an uncertified key where the
+    regency certifies (its bundles would be refused everywhere)."""
     office = ctx.office
     signing_key = unlock_key(ctx, passphrase)
     certificate = office_certificate(ctx)
@@ -153,21 +197,33 @@ def _export(
             ),
             code="export.uncertified",
         )
+    return signing_key, certificate
+
+
+def write_signed(
+    ctx: AppContext,
+    identity: tuple[SigningKey, Certificate | None],
+    out: Path,
+    *,
+    rows: dict[str, list[dict[str, Any]]],
+    sent: journal.SentVersions,
+    files: dict[str, AttachmentFile],
+    full: bool,
+    forwarded: Sequence[tuple[str, Path]] = (),
+    max_part_size: int | None,
+    progress: Progress,
+    name: str = "smartcity-{office}-{sequence:06d}.scb",
+) -> ExportResult:
+    """Reserve the number, write, publish and mark done (journal.py), under the caller's lock.
+    ``out`` is a file, or a folder that gets ``name`` (formatted with office and sequence)."""
+    office = ctx.office
+    signing_key, certificate = identity
     folder = _export_folder(out)
-    rows, sent, files = _select_rows(ctx, full)
     counts = {kind: len(items) for kind, items in rows.items()}
-    if not full and not any(counts.values()):
-        raise UserError(
-            _(
-                "Tidak ada perubahan yang belum dikirim. Gunakan --full untuk mengirim "
-                "semua data sekali lagi."
-            ),
-            code="export.nothing",
-        )
     sequence = journal.reserve(
         ctx, key_id=signing_key.public.key_id, full=full, counts=counts, folder=folder
     )
-    target = folder / f"smartcity-{office.code}-{sequence:06d}.scb" if out.is_dir() else out
+    target = folder / name.format(office=office.code, sequence=sequence) if out.is_dir() else out
     try:
         staged = stage_bundle(
             target,
@@ -177,6 +233,7 @@ def _export(
             app_version=__version__,
             schema_version=SCHEMA_VERSION,
             attachments=files.values(),
+            forwarded=[path for _hash, path in forwarded],
             progress=progress,
             split_size=max_part_size,
         )
@@ -189,13 +246,21 @@ def _export(
         journal.record_staged(ctx, sequence, staged)
         published = True  # from here some final names may exist, even if publish fails half-way
         written = staged.publish()
-        journal.finish(ctx, sequence, sent)
+        journal.finish(ctx, sequence, sent, forwarded=[h for h, _path in forwarded])
     except BaseException as exc:
         staged.discard(published=published)
         _close_quietly(journal.abandon if published else journal.release, ctx, sequence)
         _raise_write_error(exc, target)
     log.info("exported bundle %s #%d (%s)", office.code, sequence, counts)
-    return ExportResult(written.paths, sequence, written.content_hash, counts, written.size, full)
+    return ExportResult(
+        written.paths,
+        sequence,
+        written.content_hash,
+        counts,
+        written.size,
+        full,
+        tuple(h for h, _path in forwarded),
+    )
 
 
 def _select_rows(
@@ -232,10 +297,15 @@ def _select_rows(
                                 code="export.blob_missing",
                             )
                         files[sha] = AttachmentFile(sha, path)
+                elif kind == REVIEW_KIND:
+                    rows[kind].append(bundle_row(row, values_of(row)))
                 else:
                     values = values_from_row(RecordKind(kind), row, links.get(row.id, {}))
                     rows[kind].append(bundle_row(row, values))
             sent[kind] = [(r.id, r.revision) for r in selected]
+    if not rows[REVIEW_KIND]:
+        # No empty review file: a bundle without reviews stays readable by older readers.
+        del rows[REVIEW_KIND]
     return rows, sent, files
 
 

@@ -28,7 +28,7 @@ from smartcity_desktop.bundles.parts import read_part_header
 from smartcity_desktop.bundles.writer import StagedBundle
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.exchange.common import MODELS
+from smartcity_desktop.services.exchange.common import CHUNK, MODELS
 from smartcity_desktop.services.exchange.export_lock import export_lock_if_free
 from smartcity_desktop.storage import bundle_numbers
 from smartcity_desktop.storage.errors import translate_os_error
@@ -37,6 +37,7 @@ from smartcity_desktop.storage.models import (
     EXPORT_DONE,
     EXPORT_PENDING,
     BundleExport,
+    BundleLedger,
     table_of,
 )
 
@@ -82,11 +83,22 @@ def record_staged(ctx: AppContext, sequence: int, staged: StagedBundle) -> None:
         row.parts_sha256 = staged.parts_sha256
 
 
-def finish(ctx: AppContext, sequence: int, sent: SentVersions) -> None:
-    """The bundle is complete under its final names: done, and its records sent, at once."""
+def finish(
+    ctx: AppContext, sequence: int, sent: SentVersions, *, forwarded: Sequence[str] = ()
+) -> None:
+    """The bundle is complete under its final names: done, its records sent and the village
+    bundles it carries (ledger content hashes) forwarded, at once."""
     with ctx.db.transaction() as session:
         row = _pending(session, sequence)
         row.status = EXPORT_DONE
+        hashes = list(forwarded)
+        for start in range(0, len(hashes), CHUNK):
+            session.execute(
+                update(BundleLedger)
+                .where(BundleLedger.content_hash.in_(hashes[start : start + CHUNK]))
+                .values(forwarded_by=ctx.office.code)
+                .execution_options(synchronize_session=False)
+            )
         connection = session.connection()
         for kind, pairs in sent.items():
             table = table_of(MODELS[kind])

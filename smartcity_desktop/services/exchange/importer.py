@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from smartcity_desktop.bundles.parts import HEADER_SIZE, PartHeader, assemble_parts, is_part_file
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
@@ -27,6 +27,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange.common import Refused as _Refused
+from smartcity_desktop.services.exchange.kept import discard, keep_bundle
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
 from smartcity_desktop.services.exchange.rows import SeenRows, plan, read_chunks, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
@@ -126,32 +127,23 @@ def _process(
             path, trust=trust, max_schema_version=SCHEMA_VERSION, progress=progress
         )
         _describe(report, result)
+        _describe_forwarded(report, result)
         intact = result.header is not None and not any(
             not p.code.startswith("trust.") for p in result.problems
         )
         if intact:  # "not for this office" says more than "unknown sender"
             _check_scope(ctx, result)
         if not result.all_ok:
-            for problem in _all_problems(result):
+            for problem in result.problems:
                 report.findings.append(Finding(problem.code, problem.message))
+            for nested_report in report.forwarded:  # named, so the operator knows which one
+                report.findings.extend(
+                    Finding(f.code, _forwarded_message(nested_report, f.message))
+                    for f in nested_report.findings
+                )
             report.status = "refused"
             return report
-        if result.forwarded:
-            # Importing only the outer rows would drop the villages' data without a word, and
-            # the ledger would then call the file already imported once forwarding is supported.
-            raise _Refused(
-                "import.forwarded_unsupported",
-                _(
-                    "Paket ini membawa {n} paket kantor lain yang diteruskan, dan aplikasi ini "
-                    "belum dapat mengimpor paket terusan. Paket ditolak agar data itu tidak hilang "
-                    "tanpa kabar; minta paket asli dari kantor-kantor tersebut."
-                ).format(n=len(result.forwarded)),
-            )
-        if mode == "verify":
-            _verify_verified(ctx, result, report, progress=progress)
-        else:
-            assert isinstance(ctx, AppContext)
-            _import_verified(ctx, result, report, mode=mode, progress=progress)
+        _import_verified(ctx, result, report, mode=mode, progress=progress)
     except _Refused as exc:
         report.findings.append(exc.finding)
         report.status = "refused"
@@ -183,10 +175,20 @@ def _process(
     return report
 
 
-def _all_problems(result: VerificationResult) -> Iterator[Any]:
-    yield from result.problems
+def _describe_forwarded(report: BundleReport, result: VerificationResult) -> None:
+    """One report per forwarded bundle, with its own verdict (the dry run lists them)."""
     for nested in result.forwarded:
-        yield from _all_problems(nested)
+        nested_report = BundleReport(files=list(report.files))
+        _describe(nested_report, nested)
+        nested_report.findings = [Finding(p.code, p.message) for p in nested.problems]
+        nested_report.status = "verified" if nested.ok else "refused"
+        report.forwarded.append(nested_report)
+
+
+def _forwarded_message(nested: BundleReport, message: str) -> str:
+    return _("Paket teruskan dari {office} nomor {seq}: {message}").format(
+        office=nested.sender_office or "?", seq=nested.sequence or "?", message=message
+    )
 
 
 def _describe(report: BundleReport, result: VerificationResult) -> None:
@@ -203,12 +205,15 @@ def _describe(report: BundleReport, result: VerificationResult) -> None:
 
 
 def may_receive(own_code: str, own_role: str, sender_code: str, sender_role: str) -> bool:
-    """Which offices' bundles an office takes in: a kecamatan its villages; the kabupaten any
-    office of its regency; a village its own kecamatan and kabupaten (feedback)."""
+    """Which offices' bundles an office takes in: a kecamatan its villages and its kabupaten
+    (feedback); the kabupaten any office of its regency; a village its own kecamatan and
+    kabupaten (feedback)."""
     if sender_code == own_code:
         return False
-    if own_role == "kecamatan":
-        return sender_role == "desa" and parent_code(sender_code) == own_code
+    if own_role == "kecamatan":  # its villages; its kabupaten's verdicts (feedback)
+        return (sender_role == "desa" and parent_code(sender_code) == own_code) or (
+            sender_role == "kabupaten" and sender_code == regency_of(own_code)
+        )
     if own_role == "kabupaten":
         return is_within(sender_code, own_code)
     if own_role == "desa":
@@ -235,55 +240,259 @@ def _check_scope(ctx: Office, result: VerificationResult) -> None:
 
 
 def _import_verified(
-    ctx: AppContext,
+    ctx: Office,
     result: VerificationResult,
     report: BundleReport,
     *,
     mode: str,
     progress: Progress | None,
 ) -> None:
+    """The bundle and every bundle forwarded inside it: the forwarded ones first (the forwarder's
+    reviews are about their records), each as if it had come directly. An import or a dry run
+    runs in one transaction; ``verify`` makes the same checks through plain reads, without a
+    transaction (which would check every page of the database before its first write)."""
+    header = result.header
+    assert header is not None and result.content_hash is not None
+    _check_sequence_range(header.sender_office, header.sequence)
+    new_blobs: list[str] = []
+    kept: list[str] = []
+    try:
+        if mode == "verify":
+            with _stored(ctx) as query:
+                _check_bundle(ctx, None, query, result, report, mode, progress, new_blobs, kept)
+            return
+        assert isinstance(ctx, AppContext)
+        with ctx.db.transaction() as session:
+            query = session.connection().exec_driver_sql
+            _check_bundle(ctx, session, query, result, report, mode, progress, new_blobs, kept)
+            if mode != "import":
+                session.rollback()
+    except ProblemError as exc:  # the file changed between verifying and reading it
+        _undo_files(ctx, new_blobs, kept)
+        raise _Refused(exc.problem.code, exc.problem.message) from exc
+    except BaseException:
+        _undo_files(ctx, new_blobs, kept)
+        raise
+
+
+def _check_bundle(
+    ctx: Office,
+    session: Session | None,
+    query: Query,
+    result: VerificationResult,
+    report: BundleReport,
+    mode: str,
+    progress: Progress | None,
+    new_blobs: list[str],
+    kept: list[str],
+) -> None:
+    """The ledger, the forwarded bundles and the rows; written only when ``session`` is given
+    and ``mode`` is "import"."""
+    header = result.header
+    assert header is not None and result.content_hash is not None
+    writing = session is not None and mode == "import"
+    if _already_imported(query, result.content_hash, report):
+        return
+    _check_sequence_free(query, header.sender_office, header.sequence)
+    nested_seen: list[SeenRows] = []
+    for nested, nested_report in zip(result.forwarded, report.forwarded, strict=True):
+        nested_seen.append(
+            _import_forwarded(
+                ctx, session, query, nested, nested_report, report, mode=mode,
+                progress=progress, new_blobs=new_blobs,
+            )
+        )  # fmt: skip
+    with result.open() as verified:
+        _import_rows(
+            ctx, session if writing else None, query, verified, result, report,
+            progress=progress, new_blobs=new_blobs, also_seen=nested_seen,
+        )  # fmt: skip
+        if writing:
+            assert session is not None and isinstance(ctx, AppContext)
+            _add_ledger(ctx, session, result, report, size=result.path.stat().st_size)
+            # A village's bundle is kept at its kecamatan to forward the original; removed
+            # again if the commit fails.
+            if (
+                ctx.office.role == "kecamatan"
+                and header.sender_role == "desa"
+                and keep_bundle(ctx.paths, result.content_hash, result.path, window=result.window)
+            ):
+                kept.append(result.content_hash)
+            report.missing_sequences = gaps(session, header.sender_office)
+            report.status = "imported"
+        else:
+            report.status = "verified" if mode == "verify" else "dry-run"
+
+
+def _import_forwarded(
+    ctx: Office,
+    session: Session | None,
+    query: Query,
+    nested: VerificationResult,
+    nested_report: BundleReport,
+    outer: BundleReport,
+    *,
+    mode: str,
+    progress: Progress | None,
+    new_blobs: list[str],
+) -> SeenRows:
+    """One forwarded bundle, checked as if it had come directly: who may send it here, the
+    ledger (one received directly before is "already imported", not a duplicate) and its rows.
+    Any refusal refuses the outer bundle (the caller's transaction rolls back)."""
+    header = nested.header
+    assert header is not None and nested.content_hash is not None
+    writing = session is not None and mode == "import"
+    try:
+        if header.sender_office == ctx.office.code or not may_receive(
+            ctx.office.code, ctx.office.role, header.sender_office, header.sender_role
+        ):
+            raise _Refused(
+                "forwarded.not_for_us",
+                _(
+                    "Paket teruskan dari {sender} ({role}) bukan untuk kantor ini ({office})."
+                ).format(
+                    sender=header.sender_office, role=header.sender_role, office=ctx.office.name
+                ),
+            )
+        _check_sequence_range(header.sender_office, header.sequence)
+        if _already_imported(query, nested.content_hash, nested_report):
+            return SeenRows()
+        _check_sequence_free(query, header.sender_office, header.sequence)
+        with nested.open() as verified:
+            seen = _import_rows(
+                ctx, session if writing else None, query, verified, nested, nested_report,
+                progress=progress, new_blobs=new_blobs,
+            )  # fmt: skip
+        if writing:
+            assert session is not None and isinstance(ctx, AppContext)
+            _add_ledger(
+                ctx, session, nested, nested_report, size=nested.window[1],
+                forwarded_by=outer.sender_office, file_name=outer.name,
+            )  # fmt: skip
+            nested_report.missing_sequences = gaps(session, header.sender_office)
+            nested_report.status = "imported"
+        else:
+            nested_report.status = "verified" if mode == "verify" else "dry-run"
+        return seen
+    except _Refused as exc:
+        nested_report.findings.append(exc.finding)
+        nested_report.status = "refused"
+        raise _Refused(
+            exc.finding.code, _forwarded_message(nested_report, exc.finding.message)
+        ) from exc
+
+
+def _check_sequence_range(office: str, sequence: int) -> None:
+    if sequence > MAX_SEQUENCE:
+        raise _Refused(
+            "ledger.sequence_out_of_range",
+            _(
+                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
+                "hubungi kantor itu."
+            ).format(seq=sequence, office=office),
+        )
+
+
+def _already_imported(query: Query, content_hash: str, report: BundleReport) -> bool:
+    if not bundle_imported(query, content_hash):
+        return False
+    report.status = "already"
+    report.findings.append(
+        Finding(
+            "ledger.already_imported",
+            _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
+        )
+    )
+    return True
+
+
+def _check_sequence_free(query: Query, office: str, sequence: int) -> None:
+    if sequence_taken(query, office, sequence):
+        raise _Refused(
+            "ledger.sequence_reused",
+            _(
+                "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
+                "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
+                "dan kabupaten."
+            ).format(office=office, seq=sequence),
+        )
+
+
+def _add_ledger(
+    ctx: AppContext,
+    session: Session,
+    result: VerificationResult,
+    report: BundleReport,
+    *,
+    size: int,
+    forwarded_by: str | None = None,
+    file_name: str | None = None,
+) -> None:
     from smartcity_desktop.storage.models import BundleLedger
 
     header = result.header
     assert header is not None and result.content_hash is not None
-    new_blobs: list[str] = []
-    try:
-        with ctx.db.transaction() as session:
-            if _already_imported(session.connection().exec_driver_sql, result, report):
-                return
-            with result.open() as verified:
-                _import_rows(
-                    ctx, session, verified, result, report, write_rows=mode == "import",
-                    progress=progress, new_blobs=new_blobs,
-                )  # fmt: skip
-                if mode == "import":
-                    session.add(
-                        BundleLedger(
-                            content_hash=result.content_hash,
-                            sender_office=header.sender_office,
-                            sender_role=header.sender_role,
-                            sender_key_id=header.sender_key_id,
-                            sequence=header.sequence,
-                            bundle_created_at=header.created.replace(tzinfo=None),
-                            imported_at=ctx.clock(),
-                            trust_level=report.trust_level or "",
-                            file_name=report.name[:255],
-                            size=result.path.stat().st_size,
-                            outcome=json.dumps(report.action_counts()),
-                        )
-                    )
-                    session.flush()
-                    report.missing_sequences = gaps(session, header.sender_office)
-                    report.status = "imported"
-                else:
-                    report.status = "verified" if mode == "verify" else "dry-run"
-                    session.rollback()
-    except ProblemError as exc:  # the file changed between verifying and reading it
-        _remove_blobs(ctx, new_blobs)
-        raise _Refused(exc.problem.code, exc.problem.message) from exc
-    except BaseException:
-        _remove_blobs(ctx, new_blobs)
-        raise
+    session.add(
+        BundleLedger(
+            content_hash=result.content_hash,
+            sender_office=header.sender_office,
+            sender_role=header.sender_role,
+            sender_key_id=header.sender_key_id,
+            sequence=header.sequence,
+            bundle_created_at=header.created.replace(tzinfo=None),
+            imported_at=ctx.clock(),
+            trust_level=report.trust_level or "",
+            file_name=(file_name or report.name)[:255],
+            size=size,
+            outcome=json.dumps(report.action_counts()),
+            forwarded_by=forwarded_by,
+        )
+    )
+    session.flush()
+
+
+def _import_rows(
+    ctx: Office,
+    session: Session | None,
+    query: Query,
+    verified: VerifiedBundle,
+    result: VerificationResult,
+    report: BundleReport,
+    *,
+    progress: Progress | None,
+    new_blobs: list[str],
+    also_seen: Sequence[SeenRows] = (),
+) -> SeenRows:
+    """Check, plan and (given a ``session``) write the rows chunk by chunk in its transaction:
+    only one chunk of rows is held at a time, whatever the size of the bundle. ``also_seen``: the
+    rows of the bundles forwarded inside this one (not written in a dry run)."""
+    progress = progress or NoProgress()
+    total = sum(verified.header.record_counts.values())
+    seen = SeenRows()
+    for chunk in read_chunks(verified, seen):
+        planned = plan(
+            session if session is not None else query, chunk, seen, report,
+            receiver=ctx.office.code, also_seen=also_seen,
+        )  # fmt: skip
+        if session is not None:
+            assert isinstance(ctx, AppContext)
+            write(ctx, session, planned, report, verified, result, new_blobs)
+        if progress.cancelled():
+            raise Cancelled()
+        progress.report(len(seen), total, "")
+    if session is not None:
+        assert isinstance(ctx, AppContext)
+        ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
+    return seen
+
+
+def _undo_files(ctx: Office, shas: list[str], kept: list[str]) -> None:
+    if not isinstance(ctx, AppContext):
+        return  # verify writes no files
+    for sha in shas:
+        ctx.blobs.remove(sha)
+    for content_hash in kept:
+        discard(ctx.paths, content_hash)
 
 
 @contextmanager
@@ -295,99 +504,3 @@ def _stored(ctx: Office) -> Iterator[Query]:
         return
     with ctx.db.session() as session:
         yield session.connection().exec_driver_sql
-
-
-def _already_imported(query: Query, result: VerificationResult, report: BundleReport) -> bool:
-    """The ledger's word on the bundle, for verify and import alike: True (and the report says
-    so) when this very content was imported before; refused when its number is out of range or
-    was used by the sender for other content."""
-    header = result.header
-    assert header is not None and result.content_hash is not None
-    if header.sequence > MAX_SEQUENCE:
-        raise _Refused(
-            "ledger.sequence_out_of_range",
-            _(
-                "Nomor paket {seq} dari kantor {office} terlalu besar untuk dicatat. Paket ditolak; "
-                "hubungi kantor itu."
-            ).format(seq=header.sequence, office=header.sender_office),
-        )
-    if bundle_imported(query, result.content_hash):
-        report.status = "already"
-        report.findings.append(
-            Finding(
-                "ledger.already_imported",
-                _("Paket ini sudah pernah diimpor; tidak ada yang ditulis."),
-            )
-        )
-        return True
-    if sequence_taken(query, header.sender_office, header.sequence):
-        raise _Refused(
-            "ledger.sequence_reused",
-            _(
-                "Kantor {office} sudah mengirim paket nomor {seq} dengan isi lain. Dua paket "
-                "bernomor sama bisa berarti kuncinya dicuri: paket ditolak; hubungi kantor itu "
-                "dan kabupaten."
-            ).format(office=header.sender_office, seq=header.sequence),
-        )
-    return False
-
-
-def _verify_verified(
-    ctx: Office, result: VerificationResult, report: BundleReport, *, progress: Progress | None
-) -> None:
-    """``verify``: the import's ledger and row checks, read-only, without a transaction (which
-    would check every page of the database before its first write) and without writing."""
-    try:
-        with _stored(ctx) as query:
-            if _already_imported(query, result, report):
-                return
-            with result.open() as verified:
-                _plan_rows(query, verified, report, progress=progress)
-    except ProblemError as exc:  # the file changed between verifying and reading it
-        raise _Refused(exc.problem.code, exc.problem.message) from exc
-    report.status = "verified"
-
-
-def _plan_rows(
-    query: Query, verified: VerifiedBundle, report: BundleReport, *, progress: Progress | None
-) -> None:
-    progress = progress or NoProgress()
-    total = sum(verified.header.record_counts.values())
-    seen = SeenRows()
-    for chunk in read_chunks(verified, seen):
-        plan(query, chunk, seen, report)
-        if progress.cancelled():
-            raise Cancelled()
-        progress.report(len(seen), total, "")
-
-
-def _import_rows(
-    ctx: AppContext,
-    session: Session,
-    verified: VerifiedBundle,
-    result: VerificationResult,
-    report: BundleReport,
-    *,
-    write_rows: bool,
-    progress: Progress | None,
-    new_blobs: list[str],
-) -> None:
-    """Check, plan and (``write_rows``) write the rows chunk by chunk in ``session``'s
-    transaction: only one chunk of rows is held at a time, whatever the size of the bundle."""
-    progress = progress or NoProgress()
-    total = sum(verified.header.record_counts.values())
-    seen = SeenRows()
-    for chunk in read_chunks(verified, seen):
-        planned = plan(session, chunk, seen, report)
-        if write_rows:
-            write(ctx, session, planned, report, verified, result, new_blobs)
-        if progress.cancelled():
-            raise Cancelled()
-        progress.report(len(seen), total, "")
-    if write_rows:
-        ctx.blobs.sync(new_blobs)  # photos on disk before the rows that point at them commit
-
-
-def _remove_blobs(ctx: AppContext, shas: list[str]) -> None:
-    for sha in shas:
-        ctx.blobs.remove(sha)

@@ -10,18 +10,20 @@ a few dozen bytes per row instead of the row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartcity_desktop.bundles.reader import VerificationResult, VerifiedBundle
-from smartcity_desktop.crypto.offices import is_within
+from smartcity_desktop.crypto.offices import is_office_code, is_within
 from smartcity_desktop.domain.fields import FIELDS, LINK_FIELDS, FieldType, RecordKind
 from smartcity_desktop.domain.records import canonical_json
+from smartcity_desktop.domain.review import RECORD_TARGETS, TargetKind, may_review
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_records import (
     ATTACHMENT_KIND,
     RECORD_KINDS,
+    REVIEW_KIND,
     IncomingRow,
     RowError,
     check_row,
@@ -143,15 +145,26 @@ def _chunks(verified: VerifiedBundle, seen: SeenRows) -> Iterator[list[IncomingR
 
 
 def plan(
-    db: Session | Query, rows: list[IncomingRow], seen: SeenRows, report: BundleReport
+    db: Session | Query,
+    rows: list[IncomingRow],
+    seen: SeenRows,
+    report: BundleReport,
+    *,
+    receiver: str = "",
+    also_seen: Sequence[SeenRows] = (),
 ) -> list[Planned]:
     """Check one chunk of rows (all of one kind) against what is stored and against the rows of
     the bundle read so far, and count what importing them does in ``report``. ``db``: the
-    import's session, or the query function of a read-only connection (``verify``)."""
+    import's session, or the query function of a read-only connection (``verify``). ``receiver``
+    is the importing office's code (a desa takes only reviews of its own records); ``also_seen``,
+    the rows of the bundles forwarded inside this one, which its reviews may name."""
     if not rows:
         return []
     query = db if callable(db) else db.connection().exec_driver_sql
-    _check_references(query, rows, seen)
+    if rows[0].kind == REVIEW_KIND:
+        _check_reviews(query, rows, [seen, *also_seen], report.sender_role or "", receiver)
+    else:
+        _check_references(query, rows, seen)
     kind = rows[0].kind
     existing = {
         rid: (office, rev, chash)
@@ -224,6 +237,74 @@ def _check_references(query: Query, rows: list[IncomingRow], seen: SeenRows) -> 
                         raise _foreign_reference(row, owner)
 
 
+def _check_reviews(
+    query: Query,
+    rows: list[IncomingRow],
+    seens: Sequence[SeenRows],
+    sender_role: str,
+    receiver: str,
+) -> None:
+    """Who may review whom (docs/bundle-format.md section 6): a kecamatan the records and villages
+    of its own desa, the kabupaten those of its regency and the kecamatan's verifications; a desa
+    reviews nobody. A target not known here yet (out of order) is allowed, except at a desa, which
+    takes reviews of its own records only."""
+    sender = rows[0].office_code
+    if sender_role not in ("kecamatan", "kabupaten"):
+        raise _Refused(
+            "record.review_not_allowed",
+            _(
+                "Paket dari {office} ({role}) memuat reviu, padahal hanya kecamatan dan kabupaten "
+                "yang mereviu data desa. Paket ditolak; tidak ada yang ditulis. Hubungi kantor "
+                "pengirim."
+            ).format(office=sender, role=sender_role),
+        )
+    at_desa = receiver.count(".") == 3
+
+    def seen_owner(kind: str, target: str) -> str | None:
+        return next((o for s in seens if (o := s.owner(kind, target)) is not None), None)
+
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        kind, target = row.values["target_kind"], row.values["target_id"]
+        if kind != TargetKind.DESA and seen_owner(kind, target) is None:
+            wanted.setdefault(kind, set()).add(target)
+    owners = {kind: _owners(query, kind, ids) for kind, ids in wanted.items()}
+    review_targets: dict[str, str] = {}
+    if at_desa and wanted.get(REVIEW_KIND):
+        review_targets = dict(stored_rows(query, REVIEW_KIND, ("target_id",), wanted[REVIEW_KIND]))
+    for row in rows:
+        kind, target = row.values["target_kind"], row.values["target_id"]
+        if kind == TargetKind.DESA:
+            owner: str | None = target
+            if not is_office_code(target) or target.count(".") != 3:
+                raise _review_outside(row, target)
+        else:
+            owner = seen_owner(kind, target) or owners[kind].get(target)
+        if owner is None:
+            if at_desa and kind in RECORD_TARGETS:
+                raise _review_outside(row, target)
+            continue
+        if not may_review(sender, sender_role, owner):
+            raise _review_outside(row, owner)
+        if not at_desa:
+            continue
+        # At a desa: a record of its own, its own village, or a verification of its own village.
+        about = review_targets.get(target, receiver) if kind == REVIEW_KIND else owner
+        if about != receiver:
+            raise _review_outside(row, about)
+
+
+def _review_outside(row: IncomingRow, owner: str) -> _Refused:
+    return _Refused(
+        "record.review_outside_area",
+        _(
+            "Reviu {id} dalam paket dari {office} menyangkut data di luar wilayahnya ({target}). "
+            "Kecamatan hanya mereviu desa di bawahnya dan kabupaten hanya wilayahnya; desa hanya "
+            "menerima reviu atas datanya sendiri. Paket ditolak; tidak ada yang ditulis."
+        ).format(id=row.id, office=row.office_code, target=owner),
+    )
+
+
 def _targets(row: IncomingRow) -> Iterator[tuple[str, str]]:
     """The (kind, id) of every record ``row`` refers to."""
     if row.kind == ATTACHMENT_KIND:
@@ -283,7 +364,7 @@ def _columns(row: IncomingRow, trust: str, bundle: str) -> dict[str, Any]:
         "trust_level": trust,
         "source_bundle": bundle,
     }
-    if row.kind == ATTACHMENT_KIND:
+    if row.kind in (ATTACHMENT_KIND, REVIEW_KIND):
         cols.update(row.values)
         return cols
     values = row.values
