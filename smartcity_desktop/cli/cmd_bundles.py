@@ -411,14 +411,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     from smartcity_desktop.services.exchange import abandoned_numbers, export_bundle
 
     def work(ctx: Any) -> int:
-        result = export_bundle(
-            ctx,
-            _passphrase(args),
-            Path(args.out),
-            full=args.full,
-            max_part_size=args.max_part_size,
-            progress=StderrProgress(_("Menulis paket")),
-        )
+        from smartcity_desktop.errors import UserError
+
+        try:
+            result = export_bundle(
+                ctx,
+                _passphrase(args),
+                Path(args.out),
+                full=args.full,
+                max_part_size=args.max_part_size,
+                progress=StderrProgress(_("Menulis paket")),
+            )
+        except UserError as exc:
+            if exc.code != "export.nothing":
+                raise
+            # The service speaks to every front end; the command line names its own option.
+            print(
+                _("Tidak ada perubahan yang belum dikirim; tidak ada paket dibuat."),
+                file=sys.stderr,
+            )
+            print(
+                _("Untuk mengirim semua data sekali lagi: smartcity export --full"), file=sys.stderr
+            )
+            return 1  # as before: no bundle was made
         print(_export_summary(result.sequence, result.counts))
         for path in result.paths:
             print(path)

@@ -274,3 +274,13 @@ def test_a_damaged_database_is_not_backed_up(
     code, _, err = run(capsys, "--data-dir", str(desa_paths.root), "backup")
     assert code == 1 and "rusak" in err and "backups" in err
     assert list(desa_paths.backups.glob("*.sqlite")) == []
+
+
+def test_export_with_nothing_new_names_the_option_and_makes_no_file(
+    capsys: pytest.CaptureFixture[str], desa_paths: DataPaths, passphrase_env: None, tmp_path: Path
+) -> None:
+    d = str(desa_paths.root)
+    code, out, err = run(capsys, "--data-dir", d, "export", "--out", str(tmp_path))
+    assert code == 1 and out == ""
+    assert "tidak ada paket dibuat" in err and "smartcity export --full" in err
+    assert list(tmp_path.glob("*.scb")) == []

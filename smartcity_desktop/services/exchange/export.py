@@ -159,8 +159,8 @@ def _export(
     if not full and not any(counts.values()) and not forwarded:
         raise UserError(
             _(
-                "Tidak ada perubahan yang belum dikirim. Gunakan --full untuk mengirim "
-                "semua data sekali lagi."
+                "Tidak ada perubahan yang belum dikirim. Untuk mengirim semua data sekali lagi, "
+                "pilih kirim semua data."
             ),
             code="export.nothing",
         )
