@@ -56,3 +56,15 @@ def feedback(reviewer: AppContext, desa: AppContext, folder: Path) -> None:
     result = feedback_bundles(reviewer, PASSPHRASE, folder, desa=[desa.office.code])
     reports = import_files(desa, list(result[desa.office.code].paths))
     assert [r.status for r in reports] == ["imported"], [r.findings for r in reports]
+
+
+def carry_reviews(source: AppContext, target: AppContext) -> None:
+    """``source``'s reviews delivered to ``target`` through the real bundles: the kecamatan's
+    forward to its kabupaten, or feedback down to a desa."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="carry-", dir=source.paths.root))
+    if target.office.role == "kabupaten":
+        forward(source, target, folder)
+    else:
+        feedback(source, target, folder)
