@@ -376,12 +376,16 @@ class MainWindow(QMainWindow):
         if self._stats_pending:
             self._stats_timer.start()  # one count at a time; recount after it
             return
+        from smartcity_desktop.services.send_status import send_status
         from smartcity_desktop.services.stats import office_stats
 
         ctx = self.shell.ctx
         self._stats_pending = True
         self.shell.submit(
-            lambda _p: office_stats(ctx), self._show_stats, self._stats_failed, parent=self
+            lambda _p: {**office_stats(ctx), "send_status": send_status(ctx)},
+            self._show_stats,
+            self._stats_failed,
+            parent=self,
         )
 
     def _stats_failed(self, exc: BaseException) -> None:
@@ -401,15 +405,13 @@ class MainWindow(QMainWindow):
                 u=format_count(records.get("proposal", 0)),
             )
         )
-        unsent = int(stats["unsent_changes"])
-        self.status_unsent.setText(
-            _("Belum dikirim: {n} perubahan").format(n=format_count(unsent))
-            if unsent
-            else _("Semua perubahan sudah dikirim")
+        from smartcity_desktop.services.send_status import (
+            describe_send_status,
+            send_status_tooltip,
         )
-        self.status_unsent.setToolTip(
-            _("Catatan final yang belum masuk paket kiriman ke kecamatan atau kabupaten.")
-        )
+
+        self.status_unsent.setText(describe_send_status(stats["send_status"], self.office.role))
+        self.status_unsent.setToolTip(send_status_tooltip(self.office.role))
 
     # --- window ------------------------------------------------------------------------------
 
