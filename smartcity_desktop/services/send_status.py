@@ -24,6 +24,7 @@ from smartcity_desktop.storage.models import (
     RECORD_MODELS,
     Attachment,
     BundleExport,
+    OwnedRow,
     Review,
 )
 
@@ -50,9 +51,11 @@ class SendStatus:
 
 def send_status(ctx: AppContext) -> SendStatus:
     own = ctx.office.code
+    owned: list[type[OwnedRow]] = [*RECORD_MODELS.values(), Attachment]
+    targets: list[type[OwnedRow]] = [*RECORD_MODELS.values(), Review]
     unsent = drafts = 0
     with ctx.db.session() as session:
-        for model in (*RECORD_MODELS.values(), Attachment):
+        for model in owned:
             unsent += (
                 session.scalar(
                     select(func.count()).select_from(model).where(unsent_filter(model, own))
@@ -78,10 +81,7 @@ def send_status(ctx: AppContext) -> SendStatus:
             .order_by(BundleExport.sequence.desc())
             .limit(1)
         ).first()
-        own_targets = [
-            select(model.id).where(model.office_code == own)
-            for model in (*RECORD_MODELS.values(), Review)
-        ]
+        own_targets = [select(model.id).where(model.office_code == own) for model in targets]
         feedback_at = session.scalar(
             select(func.max(Review.updated_at)).where(
                 Review.office_code != own,
