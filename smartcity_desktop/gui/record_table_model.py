@@ -301,6 +301,8 @@ class RecordTableModel(QAbstractTableModel):
 
     def _sort_key(self, column: int) -> Callable[[Any], Any]:
         col = self.columns[column]
+        if col.render is Render.REF and col.ref and ref_list(col.ref).ordered:
+            return ref_list(col.ref).position
         if col.render in (
             Render.REF,
             Render.SUB_ELEMENT,

@@ -1,0 +1,92 @@
+"""Record lists as a first-time user meets them: ordered choices sort in their own order, cut
+values have a tooltip, counts carry their unit, the layout fits 1366 px, and changes written by
+another program show up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.gui.record_list import RecordListPage
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.sample_data import SampleRequest, generate
+from tests.gui.test_main_window import make_shell
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def sample_ctx(desa_ctx: AppContext) -> AppContext:
+    generate(desa_ctx, SampleRequest(problems=40, potentials=15, proposals=40, seed=11))
+    return desa_ctx
+
+
+def open_list(qtbot: Any, ctx: AppContext, kind: RecordKind) -> RecordListPage:
+    page = RecordListPage(make_shell(ctx), kind)
+    qtbot.addWidget(page)
+    page.resize(1366 - 200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    return page
+
+
+def click_header(qtbot: Any, page: RecordListPage, name: str) -> None:
+    header = page.table.horizontalHeader()
+    column = page.model.column_of(name)
+    header.setSectionHidden(column, False)
+    page.table.scrollTo(page.model.index(0, column))
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    assert 0 < x < header.viewport().width()
+    QTest.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+def texts(page: RecordListPage, name: str) -> list[str]:
+    column = page.model.column_of(name)
+    return [page.model.index(r, column).data() for r in range(page.model.rowCount())]
+
+
+def list_order(values: list[str], ref: str) -> list[str]:
+    """The distinct labels in the order they appear (empty cells left out)."""
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "ref"),
+    [
+        (RecordKind.PROBLEM, "severity", "tingkat_keparahan"),
+        (RecordKind.PROPOSAL, "quick_win", "quick_win"),
+        (RecordKind.PROPOSAL, "scale", "skala"),
+    ],
+)
+def test_ordered_choices_sort_in_their_own_order(
+    qtbot: Any, sample_ctx: AppContext, kind: RecordKind, name: str, ref: str
+) -> None:
+    page = open_list(qtbot, sample_ctx, kind)
+    own_order = [item.label() for item in ref_list(ref).items]
+    click_header(qtbot, page, name)
+    first = list_order(texts(page, name), ref)
+    click_header(qtbot, page, name)
+    second = list_order(texts(page, name), ref)
+    ascending, descending = (
+        (first, second)
+        if page.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        else (second, first)
+    )
+    assert len(ascending) >= 2
+    assert ascending == [label for label in own_order if label in ascending]
+    assert descending == list(reversed(ascending))
+    # Empty values stay last in both directions.
+    values = texts(page, name)
+    assert "" not in values[: len([v for v in values if v])]
