@@ -41,6 +41,7 @@ from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
 
 if TYPE_CHECKING:
+    from smartcity_desktop.gui.changes import ExternalChanges
     from smartcity_desktop.services.context import OfficeInfo
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         if office is None:
             raise ValueError("MainWindow needs a shell or an office")
         self.shell: Shell | None = None
+        self.external: ExternalChanges | None = None
         self.office = office
         self.specs = [
             s
@@ -290,6 +292,11 @@ class MainWindow(QMainWindow):
             raise ValueError("the shell belongs to another office")
         self.shell = shell
         shell.hub.changed.connect(self._on_change)
+        from smartcity_desktop.gui.changes import ExternalChanges
+
+        # The CLI or a second import may write while the window is open: lists follow.
+        self.external = ExternalChanges(shell.ctx, shell.hub, self)
+        self.external.noticed.connect(self._external_change)
         self.status_counts.setText(_("Menghitung catatan…"))
         if self.nav.currentRow() == self._start_row and self.office.role == "kecamatan":
             from smartcity_desktop.services.review_desk import bundles_received
@@ -370,6 +377,12 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         self._stats_timer.start()
 
+    def _external_change(self) -> None:
+        # Quiet: a note where the office name stands, no dialog, no focus taken from a form.
+        self.statusBar().showMessage(
+            _("Data diperbarui: ada perubahan dari program lain (mis. perintah smartcity)."), 8000
+        )
+
     def refresh_status(self) -> None:
         if self.shell is None:
             return
@@ -436,4 +449,6 @@ class MainWindow(QMainWindow):
                 return
         if self.shell is not None:
             self.shell.runner.wait(10_000)  # a backup or report still writing finishes first
+        if self.external is not None:
+            self.external.stop()
         event.accept()

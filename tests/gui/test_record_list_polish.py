@@ -4,17 +4,23 @@ another program show up."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.gui.forms.dialogs import CloseChoice
 from smartcity_desktop.gui.record_list import RecordListPage
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.sample_data import SampleRequest, generate
+from tests.gui.forms.conftest import FakeDialogs
 from tests.gui.test_main_window import make_shell
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -90,3 +96,81 @@ def test_ordered_choices_sort_in_their_own_order(
     # Empty values stay last in both directions.
     values = texts(page, name)
     assert "" not in values[: len([v for v in values if v])]
+
+
+# --- changes made by another program ----------------------------------------------------------
+
+
+def run_cli(ctx: AppContext, *args: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "smartcity_desktop.cli.main",
+            "--data-dir",
+            str(ctx.paths.root),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_list_follows_a_cli_write_and_a_typed_form_stays(
+    qtbot: Any, desa_ctx: AppContext
+) -> None:
+    from smartcity_desktop.gui.main_window import MainWindow
+
+    generate(desa_ctx, SampleRequest(problems=3, potentials=0, proposals=0, seed=3))
+    window = MainWindow(make_shell(desa_ctx))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    page = window.show_page("problem")
+    assert isinstance(page, RecordListPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    # A form with typed, unsaved text.
+    page.new_record()
+    editor = page.editor
+    assert editor is not None
+    title = editor.rows["title"].widget.focus_target()
+    assert isinstance(title, QLineEdit)
+    title.setFocus()
+    QTest.keyClicks(title, "Irigasi sawah tersumbat")
+
+    run_cli(desa_ctx, "sample-data", "--problems", "4", "--potentials", "0", "--proposals", "0")
+
+    qtbot.waitUntil(lambda: page.model.rowCount() == 7, timeout=10_000)
+    qtbot.waitUntil(lambda: "Permasalahan: 7" in window.status_counts.text(), timeout=5_000)
+    assert "program lain" in window.statusBar().currentMessage()
+    assert page.editor is editor
+    assert title.text() == "Irigasi sawah tersumbat"
+    fake = FakeDialogs()
+    fake.close_choice = CloseChoice.DISCARD
+    editor.dialogs = fake  # closing the test window must not wait on the question
+
+
+def test_own_saves_are_not_mistaken_for_outside_writes(desa_ctx: AppContext) -> None:
+    from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.data_watch import DataWatch
+    from smartcity_desktop.services.records import RecordService
+
+    with DataWatch(desa_ctx) as watch:
+        assert not watch.changed_elsewhere()
+        generate(desa_ctx, SampleRequest(problems=2, potentials=0, proposals=0, seed=5))
+        assert not watch.changed_elsewhere()
+        other = open_context(desa_ctx.paths)  # a second connection, like a second program
+        try:
+            RecordService(other).create(
+                RecordKind.PROBLEM,
+                {"title": "Sampah menumpuk", "dimension": "environment"},
+                finalise=False,
+            )
+            assert watch.changed_elsewhere()
+        finally:
+            other.db.close()
+        assert not watch.changed_elsewhere()  # once per write
