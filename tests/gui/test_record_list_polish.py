@@ -174,3 +174,64 @@ def test_own_saves_are_not_mistaken_for_outside_writes(desa_ctx: AppContext) -> 
         finally:
             other.db.close()
         assert not watch.changed_elsewhere()  # once per write
+
+
+# --- 1366 px: whole values, units, widths -----------------------------------------------------
+
+
+def test_cut_values_have_the_whole_value_as_tooltip_and_counts_their_unit(
+    qtbot: Any, desa_ctx: AppContext
+) -> None:
+    from smartcity_desktop.services.records import RecordService
+
+    service = RecordService(desa_ctx)
+    service.create(
+        RecordKind.PROBLEM,
+        {
+            "title": "Pelayanan surat keterangan di kantor desa lambat",
+            "description": "Warga menunggu berhari-hari.",
+            "dimension": "governance",
+            "sub_element": "pelayanan_publik",
+            "severity": "sedang",
+            "affected_count": 120,
+            "affected_unit": "jiwa",
+        },
+        finalise=True,
+    )
+    page = open_list(qtbot, desa_ctx, RecordKind.PROBLEM)
+    window_width = 1366 - 200  # the sidebar takes the rest of a 1366-pixel screen
+    page.resize(window_width, 700)
+    dimension = page.model.column_of("dimension")
+    cell = page.model.index(0, dimension)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "Tata Kelola Pemerintahan Cerdas"
+    # The common case fits: the longest dimension is not cut at 1366 px.
+    header = page.table.horizontalHeader()
+    needed = page.table.fontMetrics().horizontalAdvance("Tata Kelola Pemerintahan Cerdas")
+    assert header.sectionSize(dimension) >= needed + 8
+    count = page.model.index(0, page.model.column_of("affected_count"))
+    assert count.data() == "120 jiwa"
+    assert count.data(Qt.ItemDataRole.ToolTipRole) == "120 jiwa"
+    # The title still gets a readable share of the width.
+    assert header.sectionSize(page.model.column_of("title")) >= 300
+
+
+def test_funding_source_and_volume_read_whole(qtbot: Any, desa_ctx: AppContext) -> None:
+    from smartcity_desktop.services.records import RecordService
+
+    RecordService(desa_ctx).create(
+        RecordKind.PROPOSAL,
+        {
+            "title": "Sumur bor untuk musim kemarau",
+            "description": "Sumur bor bersama di tiap RW.",
+            "dimension": "living",
+            "sub_element": "kesehatan",
+            "funding_source": "apbdes",
+            "volume": 3,
+            "unit": "unit",
+        },
+        finalise=False,
+    )
+    page = open_list(qtbot, desa_ctx, RecordKind.PROPOSAL)
+    funding = page.model.index(0, page.model.column_of("funding_source"))
+    assert funding.data(Qt.ItemDataRole.ToolTipRole) == "APBDes (Dana Desa/ADD)"
+    assert page.model.index(0, page.model.column_of("volume")).data() == "3 unit"
