@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,12 +29,12 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.gui.icons import app_icon, nav_icon
 from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
@@ -58,7 +57,7 @@ ROLE_NAMES = {
 class PageSpec:
     key: str
     label: str  # Indonesian; translated when shown
-    icon: tuple[str, QStyle.StandardPixmap]  # theme icon name, fallback from the style
+    icon: str  # a Tabler icon shipped in resources/icons/tabler (see gui/icons.py)
     factory: Callable[[Shell], QWidget]
     shortcut: str = ""
     roles: tuple[str, ...] = ()  # offices that see the page; empty: every office
@@ -111,7 +110,6 @@ def _review_page(name: str) -> Callable[[Shell], QWidget]:
 
 
 UPPER_OFFICES = ("kecamatan", "kabupaten")
-SP = QStyle.StandardPixmap
 # The navigation, top to bottom. A new page is one more line here (e.g. "Kirim Data").
 PAGES: list[PageSpec] = [
     # An upper office's work, in its order: receive the villages' bundles, see who is missing,
@@ -119,68 +117,57 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "receive",
         N_("Terima Data"),
-        ("mail-receive", SP.SP_ArrowDown),
+        "inbox",
         _bundle_page("receive"),
         roles=("kecamatan", "kabupaten"),
     ),
     PageSpec(
         "completeness",
         N_("Kelengkapan"),
-        ("view-list-details", SP.SP_FileDialogListView),
+        "list-check",
         _review_page("completeness"),
         roles=UPPER_OFFICES,
     ),
     PageSpec(
         "review",
         N_("Reviu Data"),
-        ("checkbox", SP.SP_DialogApplyButton),
+        "clipboard-check",
         _review_page("review"),
         roles=UPPER_OFFICES,
     ),
     PageSpec(
         "problem",
         N_("Permasalahan"),
-        ("dialog-warning", SP.SP_MessageBoxWarning),
+        "alert-triangle",
         _record_list(RecordKind.PROBLEM),
     ),
     PageSpec(
         "potential",
         N_("Potensi"),
-        ("starred", SP.SP_DialogApplyButton),
+        "plant-2",
         _record_list(RecordKind.POTENTIAL),
     ),
     PageSpec(
         "proposal",
         N_("Usulan Inovasi"),
-        ("help-about", SP.SP_MessageBoxInformation),
+        "bulb",
         _record_list(RecordKind.PROPOSAL),
     ),
-    PageSpec(
-        "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
-    ),
-    PageSpec("send", N_("Kirim Data"), ("mail-send", SP.SP_ArrowUp), _bundle_page("send")),
+    PageSpec("report", N_("Laporan"), "file-text", _report_page),
+    PageSpec("send", N_("Kirim Data"), "send", _bundle_page("send")),
     PageSpec(
         "keys",
         N_("Kunci & Kepercayaan"),
-        ("dialog-password", SP.SP_DialogYesButton),
+        "key",
         _bundle_page("keys"),
     ),
-    PageSpec(
-        "settings", N_("Pengaturan"), ("preferences-system", SP.SP_ComputerIcon), _settings_page
-    ),
+    PageSpec("settings", N_("Pengaturan"), "settings", _settings_page),
 ]
 
 
 # Where each office starts: an upper office on its overview of the villages (a kecamatan that
 # has received nothing yet on Terima Data, see ``attach``), never on an empty record list.
 FIRST_PAGE = {"kecamatan": "completeness", "kabupaten": "completeness"}
-
-
-def themed_icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
-    icon = QIcon.fromTheme(name)
-    if icon.isNull():
-        icon = QApplication.style().standardIcon(fallback)
-    return icon
 
 
 class MainWindow(QMainWindow):
@@ -210,6 +197,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._after_paint: Callable[[], None] | None = None
         self.setWindowTitle(f"{office.name} - SmartCity Desktop")
+        self.setWindowIcon(app_icon())
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigasi halaman"))
@@ -218,7 +206,7 @@ class MainWindow(QMainWindow):
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
         self.nav.setObjectName("navigation")
         for n, spec in enumerate(self.specs):
-            item = QListWidgetItem(themed_icon(*spec.icon), _(spec.label))
+            item = QListWidgetItem(nav_icon(spec.icon), _(spec.label))
             item.setData(PAGE_KEY_ROLE, spec.key)
             item.setToolTip(_("{page} (Ctrl+{n})").format(page=_(spec.label), n=n + 1))
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 18))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.gui.changes import ChangeHub
@@ -106,7 +106,7 @@ def test_adding_a_page_is_one_spec(qtbot: Any, shell: Shell) -> None:
         made.append(QLabel("Kirim Data"))
         return made[-1]
 
-    extra = PageSpec("send", "Kirim Data", ("mail-send", QStyle.StandardPixmap.SP_ArrowUp), factory)
+    extra = PageSpec("send", "Kirim Data", "send", factory)
     every_office = [s for s in PAGES if not s.roles]
     win = MainWindow(shell, [*every_office[:3], extra])
     qtbot.addWidget(win)
