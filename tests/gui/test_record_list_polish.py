@@ -46,9 +46,16 @@ def click_header(qtbot: Any, page: RecordListPage, name: str) -> None:
     header = page.table.horizontalHeader()
     column = page.model.column_of(name)
     header.setSectionHidden(column, False)
-    page.table.scrollTo(page.model.index(0, column))
-    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-    assert 0 < x < header.viewport().width()
+
+    def middle() -> int:
+        return header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+
+    def on_screen() -> bool:
+        page.table.scrollTo(page.model.index(0, column))
+        return 0 < middle() < header.viewport().width()
+
+    qtbot.waitUntil(on_screen)  # the layout settles after showing the column
+    x = middle()
     QTest.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
     )
@@ -137,6 +144,9 @@ def test_a_list_follows_a_cli_write_and_a_typed_form_stays(
     page.new_record()
     editor = page.editor
     assert editor is not None
+    fake = FakeDialogs()
+    fake.close_choice = CloseChoice.DISCARD
+    editor.dialogs = fake  # closing the test window must not wait on the question
     title = editor.rows["title"].widget.focus_target()
     assert isinstance(title, QLineEdit)
     title.setFocus()
@@ -149,9 +159,6 @@ def test_a_list_follows_a_cli_write_and_a_typed_form_stays(
     assert "program lain" in window.statusBar().currentMessage()
     assert page.editor is editor
     assert title.text() == "Irigasi sawah tersumbat"
-    fake = FakeDialogs()
-    fake.close_choice = CloseChoice.DISCARD
-    editor.dialogs = fake  # closing the test window must not wait on the question
 
 
 def test_own_saves_are_not_mistaken_for_outside_writes(desa_ctx: AppContext) -> None:
