@@ -64,13 +64,15 @@ def _field(kind: RecordKind, name: str, width: int = 14) -> Column:
     spec = field_spec(kind, name)
     if name == "sub_element":
         return Column(name, spec.label, Render.SUB_ELEMENT, width=width)
-    if spec.ref:
-        # Wide enough for the list's longest label ("Tata Kelola Pemerintahan Cerdas", "APBDes
-        # (Dana Desa/ADD)"), up to a limit: the title takes what remains.
+    if spec.ref and name == "dimension":
+        # Shown in every list: wide enough for the longest ("Tata Kelola Pemerintahan Cerdas").
+        # Other choice columns keep their width at 1366 px; a cut value has its tooltip.
         longest = max(
             (max(len(i.label_id), len(i.label_en)) for i in ref_list(spec.ref).items), default=0
         )
         return Column(name, spec.label, Render.REF, spec.ref, max(width, min(longest + 1, 32)))
+    if spec.ref:
+        return Column(name, spec.label, Render.REF, spec.ref, width)
     render = {
         "integer": Render.INTEGER,
         "money": Render.MONEY,
@@ -146,7 +148,8 @@ DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
         "dimension",
         "estimated_cost",
         "funding_source",
-        "quick_win",
+        # quick_win (a first rating with a long header) stays in the column menu: with it the
+        # title would be cut to a few words at 1366 px.
         "status",
         "updated_at",
     ),

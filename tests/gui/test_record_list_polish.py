@@ -242,3 +242,14 @@ def test_funding_source_and_volume_read_whole(qtbot: Any, desa_ctx: AppContext) 
     funding = page.model.index(0, page.model.column_of("funding_source"))
     assert funding.data(Qt.ItemDataRole.ToolTipRole) == "APBDes (Dana Desa/ADD)"
     assert page.model.index(0, page.model.column_of("volume")).data() == "3 unit"
+
+
+@pytest.mark.parametrize("kind", list(RecordKind))
+def test_default_columns_fit_a_1366_pixel_screen(
+    qtbot: Any, sample_ctx: AppContext, kind: RecordKind
+) -> None:
+    page = open_list(qtbot, sample_ctx, kind)
+    header = page.table.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= page.table.viewport().width()
+    assert header.sectionSize(page.model.column_of("title")) >= 250
