@@ -116,7 +116,7 @@ COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
         RecordKind.PROPOSAL,
         [
             ("estimated_cost", 14),
-            ("funding_source", 14),
+            ("funding_source", 23),  # "APBDes (Dana Desa/ADD)" whole
             ("scale", 12),
             ("quick_win", 12),
             ("opd", 16),
