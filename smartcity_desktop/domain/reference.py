@@ -46,16 +46,25 @@ class RefList:
     name: str
     source: str
     items: tuple[RefItem, ...]
+    # The items are a scale (light to severe, village to regency...): lists sort by position,
+    # never by label.
+    ordered: bool = False
 
     def __post_init__(self) -> None:
         # Looked up hundreds of thousands of times (validation, lists, reports): index once.
         object.__setattr__(self, "_by_code", {item.code: item for item in self.items})
+        object.__setattr__(self, "_position", {item.code: n for n, item in enumerate(self.items)})
 
     def get(self, code: str | None) -> RefItem | None:
         if code is None:
             return None
         by_code: dict[str, RefItem] = self.__dict__["_by_code"]
         return by_code.get(code)
+
+    def position(self, code: str | None) -> int:
+        """The item's place in the list; unknown codes after every known one."""
+        positions: dict[str, int] = self.__dict__["_position"]
+        return positions.get(code or "", len(positions))
 
     def codes(self) -> tuple[str, ...]:
         return tuple(item.code for item in self.items)
@@ -82,7 +91,10 @@ def ref_list(name: str) -> RefList:
         raise KeyError(name)
     raw = json.loads(read_text("reference", f"{name}.json"))
     return RefList(
-        name=name, source=str(raw.get("source", "")), items=tuple(_item(i) for i in raw["items"])
+        name=name,
+        source=str(raw.get("source", "")),
+        items=tuple(_item(i) for i in raw["items"]),
+        ordered=bool(raw.get("ordered", False)),
     )
 
 

@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     install_qt_translations(current_language())
+    from smartcity_desktop.gui.icons import app_icon
+
+    app.setWindowIcon(app_icon())  # every window and the taskbar entry
     try:
         paths = resolve_data_dir(args.data_dir)
     except Exception as exc:  # platformdirs failing is rare, but must not end in a traceback

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,18 +29,19 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.gui import analysis
+from smartcity_desktop.gui.icons import app_icon, nav_icon
 from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Change
 
 if TYPE_CHECKING:
+    from smartcity_desktop.gui.changes import ExternalChanges
     from smartcity_desktop.services.context import OfficeInfo
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ ROLE_NAMES = {
 class PageSpec:
     key: str
     label: str  # Indonesian; translated when shown
-    icon: tuple[str, QStyle.StandardPixmap]  # theme icon name, fallback from the style
+    icon: str  # a Tabler icon shipped in resources/icons/tabler (see gui/icons.py)
     factory: Callable[[Shell], QWidget]
     shortcut: str = ""
     roles: tuple[str, ...] = ()  # offices that see the page; empty: every office
@@ -111,7 +111,6 @@ def _review_page(name: str) -> Callable[[Shell], QWidget]:
 
 
 UPPER_OFFICES = ("kecamatan", "kabupaten")
-SP = QStyle.StandardPixmap
 # The navigation, top to bottom. A new page is one more line here (e.g. "Kirim Data").
 PAGES: list[PageSpec] = [
     # An upper office's work, in its order: receive the villages' bundles, see who is missing,
@@ -119,71 +118,60 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "receive",
         N_("Terima Data"),
-        ("mail-receive", SP.SP_ArrowDown),
+        "inbox",
         _bundle_page("receive"),
         roles=("desa", "kecamatan", "kabupaten"),  # a desa receives feedback
     ),
     PageSpec(
         "completeness",
         N_("Kelengkapan"),
-        ("view-list-details", SP.SP_FileDialogListView),
+        "list-check",
         _review_page("completeness"),
         roles=UPPER_OFFICES,
     ),
     PageSpec(
         "review",
         N_("Reviu Data"),
-        ("checkbox", SP.SP_DialogApplyButton),
+        "clipboard-check",
         _review_page("review"),
         roles=UPPER_OFFICES,
     ),
     PageSpec(
         "problem",
         N_("Permasalahan"),
-        ("dialog-warning", SP.SP_MessageBoxWarning),
+        "alert-triangle",
         _record_list(RecordKind.PROBLEM),
     ),
     PageSpec(
         "potential",
         N_("Potensi"),
-        ("starred", SP.SP_DialogApplyButton),
+        "plant-2",
         _record_list(RecordKind.POTENTIAL),
     ),
     PageSpec(
         "proposal",
         N_("Usulan Inovasi"),
-        ("help-about", SP.SP_MessageBoxInformation),
+        "bulb",
         _record_list(RecordKind.PROPOSAL),
     ),
     PageSpec(*analysis.SIMILAR_PAGE, roles=analysis.ROLES),
     PageSpec(*analysis.ISSUES_PAGE, roles=analysis.ROLES),
-    PageSpec(
-        "report", N_("Laporan"), ("document-print", SP.SP_FileDialogDetailedView), _report_page
-    ),
+    PageSpec("report", N_("Laporan"), "file-text", _report_page),
     # At the kabupaten, Kirim Data holds "Kirim hasil verifikasi ke desa" (feedback bundles).
-    PageSpec("send", N_("Kirim Data"), ("mail-send", SP.SP_ArrowUp), _bundle_page("send")),
+    PageSpec("send", N_("Kirim Data"), "send", _bundle_page("send")),
     PageSpec(
         "keys",
         N_("Kunci & Kepercayaan"),
-        ("dialog-password", SP.SP_DialogYesButton),
+        "key",
         _bundle_page("keys"),
     ),
-    PageSpec(
-        "settings", N_("Pengaturan"), ("preferences-system", SP.SP_ComputerIcon), _settings_page
-    ),
+    PageSpec("settings", N_("Pengaturan"), "settings", _settings_page),
 ]
 
 
 # Where each office starts: an upper office on its overview of the villages (a kecamatan that
 # has received nothing yet on Terima Data, see ``attach``), never on an empty record list.
 FIRST_PAGE = {"desa": "problem", "kecamatan": "completeness", "kabupaten": "completeness"}
-
-
-def themed_icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
-    icon = QIcon.fromTheme(name)
-    if icon.isNull():
-        icon = QApplication.style().standardIcon(fallback)
-    return icon
 
 
 class MainWindow(QMainWindow):
@@ -203,6 +191,7 @@ class MainWindow(QMainWindow):
         if office is None:
             raise ValueError("MainWindow needs a shell or an office")
         self.shell: Shell | None = None
+        self.external: ExternalChanges | None = None
         self.office = office
         self.specs = [
             s
@@ -212,6 +201,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._after_paint: Callable[[], None] | None = None
         self.setWindowTitle(f"{office.name} - SmartCity Desktop")
+        self.setWindowIcon(app_icon())
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigasi halaman"))
@@ -220,7 +210,7 @@ class MainWindow(QMainWindow):
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
         self.nav.setObjectName("navigation")
         for n, spec in enumerate(self.specs):
-            item = QListWidgetItem(themed_icon(*spec.icon), _(spec.label))
+            item = QListWidgetItem(nav_icon(spec.icon), _(spec.label))
             item.setData(PAGE_KEY_ROLE, spec.key)
             item.setToolTip(_("{page} (Ctrl+{n})").format(page=_(spec.label), n=n + 1))
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 18))
@@ -294,6 +284,11 @@ class MainWindow(QMainWindow):
             raise ValueError("the shell belongs to another office")
         self.shell = shell
         shell.hub.changed.connect(self._on_change)
+        from smartcity_desktop.gui.changes import ExternalChanges
+
+        # The CLI or a second import may write while the window is open: lists follow.
+        self.external = ExternalChanges(shell.ctx, shell.hub, self)
+        self.external.noticed.connect(self._external_change)
         self.status_counts.setText(_("Menghitung catatan…"))
         if self.nav.currentRow() == self._start_row and self.office.role == "kecamatan":
             from smartcity_desktop.services.review_desk import bundles_received
@@ -374,18 +369,28 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         self._stats_timer.start()
 
+    def _external_change(self) -> None:
+        # Quiet: a note where the office name stands, no dialog, no focus taken from a form.
+        self.statusBar().showMessage(
+            _("Data diperbarui: ada perubahan dari program lain (mis. perintah smartcity)."), 8000
+        )
+
     def refresh_status(self) -> None:
         if self.shell is None:
             return
         if self._stats_pending:
             self._stats_timer.start()  # one count at a time; recount after it
             return
+        from smartcity_desktop.services.send_status import send_status
         from smartcity_desktop.services.stats import office_stats
 
         ctx = self.shell.ctx
         self._stats_pending = True
         self.shell.submit(
-            lambda _p: office_stats(ctx), self._show_stats, self._stats_failed, parent=self
+            lambda _p: {**office_stats(ctx), "send_status": send_status(ctx)},
+            self._show_stats,
+            self._stats_failed,
+            parent=self,
         )
 
     def _stats_failed(self, exc: BaseException) -> None:
@@ -405,15 +410,13 @@ class MainWindow(QMainWindow):
                 u=format_count(records.get("proposal", 0)),
             )
         )
-        unsent = int(stats["unsent_changes"])
-        self.status_unsent.setText(
-            _("Belum dikirim: {n} perubahan").format(n=format_count(unsent))
-            if unsent
-            else _("Semua perubahan sudah dikirim")
+        from smartcity_desktop.services.send_status import (
+            describe_send_status,
+            send_status_tooltip,
         )
-        self.status_unsent.setToolTip(
-            _("Catatan final yang belum masuk paket kiriman ke kecamatan atau kabupaten.")
-        )
+
+        self.status_unsent.setText(describe_send_status(stats["send_status"], self.office.role))
+        self.status_unsent.setToolTip(send_status_tooltip(self.office.role))
 
     # --- window ------------------------------------------------------------------------------
 
@@ -438,4 +441,6 @@ class MainWindow(QMainWindow):
                 return
         if self.shell is not None:
             self.shell.runner.wait(10_000)  # a backup or report still writing finishes first
+        if self.external is not None:
+            self.external.stop()
         event.accept()

@@ -47,6 +47,7 @@ class Render(StrEnum):
     STATUS = "status"
     DATETIME = "datetime"
     INTEGER = "integer"
+    NUMBER = "number"  # a decimal quantity (volume)
     MONEY = "money"
     PLACE = "place"  # a region code, shown as the desa's or kecamatan's name
     TRUST = "trust"  # how the sender was trusted: the trust mark
@@ -60,16 +61,32 @@ class Column:
     render: Render = Render.TEXT
     ref: str | None = None
     width: int = 12  # in average characters
+    unit: str | None = None  # the column holding this count's unit: "120 jiwa", "3 unit"
+
+
+# A count means little without its unit; the list shows them together.
+UNIT_COLUMNS = {"affected_count": "affected_unit", "volume": "unit"}
 
 
 def _field(kind: RecordKind, name: str, width: int = 14) -> Column:
     spec = field_spec(kind, name)
     if name == "sub_element":
         return Column(name, spec.label, Render.SUB_ELEMENT, width=width)
+    if spec.ref and name == "dimension":
+        # Shown in every list: wide enough for the longest ("Tata Kelola Pemerintahan Cerdas").
+        # Other choice columns keep their width at 1366 px; a cut value has its tooltip.
+        longest = max(
+            (max(len(i.label_id), len(i.label_en)) for i in ref_list(spec.ref).items), default=0
+        )
+        return Column(name, spec.label, Render.REF, spec.ref, max(width, min(longest + 1, 32)))
     if spec.ref:
         return Column(name, spec.label, Render.REF, spec.ref, width)
-    render = {"integer": Render.INTEGER, "money": Render.MONEY}.get(spec.type.value, Render.TEXT)
-    return Column(name, spec.label, render, width=width)
+    render = {
+        "integer": Render.INTEGER,
+        "money": Render.MONEY,
+        "number": Render.NUMBER,
+    }.get(spec.type.value, Render.TEXT)
+    return Column(name, spec.label, render, width=width, unit=UNIT_COLUMNS.get(name))
 
 
 def _meta() -> list[Column]:
@@ -107,10 +124,12 @@ COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
         RecordKind.PROPOSAL,
         [
             ("estimated_cost", 14),
-            ("funding_source", 14),
+            ("funding_source", 23),  # "APBDes (Dana Desa/ADD)" whole
             ("scale", 12),
             ("quick_win", 12),
             ("opd", 16),
+            ("volume", 12),
+            ("unit", 8),
         ],
     ),
 }
@@ -137,7 +156,8 @@ DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
         "dimension",
         "estimated_cost",
         "funding_source",
-        "quick_win",
+        # quick_win (a first rating with a long header) stays in the column menu: with it the
+        # title would be cut to a few words at 1366 px.
         "status",
         "updated_at",
     ),
@@ -250,6 +270,8 @@ class RecordTableModel(QAbstractTableModel):
         self._search_ids: frozenset[str] | None = None
         self._headers = [_(c.label) for c in self.columns]
         self._formatters = [self._formatter(c) for c in self.columns]
+        self._unit_pos = [self._pos.get(c.unit) if c.unit else None for c in self.columns]
+        self._unit_labels = _unit_labels()
         self._draft_brush = QBrush(QColor("#7b7d7d"))
         self._draft_font = QFont()
         self._draft_font.setItalic(True)
@@ -354,6 +376,8 @@ class RecordTableModel(QAbstractTableModel):
 
     def _sort_key(self, column: int) -> Callable[[Any], Any]:
         col = self.columns[column]
+        if col.render is Render.REF and col.ref and ref_list(col.ref).ordered:
+            return ref_list(col.ref).position
         if col.render in (
             Render.REF,
             Render.SUB_ELEMENT,
@@ -402,8 +426,7 @@ class RecordTableModel(QAbstractTableModel):
         row = self._rows[self._visible[index.row()]]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            value = row[column + 1]
-            return "" if value is None else self._formatters[column](value)
+            return self._text(row, column)
         if role == RECORD_ID_ROLE:
             return row[0]
         if role == RAW_VALUE_ROLE:
@@ -424,7 +447,8 @@ class RecordTableModel(QAbstractTableModel):
                 )
             if self.columns[column].render is Render.PLACE and row[column + 1] and self.places:
                 return f"{self.places.name(row[column + 1])} ({row[column + 1]})"
-            return None
+            # The whole value, for cells cut short ("Tata Kelola Pemerintahan …").
+            return self._text(row, column) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             if self._needs_repair(row, column):
                 return self._repair_brush
@@ -442,6 +466,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].render in (
             Render.INTEGER,
             Render.MONEY,
+            Render.NUMBER,
         ):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -449,6 +474,17 @@ class RecordTableModel(QAbstractTableModel):
     def _needs_repair(self, row: tuple[Any, ...], column: int) -> bool:
         # "Perlu perbaikan" is the one result the desa must act on: it stands out in red, bold.
         return self._review_pos == column + 1 and row[column + 1] == "perlu_perbaikan"
+
+    def _text(self, row: tuple[Any, ...], column: int) -> str:
+        value = row[column + 1]
+        if value is None:
+            return ""
+        text = self._formatters[column](value)
+        unit_pos = self._unit_pos[column]
+        if unit_pos is not None and row[unit_pos]:
+            unit = row[unit_pos]
+            text = f"{text} {self._unit_labels.get(unit, unit)}"
+        return text
 
     # --- helpers for the view ----------------------------------------------------------------
 
@@ -499,7 +535,26 @@ class RecordTableModel(QAbstractTableModel):
             return lambda v: format_count(int(v))
         if col.render is Render.MONEY:
             return lambda v: format_rupiah(v)
+        if col.render is Render.NUMBER:
+            return _number
         return str
+
+
+def _unit_labels() -> dict[str, str]:
+    """Units as they read after a number: "120 jiwa", "35 KK"."""
+    labels = {}
+    for item in ref_list("satuan_terdampak").items:
+        label = item.label()
+        labels[item.code] = label if label.isupper() else label.lower()
+    return labels
+
+
+def _number(value: Any) -> str:
+    number = float(value)
+    if number.is_integer():
+        return format_count(int(number))
+    text = f"{number:,.2f}".rstrip("0")
+    return text if current_language() == "en" else text.translate(str.maketrans(",.", ".,"))
 
 
 def _local_time(value: Any) -> str:

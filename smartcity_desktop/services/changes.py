@@ -17,6 +17,7 @@ class Action(StrEnum):
     SETTINGS = "settings"
     REGIONS = "regions"
     REVIEWED = "reviewed"
+    EXTERNAL = "external"  # another program wrote to the database; what exactly is unknown
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.gui.changes import ChangeHub
@@ -106,7 +106,7 @@ def test_adding_a_page_is_one_spec(qtbot: Any, shell: Shell) -> None:
         made.append(QLabel("Kirim Data"))
         return made[-1]
 
-    extra = PageSpec("send", "Kirim Data", ("mail-send", QStyle.StandardPixmap.SP_ArrowUp), factory)
+    extra = PageSpec("send", "Kirim Data", "send", factory)
     every_office = [s for s in PAGES if not s.roles]
     win = MainWindow(shell, [*every_office[:3], extra])
     qtbot.addWidget(win)
@@ -124,12 +124,13 @@ def test_status_bar_shows_office_counts_and_unsent(qtbot: Any, desa_ctx: AppCont
     assert "32.16.01.2001" in win.status_office.text()
     assert "Operator Uji" in win.status_office.text()
     assert win.status_counts.text() == "Permasalahan: 12 · Potensi: 5 · Usulan: 7"
-    assert win.status_unsent.text() == "Belum dikirim: 24 perubahan"
+    assert win.status_unsent.text().startswith("Belum masuk paket: 24 perubahan")
 
 
 def test_status_bar_follows_the_change_hub(qtbot: Any, window: MainWindow, shell: Shell) -> None:
     assert "Permasalahan: 0" in window.status_counts.text()
-    assert window.status_unsent.text() == "Semua perubahan sudah dikirim"
+    # A brand-new office has sent nothing; it must not say so.
+    assert window.status_unsent.text() == "Belum ada data final untuk dikirim"
     change = RecordService(shell.ctx).create(
         RecordKind.PROBLEM,
         {
@@ -143,7 +144,9 @@ def test_status_bar_follows_the_change_hub(qtbot: Any, window: MainWindow, shell
     )
     shell.hub.publish(change)
     qtbot.waitUntil(lambda: "Permasalahan: 1 " in window.status_counts.text())
-    assert window.status_unsent.text() == "Belum dikirim: 1 perubahan"
+    assert window.status_unsent.text() == (
+        "Belum masuk paket: 1 perubahan · belum pernah membuat paket"
+    )
 
 
 def test_unchanged_saves_are_not_broadcast(qtbot: Any, shell: Shell) -> None:

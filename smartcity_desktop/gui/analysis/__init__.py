@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QStyle
-
 from smartcity_desktop.i18n import N_
 
 if TYPE_CHECKING:
@@ -35,12 +33,12 @@ def issues_page(shell: Shell) -> QWidget:
 SIMILAR_PAGE = (
     "similar",
     N_("Data Serupa"),
-    ("edit-copy", QStyle.StandardPixmap.SP_FileDialogContentsView),
+    "copy",
     similar_page,
 )
 ISSUES_PAGE = (
     "issues",
     N_("Isu Strategis"),
-    ("view-statistics", QStyle.StandardPixmap.SP_FileDialogListView),
+    "chart-bar",
     issues_page,
 )

@@ -228,7 +228,9 @@ class SendPage(QWidget):
             self.total_label.setText(_("{n} perubahan siap dikirim.").format(n=format_count(total)))
         else:
             self.total_label.setText(
-                _("Semua perubahan sudah dikirim. Centang 'Kirim semua data' untuk mengirim ulang.")
+                _(
+                    "Tidak ada perubahan baru sejak paket terakhir. Centang 'Kirim semua data' untuk mengirim ulang."
+                )
             )
         if last is None:
             text = _("Kantor ini belum pernah membuat paket.")
