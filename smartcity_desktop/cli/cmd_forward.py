@@ -16,7 +16,9 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
         "forward",
         help=_("teruskan paket asli desa dan reviu kecamatan ke kabupaten (kecamatan)"),
     )
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=_("berkas paket terusan yang ditulis")
+    )
     p.add_argument(
         "--desa",
         action="append",
@@ -34,8 +36,16 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.set_defaults(handler=cmd_forward)
 
     p = sub.add_parser("feedback", help=_("kirim hasil verifikasi ke desa: satu berkas per desa"))
-    p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--desa", action="append", default=[], metavar="KODE")
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help=_("folder tujuan: satu berkas paket per desa")
+    )
+    p.add_argument(
+        "--desa",
+        action="append",
+        default=[],
+        metavar="KODE",
+        help=_("hanya desa ini (boleh berulang); bawaan: semua desa yang sudah direviu"),
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_feedback)
 

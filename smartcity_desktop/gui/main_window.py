@@ -174,6 +174,18 @@ PAGES: list[PageSpec] = [
 FIRST_PAGE = {"desa": "problem", "kecamatan": "completeness", "kabupaten": "completeness"}
 
 
+def pages_for(role: str, pages: list[PageSpec]) -> list[PageSpec]:
+    """The pages an office of ``role`` sees, in order. A desa receives only feedback, so its
+    Terima Data follows Kirim Data instead of leading the list as it does above the village."""
+    shown = [s for s in pages if not s.roles or role in s.roles]
+    if role != "desa" or "send" not in [s.key for s in shown]:
+        return shown
+    receive = [s for s in shown if s.key == "receive"]
+    shown = [s for s in shown if s.key != "receive"]
+    after_send = [s.key for s in shown].index("send") + 1
+    return [*shown[:after_send], *receive, *shown[after_send:]]
+
+
 class MainWindow(QMainWindow):
     """``MainWindow(shell)`` is ready at once; ``MainWindow(office=...)`` shows the navigation and
     the office while the database opens, and builds pages from ``attach(shell)`` on."""
@@ -193,11 +205,7 @@ class MainWindow(QMainWindow):
         self.shell: Shell | None = None
         self.external: ExternalChanges | None = None
         self.office = office
-        self.specs = [
-            s
-            for s in (pages if pages is not None else PAGES)
-            if not s.roles or office.role in s.roles
-        ]
+        self.specs = pages_for(office.role, pages if pages is not None else PAGES)
         self.pages: dict[str, QWidget] = {}
         self._after_paint: Callable[[], None] | None = None
         self.setWindowTitle(f"{office.name} - SmartCity Desktop")

@@ -197,12 +197,15 @@ TRUST_TIPS = {
 
 # A desa's lists say, next to each title, what its kecamatan and kabupaten made of the record
 # (their reviews arrive in feedback bundles); see ``services.review_results``.
-REVIEW_COLUMN = Column(REVIEW_RESULT, N_("Hasil verifikasi"), Render.REVIEW, width=31)
+REVIEW_COLUMN = Column(REVIEW_RESULT, N_("Hasil verifikasi"), Render.REVIEW, width=24)
 REVIEW_COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
     kind: (cols[0], REVIEW_COLUMN, *cols[1:]) for kind, cols in COLUMNS.items()
 }
+# The result takes the place of "Diubah" (still in the column menu), so the title keeps its room
+# at 1366 px.
 REVIEW_DEFAULT_VISIBLE: dict[RecordKind, tuple[str, ...]] = {
-    kind: (names[0], REVIEW_RESULT, *names[1:]) for kind, names in DEFAULT_VISIBLE.items()
+    kind: (names[0], REVIEW_RESULT, *(n for n in names[1:] if n != "updated_at"))
+    for kind, names in DEFAULT_VISIBLE.items()
 }
 REVIEW_REPAIR_COLOR = "#a93226"
 

@@ -78,7 +78,9 @@ def test_a_desa_starts_on_its_problems_and_sees_no_review_pages(
     window = open_window(qtbot, desa_ctx)
     assert keys(window)[0] == "problem"
     assert set(window.pages) == {"problem"}
-    assert not {"receive", "completeness", "review"} & set(keys(window))
+    assert not {"completeness", "review"} & set(keys(window))
+    # Terima Data is there for feedback from the kecamatan, after the desa's own work.
+    assert keys(window).index("receive") == keys(window).index("send") + 1
 
 
 def test_the_start_page_is_chosen_before_the_database_is_attached(

@@ -44,9 +44,9 @@ def test_desa_list_still_invites_a_new_record(qtbot: Any, desa_ctx: AppContext) 
 
 
 @pytest.mark.parametrize(
-    ("role", "sends"), [("desa", True), ("kecamatan", True), ("kabupaten", False)]
+    ("role", "sends"), [("desa", True), ("kecamatan", True), ("kabupaten", True)]
 )
-def test_kirim_data_only_where_there_is_an_office_above(
+def test_kirim_data_at_every_office(
     qtbot: Any, role: str, sends: bool, request: pytest.FixtureRequest
 ) -> None:
     ctx: AppContext = request.getfixturevalue(f"{role}_ctx")
