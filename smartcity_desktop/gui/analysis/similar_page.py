@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.fields import kind_label
-from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, page_title
-from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage, page_title
+from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -99,13 +99,10 @@ def ask_merge(parent: QWidget, group: SimilarGroup, preferred: str | None) -> tu
     return dialog.target(), dialog.comment.text().strip()
 
 
-class SimilarPage(QWidget):
+class SimilarPage(ComputedPage):
     def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.shell = shell
+        super().__init__(shell, parent)
         self.groups: list[SimilarGroup] = []
-        self.handle: TaskHandle | None = None
-        self._generation = 0
         # Replaced in tests; the real one opens MergeDialog.
         self.ask_merge = ask_merge
 
@@ -173,10 +170,6 @@ class SimilarPage(QWidget):
     # --- computing ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-        self._generation += 1
-        generation = self._generation
         ctx, kind, area = self.shell.ctx, self.kind.currentData(), self.filters.area()
 
         def work(progress: TaskProgress) -> list[SimilarGroup]:
@@ -188,46 +181,16 @@ class SimilarPage(QWidget):
 
             return similar_groups(ctx, kind, area, tick)  # type: ignore[arg-type]
 
-        self._set_busy(True)
-        self.status.setText(_("Mencari data serupa…"))
-        handle = self.shell.submit(
+        self.compute(
             work,
-            lambda groups: self._loaded(generation, groups),
-            lambda exc: self._failed(generation, exc),
-            lambda done, total, message: self.status.setText(message),
-            parent=self,
+            _("Mencari data serupa…"),
+            self._loaded_groups,
+            _("Data serupa tidak dapat dihitung"),
         )
-        self.handle = handle if self.busy.isVisible() else None
 
-    def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-        self._generation += 1
-        self._set_busy(False)
-        self.status.setText(_("Dibatalkan."))
-
-    def _loaded(self, generation: int, groups: list[SimilarGroup]) -> None:
-        if generation != self._generation:
-            return  # an older computation, overtaken by a filter change
-        self._set_busy(False)
+    def _loaded_groups(self, groups: list[SimilarGroup]) -> None:
         self.groups = groups
         self._fill()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._set_busy(False)
-        if isinstance(exc, Cancelled):
-            self.status.setText(_("Dibatalkan."))
-            return
-        self.status.setText("")
-        self.shell.dialogs.error(self, exc, _("Data serupa tidak dapat dihitung"))
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        if not busy:
-            self.handle = None
-        self._update_actions()
 
     def _fill(self) -> None:
         self.tree.clear()
@@ -296,8 +259,3 @@ class SimilarPage(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.touches("review") or change.touches(str(self.kind.currentData())):
             self.reload()
-
-    def can_close(self) -> bool:
-        if self.handle is not None:
-            self.handle.cancel()
-        return True
