@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.kecamatan_data import Signatory
+from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.pages import (
     Footer,
     NumberedCanvas,
@@ -137,6 +139,33 @@ def two_signatures(
         )
     )
     return table
+
+
+def close_with_signatures(
+    story: list[Flowable],
+    closing: str,
+    style: ParagraphStyle,
+    place_date: str,
+    left: Signatory,
+    right: Signatory,
+    styles: Styles,
+    width: float,
+    *,
+    left_caption: str,
+    right_caption: str,
+) -> None:
+    """End ``story`` with the closing sentence and the two signatures, kept on one page with the
+    end of what precedes them."""
+    signatures = two_signatures(
+        place_date,
+        left,
+        right,
+        styles,
+        width,
+        left_caption=left_caption,
+        right_caption=right_caption,
+    )
+    keep_with_previous(story, [Spacer(1, 4 * mm), Paragraph(markup(closing), style), signatures])
 
 
 class PortraitCanvas(NumberedCanvas):
