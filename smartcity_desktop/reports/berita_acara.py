@@ -17,7 +17,6 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState, state_label
 from smartcity_desktop.i18n import _, current_language
-from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.kecamatan_data import KecamatanReportData, VillageSummary
 from smartcity_desktop.reports.letterhead import letterhead_flowables
@@ -183,18 +182,16 @@ def build_berita_acara_pdf(
         )
     close_with_signatures(
         story,
+        data,
         _(
             "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
             "sebagaimana mestinya."
         ),
         body,
-        f"{head.office_place}, {format_date_long(today, language)}",
-        data.operator,
-        data.head,
         styles,
         WIDTH,
+        language,
         left_caption=_("Operator kecamatan,"),
-        right_caption=_("Mengetahui,"),
     )
     footer = office_footer(
         data.fingerprint,

@@ -256,18 +256,16 @@ def build_kecamatan_recap_pdf(
     story += _priorities(data, styles, language)
     close_with_signatures(
         story,
+        data,
         _(
             "Demikian rekap ini dibuat dengan sebenarnya untuk digunakan sebagaimana mestinya "
             "dalam penyusunan Masterplan Smart City."
         ),
         styles.body,
-        f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}",
-        data.operator,
-        data.head,
         styles,
         WIDTH,
+        language,
         left_caption=_("Disusun oleh,"),
-        right_caption=_("Mengetahui,"),
     )
     footer = office_footer(
         data.fingerprint,

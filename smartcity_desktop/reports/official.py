@@ -14,8 +14,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Spacer, Table, TableStyle
 
+from smartcity_desktop.i18n import _
+from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.reports.formatting import format_number, markup
-from smartcity_desktop.reports.kecamatan_data import Signatory
+from smartcity_desktop.reports.kecamatan_data import KecamatanReportData, Signatory
 from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.pages import (
     Footer,
@@ -143,27 +145,27 @@ def two_signatures(
 
 def close_with_signatures(
     story: list[Flowable],
+    data: KecamatanReportData,
     closing: str,
     style: ParagraphStyle,
-    place_date: str,
-    left: Signatory,
-    right: Signatory,
     styles: Styles,
     width: float,
+    language: str,
     *,
     left_caption: str,
-    right_caption: str,
 ) -> None:
-    """End ``story`` with the closing sentence and the two signatures, kept on one page with the
-    end of what precedes them."""
+    """End ``story`` with the closing sentence and the operator's and head's signatures, dated
+    at the office on the day of the report and kept on one page with the end of what precedes
+    them."""
+    head = data.letterhead
     signatures = two_signatures(
-        place_date,
-        left,
-        right,
+        f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}",
+        data.operator,
+        data.head,
         styles,
         width,
         left_caption=left_caption,
-        right_caption=right_caption,
+        right_caption=_("Mengetahui,"),
     )
     keep_with_previous(story, [Spacer(1, 4 * mm), Paragraph(markup(closing), style), signatures])
 
