@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -116,6 +117,20 @@ class ComputedPage(QWidget):
         self.shell = shell
         self.handle: TaskHandle | None = None
         self._generation = 0
+
+    def lay_out(
+        self, title: str, intro: QLabel, top: QHBoxLayout, view: QWidget, actions: QHBoxLayout
+    ) -> None:
+        """Title, introduction, filter row, busy row, status line, the results and the actions."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(page_title(title))
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addWidget(view, 1)
+        layout.addLayout(actions)
 
     def compute(
         self,

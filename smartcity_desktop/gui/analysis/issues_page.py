@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from smartcity_desktop.domain.reference import ref_list
-from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage, page_title
+from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage
 from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import N_, _
 
@@ -104,15 +103,7 @@ class IssuesPage(ComputedPage):
             actions.addWidget(button)
         actions.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(page_title(_("Isu Strategis")))
-        layout.addWidget(intro)
-        layout.addLayout(top)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.status)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(actions)
+        self.lay_out(_("Isu Strategis"), intro, top, self.tree, actions)
 
         self.filters.changed.connect(self.show_view)
         self.reload_button.clicked.connect(self.reload)

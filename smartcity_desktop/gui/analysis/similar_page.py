@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.fields import kind_label
-from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage, page_title
+from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage
 from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import _
 
@@ -148,15 +148,7 @@ class SimilarPage(ComputedPage):
         actions.addWidget(self.merge_button)
         actions.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(page_title(_("Data Serupa")))
-        layout.addWidget(intro)
-        layout.addLayout(top)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.status)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(actions)
+        self.lay_out(_("Data Serupa"), intro, top, self.tree, actions)
 
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
         self.filters.changed.connect(self.reload)
