@@ -17,18 +17,16 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState, state_label
 from smartcity_desktop.i18n import _, current_language
-from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.kecamatan_data import KecamatanReportData, VillageSummary
-from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.letterhead import letterhead_flowables
 from smartcity_desktop.reports.official import (
     build_official_pdf,
+    close_with_signatures,
     frame_width,
     grid_table,
-    two_signatures,
 )
-from smartcity_desktop.reports.pages import Footer
+from smartcity_desktop.reports.pages import office_footer
 from smartcity_desktop.reports.progress import ReportProgress, check_cancelled
 from smartcity_desktop.reports.styles import make_styles
 from smartcity_desktop.reports.words import date_in_words
@@ -182,30 +180,24 @@ def build_berita_acara_pdf(
                 body,
             )
         )
-    closing = Paragraph(
-        markup(
-            _(
-                "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
-                "sebagaimana mestinya."
-            )
+    close_with_signatures(
+        story,
+        data,
+        _(
+            "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
+            "sebagaimana mestinya."
         ),
         body,
-    )
-    place_date = f"{head.office_place}, {format_date_long(today, language)}"
-    signatures = two_signatures(
-        place_date,
-        data.operator,
-        data.head,
         styles,
         WIDTH,
+        language,
         left_caption=_("Operator kecamatan,"),
-        right_caption=_("Mengetahui,"),
     )
-    keep_with_previous(story, [Spacer(1, 4 * mm), closing, signatures])
-    footer = Footer(
-        left=_("Sidik jari kunci kantor: {fp}").format(fp=data.fingerprint),
-        middle=_("Dibuat {when}").format(when=format_datetime_long(data.generated_at, language)),
-        running_title=_("Berita Acara Verifikasi Kecamatan – {office}").format(office=head.office),
+    footer = office_footer(
+        data.fingerprint,
+        data.generated_at,
+        language,
+        _("Berita Acara Verifikasi Kecamatan – {office}").format(office=head.office),
     )
     build_official_pdf(
         path,

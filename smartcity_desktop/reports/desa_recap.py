@@ -24,15 +24,15 @@ from smartcity_desktop.domain.fields import KIND_LABELS, RecordKind
 from smartcity_desktop.domain.records import Record
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _, current_language
-from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
+from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.letterhead import letterhead_flowables
 from smartcity_desktop.reports.pages import (
-    Footer,
     body_page_template,
     canvas_maker,
     document_options,
+    office_footer,
 )
 from smartcity_desktop.reports.progress import ReportProgress, check_cancelled
 from smartcity_desktop.reports.recap_data import RecapData
@@ -188,12 +188,11 @@ def build_recap_pdf(
     keep_with_previous(story, [Spacer(1, 6 * mm), *signature_block(data, styles, language)])
 
     head = data.letterhead
-    footer = Footer(
-        left=_("Sidik jari kunci kantor: {fp}").format(fp=data.fingerprint),
-        middle=_("Dibuat {when}").format(when=format_datetime_long(data.generated_at, language)),
-        running_title=_("Rekap Permasalahan, Potensi dan Usulan Inovasi – {office}").format(
-            office=head.office
-        ),
+    footer = office_footer(
+        data.fingerprint,
+        data.generated_at,
+        language,
+        _("Rekap Permasalahan, Potensi dan Usulan Inovasi – {office}").format(office=head.office),
     )
     total = sum(len(data.records.get(k, [])) for k in KINDS)
     doc = _RecapDoc(

@@ -10,24 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from smartcity_desktop.domain.fields import KIND_LABELS, RecordKind
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState, stage_label, state_label
 from smartcity_desktop.i18n import _, current_language
-from smartcity_desktop.reports.dates import format_date_long, format_datetime_long
+from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.reports.formatting import format_number, markup
 from smartcity_desktop.reports.kecamatan_data import KecamatanReportData
-from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.letterhead import letterhead_flowables
 from smartcity_desktop.reports.official import (
     build_official_pdf,
+    close_with_signatures,
     frame_width,
     grid_table,
-    two_signatures,
 )
-from smartcity_desktop.reports.pages import Footer
+from smartcity_desktop.reports.pages import office_footer
 from smartcity_desktop.reports.progress import ReportProgress, check_cancelled
 from smartcity_desktop.reports.styles import FONT_BOLD, PAGE_SIZE, Styles, make_styles
 
@@ -255,30 +254,24 @@ def build_kecamatan_recap_pdf(
     story.append(_states_table(data, styles, language))
     story += _heading(_("IV. Daftar prioritas usulan inovasi"), styles)
     story += _priorities(data, styles, language)
-    closing = Paragraph(
-        markup(
-            _(
-                "Demikian rekap ini dibuat dengan sebenarnya untuk digunakan sebagaimana mestinya "
-                "dalam penyusunan Masterplan Smart City."
-            )
+    close_with_signatures(
+        story,
+        data,
+        _(
+            "Demikian rekap ini dibuat dengan sebenarnya untuk digunakan sebagaimana mestinya "
+            "dalam penyusunan Masterplan Smart City."
         ),
         styles.body,
-    )
-    place_date = f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}"
-    signatures = two_signatures(
-        place_date,
-        data.operator,
-        data.head,
         styles,
         WIDTH,
+        language,
         left_caption=_("Disusun oleh,"),
-        right_caption=_("Mengetahui,"),
     )
-    keep_with_previous(story, [Spacer(1, 4 * mm), closing, signatures])
-    footer = Footer(
-        left=_("Sidik jari kunci kantor: {fp}").format(fp=data.fingerprint),
-        middle=_("Dibuat {when}").format(when=format_datetime_long(data.generated_at, language)),
-        running_title=_("Rekap Kecamatan – {office}").format(office=head.office),
+    footer = office_footer(
+        data.fingerprint,
+        data.generated_at,
+        language,
+        _("Rekap Kecamatan – {office}").format(office=head.office),
     )
     build_official_pdf(
         path,

@@ -10,11 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Spacer, Table, TableStyle
 
+from smartcity_desktop.i18n import _
+from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.reports.formatting import format_number, markup
-from smartcity_desktop.reports.kecamatan_data import Signatory
+from smartcity_desktop.reports.kecamatan_data import KecamatanReportData, Signatory
+from smartcity_desktop.reports.keep import keep_with_previous
 from smartcity_desktop.reports.pages import (
     Footer,
     NumberedCanvas,
@@ -137,6 +141,33 @@ def two_signatures(
         )
     )
     return table
+
+
+def close_with_signatures(
+    story: list[Flowable],
+    data: KecamatanReportData,
+    closing: str,
+    style: ParagraphStyle,
+    styles: Styles,
+    width: float,
+    language: str,
+    *,
+    left_caption: str,
+) -> None:
+    """End ``story`` with the closing sentence and the operator's and head's signatures, dated
+    at the office on the day of the report and kept on one page with the end of what precedes
+    them."""
+    head = data.letterhead
+    signatures = two_signatures(
+        f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}",
+        data.operator,
+        data.head,
+        styles,
+        width,
+        left_caption=left_caption,
+        right_caption=_("Mengetahui,"),
+    )
+    keep_with_previous(story, [Spacer(1, 4 * mm), Paragraph(markup(closing), style), signatures])
 
 
 class PortraitCanvas(NumberedCanvas):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -15,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, PageTemplate
 
 from smartcity_desktop.i18n import _
+from smartcity_desktop.reports.dates import format_datetime_long
 from smartcity_desktop.reports.styles import (
     FONT,
     MARGIN_BOTTOM,
@@ -30,6 +32,17 @@ class Footer:
     left: str  # fingerprint line
     middle: str  # generation time
     running_title: str  # shown at the top of every page after the first
+
+
+def office_footer(
+    fingerprint: str, generated_at: datetime, language: str, running_title: str
+) -> Footer:
+    """The footer of an office's report: its key fingerprint and when the report was made."""
+    return Footer(
+        left=_("Sidik jari kunci kantor: {fp}").format(fp=fingerprint),
+        middle=_("Dibuat {when}").format(when=format_datetime_long(generated_at, language)),
+        running_title=running_title,
+    )
 
 
 def page_label(page: int, total: int) -> str:

@@ -45,6 +45,7 @@ from smartcity_desktop.services.reports import (
     _letterhead,
     _write_error,
     write_document,
+    write_report,
 )
 from smartcity_desktop.services.review.targets import driver
 from smartcity_desktop.services.settings import get_settings
@@ -186,16 +187,9 @@ def build_kecamatan_recap(
 ) -> Path:
     """Write the Rekap Kecamatan PDF to ``out_path`` and return it."""
     _check_kecamatan(ctx)
-    out_path = Path(out_path).absolute()
-    language = language or current_language()
-    _check_target(out_path)
-
-    def build(tmp: Path) -> None:
-        build_kecamatan_recap_pdf(gather_kecamatan_data(ctx, progress), tmp, progress, language)
-        check_cancelled(progress)
-
-    write_document(out_path, language, build, _write_error)
-    return out_path
+    return write_report(
+        ctx, out_path, progress, language, gather_kecamatan_data, build_kecamatan_recap_pdf
+    )
 
 
 def build_berita_acara(
@@ -207,16 +201,9 @@ def build_berita_acara(
 ) -> Path:
     """Write the Berita Acara Verifikasi Kecamatan PDF to ``out_path`` and return it."""
     _check_kecamatan(ctx)
-    out_path = Path(out_path).absolute()
-    language = language or current_language()
-    _check_target(out_path)
-
-    def build(tmp: Path) -> None:
-        build_berita_acara_pdf(gather_kecamatan_data(ctx, progress), tmp, progress, language)
-        check_cancelled(progress)
-
-    write_document(out_path, language, build, _write_error)
-    return out_path
+    return write_report(
+        ctx, out_path, progress, language, gather_kecamatan_data, build_berita_acara_pdf
+    )
 
 
 # --- the reminder -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.errors import UserError
@@ -34,6 +35,9 @@ __all__ = [
     "build_desa_recap",
     "gather_recap_data",
 ]
+
+
+T = TypeVar("T")
 
 
 class ReportWriteError(StorageError):
@@ -167,12 +171,26 @@ def build_desa_recap(
             ).format(office=ctx.office.name),
             code="report.desa_only",
         )
+    return write_report(ctx, out_path, progress, language, gather_recap_data, build_recap_pdf)
+
+
+def write_report(
+    ctx: AppContext,
+    out_path: Path,
+    progress: ReportProgress | None,
+    language: str | None,
+    gather: Callable[[AppContext, ReportProgress | None], T],
+    layout: Callable[[T, Path, ReportProgress | None, str], Any],
+) -> Path:
+    """Gather a report's data and lay it out as a PDF at ``out_path`` (absolute, returned), in
+    ``language`` or the current one, with ``progress`` and cancellation, through
+    ``write_document``."""
     out_path = Path(out_path).absolute()
     language = language or current_language()
     _check_target(out_path)
 
     def build(tmp_path: Path) -> None:
-        build_recap_pdf(gather_recap_data(ctx, progress), tmp_path, progress, language)
+        layout(gather(ctx, progress), tmp_path, progress, language)
         check_cancelled(progress)
 
     write_document(out_path, language, build, _write_error)

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from smartcity_desktop.domain.reference import ref_list
-from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, page_title
-from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage
+from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -59,14 +58,11 @@ def ask_label(parent: QWidget, title: str, prompt: str) -> tuple[str, bool]:
     return text.strip(), ok
 
 
-class IssuesPage(QWidget):
+class IssuesPage(ComputedPage):
     def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.shell = shell
+        super().__init__(shell, parent)
         self.model: IssueModel | None = None
         self.clusters: list[IssueCluster] = []
-        self.handle: TaskHandle | None = None
-        self._generation = 0
         self.ask_label = ask_label  # replaced in tests
 
         intro = QLabel(
@@ -107,15 +103,7 @@ class IssuesPage(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(page_title(_("Isu Strategis")))
-        layout.addWidget(intro)
-        layout.addLayout(top)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.status)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(actions)
+        self.lay_out(_("Isu Strategis"), intro, top, self.tree, actions)
 
         self.filters.changed.connect(self.show_view)
         self.reload_button.clicked.connect(self.reload)
@@ -132,10 +120,6 @@ class IssuesPage(QWidget):
 
     def reload(self) -> None:
         """Read the records and form the clusters again (after new data or a decision)."""
-        if self.handle is not None:
-            self.handle.cancel()
-        self._generation += 1
-        generation = self._generation
         ctx = self.shell.ctx
 
         def work(progress: TaskProgress) -> IssueModel:
@@ -147,46 +131,16 @@ class IssuesPage(QWidget):
 
             return issue_model(ctx, tick)
 
-        self.busy.show()
-        self._update_actions()
-        self.status.setText(_("Menghitung isu strategis…"))
-        handle = self.shell.submit(
+        self.compute(
             work,
-            lambda model: self._loaded(generation, model),
-            lambda exc: self._failed(generation, exc),
-            lambda done, total, message: self.status.setText(message),
-            parent=self,
+            _("Menghitung isu strategis…"),
+            self._loaded_model,
+            _("Isu strategis tidak dapat dihitung"),
         )
-        self.handle = handle if self.busy.isVisible() else None
 
-    def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-        self._generation += 1
-        self._done()
-        self.status.setText(_("Dibatalkan."))
-
-    def _done(self) -> None:
-        self.busy.hide()
-        self.handle = None
-        self._update_actions()
-
-    def _loaded(self, generation: int, model: IssueModel) -> None:
-        if generation != self._generation:
-            return
-        self._done()
+    def _loaded_model(self, model: IssueModel) -> None:
         self.model = model
         self.show_view()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._done()
-        if isinstance(exc, Cancelled):
-            self.status.setText(_("Dibatalkan."))
-            return
-        self.status.setText("")
-        self.shell.dialogs.error(self, exc, _("Isu strategis tidak dapat dihitung"))
 
     def show_view(self) -> None:
         """The clusters as the filters select them: in memory, on the GUI thread."""
@@ -317,8 +271,3 @@ class IssuesPage(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.touches("problem") or change.touches("issue_decision"):
             self.reload()
-
-    def can_close(self) -> bool:
-        if self.handle is not None:
-            self.handle.cancel()
-        return True

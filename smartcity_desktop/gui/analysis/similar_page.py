@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from smartcity_desktop.domain.fields import kind_label
-from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, page_title
-from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage
+from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -99,13 +99,10 @@ def ask_merge(parent: QWidget, group: SimilarGroup, preferred: str | None) -> tu
     return dialog.target(), dialog.comment.text().strip()
 
 
-class SimilarPage(QWidget):
+class SimilarPage(ComputedPage):
     def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.shell = shell
+        super().__init__(shell, parent)
         self.groups: list[SimilarGroup] = []
-        self.handle: TaskHandle | None = None
-        self._generation = 0
         # Replaced in tests; the real one opens MergeDialog.
         self.ask_merge = ask_merge
 
@@ -151,15 +148,7 @@ class SimilarPage(QWidget):
         actions.addWidget(self.merge_button)
         actions.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(page_title(_("Data Serupa")))
-        layout.addWidget(intro)
-        layout.addLayout(top)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.status)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(actions)
+        self.lay_out(_("Data Serupa"), intro, top, self.tree, actions)
 
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
         self.filters.changed.connect(self.reload)
@@ -173,10 +162,6 @@ class SimilarPage(QWidget):
     # --- computing ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-        self._generation += 1
-        generation = self._generation
         ctx, kind, area = self.shell.ctx, self.kind.currentData(), self.filters.area()
 
         def work(progress: TaskProgress) -> list[SimilarGroup]:
@@ -188,46 +173,16 @@ class SimilarPage(QWidget):
 
             return similar_groups(ctx, kind, area, tick)  # type: ignore[arg-type]
 
-        self._set_busy(True)
-        self.status.setText(_("Mencari data serupa…"))
-        handle = self.shell.submit(
+        self.compute(
             work,
-            lambda groups: self._loaded(generation, groups),
-            lambda exc: self._failed(generation, exc),
-            lambda done, total, message: self.status.setText(message),
-            parent=self,
+            _("Mencari data serupa…"),
+            self._loaded_groups,
+            _("Data serupa tidak dapat dihitung"),
         )
-        self.handle = handle if self.busy.isVisible() else None
 
-    def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-        self._generation += 1
-        self._set_busy(False)
-        self.status.setText(_("Dibatalkan."))
-
-    def _loaded(self, generation: int, groups: list[SimilarGroup]) -> None:
-        if generation != self._generation:
-            return  # an older computation, overtaken by a filter change
-        self._set_busy(False)
+    def _loaded_groups(self, groups: list[SimilarGroup]) -> None:
         self.groups = groups
         self._fill()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._set_busy(False)
-        if isinstance(exc, Cancelled):
-            self.status.setText(_("Dibatalkan."))
-            return
-        self.status.setText("")
-        self.shell.dialogs.error(self, exc, _("Data serupa tidak dapat dihitung"))
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        if not busy:
-            self.handle = None
-        self._update_actions()
 
     def _fill(self) -> None:
         self.tree.clear()
@@ -296,8 +251,3 @@ class SimilarPage(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.touches("review") or change.touches(str(self.kind.currentData())):
             self.reload()
-
-    def can_close(self) -> bool:
-        if self.handle is not None:
-            self.handle.cancel()
-        return True

@@ -12,15 +12,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from smartcity_desktop.errors import UserError
-from smartcity_desktop.gui.errors import error_text
-from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.gui.bundle_pages.run import BundleRun
+from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 
@@ -41,8 +39,7 @@ class ChainActions(QGroupBox):
         self.shell = shell
         self.dialogs = dialogs
         self.folder = folder
-        self.handle: TaskHandle | None = None
-        self.running = False
+        self.run = BundleRun(self._set_running)
         role = shell.ctx.office.role
         self.forward_button = QPushButton(_("Teruskan ke kabupaten"))
         self.forward_button.setToolTip(
@@ -56,18 +53,12 @@ class ChainActions(QGroupBox):
         self.feedback_button = QPushButton(_("Kirim hasil verifikasi ke desa"))
         self.feedback_button.setToolTip(_("Satu berkas per desa, berisi reviu atas data desa itu."))
         self.feedback_button.clicked.connect(self.start_feedback)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName(_("Kemajuan pembuatan paket"))
-        self.progress.hide()
-        self.cancel_button = QPushButton(_("Batalkan"))
-        self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.hide()
         self.status = QLabel(wordWrap=True)
         row = QHBoxLayout()
         row.addWidget(self.forward_button)
         row.addWidget(self.feedback_button)
-        row.addWidget(self.progress, 10)
-        row.addWidget(self.cancel_button)
+        row.addWidget(self.run.progress, 10)
+        row.addWidget(self.run.cancel_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -95,7 +86,7 @@ class ChainActions(QGroupBox):
         work: Callable[[Any, str, Path, TaskProgress], Any],
         done: Callable[[Any], None],
     ) -> None:
-        if self.handle is not None:
+        if self.run.handle is not None:
             return
         folder = self.folder()
         if folder is None:
@@ -107,30 +98,20 @@ class ChainActions(QGroupBox):
         if passphrase is None:
             return
         ctx = self.shell.ctx
-        self._set_running(True)
-        self.status.setText(_("Membuat paket…"))
-        handle = self.shell.submit(
+        self.run.start(
+            self.shell,
             lambda progress: work(ctx, passphrase, folder, progress),
             done,
             self._failed,
-            self._progressed,
-            parent=self,
+            self.status,
+            self,
         )
-        # A synchronous runner has already finished (and cleared the state) by now.
-        self.handle = handle if self.running else None
 
     def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-            self.cancel_button.setEnabled(False)
-
-    def _progressed(self, done: int, total: int, _message: str) -> None:
-        if total > 0:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * done / total))
+        self.run.cancel()
 
     def _forwarded(self, result: Any) -> None:
-        self._set_running(False)
+        self.run.set_running(False)
         self.status.setText(
             _(
                 "Paket nomor {seq} tersimpan: {n} paket desa diteruskan, {reviews} reviu.\n{names}"
@@ -144,7 +125,7 @@ class ChainActions(QGroupBox):
         self.shell.hub.publish(Change(Action.UPDATED, frozenset({"bundle_export"})))
 
     def _fed_back(self, results: Any) -> None:
-        self._set_running(False)
+        self.run.set_running(False)
         self.status.setText(
             _("Hasil verifikasi untuk {n} desa tersimpan:\n{names}").format(
                 n=len(results),
@@ -154,26 +135,12 @@ class ChainActions(QGroupBox):
         self.shell.hub.publish(Change(Action.UPDATED, frozenset({"bundle_export"})))
 
     def _failed(self, exc: BaseException) -> None:
-        self._set_running(False)
-        if isinstance(exc, Cancelled) or getattr(exc, "code", "") == "export.cancelled":
-            self.status.setText(_("Dibatalkan; tidak ada berkas yang dibuat."))
-            return
-        self.status.setText(error_text(exc))
-        if not isinstance(exc, UserError):
-            self.dialogs.error(self, exc, _("Paket tidak dapat dibuat"))
+        self.run.failed(exc, self.status, self.dialogs, self)
 
     def _set_running(self, running: bool) -> None:
-        self.running = running
-        if not running:
-            self.handle = None
         self.forward_button.setEnabled(not running)
         self.feedback_button.setEnabled(not running)
-        self.progress.setVisible(running)
-        self.progress.setRange(0, 0)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
 
     def can_close(self) -> bool:
-        if self.handle is not None:
-            self.handle.cancel()
+        self.run.stop()
         return True

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QStyle,
@@ -31,8 +30,9 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.bundle_pages.chain_actions import ChainActions
 from smartcity_desktop.gui.bundle_pages.common import page_title
 from smartcity_desktop.gui.bundle_pages.dialogs import BundleDialogs
+from smartcity_desktop.gui.bundle_pages.run import BundleRun
 from smartcity_desktop.gui.errors import error_text
-from smartcity_desktop.gui.tasks import Cancelled, TaskHandle, TaskProgress
+from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.gui_support import format_count, format_size
@@ -60,8 +60,7 @@ class SendPage(QWidget):
         super().__init__(parent)
         self.shell = shell
         self.dialogs = dialogs or BundleDialogs(shell.dialogs)
-        self.handle: TaskHandle | None = None
-        self.running = False
+        self.run = BundleRun(self._set_running, self._cancelling)
         self.last_result: Any = None
         office = shell.ctx.office
 
@@ -133,12 +132,6 @@ class SendPage(QWidget):
             _("Buat paket data"),
         )
         self.export_button.clicked.connect(self.start_export)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName(_("Kemajuan pembuatan paket"))
-        self.progress.hide()
-        self.cancel_button = QPushButton(_("Batalkan"))
-        self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.hide()
         self.status = QLabel(wordWrap=True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_folder_button = QPushButton(_("Buka folder"))
@@ -150,8 +143,8 @@ class SendPage(QWidget):
         top.addWidget(last_box, 2)
         action_row = QHBoxLayout()
         action_row.addWidget(self.export_button)
-        action_row.addWidget(self.progress, 10)
-        action_row.addWidget(self.cancel_button)
+        action_row.addWidget(self.run.progress, 10)
+        action_row.addWidget(self.run.cancel_button)
         action_row.addStretch(1)  # the button keeps its natural width while nothing runs
         result_row = QHBoxLayout()
         result_row.addWidget(self.status, 1)
@@ -199,7 +192,7 @@ class SendPage(QWidget):
         self.shell.hub.publish(change)
 
     def _on_change(self, change: Change) -> None:
-        if change.action is not Action.SETTINGS and self.handle is None:
+        if change.action is not Action.SETTINGS and self.run.handle is None:
             self.refresh()
 
     def refresh(self) -> None:
@@ -261,7 +254,7 @@ class SendPage(QWidget):
             self.set_folder(folder)
 
     def start_export(self) -> None:
-        if self.handle is not None:
+        if self.run.handle is not None:
             return
         folder = self.folder()
         if folder is None:
@@ -285,28 +278,16 @@ class SendPage(QWidget):
                 ctx, passphrase, folder, full=full, max_part_size=part, progress=progress
             )
 
-        self._set_running(True)
-        self.status.setText(_("Membuat paket…"))
-        handle = self.shell.submit(
-            work, self._exported, self._failed, self._progressed, parent=self
-        )
-        # A synchronous runner has already finished (and cleared the state) by now.
-        self.handle = handle if self.running else None
+        self.run.start(self.shell, work, self._exported, self._failed, self.status, self)
 
     def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText(_("Membatalkan…"))
+        self.run.cancel()
 
-    def _progressed(self, done: int, total: int, message: str) -> None:
-        if total > 0:
-            # Progress counts bytes; scale so that totals above 2 GiB fit a QProgressBar's int.
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * done / total))
+    def _cancelling(self) -> None:
+        self.status.setText(_("Membatalkan…"))
 
     def _exported(self, result: Any) -> None:
-        self._set_running(False)
+        self.run.set_running(False)
         self.last_result = result
         names = "\n".join(p.name for p in result.paths)
         parts = len(result.paths)
@@ -336,25 +317,11 @@ class SendPage(QWidget):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        self._set_running(False)
-        if isinstance(exc, Cancelled) or getattr(exc, "code", "") == "export.cancelled":
-            self.status.setText(_("Dibatalkan; tidak ada berkas yang dibuat."))
-            return
-        self.status.setText(error_text(exc))
-        self.status.setStyleSheet("color: #b03a2e;")
-        if not isinstance(exc, UserError):
-            self.dialogs.error(self, exc, _("Paket tidak dapat dibuat"))
+        self.run.failed(exc, self.status, self.dialogs, self, error_style="color: #b03a2e;")
 
     def _set_running(self, running: bool) -> None:
-        self.running = running
-        if not running:
-            self.handle = None
         self.status.setStyleSheet("")
         self.export_button.setEnabled(not running)
-        self.progress.setVisible(running)
-        self.progress.setRange(0, 0)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
         if running:
             self.open_folder_button.hide()
 
@@ -363,6 +330,5 @@ class SendPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_result.paths[0].parent)))
 
     def can_close(self) -> bool:
-        if self.handle is not None:
-            self.handle.cancel()
+        self.run.stop()
         return self.chain.can_close()

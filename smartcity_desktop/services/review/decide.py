@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.fields import kind_label
-from smartcity_desktop.domain.records import new_record_id
 from smartcity_desktop.domain.regions import level_of_code, parent_of
 from smartcity_desktop.domain.review import (
     ReviewState,
@@ -33,6 +32,7 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.owned_rows import first_revision, next_revision
 from smartcity_desktop.services.review.targets import Target, load_targets, village_rows
 from smartcity_desktop.storage.models import Review
 
@@ -197,29 +197,15 @@ def _write(
     ctx: AppContext, session: Session, existing: Review | None, values: Values, now: Any
 ) -> tuple[Review, bool]:
     """Store one review; False when an equal live review was already there."""
-    office = ctx.office
     if existing is not None:
         if not existing.deleted and values_of(existing) == values:
             return existing, False
         for name, value in values.items():
             setattr(existing, name, value)
-        existing.deleted = False
-        existing.revision += 1
-        existing.updated_at = now
-        existing.author = office.operator
+        next_revision(ctx, existing, now, deleted=False)
         row = existing
     else:
-        row = Review(
-            id=new_record_id(),
-            office_code=office.code,
-            revision=1,
-            status="final",
-            deleted=False,
-            created_at=now,
-            updated_at=now,
-            author=office.operator,
-            **values,
-        )
+        row = Review(**first_revision(ctx, now), **values)
         session.add(row)
     row.content_hash = review_hash(row.id, row.office_code, row.revision, row.deleted, values)
     return row, True
@@ -316,10 +302,7 @@ def withdraw_review(ctx: AppContext, record_id: str) -> Change:
             raise ReviewRefused(
                 _("Catatan ini belum direviu oleh kantor ini."), code="review.not_reviewed"
             )
-        row.deleted = True
-        row.revision += 1
-        row.updated_at = ctx.clock()
-        row.author = ctx.office.operator
+        next_revision(ctx, row, ctx.clock(), deleted=True)
         row.content_hash = review_hash(row.id, row.office_code, row.revision, True, values_of(row))
         return Change(
             Action.REVIEWED, frozenset({"review", row.target_kind}), (record_id,), row.revision

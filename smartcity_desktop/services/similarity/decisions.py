@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from smartcity_desktop.domain.records import new_record_id
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.owned_rows import first_revision, next_revision
 from smartcity_desktop.services.similarity.issues import IssueCluster, issue_clusters
 from smartcity_desktop.services.similarity.records import SimilarityRefused, check_area
 from smartcity_desktop.storage.models import IssueDecision
@@ -64,19 +64,10 @@ def _label(label: str | None) -> str | None:
 def _store(
     ctx: AppContext, action: str, keys: Sequence[str], ids: Sequence[str], label: str | None
 ) -> Change:
-    office = ctx.office
     with ctx.db.transaction() as session:
-        now = ctx.clock()
         row = IssueDecision(
-            id=new_record_id(),
-            office_code=office.code,
-            revision=1,
-            status="final",
-            deleted=False,
-            created_at=now,
-            updated_at=now,
-            author=office.operator,
-            area_code=office.code,
+            **first_revision(ctx, ctx.clock()),
+            area_code=ctx.office.code,
             action=action,
             cluster_keys=json.dumps(list(keys), ensure_ascii=False),
             record_ids=json.dumps(list(ids), ensure_ascii=False),
@@ -145,10 +136,7 @@ def withdraw_issue_decision(ctx: AppContext, decision_id: str) -> Change:
                 _("Keputusan isu tidak ditemukan atau sudah dibatalkan."),
                 code="issues.decision_not_found",
             )
-        row.deleted = True
-        row.revision += 1
-        row.updated_at = ctx.clock()
-        row.author = ctx.office.operator
+        next_revision(ctx, row, ctx.clock(), deleted=True)
         row.content_hash = _hash(row)
         return Change(Action.DELETED, frozenset({KIND}), (row.id,), row.revision)
 
