@@ -1,7 +1,7 @@
-"""``similar`` (Data serupa) and ``analysis`` (the kabupaten's views; isu strategis so far).
+"""``similar`` (Data serupa) and ``analysis`` (the kabupaten's and kecamatan's views).
 
-``analysis VIEW`` takes the same filters for every view; a view joins by adding itself to
-``VIEWS`` and registering a subcommand of the same name.
+Every view in ``services.analysis.VIEWS`` gets ``analysis NAME`` with the same filters and
+outputs; isu strategis keeps its own commands (its clusters are decided on: merge, split, undo).
 """
 
 from __future__ import annotations
@@ -27,6 +27,28 @@ def _filters(p: Any) -> None:
     p.add_argument("--dimension", metavar="D", help=_("hanya dimensi ini (kode, mis. living)"))
 
 
+def _view_filters(p: Any) -> None:
+    _filters(p)
+    p.add_argument("--desa", metavar="KODE", help=_("hanya desa/kelurahan ini"))
+    p.add_argument(
+        "--stage",
+        metavar="S",
+        help=_(
+            "hanya desa pada tahap ini (belum_kirim, diterima, diverifikasi_kecamatan, "
+            "diterima_kabupaten, dikembalikan)"
+        ),
+    )
+    p.add_argument(
+        "--trust",
+        metavar="T",
+        help=_("hanya data dengan kepercayaan ini (certified, locally_trusted)"),
+    )
+    p.add_argument(
+        "--from", dest="date_from", metavar="TANGGAL", help=_("diisi sejak (TTTT-BB-HH)")
+    )
+    p.add_argument("--to", dest="date_to", metavar="TANGGAL", help=_("diisi sampai (TTTT-BB-HH)"))
+
+
 def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p = sub.add_parser(
         "similar", help=_("catatan serupa dari desa yang berbeda (kandidat digabung)")
@@ -47,6 +69,15 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
     add_globals(p)
     p.set_defaults(handler=cmd_analysis_list)
+
+    from smartcity_desktop.services.analysis import VIEWS as COMPUTED
+
+    for name, spec in COMPUTED.items():
+        p = views.add_parser(name, help=_(spec.summary))
+        _view_filters(p)
+        p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+        add_globals(p)
+        p.set_defaults(handler=cmd_view, view_name=name)
 
     p = views.add_parser("isu-strategis", help=_(VIEWS["isu-strategis"]))
     _filters(p)
@@ -103,15 +134,72 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _all_views() -> dict[str, str]:
+    """name -> what it shows, in the order of the masterplan."""
+    from smartcity_desktop.services.analysis import VIEWS as COMPUTED
+
+    out = {name: spec.summary for name, spec in COMPUTED.items()}
+    out.update(VIEWS)
+    return out
+
+
 def cmd_analysis_list(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import print_json
 
+    views = _all_views()
     if args.json:
-        print_json([{"name": name, "title": _(title)} for name, title in VIEWS.items()])
+        print_json([{"name": name, "title": _(title)} for name, title in views.items()])
         return 0
-    for name, title in VIEWS.items():
+    for name, title in views.items():
         print(f"{name}\t{_(title)}")
     return 0
+
+
+def view_filter(args: argparse.Namespace) -> Any:
+    from smartcity_desktop.services.analysis import AnalysisFilter, parse_date
+
+    return AnalysisFilter(
+        kecamatan=args.kecamatan,
+        desa=args.desa,
+        dimension=args.dimension,
+        stage=args.stage,
+        trust=args.trust,
+        date_from=parse_date(args.date_from, "--from"),
+        date_to=parse_date(args.date_to, "--to"),
+    )
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office, print_json
+    from smartcity_desktop.services.analysis import view
+
+    spec = view(args.view_name)
+    flt = view_filter(args)
+    ctx = open_office(args)
+    try:
+        result = spec.compute(ctx, flt)
+    finally:
+        ctx.close()
+    if args.json:
+        print_json(result.as_dict())
+        return 0
+    print_view(result)
+    return 0
+
+
+def print_view(result: Any) -> None:
+    """Plain text: each table with tab-separated columns (a terminal or a pipe to a sheet)."""
+    print(result.title)
+    for label, value in result.describe_filter():
+        print(f"  {label}: {value}")
+    for label, value in result.notes:
+        print(f"  {label}: {value}")
+    for table in result.tables:
+        print()
+        print(table.title)
+        print("\t".join(c.title for c in table.columns))
+        for row in [*table.rows, *([table.totals] if table.totals else [])]:
+            print("\t".join("" if v is None else str(v) for v in row.values))
 
 
 def cmd_issues(args: argparse.Namespace) -> int:

@@ -49,7 +49,7 @@ def test_similar_text_and_other_kinds(known: Known, capsys: pytest.CaptureFixtur
 def test_analysis_list_names_the_views(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "analysis", "list", "--json")
     assert code == 0
-    assert [v["name"] for v in json.loads(out)] == ["isu-strategis"]
+    assert "isu-strategis" in [v["name"] for v in json.loads(out)]
 
 
 def test_isu_strategis_json_with_filters_and_decisions(
@@ -104,3 +104,42 @@ def test_refusals_exit_1_with_an_indonesian_message(
         capsys, *at(known, "kabupaten", "analysis", "isu-gabung", "tidak|ada|x", "lain|juga|y")
     )
     assert code == 1 and "Isu tidak ditemukan" in err
+
+
+
+def test_every_view_is_listed_and_computed_with_filters_as_json(
+    known: Known, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _err = run(capsys, "analysis", "list", "--json")
+    names = [v["name"] for v in json.loads(out)]
+    assert names[0] == "matriks-permasalahan" and "isu-strategis" in names
+    code, out, err = run(
+        capsys,
+        *at(
+            known,
+            "kabupaten",
+            "analysis",
+            "matriks-permasalahan",
+            "--kecamatan",
+            "32.16.02",
+            "--dimension",
+            "environment",
+            "--json",
+        ),
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["view"] == "matriks-permasalahan"
+    assert data["filters"]["kecamatan"] == "32.16.02"
+    jumlah = next(t for t in data["tables"] if t["key"] == "jumlah")
+    assert jumlah["totals"]["total"] == 3  # c1, c2, c3
+
+
+def test_a_bad_view_filter_gets_a_message_not_a_traceback(
+    known: Known, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(
+        capsys, *at(known, "kabupaten", "analysis", "matriks-permasalahan", "--from", "kemarin")
+    )
+    assert code != 0
+    assert "TTTT-BB-HH" in err and "Traceback" not in err

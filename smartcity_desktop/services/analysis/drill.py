@@ -1,0 +1,159 @@
+"""The records behind a number in a view, with where each came from.
+
+A drill-down narrows the view's own filter (``Drill``), so it lists exactly the records the
+number counted. The record view then shows the full provenance (``services.provenance``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import inspect, text
+
+from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.i18n import _
+from smartcity_desktop.services.analysis.filters import TRUST_LEVELS, AnalysisFilter
+from smartcity_desktop.services.analysis.result import Drill
+from smartcity_desktop.services.analysis.scope import KIND_TABLES, AnalysisRefused, resolve
+from smartcity_desktop.services.context import AppContext
+
+LIMIT = 5000
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    kind: str
+    id: str
+    title: str
+    desa: str
+    desa_name: str
+    kecamatan_name: str
+    dimension: str  # label
+    trust: str  # label
+    review_state: str | None  # the kecamatan's review of the record, if any
+    revision: int
+    source_bundle: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "desa": self.desa,
+            "desa_name": self.desa_name,
+            "kecamatan_name": self.kecamatan_name,
+            "dimension": self.dimension,
+            "trust": self.trust,
+            "review_state": self.review_state,
+            "revision": self.revision,
+            "source_bundle": self.source_bundle,
+        }
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    rows: tuple[DrillRow, ...]
+    total: int  # how many records match (rows holds at most LIMIT of them)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _columns(table: str) -> set[str]:
+    from smartcity_desktop.storage.models import Base
+
+    return {c.name for c in inspect(Base.metadata.tables[table]).columns}
+
+
+def drill_records(
+    ctx: AppContext, flt: AnalysisFilter, drill: Drill, limit: int = LIMIT
+) -> DrillResult:
+    narrowed = flt.narrowed(
+        kecamatan=drill.kecamatan or flt.kecamatan,
+        desa=drill.desa or flt.desa,
+        dimension=drill.dimension or flt.dimension,
+    )
+    scope = resolve(ctx, narrowed)
+    found: list[tuple[Any, ...]] = []
+    total = 0
+    with ctx.db.session() as session:
+        for kind in drill.kinds:
+            if kind not in KIND_TABLES:
+                raise AnalysisRefused(_("Jenis catatan tidak dikenal: {kind}.").format(kind=kind))
+            where, params = scope.where("r")
+            allowed = _columns(kind)
+            for n, (column, value) in enumerate(drill.where):
+                if column not in allowed:
+                    raise AnalysisRefused(
+                        _("Kolom {column} tidak ada pada {kind}.").format(column=column, kind=kind)
+                    )
+                if value is None:
+                    where += f" AND r.{column} IS NULL"
+                else:
+                    where += f" AND r.{column} = :w{n}"
+                    params[f"w{n}"] = value
+            base = (
+                "SELECT r.id, r.title, r.office_code, r.dimension, r.trust_level, r.revision, "
+                f"r.source_bundle FROM {kind} r WHERE {where}"
+            )
+            id_parts: Sequence[Sequence[str]] = (
+                [drill.ids[i : i + _CHUNK] for i in range(0, len(drill.ids), _CHUNK)]
+                if drill.ids
+                else [()]
+            )
+            for part in id_parts:
+                sql, extra = base, dict(params)
+                if part:
+                    names = []
+                    for n, record_id in enumerate(part):
+                        extra[f"i{n}"] = record_id
+                        names.append(f":i{n}")
+                    sql += f" AND r.id IN ({', '.join(names)})"
+                for row in session.execute(text(sql + " ORDER BY r.office_code, r.title"), extra):
+                    total += 1
+                    if len(found) < limit:
+                        found.append((kind, *row))
+        states = _review_states(session, [(r[1], r[3]) for r in found])
+    region_names = scope.area.names
+    dimensions = ref_list("dimensions")
+    rows = tuple(
+        DrillRow(
+            kind=kind,
+            id=record_id,
+            title=title,
+            desa=desa,
+            desa_name=region_names.get(desa, desa),
+            kecamatan_name=region_names.get(scope.area.desa_kecamatan.get(desa, ""), ""),
+            dimension=dimensions.label(dimension) if dimension else "",
+            trust=_(TRUST_LEVELS[trust]) if trust in TRUST_LEVELS else _("Milik sendiri"),
+            review_state=states.get(record_id),
+            revision=revision,
+            source_bundle=source,
+        )
+        for kind, record_id, title, desa, dimension, trust, revision, source in found
+    )
+    return DrillResult(rows, total)
+
+
+def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, str]:
+    """Each record's review by its village's kecamatan (the state code)."""
+    from smartcity_desktop.domain.regions import parent_of
+
+    reviewer = {record_id: parent_of(desa) for record_id, desa in records}
+    out: dict[str, str] = {}
+    ids = list(reviewer)
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        params = {f"i{n}": v for n, v in enumerate(part)}
+        sql = (
+            "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN "
+            f"({', '.join(':' + k for k in params)})"
+        )
+        for target_id, office, state in session.execute(text(sql), params):
+            if office == reviewer[target_id]:
+                out[target_id] = state
+    return out

@@ -1,0 +1,71 @@
+"""The analysis views by name: ``analysis list``, the CLI subcommands, the GUI and the annex.
+
+A view is a function ``compute(ctx, filter, tick=None) -> ViewResult`` in its own module of this
+package, imported only when used. ``tick(done, total)`` hears progress and may raise to cancel.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import N_, _
+from smartcity_desktop.services.analysis.filters import AnalysisFilter
+from smartcity_desktop.services.analysis.result import ViewResult
+from smartcity_desktop.services.context import AppContext
+
+Tick = Callable[[int, int], None]
+
+
+class Compute(Protocol):
+    def __call__(
+        self, ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None
+    ) -> ViewResult: ...
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str  # the CLI name, e.g. "matriks-permasalahan"
+    title: str  # untranslated (N_); shown through _()
+    summary: str  # untranslated (N_): what the view shows, one sentence
+    module: str  # inside smartcity_desktop.services.analysis
+
+    def compute(self, ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
+        module = importlib.import_module(f"smartcity_desktop.services.analysis.{self.module}")
+        fn: Compute = module.compute
+        return fn(ctx, flt, tick)
+
+
+class UnknownView(UserError):
+    code = "analysis.unknown_view"
+
+
+# In the order the masterplan reads them (and the annex prints them).
+VIEWS: dict[str, ViewSpec] = {
+    spec.name: spec
+    for spec in (
+        ViewSpec(
+            "matriks-permasalahan",
+            N_("Matriks permasalahan"),
+            N_(
+                "Permasalahan per dimensi (dan sub-elemen) × kecamatan: jumlah, jumlah berbobot "
+                "keparahan, dan rata-rata per desa"
+            ),
+            "matrix",
+        ),
+    )
+}
+
+
+def view(name: str) -> ViewSpec:
+    try:
+        return VIEWS[name]
+    except KeyError:
+        raise UnknownView(
+            _("Tampilan analisis tidak dikenal: {name}. Pilihan: {choices}.").format(
+                name=name, choices=", ".join(VIEWS)
+            )
+        ) from None
