@@ -70,7 +70,7 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     add_globals(p)
     p.set_defaults(handler=cmd_analysis_list)
 
-    from smartcity_desktop.services.analysis import VIEWS as COMPUTED
+    from smartcity_desktop.services.analysis.registry import VIEWS as COMPUTED
 
     for name, spec in COMPUTED.items():
         p = views.add_parser(name, help=_(spec.summary))
@@ -136,7 +136,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 def _all_views() -> dict[str, str]:
     """name -> what it shows, in the order of the masterplan."""
-    from smartcity_desktop.services.analysis import VIEWS as COMPUTED
+    from smartcity_desktop.services.analysis.registry import VIEWS as COMPUTED
 
     out = {name: spec.summary for name, spec in COMPUTED.items()}
     out.update(VIEWS)

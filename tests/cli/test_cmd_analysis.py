@@ -106,7 +106,6 @@ def test_refusals_exit_1_with_an_indonesian_message(
     assert code == 1 and "Isu tidak ditemukan" in err
 
 
-
 def test_every_view_is_listed_and_computed_with_filters_as_json(
     known: Known, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import N_, _
-from smartcity_desktop.services.analysis.filters import AnalysisFilter
-from smartcity_desktop.services.analysis.result import ViewResult
-from smartcity_desktop.services.context import AppContext
+
+if TYPE_CHECKING:
+    from smartcity_desktop.services.analysis.filters import AnalysisFilter
+    from smartcity_desktop.services.analysis.result import ViewResult
+    from smartcity_desktop.services.context import AppContext
 
 Tick = Callable[[int, int], None]
 
