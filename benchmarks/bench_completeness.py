@@ -182,11 +182,10 @@ def setup(work: Path, total: int, reuse: bool) -> DataPaths:
                     )  # fmt: skip
                     reviews.append(verification)
                     if n % 8 in (0, 1):
+                        verdict = "diterima" if n % 8 == 0 else "perlu_perbaikan"
+                        target = verification["id"]
                         reviews.append(
-                            _review(
-                                0, KABUPATEN, "review", verification["id"], 1, None,
-                                "diterima" if n % 8 == 0 else "perlu_perbaikan", now,
-                            )  # fmt: skip
+                            _review(0, KABUPATEN, "review", target, 1, None, verdict, now)
                         )
                 bulk_insert_raw(connection, table_of(Review), reviews)
                 bundles = 1 + n % 3
@@ -313,9 +312,7 @@ def main() -> int:
                 CompletenessFilter(late_only=True),
                 CompletenessFilter(),
             ]
-            median, worst, _r = timed(
-                lambda: [f.apply(report) for f in filters], args.runs
-            )
+            median, worst, _r = timed(lambda: [f.apply(report) for f in filters], args.runs)
             print(
                 f"   four filter changes on the result: median {median * 1000:.1f} ms, "
                 f"max {worst * 1000:.1f} ms {ok(median)}"
@@ -349,7 +346,9 @@ def gui_figures(ctx: Any, runs: int) -> bool:
     page.wait_loaded()
 
     def reload() -> None:
-        page.reload(wait=True)
+        page.reload()
+        page.wait_loaded()
+        page.tree.viewport().repaint()
         app.processEvents()
 
     median, worst, _r = timed(reload, runs)

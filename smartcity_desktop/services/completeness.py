@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-
 from smartcity_desktop.domain.regions import level_of_code
 from smartcity_desktop.domain.review import VillageStage, stage_label
 from smartcity_desktop.errors import UserError
@@ -408,7 +406,7 @@ def completeness(ctx: AppContext, today: dt.date | None = None) -> Completeness:
         codes = [code for rows in villages.values() for code, _n, _k in rows]
         last = _last_bundles(session, codes, office.code, names)
         statuses = village_statuses(
-            session, codes, set(last), cache_key=str(ctx.paths.database)
+            session, codes, set(last), cache=ctx.paths.root / "cache" / "kelengkapan.json"
         )
     passed = [s for s, d in deadlines.items() if d is not None and today > d]
     groups = []

@@ -98,7 +98,7 @@ def test_completeness_text_and_deadline_errors(
     assert out.rstrip().splitlines()[-1].startswith("Total kabupaten: 1 dari 187 desa mengirim")
 
     code, out, err = run(capsys, *at(kab, "completeness", "--kecamatan", KECAMATAN_CODE))
-    assert f"paket #1" in out and "(lewat Kecamatan Tarumajaya)" in out
+    assert "paket #1" in out and "(lewat Kecamatan Tarumajaya)" in out
 
     # Out of order: refused with the reason, nothing changed.
     code, _out, err = run(
@@ -110,7 +110,8 @@ def test_completeness_text_and_deadline_errors(
     )
     assert code == 1 and "Tahap tenggat tidak dikenal" in err
     code, out, _err = run(
-        capsys, *at(kab, "completeness", "--clear-deadline", "--clear-deadline", "terkirim", "--json")
+        capsys,
+        *at(kab, "completeness", "--clear-deadline", "--clear-deadline", "terkirim", "--json"),
     )
     data = json.loads(out)
     assert data["deadline"] is None

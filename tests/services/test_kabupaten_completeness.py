@@ -35,7 +35,7 @@ from smartcity_desktop.services.completeness import (
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.exchange import import_files
 from smartcity_desktop.services.office import office_fingerprint
-from smartcity_desktop.services.review import verify_village
+from smartcity_desktop.services.review import stages, verify_village
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import DESA_CODE, KABUPATEN_CODE, KECAMATAN_CODE, copy_office
@@ -263,9 +263,19 @@ def test_filters_keep_the_groups_whole(regency: Regency) -> None:
     assert nothing.apply(report) == []
 
 
+def kept_file(ctx: AppContext) -> Path:
+    return ctx.paths.root / "cache" / "kelengkapan.json"
+
+
+def as_new_process() -> None:
+    """Forget what this process kept in memory: the next read starts from the cache file."""
+    stages._KEPT.clear()
+
+
 def test_new_data_after_a_read_is_counted(regency: Regency, tmp_path: Path) -> None:
     before = completeness(regency.kab)
     assert line(before, DESA_CODE).status.reviewed == 0
+    stale = kept_file(regency.kab).read_bytes()
     accept_everything(regency.kec, DESA_CODE)
     forward(regency.kec, regency.kab, tmp_path / "fw-again")
     after = completeness(regency.kab)
@@ -273,6 +283,25 @@ def test_new_data_after_a_read_is_counted(regency: Regency, tmp_path: Path) -> N
     assert sagara.status.reviewed == 6 and sagara.status.stage == "diverifikasi_kecamatan"
     assert sagara.last_bundle is not None and sagara.last_bundle.via_office is None
     assert after.groups[0].totals()["verified_percent"] == 25.0
+    # A new process that finds the file written before the forward reads the new data again.
+    kept_file(regency.kab).write_bytes(stale)
+    as_new_process()
+    assert line(completeness(regency.kab), DESA_CODE).status.reviewed == 6
+
+
+def test_the_kept_file_is_only_a_cache(regency: Regency) -> None:
+    today = dt.date(2027, 2, 1)
+    first = completeness(regency.kab, today=today).as_dict()
+    assert kept_file(regency.kab).is_file()
+    as_new_process()
+    assert completeness(regency.kab, today=today).as_dict() == first
+    kept_file(regency.kab).write_text("{bukan json", encoding="utf-8")
+    as_new_process()
+    assert completeness(regency.kab, today=today).as_dict() == first
+    kept_file(regency.kab).unlink()
+    as_new_process()
+    assert completeness(regency.kab, today=today).as_dict() == first
+    assert not list(kept_file(regency.kab).parent.glob("*.partial"))
 
 
 def test_stage_deadlines_are_stored_checked_and_cleared(regency: Regency) -> None:

@@ -54,6 +54,7 @@ from smartcity_desktop.services.completeness import (
     CompletenessFilter,
     DeadlineStage,
     KecamatanGroup,
+    LastBundle,
     VillageLine,
     completeness,
     deadline_stage_label,
@@ -98,6 +99,14 @@ def _percent(value: float) -> str:
 
 def _short_date(value: dt.datetime | dt.date) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+def _route(last: LastBundle) -> str:
+    """ "langsung" or "lewat Kec. Babelan": the column is narrow; the tooltip names it whole."""
+    if last.via_office is None:
+        return _("langsung")
+    name = (last.via_name or last.via_office).removeprefix("Kecamatan ")
+    return _("lewat Kec. {name}").format(name=name)
 
 
 class CompletenessPage(QWidget):
@@ -186,7 +195,7 @@ class CompletenessPage(QWidget):
             _("Paket terakhir"),
             _("Tanggal terima"),
             _("Jalur"),
-            kind_label(RecordKind.PROBLEM),
+            _("Masalah"),  # short: the list must fit 1366 px; the tooltip says it whole
             kind_label(RecordKind.POTENTIAL),
             _("Usulan"),
             _("Direviu"),
@@ -197,6 +206,7 @@ class CompletenessPage(QWidget):
         self.tree.headerItem().setToolTip(
             COL["route"], _("Paket terakhir diterima langsung dari desa atau lewat kecamatannya")
         )
+        self.tree.headerItem().setToolTip(COL["problem"], kind_label(RecordKind.PROBLEM))
         self.tree.setAccessibleName(_("Kelengkapan data per desa"))
         self.tree.setRootIsDecorated(kabupaten)
         self.tree.setAlternatingRowColors(True)
@@ -204,10 +214,15 @@ class CompletenessPage(QWidget):
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         header = self.tree.header()
         header.setStretchLastSection(True)
+        # Widths are fitted to the rows and the total row after each fill (``_fit_columns``);
+        # a person may still drag them.
         for col in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        # A kecamatan receives every bundle from its villages directly: no route to show.
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        # A kecamatan receives every bundle from its villages directly: no route to show. The
+        # kabupaten's list is wider (the route): its received date is in the bundle's tooltip.
         self.tree.setColumnHidden(COL["route"], not kabupaten)
+        self.tree.setColumnHidden(COL["received"], kabupaten)
+        self.tree.itemExpanded.connect(lambda _item: self._fit_columns())
 
         # The regency's total row, under the list and aligned with its columns.
         self.total_row = QTreeWidget()
@@ -221,6 +236,7 @@ class CompletenessPage(QWidget):
         self.total_row.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.total_row.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         self.total_row.setColumnHidden(COL["route"], not kabupaten)
+        self.total_row.setColumnHidden(COL["received"], kabupaten)
         self.total_row.setVisible(kabupaten)
         header.sectionResized.connect(self._align_total_row)
         self.tree.horizontalScrollBar().valueChanged.connect(
@@ -358,8 +374,8 @@ class CompletenessPage(QWidget):
         self.lines = {v.code: v for g in report.groups for v in g.villages}
         self._show_deadlines(report)
         self._fill_kecamatan_filter(report)
-        self.apply_filter()
         self._fill_total_row(report)
+        self.apply_filter()
         self._summarise(report)
         after, self._after_load = self._after_load, []
         for callback in after:
@@ -391,7 +407,9 @@ class CompletenessPage(QWidget):
         combo.blockSignals(False)
 
     def current_filter(self) -> CompletenessFilter:
-        kecamatan = self.filter_kecamatan.currentData() if self.filter_kecamatan.isVisible() else None
+        kecamatan = (
+            self.filter_kecamatan.currentData() if self.filter_kecamatan.isVisible() else None
+        )
         return CompletenessFilter(
             kecamatan=kecamatan if self.report and self.report.role == "kabupaten" else None,
             stage=self.filter_stage.currentData(),
@@ -434,6 +452,7 @@ class CompletenessPage(QWidget):
                 for n, item in enumerate(items):
                     # Narrowed: show every village that matched; otherwise the first kecamatan.
                     item.setExpanded(narrowed or n == 0)
+            self._fit_columns()
         finally:
             self.tree.setUpdatesEnabled(True)
         count = sum(len(lines) for _g, lines in shown)
@@ -467,9 +486,7 @@ class CompletenessPage(QWidget):
         self._fill_totals_item(item, group.name, group.totals())
         return item
 
-    def _fill_totals_item(
-        self, item: QTreeWidgetItem, name: str, totals: dict[str, Any]
-    ) -> None:
+    def _fill_totals_item(self, item: QTreeWidgetItem, name: str, totals: dict[str, Any]) -> None:
         item.setText(COL["name"], name)
         for column, text in self._totals_texts(totals).items():
             item.setText(COL[column], text)
@@ -507,6 +524,20 @@ class CompletenessPage(QWidget):
         self.total_row.setFixedHeight(max(height, 24))
         self._align_total_row()
 
+    def _fit_columns(self) -> None:
+        """Each column as wide as its widest shown row, the total row's included."""
+        header = self.tree.header()
+        total = self.total_row.topLevelItemCount() > 0
+        for col in range(len(COLUMNS) - 1):
+            if self.tree.isColumnHidden(col):
+                continue
+            width = max(
+                self.tree.sizeHintForColumn(col),
+                self.total_row.sizeHintForColumn(col) if total else 0,
+                header.sectionSizeHint(col),
+            )
+            header.resizeSection(col, width)
+
     def _align_total_row(self, *_args: object) -> None:
         header = self.tree.header()
         for col in range(len(COLUMNS)):
@@ -527,7 +558,11 @@ class CompletenessPage(QWidget):
                 ),
             )
             item.setText(COL["received"], _short_date(last.received_at))
-            item.setText(COL["route"], last.route)
+            item.setToolTip(
+                COL["bundle"],
+                _("Diterima {date}").format(date=_short_date(last.received_at)),
+            )
+            item.setText(COL["route"], _route(last))
             if last.via_office is not None:
                 item.setToolTip(
                     COL["route"],
@@ -544,7 +579,8 @@ class CompletenessPage(QWidget):
         item.setText(COL["stage"], stage_label(status.stage))
         item.setText(COL["note"], self._note(line))
         item.setToolTip(
-            COL["note"], "\n".join(t for t in (item.text(COL["note"]), self._late_tooltip(line)) if t)
+            COL["note"],
+            "\n".join(t for t in (item.text(COL["note"]), self._late_tooltip(line)) if t),
         )
         if line.overdue:
             for col in range(len(COLUMNS)):

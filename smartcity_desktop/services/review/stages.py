@@ -10,19 +10,26 @@ Computed from what this office holds, the same way at a kecamatan and at the kab
 Nothing locks: a village whose records change after verification stays verified and is flagged.
 
 The part read from the records and the kecamatan's reviews of them (a whole regency: 200,000
-records and as many reviews) can be kept between calls for one database (``cache_key``). At an
+records and as many reviews) can be kept between calls (``cache``: a file in the office's data
+folder, also held in memory, so that a new ``smartcity completeness`` process finds it too). At an
 office above the village those rows change only through an import, which adds a ledger row of the
 village or of its kecamatan, or through the office's own reviews; a village's kept part is used
 only while those, and its row counts (read from the indexes alone), are as they were. The
-verifications and verdicts (a few hundred rows) are read every time.
+verifications and verdicts (a few hundred rows) are read every time. The file is a cache: when it
+is missing, unreadable or stale, the part is read from the tables again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -122,9 +129,10 @@ class _RecordPart:
     digest: str | None  # village_digest of its rows; None when not computed (no verification)
 
 
-# database -> village code -> (what the part was read under, the part)
-_KEPT: dict[str, dict[str, tuple[tuple[Any, ...], _RecordPart]]] = {}
+# cache file -> village code -> (what the part was read under, the part)
+_KEPT: dict[str, dict[str, tuple[Any, _RecordPart]]] = {}
 _KEPT_LOCK = threading.Lock()
+_CACHE_VERSION = 1
 
 
 def village_statuses(
@@ -132,10 +140,10 @@ def village_statuses(
     desa_codes: Sequence[str],
     senders: set[str],
     *,
-    cache_key: str | None = None,
+    cache: Path | None = None,
 ) -> dict[str, VillageStatus]:
     """``senders``: the offices with at least one imported bundle (from the ledger).
-    ``cache_key`` (the database's path) keeps the costly part between calls (see above)."""
+    ``cache`` keeps the costly part between calls (see above)."""
     codes = list(desa_codes)
     statuses = {code: VillageStatus(code) for code in codes}
     conn = driver(session)
@@ -162,8 +170,8 @@ def village_statuses(
             statuses[code].kabupaten_verdict = verdict
 
     need_digest = {code for code in codes if statuses[code].verification is not None}
-    keys = _part_keys(session, codes, reviewers) if cache_key is not None else {}
-    kept = _KEPT.get(cache_key, {}) if cache_key is not None else {}
+    keys = _part_keys(session, codes, reviewers) if cache is not None else {}
+    kept = _load_kept(cache) if cache is not None else {}
     parts: dict[str, _RecordPart] = {}
     missing = []
     for code in codes:
@@ -179,11 +187,8 @@ def village_statuses(
     if missing:
         read = _record_parts(session, missing, reviewers, need_digest)
         parts.update(read)
-        if cache_key is not None:
-            with _KEPT_LOCK:
-                store = _KEPT.setdefault(cache_key, {})
-                for code, part in read.items():
-                    store[code] = (keys[code], part)
+        if cache is not None:
+            _store_kept(cache, {code: (keys[code], part) for code, part in read.items()})
     for code, status in statuses.items():
         part = parts[code]
         status.counts = dict(part.counts)
@@ -193,6 +198,39 @@ def village_statuses(
         status.states = dict(part.states)
         _decide_stage(status, part)
     return statuses
+
+
+def _load_kept(cache: Path) -> dict[str, tuple[Any, _RecordPart]]:
+    with _KEPT_LOCK:
+        kept = _KEPT.get(str(cache))
+        if kept is not None:
+            return dict(kept)
+        kept = {}
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("version") == _CACHE_VERSION:
+                for code, (key, part) in data["villages"].items():
+                    kept[code] = (key, _RecordPart(**part))
+        _KEPT[str(cache)] = kept
+        return dict(kept)
+
+
+def _store_kept(cache: Path, read: dict[str, tuple[Any, _RecordPart]]) -> None:
+    with _KEPT_LOCK:
+        kept = _KEPT.setdefault(str(cache), {})
+        kept.update(read)
+        data = {
+            "version": _CACHE_VERSION,
+            "villages": {code: [key, asdict(part)] for code, (key, part) in kept.items()},
+        }
+        # A cache: no fsync; a crash leaves the old file, or a .partial that cleanup removes.
+        partial = cache.with_name(f".{cache.name}.{secrets.token_hex(4)}.partial")
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            os.replace(partial, cache)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def _part_keys(
@@ -240,7 +278,9 @@ def _part_keys(
             rows.get(("review", reviewer), 0),
             own_reviews if reviewer == own else (),
         )
-    return keys
+    # As the cache file gives them back (tuples become lists), so that both compare alike.
+    normalised: dict[str, Any] = json.loads(json.dumps(keys))
+    return normalised
 
 
 def _record_parts(
@@ -262,14 +302,18 @@ def _record_parts(
             if not deleted:
                 counts[code][kind] += 1
                 record_revision[record_id] = (code, revision)
-    # The kecamatan's reviews of the villages' live records.
-    for part in chunks(list(record_revision)):
-        for target_id, office, state, target_revision in conn.execute(
-            "SELECT target_id, office_code, state, target_revision FROM review "
-            f"WHERE deleted = 0 AND target_id IN ({placeholders(part)})",
-            tuple(part),
+    # The kecamatan's reviews of the villages' live records: each reviewer's reviews read by
+    # office (an index range), far cheaper than looking 200,000 targets up one by one.
+    for office in sorted({reviewers[code] for code in codes if reviewers[code]}):
+        for target_id, state, target_revision in conn.execute(
+            "SELECT target_id, state, target_revision FROM review "
+            "WHERE office_code = ? AND deleted = 0",
+            (office,),
         ):
-            code, revision = record_revision[target_id]
+            found = record_revision.get(target_id)
+            if found is None:
+                continue
+            code, revision = found
             if office != reviewers[code]:
                 continue
             reviewed[code] += 1

@@ -74,7 +74,7 @@ def test_grouped_regency_with_route_and_total_row(qtbot: Any, kab: AppContext) -
     assert tarumajaya.text(COL["problem"]) == "6"
     sagara = page.item_of(DESA_CODE)
     assert sagara is not None
-    assert sagara.text(COL["route"]) == "lewat Kecamatan Tarumajaya"
+    assert sagara.text(COL["route"]) == "lewat Kec. Tarumajaya"
     assert sagara.text(COL["stage"]) == "Diverifikasi kecamatan"
     assert sagara.text(COL["progress"]) == "13 dari 13"
     assert "paket teruskan Kecamatan Tarumajaya" in sagara.toolTip(COL["route"])
