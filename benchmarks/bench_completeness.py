@@ -253,12 +253,14 @@ def ok(value: float) -> str:
 
 
 def timed(fn: Any, runs: int) -> tuple[float, float, Any]:
-    walls, result = [], None
+    """Median wall time, median CPU time (this process) and the last result."""
+    walls, cpus, result = [], [], None
     for _r in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
         walls.append(time.perf_counter() - t)
-    return statistics.median(walls), max(walls), result
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def main() -> int:
@@ -276,33 +278,46 @@ def main() -> int:
         print(f"load average before: {os.getloadavg()[0]:.1f}")
 
         print("\n1. smartcity completeness --json, new processes (median of --runs)")
-        base = [cli(paths, "--version") for _r in range(args.runs)]
+        cli(paths, "completeness", "--json")  # the cache file, as after the page or a command
+        base = [cli(paths, "stats", "--json") for _r in range(args.runs)]
         runs = [cli(paths, "completeness", "--json") for _r in range(args.runs)]
         wall = statistics.median(r[0] for r in runs)
         cpu = statistics.median(r[1] for r in runs)
         base_wall = statistics.median(r[0] for r in base)
         base_cpu = statistics.median(r[1] for r in base)
         print(
-            f"   smartcity --version: {base_wall * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU"
+            f"   smartcity stats --json (start-up and office opening every command pays): "
+            f"{base_wall * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU"
         )
         print(
             f"   smartcity completeness --json: {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms "
-            f"CPU, peak RSS {max(r[2] for r in runs) / 2**20:.0f} MB, {runs[0][3] / 1024:.0f} kB "
-            f"of JSON; above start-up: {(wall - base_wall) * 1000:.0f} ms wall, "
-            f"{(cpu - base_cpu) * 1000:.0f} ms CPU (target {TARGET * 1000:.0f} ms) "
-            f"{ok(wall - base_wall)}"
+            f"CPU (target {TARGET * 1000:.0f} ms) {ok(wall)}, peak RSS "
+            f"{max(r[2] for r in runs) / 2**20:.0f} MB, {runs[0][3] / 1024:.0f} kB of JSON; "
+            f"above stats: {(wall - base_wall) * 1000:.0f} ms wall, "
+            f"{(cpu - base_cpu) * 1000:.0f} ms CPU"
         )
-        missed |= wall - base_wall > TARGET
+        missed |= wall > TARGET
+        cold = []
+        for _r in range(max(1, args.runs // 2)):
+            (paths.root / "cache" / "kelengkapan.json").unlink(missing_ok=True)
+            cold.append(cli(paths, "completeness", "--json"))
+        print(
+            f"   the same without the cache file (the first read of an office, then after each "
+            f"import only the villages it touched are read again): "
+            f"{statistics.median(r[0] for r in cold) * 1000:.0f} ms wall, "
+            f"{statistics.median(r[1] for r in cold) * 1000:.0f} ms CPU (no target)"
+        )
 
         print("\n2. in-process")
         ctx = open_context(paths)
         try:
-            median, worst, report = timed(lambda: completeness(ctx), args.runs)
+            completeness(ctx)  # the cache, as the page has it after its first read
+            median, cpu, report = timed(lambda: completeness(ctx), args.runs)
             villages_ = sum(len(g.villages) for g in report.groups)
             records = sum(v.status.total for g in report.groups for v in g.villages)
             print(
                 f"   completeness(): {villages_} villages in {len(report.groups)} kecamatan, "
-                f"{records} records: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms "
+                f"{records} records: median {median * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU "
                 f"{ok(median)}"
             )
             missed |= median > TARGET
@@ -312,10 +327,10 @@ def main() -> int:
                 CompletenessFilter(late_only=True),
                 CompletenessFilter(),
             ]
-            median, worst, _r = timed(lambda: [f.apply(report) for f in filters], args.runs)
+            median, cpu, _r = timed(lambda: [f.apply(report) for f in filters], args.runs)
             print(
-                f"   four filter changes on the result: median {median * 1000:.1f} ms, "
-                f"max {worst * 1000:.1f} ms {ok(median)}"
+                f"   four filter changes on the result: median {median * 1000:.1f} ms wall, "
+                f"{cpu * 1000:.1f} ms CPU {ok(median)}"
             )
             if not args.no_gui:
                 missed |= gui_figures(ctx, args.runs)
@@ -351,10 +366,10 @@ def gui_figures(ctx: Any, runs: int) -> bool:
         page.tree.viewport().repaint()
         app.processEvents()
 
-    median, worst, _r = timed(reload, runs)
+    median, cpu, _r = timed(reload, runs)
     print(
         f"3. the page: reload (data read off the GUI thread, tree rebuilt, painted): median "
-        f"{median * 1000:.0f} ms, max {worst * 1000:.0f} ms {ok(median)}"
+        f"{median * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU {ok(median)}"
     )
     missed = median > TARGET
     choices = [("stage", "belum_kirim"), ("late", True), ("kecamatan", "32.16.05"), ("all", None)]
@@ -365,10 +380,10 @@ def gui_figures(ctx: Any, runs: int) -> bool:
             page.tree.viewport().repaint()
             app.processEvents()
 
-    median, worst, _r = timed(filters, runs)
+    median, cpu, _r = timed(filters, runs)
     print(
-        f"   four filter changes, each repainted: median {median / 4 * 1000:.0f} ms each, "
-        f"max {worst / 4 * 1000:.0f} ms {ok(median / 4)}"
+        f"   four filter changes, each repainted: median {median / 4 * 1000:.0f} ms wall, "
+        f"{cpu / 4 * 1000:.0f} ms CPU each {ok(median / 4)}"
     )
     page.close()
     shell.runner.wait()
