@@ -64,9 +64,8 @@ def open_office_read_only(args: argparse.Namespace) -> ReadOnlyOffice | None:
 
 
 def print_json(value: Any) -> None:
-    # One write: json.dump would write each of tens of thousands of pieces separately.
-    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False, default=str)
-    sys.stdout.write(text + "\n")
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+    sys.stdout.write("\n")
 
 
 def clean_after_command() -> None:

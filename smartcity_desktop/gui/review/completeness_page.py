@@ -407,11 +407,10 @@ class CompletenessPage(QWidget):
         combo.blockSignals(False)
 
     def current_filter(self) -> CompletenessFilter:
-        kecamatan = (
-            self.filter_kecamatan.currentData() if self.filter_kecamatan.isVisible() else None
-        )
+        # Not isVisible(): a page not on screen (another page shown) keeps its filters.
+        kabupaten = self.report is not None and self.report.role == "kabupaten"
         return CompletenessFilter(
-            kecamatan=kecamatan if self.report and self.report.role == "kabupaten" else None,
+            kecamatan=self.filter_kecamatan.currentData() if kabupaten else None,
             stage=self.filter_stage.currentData(),
             late_only=self.filter_late.isChecked(),
         )

@@ -145,6 +145,10 @@ def test_filters_by_kecamatan_stage_and_late(qtbot: Any, kab: AppContext) -> Non
     page.filter_kecamatan.setCurrentIndex(page.filter_kecamatan.findData("32.16.02"))
     assert page.tree.topLevelItemCount() == 1
     assert page.tree.topLevelItem(0).text(COL["name"]) == "Kecamatan Babelan"
+    page.hide()  # another page shown; new data arrives: the filter still holds
+    page.reload()
+    assert page.tree.topLevelItemCount() == 1
+    page.show()
     page.filter_kecamatan.setCurrentIndex(page.filter_kecamatan.findData(KECAMATAN_CODE))
 
     QTest.mouseClick(page.filter_late, Qt.MouseButton.LeftButton)
