@@ -304,7 +304,7 @@ def _record_parts(
                 record_revision[record_id] = (code, revision)
     # The kecamatan's reviews of the villages' live records: each reviewer's reviews read by
     # office (an index range), far cheaper than looking 200,000 targets up one by one.
-    for office in sorted({reviewers[code] for code in codes if reviewers[code]}):
+    for office in sorted({r for code in codes if (r := reviewers[code]) is not None}):
         for target_id, state, target_revision in conn.execute(
             "SELECT target_id, state, target_revision FROM review "
             "WHERE office_code = ? AND deleted = 0",
