@@ -1,7 +1,7 @@
 """Open the review queue or Kelengkapan on throw-away offices with villages' imported sample data.
 
 python tools/demo_review_pages.py [review|completeness] [--role kecamatan|kabupaten] [--lang en]
-    [--keep DIR] [--letter]
+    [--keep DIR] [--letter] [--late-only]
 
 ``--letter`` (Kelengkapan at a kecamatan) writes the reminder letter of the chosen late village
 into the office's exports folder, as the "Buat surat pengingat (PDF)…" button does.
@@ -12,9 +12,11 @@ screenshots).
 Four villages of Kecamatan Tarumajaya write sample records (with photos) and send a bundle to the
 kecamatan; the other four never send. The kecamatan reviews part of the first village, verifies a
 second one and sets a deadline that has passed, so late villages are marked. With
-``--role kabupaten`` the kabupaten receives the same village bundles and the kecamatan's reviews
-(copied as received rows: the forward bundle that carries them is not built yet). Passphrase of
-every demo office: rahasia-demo-1.
+``--role kabupaten`` the kabupaten receives the same village bundles directly and the kecamatan's
+reviews in its forward bundle; a second kecamatan (Babelan) forwards the bundles of its own
+villages, which reach the kabupaten only nested in that forward; the kabupaten accepts one
+verification and sets a deadline per stage, the first one passed. Passphrase of every demo
+office: rahasia-demo-1.
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ from smartcity_desktop.gui.main_window import MainWindow
 from smartcity_desktop.gui.shell import Shell
 from smartcity_desktop.gui.tasks import TaskRunner
 from smartcity_desktop.i18n import set_language
-from smartcity_desktop.services.completeness import set_deadline
+from smartcity_desktop.services.completeness import (
+    DeadlineStage,
+    set_deadline,
+    set_stage_deadlines,
+)
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.exchange import export_bundle, import_files
 from smartcity_desktop.services.office import init_office, office_fingerprint
@@ -45,16 +51,20 @@ from smartcity_desktop.services.records import ListFilter, RecordService
 from smartcity_desktop.services.review import Decision, review_records, verify_village
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.trust import pin_office
-from smartcity_desktop.storage.models import Attachment, Review
+from smartcity_desktop.storage.models import Attachment
 from smartcity_desktop.storage.paths import DataPaths
 
 PASSPHRASE = "rahasia-demo-1"
-KECAMATAN, KABUPATEN = "32.16.01", "32.16"
+KECAMATAN, KABUPATEN, BABELAN = "32.16.01", "32.16", "32.16.02"
 SENDERS = {  # village code: (problems, potentials, proposals, photos)
     "32.16.01.2001": (14, 6, 9, 4),
     "32.16.01.2002": (6, 3, 4, 1),
     "32.16.01.2003": (9, 4, 5, 0),
     "32.16.01.2005": (4, 2, 3, 0),
+}
+BABELAN_SENDERS = {  # villages of Kecamatan Babelan, only forwarded to the kabupaten
+    "32.16.02.2001": (7, 3, 5),
+    "32.16.02.2003": (5, 2, 2),
 }
 
 
@@ -95,24 +105,44 @@ def build(root: Path, role: str) -> AppContext:
     set_deadline(kec, dt.date.today() - dt.timedelta(days=3))
     if kab is None:
         return kec
-    _carry_reviews(kec, kab)
+    _forward(root, kec, kab, "tarumajaya")
     verify_village(kab, second, "diterima")
-    set_deadline(kab, dt.date.today() + dt.timedelta(days=10))
+    babelan = _office(root, "babelan", "kecamatan", BABELAN)
+    for n, (code, (p, q, u)) in enumerate(BABELAN_SENDERS.items()):
+        desa = _office(root, code, "desa", code)
+        generate(desa, SampleRequest(problems=p, potentials=q, proposals=u, seed=20 + n))
+        outbox = root / "kiriman" / code
+        outbox.mkdir(parents=True)
+        pin_office(babelan, code, office_fingerprint(desa), "demo")
+        pin_office(kab, code, office_fingerprint(desa), "demo")
+        import_files(babelan, list(export_bundle(desa, PASSPHRASE, outbox).paths))
+        desa.close()
+    first_babelan = next(iter(BABELAN_SENDERS))
+    review_records(babelan, _ids(babelan, first_babelan), Decision("diterima"))
+    verify_village(babelan, first_babelan, "diterima")
+    _forward(root, babelan, kab, "babelan")
+    today = dt.date.today()
+    set_stage_deadlines(
+        kab,
+        {
+            DeadlineStage.TERKIRIM: today - dt.timedelta(days=3),
+            DeadlineStage.DIVERIFIKASI_KECAMATAN: today + dt.timedelta(days=10),
+            DeadlineStage.DITERIMA_KABUPATEN: today + dt.timedelta(days=24),
+        },
+    )
+    babelan.close()
     kec.close()
     return kab
 
 
-def _carry_reviews(source: AppContext, target: AppContext) -> None:
-    """The kecamatan's reviews as received rows (stands in for the forward bundle)."""
-    with source.db.session() as s:
-        rows = [
-            {c.name: getattr(r, c.name) for c in Review.__table__.columns}
-            for r in s.scalars(select(Review).where(Review.office_code == source.office.code))
-        ]
-    with target.db.transaction() as t:
-        for row in rows:
-            row.update(trust_level="locally_trusted", sent_revision=None)
-            t.merge(Review(**row))
+def _forward(root: Path, kec: AppContext, kab: AppContext, name: str) -> None:
+    """The kecamatan's forward bundle (its reviews, its villages' bundles) imported above."""
+    from smartcity_desktop.services.exchange.forward import forward_bundle
+
+    pin_office(kab, kec.office.code, office_fingerprint(kec), "demo")
+    folder = root / "teruskan" / name
+    folder.mkdir(parents=True)
+    import_files(kab, list(forward_bundle(kec, PASSPHRASE, folder).paths))
 
 
 def _show_a_record_with_photos(ctx: AppContext, page: Any) -> None:
@@ -130,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="id")
     parser.add_argument("--keep", type=Path, help="build the offices here and keep them")
     parser.add_argument("--letter", action="store_true", help="write the late village's letter")
+    parser.add_argument("--late-only", action="store_true", help="Kelengkapan: late villages only")
     args = parser.parse_args(argv)
     set_language(args.lang)
     root = args.keep or Path(tempfile.mkdtemp(prefix="smartcity-review-demo-"))
@@ -147,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         page.choose_desa(next(iter(SENDERS)))
         _show_a_record_with_photos(ctx, page)
     else:  # a late village chosen: its reminder can be copied
+        page.wait_loaded()
+        if args.late_only:
+            page.apply_filter_choice("late", True)
+        if args.role == "kabupaten":
+            page.select(next(iter(BABELAN_SENDERS)))  # Babelan opened too: nested bundles
         late = next((code for code, line in page.lines.items() if line.overdue), None)
         page.select(late)
         if args.letter and late is not None and page.letter_task is not None:

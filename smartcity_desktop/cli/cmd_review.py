@@ -11,6 +11,14 @@ from smartcity_desktop.i18n import _
 STATES = ("diterima", "perlu_perbaikan", "ditolak", "dialihkan", "digabung")
 VERDICTS = ("diterima", "perlu_perbaikan")
 KINDS = ("problem", "potential", "proposal")
+DEADLINE_STAGES = ("terkirim", "diverifikasi_kecamatan", "diterima_kabupaten")
+VILLAGE_STAGES = (
+    "belum_kirim",
+    "diterima",
+    "diverifikasi_kecamatan",
+    "diterima_kabupaten",
+    "dikembalikan",
+)
 
 
 def _priority(text: str) -> int:
@@ -74,13 +82,30 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.set_defaults(handler=cmd_review_list)
 
     p = sub.add_parser("completeness", help=_("kelengkapan data desa di wilayah kantor ini"))
-    deadline = p.add_mutually_exclusive_group()
-    deadline.add_argument(
+    p.add_argument(
         "--set-deadline", metavar="TTTT-BB-HH", help=_("tetapkan tenggat pengiriman data desa")
     )
-    deadline.add_argument(
-        "--clear-deadline", action="store_true", help=_("hapus tenggat pengiriman")
+    p.add_argument(
+        "--stage-deadline",
+        nargs=2,
+        action="append",
+        metavar=("TAHAP", "TTTT-BB-HH"),
+        help=_(
+            "kabupaten: tetapkan tenggat satu tahap (terkirim, diverifikasi_kecamatan, "
+            "diterima_kabupaten); boleh diulang"
+        ),
     )
+    p.add_argument(
+        "--clear-deadline",
+        nargs="?",
+        action="append",
+        const=DEADLINE_STAGES[0],
+        metavar="TAHAP",
+        help=_("hapus tenggat (tanpa tahap: tenggat pengiriman); boleh diulang"),
+    )
+    p.add_argument("--kecamatan", metavar="KODE", help=_("hanya desa di kecamatan ini"))
+    p.add_argument("--stage", choices=VILLAGE_STAGES, help=_("hanya desa pada tahap ini"))
+    p.add_argument("--late", action="store_true", help=_("hanya desa yang terlambat"))
     p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
     add_globals(p)
     p.set_defaults(handler=cmd_completeness)
@@ -188,54 +213,105 @@ def cmd_review_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deadline_changes(args: argparse.Namespace) -> dict[str, str | None]:
+    changes: dict[str, str | None] = {}
+    for stage in args.clear_deadline or []:
+        changes[stage] = None
+    if args.set_deadline:
+        changes[DEADLINE_STAGES[0]] = args.set_deadline
+    for stage, day in args.stage_deadline or []:
+        changes[stage] = day
+    return changes
+
+
 def cmd_completeness(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import open_office, print_json
-    from smartcity_desktop.domain.review import CHANGED_AFTER_VERIFICATION, stage_label
-    from smartcity_desktop.services.completeness import completeness, set_deadline
+    from smartcity_desktop.services.completeness import (
+        CompletenessFilter,
+        completeness,
+        set_stage_deadlines,
+    )
 
+    changes = _deadline_changes(args)
     ctx = open_office(args)
     try:
-        if args.set_deadline or args.clear_deadline:
-            set_deadline(ctx, None if args.clear_deadline else args.set_deadline)
+        if changes:
+            set_stage_deadlines(ctx, changes)
         report = completeness(ctx)
     finally:
         ctx.close()
+    chosen = CompletenessFilter(args.kecamatan, args.stage, args.late)
     if args.json:
-        print_json(report.as_dict())
+        data = report.as_dict()
+        if chosen != CompletenessFilter():
+            kept = {g.code: {v.code for v in lines} for g, lines in chosen.apply(report)}
+            data["filter"] = {"kecamatan": args.kecamatan, "stage": args.stage, "late": args.late}
+            data["groups"] = [
+                dict(g, villages=[v for v in g["villages"] if v["code"] in kept[g["code"]]])
+                for g in data["groups"]
+                if g["code"] in kept
+            ]
+        print_json(data)
         return 0
-    if report.deadline:
+    _print_completeness(report, chosen)
+    return 0
+
+
+def _print_completeness(report: Any, chosen: Any) -> None:
+    from smartcity_desktop.domain.review import CHANGED_AFTER_VERIFICATION, stage_label
+    from smartcity_desktop.services.completeness import deadline_stage_label
+
+    kabupaten = report.role == "kabupaten"
+    if kabupaten:
+        for stage, day in report.deadlines.items():
+            if day is not None:
+                print(
+                    _("Tenggat {stage}: {date}").format(
+                        stage=deadline_stage_label(stage), date=day.isoformat()
+                    )
+                    + (" " + _("(sudah lewat)") if report.passed(stage) else "")
+                )
+    elif report.deadline:
         print(_("Tenggat pengiriman: {date}").format(date=report.deadline.isoformat()))
-    for group in report.groups:
-        t = group.totals()
-        print(
-            _(
-                "{name}: {sent} dari {n} desa mengirim ({sp}%), {verified} diverifikasi ({vp}%), "
-                "{accepted} diterima kabupaten ({ap}%)"
-            ).format(
-                name=group.name,
-                sent=t["sent"],
-                n=t["villages"],
-                sp=t["sent_percent"],
-                verified=t["verified"],
-                vp=t["verified_percent"],
-                accepted=t["accepted"],
-                ap=t["accepted_percent"],
-            )
-        )
-        for line in group.villages:
+    for group, lines in chosen.apply(report):
+        print(_group_line(group.name, group.totals()))
+        for line in lines:
             last = line.last_bundle
-            sent = (
-                _("paket #{n}, {date}").format(n=last.sequence, date=last.created_at.date())
-                if last
-                else "-"
-            )
+            sent = "-"
+            if last is not None:
+                sent = _("paket #{n}, {date}").format(n=last.sequence, date=last.created_at.date())
+                if kabupaten:
+                    sent += f" ({last.route})"
             extra = []
             if line.status.changed_after_verification:
                 extra.append(_(CHANGED_AFTER_VERIFICATION))
-            if line.overdue:
+            if kabupaten and line.late_stages:
+                extra.append(
+                    _("terlambat: {stages}").format(
+                        stages=", ".join(deadline_stage_label(s).lower() for s in line.late_stages)
+                    )
+                )
+            elif line.overdue:
                 extra.append(_("terlambat"))
             print(
                 f"  {line.code}  {line.name:<28} {stage_label(line.status.stage):<24} "
                 f"{line.progress:<12} {sent}" + (f"  ({', '.join(extra)})" if extra else "")
             )
-    return 0
+    if kabupaten:
+        print(_group_line(_("Total kabupaten"), report.totals()))
+
+
+def _group_line(name: str, t: dict[str, Any]) -> str:
+    return _(
+        "{name}: {sent} dari {n} desa mengirim ({sp}%), {verified} diverifikasi ({vp}%), "
+        "{accepted} diterima kabupaten ({ap}%)"
+    ).format(
+        name=name,
+        sent=t["sent"],
+        n=t["villages"],
+        sp=t["sent_percent"],
+        verified=t["verified"],
+        vp=t["verified_percent"],
+        accepted=t["accepted"],
+        ap=t["accepted_percent"],
+    )

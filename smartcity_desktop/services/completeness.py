@@ -1,29 +1,72 @@
 """Kelengkapan: every village of the area from the region list, whether it sent anything or not.
 
-At a kecamatan: its villages. At the kabupaten: every village, grouped by kecamatan, with kecamatan
-totals in percent. For each village: the last bundle received (number and dates, from the bundle
-ledger), counts by kind, review progress ("12 dari 40"), stage, and whether it is late against the
-deadline this office set.
+At a kecamatan: its villages, late against the one sending deadline it sets. At the kabupaten:
+every village, grouped by kecamatan, with kecamatan and regency totals in percent, and a deadline
+per stage that the kabupaten sets (terkirim, diverifikasi kecamatan, diterima kabupaten). For each
+village: the last bundle received (number and dates from the bundle ledger, and whether it came
+directly or nested in a kecamatan's forward, naming that kecamatan), counts by kind, review
+progress ("12 dari 40"), stage, and the stages it is late for: a stage is late while the village
+has not reached it and the day after its deadline has come.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-
+from smartcity_desktop.domain.regions import level_of_code
 from smartcity_desktop.domain.review import VillageStage, stage_label
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.i18n import _
+from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.review.stages import VillageStatus, village_statuses
 from smartcity_desktop.services.review.targets import driver
 from smartcity_desktop.storage.models import Region, Setting
 
+# The sending deadline; the key is the one a kecamatan has always used, so its setting stays.
 DEADLINE_KEY = "completeness.deadline"
+
+
+class DeadlineStage(StrEnum):
+    """The stages a deadline can be set for, in the order a village reaches them."""
+
+    TERKIRIM = "terkirim"
+    DIVERIFIKASI_KECAMATAN = "diverifikasi_kecamatan"
+    DITERIMA_KABUPATEN = "diterima_kabupaten"
+
+
+DEADLINE_STAGE_LABELS = {
+    DeadlineStage.TERKIRIM: N_("Terkirim"),
+    DeadlineStage.DIVERIFIKASI_KECAMATAN: N_("Diverifikasi kecamatan"),
+    DeadlineStage.DITERIMA_KABUPATEN: N_("Diterima kabupaten"),
+}
+DEADLINE_KEYS = {
+    DeadlineStage.TERKIRIM: DEADLINE_KEY,
+    DeadlineStage.DIVERIFIKASI_KECAMATAN: "completeness.deadline.diverifikasi_kecamatan",
+    DeadlineStage.DITERIMA_KABUPATEN: "completeness.deadline.diterima_kabupaten",
+}
+# The village stages that count as having reached each deadline stage. A village returned
+# (dikembalikan) has sent, but is verified or accepted again only once it is fixed.
+REACHED: dict[DeadlineStage, frozenset[VillageStage]] = {
+    DeadlineStage.TERKIRIM: frozenset(VillageStage) - {VillageStage.BELUM_KIRIM},
+    DeadlineStage.DIVERIFIKASI_KECAMATAN: frozenset(
+        {VillageStage.DIVERIFIKASI_KECAMATAN, VillageStage.DITERIMA_KABUPATEN}
+    ),
+    DeadlineStage.DITERIMA_KABUPATEN: frozenset({VillageStage.DITERIMA_KABUPATEN}),
+}
+
+
+def deadline_stage_label(stage: str) -> str:
+    return _(DEADLINE_STAGE_LABELS[DeadlineStage(stage)])
+
+
+def stages_for(role: str) -> tuple[DeadlineStage, ...]:
+    """A kecamatan sets the one sending deadline; the kabupaten one per stage."""
+    return tuple(DeadlineStage) if role == "kabupaten" else (DeadlineStage.TERKIRIM,)
 
 
 @dataclass(frozen=True)
@@ -31,7 +74,15 @@ class LastBundle:
     sequence: int
     created_at: dt.datetime  # when the village wrote it
     received_at: dt.datetime  # when this office imported it
-    forwarded_by: str | None  # the forwarding bundle's hash, when it came nested
+    forwarded_by: str | None  # the forwarding office (or its bundle's hash), when it came nested
+    via_office: str | None = None  # the kecamatan it came through; None when received directly
+    via_name: str | None = None
+
+    @property
+    def route(self) -> str:
+        if self.via_office is None:
+            return _("langsung")
+        return _("lewat {name}").format(name=self.via_name or self.via_office)
 
 
 @dataclass(frozen=True)
@@ -42,10 +93,14 @@ class VillageLine:
     last_bundle: LastBundle | None
     status: VillageStatus
     overdue: bool
+    late_stages: tuple[DeadlineStage, ...] = ()
 
     @property
     def progress(self) -> str:
         return _("{done} dari {total}").format(done=self.status.reviewed, total=self.status.total)
+
+    def reached(self, stage: DeadlineStage) -> bool:
+        return self.status.stage in REACHED[stage]
 
     def as_dict(self) -> dict[str, Any]:
         last = self.last_bundle
@@ -60,12 +115,63 @@ class VillageLine:
                 "created_at": last.created_at.isoformat() + "Z",
                 "received_at": last.received_at.isoformat() + "Z",
                 "forwarded": last.forwarded_by is not None,
+                "direct": last.via_office is None,
+                "via": None
+                if last.via_office is None
+                else {"code": last.via_office, "name": last.via_name},
             },
             **self.status.as_dict(),
             "stage_label": stage_label(self.status.stage),
             "progress": self.progress,
             "overdue": self.overdue,
+            "late_stages": [s.value for s in self.late_stages],
         }
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def totals_of(lines: Iterable[VillageLine]) -> dict[str, Any]:
+    """Villages that reached each stage and their records, in numbers and percent."""
+    lines = list(lines)
+    stages = [v.status.stage for v in lines]
+    n = len(lines)
+    sent = sum(1 for v in lines if v.reached(DeadlineStage.TERKIRIM))
+    verified = sum(1 for v in lines if v.reached(DeadlineStage.DIVERIFIKASI_KECAMATAN))
+    accepted = sum(1 for v in lines if v.reached(DeadlineStage.DITERIMA_KABUPATEN))
+    records = sum(v.status.total for v in lines)
+    reviewed = sum(v.status.reviewed for v in lines)
+    records_verified = sum(
+        v.status.total for v in lines if v.reached(DeadlineStage.DIVERIFIKASI_KECAMATAN)
+    )
+    records_accepted = sum(
+        v.status.total for v in lines if v.reached(DeadlineStage.DITERIMA_KABUPATEN)
+    )
+    counts: dict[str, int] = {}
+    for v in lines:
+        for kind, count in v.status.counts.items():
+            counts[kind] = counts.get(kind, 0) + count
+    return {
+        "villages": n,
+        "sent": sent,
+        "sent_percent": _percent(sent, n),
+        "verified": verified,
+        "verified_percent": _percent(verified, n),
+        "accepted": accepted,
+        "accepted_percent": _percent(accepted, n),
+        "returned": stages.count(VillageStage.DIKEMBALIKAN),
+        "overdue": sum(1 for v in lines if v.overdue),
+        "late": {s.value: sum(1 for v in lines if s in v.late_stages) for s in DeadlineStage},
+        "records": records,
+        "counts": counts,
+        "reviewed": reviewed,
+        "reviewed_percent": _percent(reviewed, records),
+        "records_verified": records_verified,
+        "records_verified_percent": _percent(records_verified, records),
+        "records_accepted": records_accepted,
+        "records_accepted_percent": _percent(records_accepted, records),
+    }
 
 
 @dataclass(frozen=True)
@@ -75,34 +181,10 @@ class KecamatanGroup:
     villages: tuple[VillageLine, ...]
 
     def percent(self, done: int) -> float:
-        return round(100.0 * done / len(self.villages), 1) if self.villages else 0.0
+        return _percent(done, len(self.villages))
 
     def totals(self) -> dict[str, Any]:
-        lines = self.villages
-        stages = [v.status.stage for v in lines]
-        sent = sum(1 for s in stages if s is not VillageStage.BELUM_KIRIM)
-        verified = sum(
-            1
-            for s in stages
-            if s in (VillageStage.DIVERIFIKASI_KECAMATAN, VillageStage.DITERIMA_KABUPATEN)
-        )
-        accepted = stages.count(VillageStage.DITERIMA_KABUPATEN)
-        records = sum(v.status.total for v in lines)
-        reviewed = sum(v.status.reviewed for v in lines)
-        return {
-            "villages": len(lines),
-            "sent": sent,
-            "sent_percent": self.percent(sent),
-            "verified": verified,
-            "verified_percent": self.percent(verified),
-            "accepted": accepted,
-            "accepted_percent": self.percent(accepted),
-            "returned": stages.count(VillageStage.DIKEMBALIKAN),
-            "overdue": sum(1 for v in lines if v.overdue),
-            "records": records,
-            "reviewed": reviewed,
-            "reviewed_percent": round(100.0 * reviewed / records, 1) if records else 0.0,
-        }
+        return totals_of(self.villages)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -117,18 +199,106 @@ class KecamatanGroup:
 class Completeness:
     office_code: str
     role: str
-    deadline: dt.date | None
+    deadline: dt.date | None  # the sending deadline (terkirim)
     today: dt.date
     groups: tuple[KecamatanGroup, ...]
+    deadlines: Mapping[DeadlineStage, dt.date | None] = field(default_factory=dict)
+
+    def lines(self) -> list[VillageLine]:
+        return [v for g in self.groups for v in g.villages]
+
+    def totals(self) -> dict[str, Any]:
+        """The whole area's row: at the kabupaten the regency, at a kecamatan its villages."""
+        return totals_of(self.lines())
+
+    def passed(self, stage: DeadlineStage) -> bool:
+        deadline = self.deadlines.get(stage)
+        return deadline is not None and self.today > deadline
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "office": self.office_code,
             "role": self.role,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "deadlines": {
+                s.value: {
+                    "label": deadline_stage_label(s),
+                    "date": d.isoformat() if d else None,
+                    "passed": self.passed(s),
+                }
+                for s, d in self.deadlines.items()
+            },
             "today": self.today.isoformat(),
+            "totals": self.totals(),
             "groups": [g.as_dict() for g in self.groups],
         }
+
+
+@dataclass(frozen=True)
+class CompletenessFilter:
+    """What the page and the command narrow the list to; kecamatan totals stay whole."""
+
+    kecamatan: str | None = None
+    stage: str | None = None  # a VillageStage value
+    late_only: bool = False
+
+    def keeps(self, line: VillageLine) -> bool:
+        if self.stage is not None and line.status.stage != self.stage:
+            return False
+        return not self.late_only or line.overdue
+
+    def apply(self, report: Completeness) -> list[tuple[KecamatanGroup, list[VillageLine]]]:
+        """The groups with at least one village left, each with the villages kept."""
+        out = []
+        for group in report.groups:
+            if self.kecamatan is not None and group.code != self.kecamatan:
+                continue
+            kept = [v for v in group.villages if self.keeps(v)]
+            if kept:
+                out.append((group, kept))
+        return out
+
+
+def _parse_date(value: dt.date | str | None) -> dt.date | None:
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise UserError(
+            _("Tenggat tidak valid: {value}. Tulis tanggal sebagai TTTT-BB-HH.").format(
+                value=value
+            ),
+            code="completeness.bad_deadline",
+        ) from exc
+
+
+def parse_stage(value: str) -> DeadlineStage:
+    try:
+        return DeadlineStage(value.strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError as exc:
+        raise UserError(
+            _("Tahap tenggat tidak dikenal: {value}. Pilih salah satu: {choices}.").format(
+                value=value, choices=", ".join(s.value for s in DeadlineStage)
+            ),
+            code="completeness.bad_stage",
+        ) from exc
+
+
+def _read_deadlines(session: Any, role: str) -> dict[DeadlineStage, dt.date | None]:
+    out: dict[DeadlineStage, dt.date | None] = {}
+    for stage in stages_for(role):
+        row = session.get(Setting, DEADLINE_KEYS[stage])
+        out[stage] = dt.date.fromisoformat(row.value) if row and row.value else None
+    return out
+
+
+def stage_deadlines(ctx: AppContext) -> dict[DeadlineStage, dt.date | None]:
+    """The deadline of each stage this office sets (None where it set none)."""
+    with ctx.db.session() as session:
+        return _read_deadlines(session, ctx.office.role)
 
 
 def get_deadline(ctx: AppContext) -> dt.date | None:
@@ -139,20 +309,65 @@ def get_deadline(ctx: AppContext) -> dt.date | None:
 
 def set_deadline(ctx: AppContext, deadline: dt.date | str | None) -> Change:
     """The date by which every village should have sent its data; None clears it."""
-    if isinstance(deadline, str):
-        try:
-            deadline = dt.date.fromisoformat(deadline.strip())
-        except ValueError as exc:
-            raise UserError(
-                _("Tenggat tidak valid: {value}. Tulis tanggal sebagai TTTT-BB-HH.").format(
-                    value=deadline
-                ),
-                code="completeness.bad_deadline",
-            ) from exc
+    return set_stage_deadlines(ctx, {DeadlineStage.TERKIRIM: deadline})
+
+
+def set_stage_deadline(
+    ctx: AppContext, stage: DeadlineStage | str, deadline: dt.date | str | None
+) -> Change:
+    """One stage's deadline; None clears it."""
+    return set_stage_deadlines(ctx, {parse_stage(str(stage)): deadline})
+
+
+def set_stage_deadlines(
+    ctx: AppContext, deadlines: Mapping[DeadlineStage | str, dt.date | str | None]
+) -> Change:
+    """Several stages' deadlines in one transaction; stages not named keep theirs.
+
+    The deadlines must follow the stages' order (a village is verified after it sent); nothing
+    is stored when one is wrong."""
+    parsed = {parse_stage(str(s)): _parse_date(d) for s, d in deadlines.items()}
     _check_role(ctx)
+    allowed = stages_for(ctx.office.role)
+    for stage in parsed:
+        if stage not in allowed:
+            raise UserError(
+                _(
+                    "Tenggat tahap {stage} ditetapkan oleh kabupaten; kecamatan menetapkan "
+                    "tenggat pengiriman (terkirim) saja."
+                ).format(stage=deadline_stage_label(stage)),
+                code="completeness.stage_not_here",
+            )
     with ctx.db.transaction() as session:
-        session.merge(Setting(key=DEADLINE_KEY, value=deadline.isoformat() if deadline else ""))
-    return Change(Action.SETTINGS, details={"keys": [DEADLINE_KEY]})
+        merged = _read_deadlines(session, ctx.office.role)
+        merged.update(parsed)
+        _check_order(merged)
+        for stage, day in parsed.items():
+            session.merge(Setting(key=DEADLINE_KEYS[stage], value=day.isoformat() if day else ""))
+    return Change(Action.SETTINGS, details={"keys": [DEADLINE_KEYS[s] for s in parsed]})
+
+
+def _check_order(deadlines: Mapping[DeadlineStage, dt.date | None]) -> None:
+    earlier: tuple[DeadlineStage, dt.date] | None = None
+    for stage in DeadlineStage:
+        day = deadlines.get(stage)
+        if day is None:
+            continue
+        if earlier is not None and day < earlier[1]:
+            raise UserError(
+                _(
+                    "Tenggat {later} ({later_date}) lebih awal dari tenggat {first} "
+                    "({first_date}). Urutan tahap: terkirim, diverifikasi kecamatan, diterima "
+                    "kabupaten; perbaiki salah satu tanggal."
+                ).format(
+                    later=deadline_stage_label(stage),
+                    later_date=day.isoformat(),
+                    first=deadline_stage_label(earlier[0]),
+                    first_date=earlier[1].isoformat(),
+                ),
+                code="completeness.deadline_order",
+            )
+        earlier = (stage, day)
 
 
 def _check_role(ctx: AppContext) -> None:
@@ -167,46 +382,59 @@ def completeness(ctx: AppContext, today: dt.date | None = None) -> Completeness:
     _check_role(ctx)
     office = ctx.office
     today = today or ctx.clock().date()
-    deadline = get_deadline(ctx)
     with ctx.db.session() as session:
+        deadlines = _read_deadlines(session, office.role)
+        conn = driver(session)
         if office.role == "kecamatan":
             kecamatan = [(office.code, _region_name(session, office.code) or office.name)]
         else:
             kecamatan = [
-                (r.code, f"Kecamatan {r.name}")
-                for r in session.scalars(
-                    select(Region).where(Region.parent_code == office.code).order_by(Region.code)
+                (code, f"Kecamatan {name}")
+                for code, name in conn.execute(
+                    "SELECT code, name FROM region WHERE parent_code = ? ORDER BY code",
+                    (office.code,),
                 )
             ]
-        villages = {
-            code: list(
-                session.scalars(
-                    select(Region).where(Region.parent_code == code).order_by(Region.code)
-                )
-            )
-            for code, _name in kecamatan
-        }
-        codes = [r.code for rows in villages.values() for r in rows]
-        last = _last_bundles(session, codes)
-        statuses = village_statuses(session, codes, set(last))
-    late = deadline is not None and today > deadline
+        names = {code: name for code, name in kecamatan}
+        villages: dict[str, list[tuple[str, str, str]]] = {code: [] for code in names}
+        for code, name, kind, parent in conn.execute(
+            "SELECT code, name, kind, parent_code FROM region WHERE parent_code IN "
+            f"({','.join('?' for _c in names)}) ORDER BY code",
+            tuple(names),
+        ):
+            villages[parent].append((code, name, kind))
+        codes = [code for rows in villages.values() for code, _n, _k in rows]
+        last = _last_bundles(session, codes, office.code, names)
+        statuses = village_statuses(
+            session, codes, set(last), cache=ctx.paths.root / "cache" / "kelengkapan.json"
+        )
+    passed = [s for s, d in deadlines.items() if d is not None and today > d]
     groups = []
     for code, name in kecamatan:
         lines = []
-        for region in villages[code]:
-            status = statuses[region.code]
+        for region_code, region_name, kind in villages[code]:
+            status = statuses[region_code]
+            late = tuple(s for s in passed if status.stage not in REACHED[s])
             lines.append(
                 VillageLine(
-                    region.code,
-                    _display(region),
-                    region.kind,
-                    last.get(region.code),
+                    region_code,
+                    _display(kind, region_name),
+                    kind,
+                    last.get(region_code),
                     status,
-                    overdue=late and status.stage is VillageStage.BELUM_KIRIM,
+                    overdue=bool(late),
+                    late_stages=late,
                 )
             )
         groups.append(KecamatanGroup(code, name, tuple(lines)))
-    return Completeness(office.code, office.role, deadline, today, tuple(groups))
+    return Completeness(
+        office.code,
+        office.role,
+        deadlines.get(DeadlineStage.TERKIRIM),
+        today,
+        tuple(groups),
+        deadlines,
+    )
 
 
 def _region_name(session: Any, code: str) -> str | None:
@@ -214,25 +442,41 @@ def _region_name(session: Any, code: str) -> str | None:
     return f"Kecamatan {row.name}" if row else None
 
 
-def _display(region: Region) -> str:
+def _display(kind: str, name: str) -> str:
     prefix = {"kelurahan": "Kelurahan ", "desa": "Desa ", "desa_adat": "Desa Adat "}
-    return prefix.get(region.kind, "") + region.name
+    return prefix.get(kind, "") + name
 
 
-def _last_bundles(session: Any, codes: list[str]) -> dict[str, LastBundle]:
-    """The highest-numbered bundle imported from each village (its own, or nested in a forward)."""
+def _last_bundles(
+    session: Any, codes: list[str], own: str, kecamatan_names: Mapping[str, str]
+) -> dict[str, LastBundle]:
+    """The highest-numbered bundle imported from each village (its own, or nested in a forward),
+    and the kecamatan it came through: ``forwarded_by`` names the forwarding office, or (older
+    rows) the outer bundle, whose sender it is. At a kecamatan the column names the kecamatan
+    itself once it forwarded the bundle on: that is no route in."""
     wanted = set(codes)
-    out: dict[str, LastBundle] = {}
-    conn = driver(session)
-    for sender, sequence, created, received, forwarded in conn.execute(
-        "SELECT sender_office, sequence, bundle_created_at, imported_at, forwarded_by "
-        "FROM bundle_ledger ORDER BY sender_office, sequence"
+    rows: dict[str, tuple[Any, ...]] = {}
+    for row in driver(session).execute(
+        "SELECT l.sender_office, l.sequence, l.bundle_created_at, l.imported_at, "
+        "l.forwarded_by, o.sender_office FROM bundle_ledger l "
+        "LEFT JOIN bundle_ledger o ON o.content_hash = l.forwarded_by "
+        "ORDER BY l.sender_office, l.sequence"
     ):
-        if sender in wanted:
-            out[sender] = LastBundle(
-                sequence,
-                dt.datetime.fromisoformat(created),
-                dt.datetime.fromisoformat(received),
-                forwarded,
-            )
+        if row[0] in wanted:
+            rows[row[0]] = row
+    out: dict[str, LastBundle] = {}
+    for sender, (_s, sequence, created, received, forwarded, outer) in rows.items():
+        via = None
+        if forwarded:
+            via = forwarded if level_of_code(forwarded) is not None else (outer or forwarded)
+            if via == own:
+                via = None
+        out[sender] = LastBundle(
+            sequence,
+            dt.datetime.fromisoformat(created),
+            dt.datetime.fromisoformat(received),
+            forwarded,
+            via,
+            (kecamatan_names.get(via) or via) if via else None,
+        )
     return out

@@ -1,7 +1,10 @@
 """Kelengkapan: every village of the area, whether it sent anything or not, and what to do next.
 
 At a kecamatan: its villages. At the kabupaten: grouped by kecamatan, each kecamatan with its
-totals in percent. The office sets the deadline here; late villages are marked. At a kecamatan,
+totals in percent, the regency's total row below the list, the route of each village's last bundle
+(directly or through which kecamatan) and filters (kecamatan, stage, late only). The office sets
+its deadline here (the kabupaten one per stage); late villages are marked. The data is read off
+the GUI thread; a filter change only rebuilds the tree from what was read. At a kecamatan,
 for a late village, a reminder text can be copied for a messaging app and a reminder letter (PDF)
 written; the kabupaten has no reminders of its own (a village sends to its kecamatan, which
 reminds it), so the page says so instead. A village's verification (kecamatan: diterima or perlu
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
@@ -44,13 +47,19 @@ from smartcity_desktop.domain.review import (
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.pdf_task import PdfTask, ask_pdf_target
 from smartcity_desktop.gui.review.review_form import ERROR_STYLE
-from smartcity_desktop.i18n import _
+from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.completeness import (
     Completeness,
+    CompletenessFilter,
+    DeadlineStage,
+    KecamatanGroup,
+    LastBundle,
     VillageLine,
     completeness,
-    set_deadline,
+    deadline_stage_label,
+    set_stage_deadlines,
+    stages_for,
 )
 from smartcity_desktop.services.gui_support import format_count
 from smartcity_desktop.services.review import ReviewInvalid, verify_village
@@ -65,6 +74,7 @@ COLUMNS = (
     "name",
     "bundle",
     "received",
+    "route",
     RecordKind.PROBLEM.value,
     RecordKind.POTENTIAL.value,
     RecordKind.PROPOSAL.value,
@@ -73,6 +83,11 @@ COLUMNS = (
     "note",
 )
 COL = {name: n for n, name in enumerate(COLUMNS)}
+LATE_NOTES = {
+    DeadlineStage.TERKIRIM: N_("Terlambat: belum mengirim"),
+    DeadlineStage.DIVERIFIKASI_KECAMATAN: N_("Terlambat: belum diverifikasi kecamatan"),
+    DeadlineStage.DITERIMA_KABUPATEN: N_("Terlambat: belum diterima kabupaten"),
+}
 # Called with the chosen late village and the whole report (see ``add_reminder_action``).
 ReminderAction = Callable[[VillageLine, Completeness], None]
 
@@ -84,6 +99,14 @@ def _percent(value: float) -> str:
 
 def _short_date(value: dt.datetime | dt.date) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+def _route(last: LastBundle) -> str:
+    """ "langsung" or "lewat Kec. Babelan": the column is narrow; the tooltip names it whole."""
+    if last.via_office is None:
+        return _("langsung")
+    name = (last.via_name or last.via_office).removeprefix("Kecamatan ")
+    return _("lewat Kec. {name}").format(name=name)
 
 
 class CompletenessPage(QWidget):
@@ -98,41 +121,92 @@ class CompletenessPage(QWidget):
 
         title = QLabel(_("Kelengkapan Data Desa"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.use_deadline = QCheckBox(_("&Tenggat pengiriman:"))
-        self.deadline = QDateEdit()
-        self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("dd/MM/yyyy")
-        self.deadline.setAccessibleName(_("Tenggat pengiriman"))
-        self.deadline.setDate(QDate.currentDate())
-        self.deadline.setEnabled(False)
-        self.use_deadline.toggled.connect(self.deadline.setEnabled)
+        # One checkbox and date per stage this office sets a deadline for: the kecamatan its
+        # sending deadline, the kabupaten one per stage. ``use_deadline``/``deadline`` are the
+        # sending deadline's.
+        self.deadline_checks: dict[DeadlineStage, QCheckBox] = {}
+        self.deadline_edits: dict[DeadlineStage, QDateEdit] = {}
+        top = QHBoxLayout()
+        if kabupaten:
+            top.addWidget(QLabel(_("Tenggat per tahap:")))
+        for stage in stages_for(self.ctx.office.role):
+            check = QCheckBox(
+                _("&Tenggat pengiriman:") if not kabupaten else deadline_stage_label(stage) + ":"
+            )
+            edit = QDateEdit()
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setAccessibleName(
+                _("Tenggat pengiriman")
+                if not kabupaten
+                else _("Tenggat {stage}").format(stage=deadline_stage_label(stage).lower())
+            )
+            edit.setDate(QDate.currentDate())
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+            self.deadline_checks[stage] = check
+            self.deadline_edits[stage] = edit
+            top.addWidget(check)
+            top.addWidget(edit)
+        self.use_deadline = self.deadline_checks[DeadlineStage.TERKIRIM]
+        self.deadline = self.deadline_edits[DeadlineStage.TERKIRIM]
         self.save_deadline = QPushButton(_("Simpan tenggat"))
         self.save_deadline.clicked.connect(self.store_deadline)
         self.deadline_error = QLabel(wordWrap=True)
         self.deadline_error.setStyleSheet(ERROR_STYLE)
         self.summary = QLabel(wordWrap=True)
-        top = QHBoxLayout()
-        top.addWidget(self.use_deadline)
-        top.addWidget(self.deadline)
         top.addWidget(self.save_deadline)
-        top.addWidget(self.deadline_error)
+        top.addWidget(self.deadline_error, 1)
         top.addStretch(1)
+
+        # Filters: only rebuild the tree from the report already read.
+        self.filter_kecamatan = QComboBox()
+        self.filter_kecamatan.setAccessibleName(_("Saring kecamatan"))
+        self.filter_kecamatan.addItem(_("Semua kecamatan"), None)
+        self.filter_kecamatan.setMinimumContentsLength(24)
+        self.filter_stage = QComboBox()
+        self.filter_stage.setAccessibleName(_("Saring tahap"))
+        self.filter_stage.addItem(_("Semua tahap"), None)
+        for village_stage in VillageStage:
+            self.filter_stage.addItem(stage_label(village_stage), village_stage.value)
+        self.filter_late = QCheckBox(_("Hanya yang &terlambat"))
+        filters = QHBoxLayout()
+        self.filter_kecamatan_label = QLabel(_("&Kecamatan:"))
+        self.filter_kecamatan_label.setBuddy(self.filter_kecamatan)
+        stage_label_widget = QLabel(_("T&ahap:"))
+        stage_label_widget.setBuddy(self.filter_stage)
+        filters.addWidget(self.filter_kecamatan_label)
+        filters.addWidget(self.filter_kecamatan)
+        filters.addWidget(stage_label_widget)
+        filters.addWidget(self.filter_stage)
+        filters.addWidget(self.filter_late)
+        self.shown_note = QLabel()
+        filters.addWidget(self.shown_note, 1)
+        self.filter_kecamatan_label.setVisible(kabupaten)
+        self.filter_kecamatan.setVisible(kabupaten)
+        self.filter_kecamatan.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.filter_stage.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.filter_late.toggled.connect(lambda _on: self.apply_filter())
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(
-            [
-                _("Kecamatan / desa") if kabupaten else _("Desa / kelurahan"),
-                _("Paket terakhir"),
-                _("Tanggal terima"),
-                kind_label(RecordKind.PROBLEM),
-                kind_label(RecordKind.POTENTIAL),
-                _("Usulan"),
-                _("Direviu"),
-                _("Tahap"),
-                _("Keterangan"),
-            ]
+        headers = [
+            _("Kecamatan / desa") if kabupaten else _("Desa / kelurahan"),
+            _("Paket terakhir"),
+            _("Tanggal terima"),
+            _("Jalur"),
+            _("Masalah"),  # short: the list must fit 1366 px; the tooltip says it whole
+            kind_label(RecordKind.POTENTIAL),
+            _("Usulan"),
+            _("Direviu"),
+            _("Tahap"),
+            _("Keterangan"),
+        ]
+        self.tree.setHeaderLabels(headers)
+        self.tree.headerItem().setToolTip(
+            COL["route"], _("Paket terakhir diterima langsung dari desa atau lewat kecamatannya")
         )
+        self.tree.headerItem().setToolTip(COL["problem"], kind_label(RecordKind.PROBLEM))
         self.tree.setAccessibleName(_("Kelengkapan data per desa"))
         self.tree.setRootIsDecorated(kabupaten)
         self.tree.setAlternatingRowColors(True)
@@ -140,8 +214,38 @@ class CompletenessPage(QWidget):
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         header = self.tree.header()
         header.setStretchLastSection(True)
+        # Widths are fitted to the rows and the total row after each fill (``_fit_columns``);
+        # a person may still drag them.
         for col in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        # A kecamatan receives every bundle from its villages directly: no route to show. The
+        # kabupaten's list is wider (the route): its received date is in the bundle's tooltip.
+        self.tree.setColumnHidden(COL["route"], not kabupaten)
+        self.tree.setColumnHidden(COL["received"], kabupaten)
+        self.tree.itemExpanded.connect(lambda _item: self._fit_columns())
+
+        # The regency's total row, under the list and aligned with its columns.
+        self.total_row = QTreeWidget()
+        self.total_row.setColumnCount(len(COLUMNS))
+        self.total_row.setHeaderHidden(True)
+        self.total_row.setRootIsDecorated(True)  # its name lines up with the group rows
+        self.total_row.setAccessibleName(_("Total kabupaten"))
+        self.total_row.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.total_row.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.total_row.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.total_row.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.total_row.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        self.total_row.setColumnHidden(COL["route"], not kabupaten)
+        self.total_row.setColumnHidden(COL["received"], kabupaten)
+        self.total_row.setVisible(kabupaten)
+        header.sectionResized.connect(self._align_total_row)
+        self.tree.horizontalScrollBar().valueChanged.connect(
+            self.total_row.horizontalScrollBar().setValue
+        )
+        # Reads run off the GUI thread; only the newest one is shown.
+        self._generation = 0
+        self._shown_generation = 0
+        self._after_load: list[Callable[[], None]] = []
         self.tree.currentItemChanged.connect(lambda *_a: self._village_chosen())
 
         # For a late village: the reminder, copied for a messaging app. Only a kecamatan reminds
@@ -213,7 +317,9 @@ class CompletenessPage(QWidget):
         layout.addWidget(title)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        layout.addLayout(filters)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.total_row)
         layout.addLayout(reminders)
         if self.letter_task is not None:
             layout.addWidget(self.letter_task)
@@ -232,65 +338,209 @@ class CompletenessPage(QWidget):
 
     # --- data ------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        chosen = self.selected_code()
-        report = completeness(self.ctx)
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Read the report off the GUI thread and show it; ``then`` runs once it is shown."""
+        self._generation += 1
+        generation = self._generation
+        if then is not None:
+            self._after_load.append(then)
+        ctx = self.ctx
+
+        def work(_progress: object) -> Completeness:
+            return completeness(ctx)
+
+        self.shell.submit(work, lambda report: self._loaded(generation, report), parent=self)
+
+    def is_loaded(self) -> bool:
+        return self._shown_generation == self._generation
+
+    def wait_loaded(self, timeout: float = 30.0) -> bool:
+        """Process events until the newest read is shown (benchmarks and demos)."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication
+
+        end = time.monotonic() + timeout
+        while not self.is_loaded() and time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.001)
+        return self.is_loaded()
+
+    def _loaded(self, generation: int, report: Completeness) -> None:
+        if generation != self._generation:
+            return  # a newer read is under way
+        self._shown_generation = generation
         self.report = report
         self.lines = {v.code: v for g in report.groups for v in g.villages}
-        self.use_deadline.blockSignals(True)
-        self.use_deadline.setChecked(report.deadline is not None)
-        self.deadline.setEnabled(report.deadline is not None)
-        self.use_deadline.blockSignals(False)
-        if report.deadline is not None:
-            d = report.deadline
-            self.deadline.setDate(QDate(d.year, d.month, d.day))
-        self.tree.clear()
-        kabupaten = report.role == "kabupaten"
-        for group in report.groups:
-            parent: QTreeWidget | QTreeWidgetItem = self.tree
-            if kabupaten:
-                item = self._group_item(group)
-                self.tree.addTopLevelItem(item)
-                parent = item
-            for line in group.villages:
-                row = self._village_item(line)
-                if isinstance(parent, QTreeWidgetItem):
-                    parent.addChild(row)
-                else:
-                    parent.addTopLevelItem(row)
-        first = self.tree.topLevelItem(0)
-        if kabupaten and first is not None:
-            first.setExpanded(True)
+        self._show_deadlines(report)
+        self._fill_kecamatan_filter(report)
+        self._fill_total_row(report)
+        self.apply_filter()
         self._summarise(report)
-        self.select(chosen or next(iter(self.lines), None))
+        after, self._after_load = self._after_load, []
+        for callback in after:
+            callback()
+
+    def _show_deadlines(self, report: Completeness) -> None:
+        for stage, check in self.deadline_checks.items():
+            day = report.deadlines.get(stage)
+            edit = self.deadline_edits[stage]
+            check.blockSignals(True)
+            check.setChecked(day is not None)
+            check.blockSignals(False)
+            edit.setEnabled(day is not None)
+            if day is not None:
+                edit.setDate(QDate(day.year, day.month, day.day))
+
+    def _fill_kecamatan_filter(self, report: Completeness) -> None:
+        combo = self.filter_kecamatan
+        if combo.count() - 1 == len(report.groups):
+            return
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("Semua kecamatan"), None)
+        for group in report.groups:
+            combo.addItem(group.name, group.code)
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def current_filter(self) -> CompletenessFilter:
+        # Not isVisible(): a page not on screen (another page shown) keeps its filters.
+        kabupaten = self.report is not None and self.report.role == "kabupaten"
+        return CompletenessFilter(
+            kecamatan=self.filter_kecamatan.currentData() if kabupaten else None,
+            stage=self.filter_stage.currentData(),
+            late_only=self.filter_late.isChecked(),
+        )
+
+    def apply_filter_choice(self, what: str, value: object) -> None:
+        """Set one filter as a person would (benchmarks, demos); ``all`` clears them."""
+        if what in ("kecamatan", "all"):
+            self.filter_kecamatan.setCurrentIndex(max(self.filter_kecamatan.findData(value), 0))
+        if what in ("stage", "all"):
+            self.filter_stage.setCurrentIndex(max(self.filter_stage.findData(value), 0))
+        if what in ("late", "all"):
+            self.filter_late.setChecked(bool(value))
+
+    def apply_filter(self) -> None:
+        """Rebuild the tree from the report already read (no database work)."""
+        report = self.report
+        if report is None:
+            return
+        chosen = self.selected_code()
+        chosen_filter = self.current_filter()
+        kabupaten = report.role == "kabupaten"
+        shown = chosen_filter.apply(report)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            items = []
+            for group, lines in shown:
+                rows = [self._village_item(line) for line in lines]
+                if kabupaten:
+                    item = self._group_item(group)
+                    item.addChildren(rows)
+                    items.append(item)
+                else:
+                    items.extend(rows)
+            self.tree.addTopLevelItems(items)
+            narrowed = chosen_filter != CompletenessFilter()
+            if kabupaten:
+                for n, item in enumerate(items):
+                    # Narrowed: show every village that matched; otherwise the first kecamatan.
+                    item.setExpanded(narrowed or n == 0)
+            self._fit_columns()
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        count = sum(len(lines) for _g, lines in shown)
+        total = len(self.lines)
+        self.shown_note.setText(
+            _("Menampilkan {n} dari {total} desa/kelurahan").format(n=count, total=total)
+            if count != total
+            else ""
+        )
+        self.select(chosen if chosen in self.lines else next(iter(self.lines), None))
         self._village_chosen()
 
-    def _group_item(self, group: object) -> QTreeWidgetItem:
-        totals = group.totals()  # type: ignore[attr-defined]
-        item = QTreeWidgetItem()
-        item.setText(COL["name"], group.name)  # type: ignore[attr-defined]
-        item.setText(
-            COL["bundle"],
-            _("{sent} dari {n} desa mengirim ({pct})").format(
-                sent=totals["sent"], n=totals["villages"], pct=_percent(totals["sent_percent"])
-            ),
-        )
-        item.setText(COL["progress"], _percent(totals["reviewed_percent"]))
-        item.setToolTip(COL["progress"], _("Catatan yang sudah direviu kecamatan"))
-        item.setText(
-            COL["stage"],
-            _("{pct} diverifikasi").format(pct=_percent(totals["verified_percent"])),
-        )
+    def _totals_texts(self, totals: dict[str, Any]) -> dict[str, str]:
         notes = [_("{pct} diterima kabupaten").format(pct=_percent(totals["accepted_percent"]))]
         if totals["overdue"]:
             notes.append(_("{n} desa terlambat").format(n=totals["overdue"]))
-        item.setText(COL["note"], " · ".join(notes))
+        counts = totals["counts"]
+        assert isinstance(counts, dict)
+        return {
+            "bundle": _("{sent} dari {n} desa mengirim ({pct})").format(
+                sent=totals["sent"], n=totals["villages"], pct=_percent(totals["sent_percent"])
+            ),
+            "progress": _percent(totals["reviewed_percent"]),
+            "stage": _("{pct} diverifikasi").format(pct=_percent(totals["verified_percent"])),
+            "note": " · ".join(notes),
+            **{kind.value: format_count(counts.get(kind.value, 0)) for kind in RecordKind},
+        }
+
+    def _group_item(self, group: KecamatanGroup) -> QTreeWidgetItem:
+        item = QTreeWidgetItem()
+        self._fill_totals_item(item, group.name, group.totals())
+        return item
+
+    def _fill_totals_item(self, item: QTreeWidgetItem, name: str, totals: dict[str, Any]) -> None:
+        item.setText(COL["name"], name)
+        for column, text in self._totals_texts(totals).items():
+            item.setText(COL[column], text)
+        for kind in RecordKind:
+            item.setTextAlignment(COL[kind.value], Qt.AlignmentFlag.AlignRight)
+        item.setToolTip(COL["progress"], _("Catatan yang sudah direviu kecamatan"))
+        item.setToolTip(
+            COL["stage"],
+            _(
+                "Desa: {verified} diverifikasi kecamatan, {accepted} diterima kabupaten, "
+                "{returned} dikembalikan. Catatan di desa terverifikasi: {rv}; diterima "
+                "kabupaten: {ra}."
+            ).format(
+                verified=totals["verified"],
+                accepted=totals["accepted"],
+                returned=totals["returned"],
+                rv=_percent(totals["records_verified_percent"]),
+                ra=_percent(totals["records_accepted_percent"]),
+            ),
+        )
         item.setToolTip(COL["note"], item.text(COL["note"]))
         font = item.font(0)
         font.setBold(True)
         for col in range(len(COLUMNS)):
             item.setFont(col, font)
-        return item
+
+    def _fill_total_row(self, report: Completeness) -> None:
+        self.total_row.clear()
+        if report.role != "kabupaten":
+            return
+        item = QTreeWidgetItem()
+        self._fill_totals_item(item, _("Total kabupaten"), report.totals())
+        self.total_row.addTopLevelItem(item)
+        height = self.total_row.sizeHintForRow(0) + 2 * self.total_row.frameWidth()
+        self.total_row.setFixedHeight(max(height, 24))
+        self._align_total_row()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its widest shown row, the total row's included."""
+        header = self.tree.header()
+        total = self.total_row.topLevelItemCount() > 0
+        for col in range(len(COLUMNS) - 1):
+            if self.tree.isColumnHidden(col):
+                continue
+            width = max(
+                self.tree.sizeHintForColumn(col),
+                self.total_row.sizeHintForColumn(col) if total else 0,
+                header.sectionSizeHint(col),
+            )
+            header.resizeSection(col, width)
+
+    def _align_total_row(self, *_args: object) -> None:
+        header = self.tree.header()
+        for col in range(len(COLUMNS)):
+            self.total_row.setColumnWidth(col, header.sectionSize(col))
 
     def _village_item(self, line: VillageLine) -> QTreeWidgetItem:
         status = line.status
@@ -307,6 +557,18 @@ class CompletenessPage(QWidget):
                 ),
             )
             item.setText(COL["received"], _short_date(last.received_at))
+            item.setToolTip(
+                COL["bundle"],
+                _("Diterima {date}").format(date=_short_date(last.received_at)),
+            )
+            item.setText(COL["route"], _route(last))
+            if last.via_office is not None:
+                item.setToolTip(
+                    COL["route"],
+                    _("Diterima bersarang dalam paket teruskan {name} ({code})").format(
+                        name=last.via_name, code=last.via_office
+                    ),
+                )
         else:
             item.setText(COL["bundle"], _("belum ada"))
         for kind in RecordKind:
@@ -315,7 +577,10 @@ class CompletenessPage(QWidget):
         item.setText(COL["progress"], line.progress)
         item.setText(COL["stage"], stage_label(status.stage))
         item.setText(COL["note"], self._note(line))
-        item.setToolTip(COL["note"], item.text(COL["note"]))
+        item.setToolTip(
+            COL["note"],
+            "\n".join(t for t in (item.text(COL["note"]), self._late_tooltip(line)) if t),
+        )
         if line.overdue:
             for col in range(len(COLUMNS)):
                 item.setBackground(col, QBrush(LATE_FILL))
@@ -325,8 +590,8 @@ class CompletenessPage(QWidget):
     def _note(self, line: VillageLine) -> str:
         status = line.status
         notes = []
-        if line.overdue:
-            notes.append(_("Terlambat: belum mengirim"))
+        if line.late_stages:
+            notes.append(_(LATE_NOTES[line.late_stages[0]]))
         if status.changed_after_verification:
             notes.append(_(CHANGED_AFTER_VERIFICATION))
         if status.stage is VillageStage.DIKEMBALIKAN:
@@ -337,15 +602,53 @@ class CompletenessPage(QWidget):
             notes.append(_("{n} berubah sejak direviu").format(n=status.changed_since_review))
         return " · ".join(notes)
 
+    def _late_tooltip(self, line: VillageLine) -> str:
+        report = self.report
+        if report is None:
+            return ""
+        return "\n".join(
+            _("Tenggat {stage} {date} sudah lewat").format(
+                stage=deadline_stage_label(stage).lower(),
+                date=_short_date(report.deadlines[stage]),  # type: ignore[arg-type]
+            )
+            for stage in line.late_stages
+        )
+
     def _summarise(self, report: Completeness) -> None:
         lines = list(self.lines.values())
         sent = sum(1 for v in lines if v.status.stage is not VillageStage.BELUM_KIRIM)
-        late = sum(1 for v in lines if v.overdue)
         text = _("{sent} dari {n} desa sudah mengirim data.").format(sent=sent, n=len(lines))
-        if report.deadline is not None:
-            text += " " + _("Tenggat {date}: {late} desa terlambat.").format(
-                date=_short_date(report.deadline), late=late
-            )
+        if report.role != "kabupaten":
+            late = sum(1 for v in lines if v.overdue)
+            if report.deadline is not None:
+                text += " " + _("Tenggat {date}: {late} desa terlambat.").format(
+                    date=_short_date(report.deadline), late=late
+                )
+            else:
+                text += " " + _(
+                    "Belum ada tenggat; tetapkan tenggat untuk menandai desa terlambat."
+                )
+            self.summary.setText(text)
+            return
+        parts = []
+        for stage, day in report.deadlines.items():
+            if day is None:
+                continue
+            late = sum(1 for v in lines if stage in v.late_stages)
+            if report.passed(stage):
+                parts.append(
+                    _("{stage} {date}: {late} desa terlambat").format(
+                        stage=deadline_stage_label(stage), date=_short_date(day), late=late
+                    )
+                )
+            else:
+                parts.append(
+                    _("{stage} {date}: belum lewat").format(
+                        stage=deadline_stage_label(stage), date=_short_date(day)
+                    )
+                )
+        if parts:
+            text += " " + _("Tenggat — {parts}.").format(parts="; ".join(parts))
         else:
             text += " " + _("Belum ada tenggat; tetapkan tenggat untuk menandai desa terlambat.")
         self.summary.setText(text)
@@ -405,12 +708,15 @@ class CompletenessPage(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def store_deadline(self) -> bool:
-        value: dt.date | None = None
-        if self.use_deadline.isChecked():
-            q = self.deadline.date()
-            value = dt.date(q.year(), q.month(), q.day())
+        values: dict[DeadlineStage | str, dt.date | str | None] = {}
+        for stage, check in self.deadline_checks.items():
+            value: dt.date | None = None
+            if check.isChecked():
+                q = self.deadline_edits[stage].date()
+                value = dt.date(q.year(), q.month(), q.day())
+            values[stage] = value
         try:
-            change = set_deadline(self.ctx, value)
+            change = set_stage_deadlines(self.ctx, values)
         except UserError as exc:
             self.deadline_error.setText(str(exc))
             return False
@@ -511,13 +817,16 @@ class CompletenessPage(QWidget):
             return False
         self._publish(change)
         self.verify_comment.clear()
-        self.reload()
         self.verify_error.setText("")
-        self.copy_note.setText(
-            _("Verifikasi {name} tersimpan: {stage}.").format(
-                name=line.name, stage=stage_label(self.lines[line.code].status.stage)
+
+        def saved() -> None:
+            self.copy_note.setText(
+                _("Verifikasi {name} tersimpan: {stage}.").format(
+                    name=line.name, stage=stage_label(self.lines[line.code].status.stage)
+                )
             )
-        )
+
+        self.reload(then=saved)
         return True
 
     def _publish(self, change: Change) -> None:
