@@ -307,6 +307,7 @@ def _check_bundle(
             ctx, session if writing else None, query, verified, result, report,
             progress=progress, new_blobs=new_blobs, also_seen=nested_seen,
         )  # fmt: skip
+        _take_revocations(ctx, session if writing else None, query, result, report)
         if writing:
             assert session is not None and isinstance(ctx, AppContext)
             _add_ledger(ctx, session, result, report, size=result.path.stat().st_size)
@@ -322,6 +323,34 @@ def _check_bundle(
             report.status = "imported"
         else:
             report.status = "verified" if mode == "verify" else "dry-run"
+
+
+def _take_revocations(
+    ctx: Office,
+    session: Session | None,
+    query: Query,
+    result: VerificationResult,
+    report: BundleReport,
+) -> None:
+    """The revocation list a feedback bundle carries: installed with the bundle's rows (given a
+    ``session``) when it verifies under this office's roots and is newer; noted either way."""
+    from smartcity_desktop.services.exchange.carried_revocations import judge_carried
+
+    header = result.header
+    assert header is not None
+    if not header.extra:
+        return
+    outcome = judge_carried(header.extra, read_trust_state(query), installing=session is not None)
+    if outcome.finding is not None:
+        report.findings.append(outcome.finding)
+    if session is not None and outcome.new_state is not None:
+        from smartcity_desktop.storage.models import TrustStore
+
+        assert isinstance(ctx, AppContext)
+        session.merge(
+            TrustStore(id=1, document=outcome.new_state.to_bytes(), updated_at=ctx.clock())
+        )
+        session.flush()
 
 
 def _import_forwarded(
