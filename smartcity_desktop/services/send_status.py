@@ -102,8 +102,11 @@ def send_status(ctx: AppContext) -> SendStatus:
 
 
 def describe_send_status(status: SendStatus, role: str) -> str:
-    """One line: what is waiting, the last bundle and whether it is known to have arrived."""
-    upper = _(UPPER_OFFICE.get(role, N_("kantor tujuan")))
+    """One line: what is waiting, the last bundle and whether it is known to have arrived.
+    Empty at the kabupaten, which has no office above it to send to (its bundles are feedback)."""
+    if role not in UPPER_OFFICE:
+        return ""
+    upper = _(UPPER_OFFICE[role])
     parts: list[str] = []
     if status.unsent:
         parts.append(_("Belum masuk paket: {n} perubahan").format(n=format_count(status.unsent)))
@@ -132,7 +135,9 @@ def describe_send_status(status: SendStatus, role: str) -> str:
 
 
 def send_status_tooltip(role: str) -> str:
-    upper = _(UPPER_OFFICE.get(role, N_("kantor tujuan")))
+    if role not in UPPER_OFFICE:
+        return ""
+    upper = _(UPPER_OFFICE[role])
     return _(
         "Perubahan final masuk paket saat Anda membuat paket di halaman Kirim Data. Berkas paket "
         "belum berarti sampai: status 'diterima' muncul setelah {upper} memberi tanggapan atas "

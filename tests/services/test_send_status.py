@@ -84,3 +84,12 @@ def test_a_later_bundle_waits_for_its_own_answer(
     export_bundle(desa_ctx, PASSPHRASE, tmp_path / "desa-2.scb")
     assert "Paket 2 dibuat" in text_of(desa_ctx)
     assert not send_status(desa_ctx).received
+
+
+def test_the_kabupaten_has_nobody_above_it_and_no_send_status(
+    kabupaten_ctx: AppContext,
+) -> None:
+    from smartcity_desktop.services.send_status import send_status_tooltip
+
+    assert text_of(kabupaten_ctx) == ""
+    assert send_status_tooltip("kabupaten") == ""
