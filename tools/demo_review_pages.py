@@ -12,9 +12,8 @@ screenshots).
 Four villages of Kecamatan Tarumajaya write sample records (with photos) and send a bundle to the
 kecamatan; the other four never send. The kecamatan reviews part of the first village, verifies a
 second one and sets a deadline that has passed, so late villages are marked. With
-``--role kabupaten`` the kabupaten receives the same village bundles and the kecamatan's reviews
-(copied as received rows: the forward bundle that carries them is not built yet). Passphrase of
-every demo office: rahasia-demo-1.
+``--role kabupaten`` the kecamatan forwards the village bundles with its reviews in its forward
+bundle, which the kabupaten imports. Passphrase of every demo office: rahasia-demo-1.
 """
 
 from __future__ import annotations
@@ -40,12 +39,13 @@ from smartcity_desktop.i18n import set_language
 from smartcity_desktop.services.completeness import set_deadline
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.exchange import export_bundle, import_files
+from smartcity_desktop.services.exchange.forward import forward_bundle
 from smartcity_desktop.services.office import init_office, office_fingerprint
 from smartcity_desktop.services.records import ListFilter, RecordService
 from smartcity_desktop.services.review import Decision, review_records, verify_village
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.trust import pin_office
-from smartcity_desktop.storage.models import Attachment, Review
+from smartcity_desktop.storage.models import Attachment
 from smartcity_desktop.storage.paths import DataPaths
 
 PASSPHRASE = "rahasia-demo-1"
@@ -83,7 +83,7 @@ def build(root: Path, role: str) -> AppContext:
         for receiver in (kec, kab):
             if receiver is not None:
                 pin_office(receiver, code, office_fingerprint(desa), "demo")
-                import_files(receiver, files)
+        import_files(kec, files)
         desa.close()
     first, second, third = list(SENDERS)[:3]
     done = _ids(kec, first)
@@ -95,24 +95,13 @@ def build(root: Path, role: str) -> AppContext:
     set_deadline(kec, dt.date.today() - dt.timedelta(days=3))
     if kab is None:
         return kec
-    _carry_reviews(kec, kab)
+    pin_office(kab, KECAMATAN, office_fingerprint(kec), "demo")
+    forwarded = forward_bundle(kec, PASSPHRASE, root / "kiriman" / "teruskan.scb")
+    import_files(kab, list(forwarded.paths))
     verify_village(kab, second, "diterima")
     set_deadline(kab, dt.date.today() + dt.timedelta(days=10))
     kec.close()
     return kab
-
-
-def _carry_reviews(source: AppContext, target: AppContext) -> None:
-    """The kecamatan's reviews as received rows (stands in for the forward bundle)."""
-    with source.db.session() as s:
-        rows = [
-            {c.name: getattr(r, c.name) for c in Review.__table__.columns}
-            for r in s.scalars(select(Review).where(Review.office_code == source.office.code))
-        ]
-    with target.db.transaction() as t:
-        for row in rows:
-            row.update(trust_level="locally_trusted", sent_revision=None)
-            t.merge(Review(**row))
 
 
 def _show_a_record_with_photos(ctx: AppContext, page: Any) -> None:
