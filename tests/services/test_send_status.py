@@ -93,3 +93,22 @@ def test_the_kabupaten_has_nobody_above_it_and_no_send_status(
 
     assert text_of(kabupaten_ctx) == ""
     assert send_status_tooltip("kabupaten") == ""
+
+
+def test_a_kecamatan_counts_its_reviews_and_the_village_bundles_to_forward(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.exchange.forward import forward_bundle
+
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    send(desa_ctx, kecamatan_ctx, tmp_path / "out", "desa-1.scb")
+    assert text_of(kecamatan_ctx) == "Paket desa belum diteruskan: 1 · belum pernah membuat paket"
+    review_record(kecamatan_ctx, ids(kecamatan_ctx, RecordKind.PROBLEM)[0], Decision("diterima"))
+    assert text_of(kecamatan_ctx) == (
+        "Belum masuk paket: 1 perubahan · Paket desa belum diteruskan: 1 · "
+        "belum pernah membuat paket"
+    )
+    forward_bundle(kecamatan_ctx, PASSPHRASE, tmp_path / "forward.scb")
+    status = send_status(kecamatan_ctx)
+    assert (status.unsent, status.unforwarded, status.last_sequence) == (0, 0, 1)
+    assert text_of(kecamatan_ctx).startswith("Paket 1 dibuat ")
