@@ -269,11 +269,11 @@ class CompletenessPage(QWidget):
         totals = group.totals()  # type: ignore[attr-defined]
         item = QTreeWidgetItem()
         item.setText(COL["name"], group.name)  # type: ignore[attr-defined]
+        # "4 dari 8" says the share already; a percentage too would widen the column so much that
+        # the last one is cut at 1366 px.
         item.setText(
             COL["bundle"],
-            _("{sent} dari {n} desa mengirim ({pct})").format(
-                sent=totals["sent"], n=totals["villages"], pct=_percent(totals["sent_percent"])
-            ),
+            _("{sent} dari {n} desa mengirim").format(sent=totals["sent"], n=totals["villages"]),
         )
         item.setText(COL["progress"], _percent(totals["reviewed_percent"]))
         item.setToolTip(COL["progress"], _("Catatan yang sudah direviu kecamatan"))
