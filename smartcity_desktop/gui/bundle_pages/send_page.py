@@ -77,7 +77,7 @@ class SendPage(QWidget):
             else _(
                 "Kabupaten tidak mengirim data ke kantor di atasnya. Di sini kabupaten membuat "
                 "hasil verifikasinya untuk desa: satu berkas bertanda tangan per desa, berisi "
-                "reviu kabupaten atas data desa itu dan daftar pencabutan kunci terbaru. Berikan "
+                "reviu kabupaten atas data desa itu dan, bila ada, daftar pencabutan kunci. Berikan "
                 "berkas itu ke desa langsung atau lewat kecamatannya, dengan flashdisk atau "
                 "aplikasi pesan."
             ),
