@@ -10,7 +10,9 @@ damaged copy next to it); ``--import`` imports it. ``--unpinned`` leaves the des
 ``--pin-dialog`` then opens the pin dialog from Terima Data with a mistyped or the right
 fingerprint typed in (``replace``: a mistyped pin exists, and the replace dialog follows).
 ``--history`` pins, replaces and removes a few offices so the Kunci page has pins and history;
-``--tab N`` opens that tab. Passphrase of every demo office: rahasia-demo-1.
+``--tab N`` opens that tab. ``send --role kabupaten``: the desa's bundle goes through a kecamatan
+(reviewed and forwarded) to the kabupaten, which reviews a few records, so the page has feedback to
+write. Passphrase of every demo office: rahasia-demo-1.
 """
 
 from __future__ import annotations
@@ -47,6 +49,37 @@ def _office(root: Path, role: str) -> DataPaths:
         paths, role=role, office_code=CODES[role], operator="Siti Rahma", passphrase=PASSPHRASE
     )
     return paths
+
+
+def _through_the_chain(root: Path, desa: AppContext, kab: AppContext, files: list[Path]) -> None:
+    """The desa's bundle reviewed and forwarded by its kecamatan, imported and partly reviewed at
+    the kabupaten."""
+    from smartcity_desktop.domain.fields import RecordKind
+    from smartcity_desktop.services.exchange import import_files
+    from smartcity_desktop.services.exchange.forward import forward_bundle
+    from smartcity_desktop.services.records import ListFilter, RecordService
+    from smartcity_desktop.services.review import Decision, review_records
+
+    kec = open_context(_office(root, "kecamatan"))
+    try:
+        pin_office(kec, CODES["desa"], office_fingerprint(desa), "demo")
+        import_files(kec, files)
+        for kind in RecordKind:
+            found = RecordService(kec).records(kind, ListFilter(office_code=CODES["desa"]))
+            if found:
+                review_records(kec, [r.id for r in found], Decision("diterima"))
+        forwarded = forward_bundle(kec, PASSPHRASE, root / "teruskan.scb")
+        pin_office(kab, CODES["kecamatan"], office_fingerprint(kec), "demo")
+    finally:
+        kec.close()
+    pin_office(kab, CODES["desa"], office_fingerprint(desa), "demo")
+    import_files(kab, list(forwarded.paths))
+    problems = RecordService(kab).records(RecordKind.PROBLEM, ListFilter(office_code=CODES["desa"]))
+    review_records(
+        kab,
+        [r.id for r in problems[:3]],
+        Decision("perlu_perbaikan", reason="data_belum_lengkap", comment="Foto lokasi belum ada"),
+    )
 
 
 def _typo(fp: str) -> str:
@@ -125,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             pin_office(ctx, CODES["desa"], real, "demo")
         if args.history:
             _history(ctx, real)
+        if role == "kabupaten" and args.page == "send":
+            _through_the_chain(root, desa, ctx, files)
         desa.close()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -93,7 +93,7 @@ def build(root: Path, role: str) -> AppContext:
         for receiver in (kec, kab):
             if receiver is not None:
                 pin_office(receiver, code, office_fingerprint(desa), "demo")
-                import_files(receiver, files)
+        import_files(kec, files)
         desa.close()
     first, second, third = list(SENDERS)[:3]
     done = _ids(kec, first)

@@ -111,6 +111,7 @@ def write_bundle(
     created: datetime | None = None,
     progress: Progress | None = None,
     split_size: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> WrittenBundle:
     """Write ``destination`` (a ``.scb`` file), or numbered parts of at most ``split_size`` bytes.
 
@@ -130,6 +131,7 @@ def write_bundle(
         created=created,
         progress=progress,
         split_size=split_size,
+        extra=extra,
     )
     try:
         return staged.publish()
@@ -151,6 +153,7 @@ def stage_bundle(
     created: datetime | None = None,
     progress: Progress | None = None,
     split_size: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> StagedBundle:
     """``write_bundle`` up to the renames: every file is complete and flushed under a temporary
     name next to its final one. Raises as ``write_bundle`` does; nothing is left behind then."""
@@ -183,7 +186,9 @@ def stage_bundle(
                 forwarded_list,
                 records,
             )
-            header, tagmanifest = writer.write(sender, sequence, app_version, schema_version)
+            header, tagmanifest = writer.write(
+                sender, sequence, app_version, schema_version, extra or {}
+            )
             handle.flush()
             os.fsync(handle.fileno())
         size = temporary.stat().st_size
@@ -237,7 +242,12 @@ class _BagWriter:
         self.total = file_bytes + record_count if sized else 0
 
     def write(
-        self, sender: Sender, sequence: int, app_version: str, schema_version: int
+        self,
+        sender: Sender,
+        sequence: int,
+        app_version: str,
+        schema_version: int,
+        extra: Mapping[str, Any],
     ) -> tuple[fmt.BundleHeader, bytes]:
         try:
             counts = {
@@ -265,6 +275,7 @@ class _BagWriter:
                 record_counts=counts,
                 attachment_count=len(self.attachments),
                 forwarded=tuple(forwarded_hashes),
+                extra=dict(extra),
             )
             tagmanifest = self._write_tag_files(header, sender.signing_key)
         finally:

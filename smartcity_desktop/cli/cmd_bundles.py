@@ -524,13 +524,17 @@ def _print_report(report: Any) -> None:
 def _print_forwarded(report: Any) -> None:
     """Each forwarded bundle with its own verdict."""
     for nested in report.forwarded:
-        print(
-            _("  Paket teruskan dari {office}, nomor {seq}: {status}").format(
+        if nested.sender_office is None or nested.sequence is None:
+            line = _("  Paket teruskan {name} (pengirim tidak terbaca): {status}").format(
+                name=nested.member or "?", status=_status_label(nested.status)
+            )
+        else:
+            line = _("  Paket teruskan dari {office}, nomor {seq}: {status}").format(
                 office=nested.sender_office,
                 seq=nested.sequence,
                 status=_status_label(nested.status),
             )
-        )
+        print(line)
         for finding in nested.findings:
             print(f"    - {finding.message}")
 

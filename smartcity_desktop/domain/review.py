@@ -287,7 +287,7 @@ class VillageStage(StrEnum):
 
 STAGE_LABELS = {
     VillageStage.BELUM_KIRIM: N_("Belum kirim"),
-    VillageStage.DITERIMA: N_("Diterima"),
+    VillageStage.DITERIMA: N_("Data diterima"),  # received; not the verdict "Diterima"
     VillageStage.DIVERIFIKASI_KECAMATAN: N_("Diverifikasi kecamatan"),
     VillageStage.DITERIMA_KABUPATEN: N_("Diterima kabupaten"),
     VillageStage.DIKEMBALIKAN: N_("Dikembalikan"),

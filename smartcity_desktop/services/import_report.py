@@ -52,6 +52,9 @@ class BundleReport:
     findings: list[Finding] = field(default_factory=list)
     missing_sequences: list[int] = field(default_factory=list)
     forwarded: list[BundleReport] = field(default_factory=list)
+    # A forwarded bundle's name inside the bundle that carried it (data/forwarded/<sha256>.scb):
+    # the only name it has when its header cannot be read.
+    member: str | None = None
     receipt: Path | None = None
     _replaceable: int | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -142,4 +145,5 @@ class BundleReport:
             "missing_sequences": self.missing_sequences,
             "forwarded": [f.to_dict() for f in self.forwarded],
             "receipt": str(self.receipt) if self.receipt else None,
+            **({"member": self.member} if self.member else {}),
         }

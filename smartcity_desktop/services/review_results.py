@@ -145,6 +145,39 @@ def review_notes(
     return out
 
 
+def kecamatan_notes(ctx: AppContext, desa_code: str) -> dict[str, ReviewNote]:
+    """At the kabupaten: the live reviews the desa's own kecamatan wrote about the desa's records
+    (they came in its forward bundles), per record id, so the kabupaten decides beside them."""
+    kecamatan = desa_code.rsplit(".", 1)[0]
+    rows: list[Any] = []
+    with ctx.db.session() as session:
+        conn = driver(session)
+        for table in (k.value for k in RecordKind):
+            rows.extend(
+                conn.execute(
+                    "SELECT v.target_id, v.office_code, v.state, v.reason, v.comment, "
+                    f"v.target_revision, v.updated_at FROM review v JOIN {table} r "
+                    "ON r.id = v.target_id WHERE v.deleted = 0 AND v.target_kind = ? "
+                    "AND r.office_code = ? AND v.office_code = ?",
+                    (table, desa_code, kecamatan),
+                ).fetchall()
+            )
+        name = region_names(session, [kecamatan]).get(kecamatan, kecamatan)
+    return {
+        row[0]: ReviewNote(
+            record_id=row[0],
+            reviewer=row[1],
+            reviewer_name=name,
+            state=row[2],
+            reason=row[3],
+            comment=row[4],
+            target_revision=int(row[5]),
+            reviewed_at=_time(row[6]),
+        )
+        for row in rows
+    }
+
+
 def _time(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 

@@ -24,6 +24,7 @@ from smartcity_desktop.storage.models import (
     RECORD_MODELS,
     Attachment,
     BundleExport,
+    BundleLedger,
     OwnedRow,
     Review,
 )
@@ -33,11 +34,12 @@ UPPER_OFFICE = {"desa": N_("kantor kecamatan"), "kecamatan": N_("kantor kabupate
 
 @dataclass(frozen=True)
 class SendStatus:
-    unsent: int  # final changes not yet in any complete bundle
+    unsent: int  # final changes (a kecamatan's reviews too) not yet in any complete bundle
     drafts: int  # own records still in draft (never exported)
     last_sequence: int | None  # the last completely written bundle
     last_created: datetime | None  # naive UTC, as stored
     feedback_at: datetime | None  # latest answer from another office about this office's data
+    unforwarded: int = 0  # a kecamatan: imported village bundles not forwarded yet
 
     @property
     def received(self) -> bool:
@@ -51,7 +53,8 @@ class SendStatus:
 
 def send_status(ctx: AppContext) -> SendStatus:
     own = ctx.office.code
-    owned: list[type[OwnedRow]] = [*RECORD_MODELS.values(), Attachment]
+    # A kecamatan's own reviews go up in its forward bundle like any own row.
+    owned: list[type[OwnedRow]] = [*RECORD_MODELS.values(), Attachment, Review]
     targets: list[type[OwnedRow]] = [*RECORD_MODELS.values(), Review]
     unsent = drafts = 0
     with ctx.db.session() as session:
@@ -92,7 +95,18 @@ def send_status(ctx: AppContext) -> SendStatus:
                 ),
             )
         )
+        unforwarded = (
+            session.scalar(
+                select(func.count())
+                .select_from(BundleLedger)
+                .where(BundleLedger.sender_role == "desa", BundleLedger.forwarded_by.is_(None))
+            )
+            or 0
+            if ctx.office.role == "kecamatan"
+            else 0
+        )
     return SendStatus(
+        unforwarded=unforwarded,
         unsent=unsent,
         drafts=drafts,
         last_sequence=last[0] if last else None,
@@ -102,17 +116,24 @@ def send_status(ctx: AppContext) -> SendStatus:
 
 
 def describe_send_status(status: SendStatus, role: str) -> str:
-    """One line: what is waiting, the last bundle and whether it is known to have arrived."""
-    upper = _(UPPER_OFFICE.get(role, N_("kantor tujuan")))
+    """One line: what is waiting, the last bundle and whether it is known to have arrived.
+    Empty at the kabupaten, which has no office above it to send to (its bundles are feedback)."""
+    if role not in UPPER_OFFICE:
+        return ""
+    upper = _(UPPER_OFFICE[role])
     parts: list[str] = []
     if status.unsent:
         parts.append(_("Belum masuk paket: {n} perubahan").format(n=format_count(status.unsent)))
     if status.drafts:
         parts.append(_("Draf menunggu: {n}").format(n=format_count(status.drafts)))
+    if status.unforwarded:
+        parts.append(
+            _("Paket desa belum diteruskan: {n}").format(n=format_count(status.unforwarded))
+        )
     if status.last_sequence is None or status.last_created is None:
         if not parts:
             parts.append(_("Belum ada data final untuk dikirim"))
-        elif status.unsent:
+        elif status.unsent or status.unforwarded:
             parts.append(_("belum pernah membuat paket"))
         return " · ".join(parts)
     when = format_date_long(to_local(status.last_created).date())
@@ -132,7 +153,9 @@ def describe_send_status(status: SendStatus, role: str) -> str:
 
 
 def send_status_tooltip(role: str) -> str:
-    upper = _(UPPER_OFFICE.get(role, N_("kantor tujuan")))
+    if role not in UPPER_OFFICE:
+        return ""
+    upper = _(UPPER_OFFICE[role])
     return _(
         "Perubahan final masuk paket saat Anda membuat paket di halaman Kirim Data. Berkas paket "
         "belum berarti sampai: status 'diterima' muncul setelah {upper} memberi tanggapan atas "

@@ -68,6 +68,9 @@ class Operation:
     prepare: Callable[[Path, Path], None]  # (prepared folder, shared folder)
     command: Callable[[Trial], list[str]]
     check: Callable[[Trial], Verdicts]
+    # Its trials as a share of ``--trials`` (at least 4): the chain operations repeat the write
+    # paths of export and import, with their own all-or-nothing, in a fraction of the time.
+    share: float = 1.0
 
 
 @dataclass

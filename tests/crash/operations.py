@@ -7,6 +7,12 @@ office with a backup and a changed (or damaged) database, runs ``restore BACKUP 
 integrity, all or nothing (the database is either the old file or exactly the backup's content,
 and the replaced file kept aside is never lost), final names (no stray file, the kept-aside copy
 intact), no reused number, and that the next start works.
+
+The chain above the village has three: ``forward`` (a kecamatan's forward bundle; a village bundle
+counts as forwarded, and a review as sent, only inside a complete bundle that verifies at the
+kabupaten), ``nested-import`` (the kabupaten imports the forward bundle and the village bundle in
+it: every ledger entry and row, or none) and ``feedback-import`` (a desa imports its kecamatan's
+feedback: the reviews and the revocation list they carry, or neither).
 """
 
 from __future__ import annotations
@@ -300,7 +306,6 @@ def import_command(trial: Trial) -> list[str]:
 
 
 def check_import(trial: Trial) -> Verdicts:
-    from smartcity_desktop.services.receipts import RECEIPTS_FOLDER
     from smartcity_desktop.storage.models import BundleLedger
 
     expected = json.loads((trial.folder / "expected.json").read_text())
@@ -337,18 +342,22 @@ def check_import(trial: Trial) -> Verdicts:
                 if present
                 else None
             )
-        receipts = trial.folder / "kecamatan" / RECEIPTS_FOLDER
-        broken = [
-            p.name
-            for p in (_final_files(receipts) if receipts.is_dir() else [])
-            if not _looks_like_pdf(p)
-        ]
-        verdicts[FINAL_NAMES_VERIFY] = (
-            f"receipts that are not whole PDFs: {broken}" if broken else None
-        )
+        verdicts[FINAL_NAMES_VERIFY] = broken_receipts(trial.folder / "kecamatan")
     finally:
         _close(ctx)
     return verdicts
+
+
+def broken_receipts(office: Path) -> str | None:
+    from smartcity_desktop.services.receipts import RECEIPTS_FOLDER
+
+    receipts = office / RECEIPTS_FOLDER
+    broken = [
+        p.name
+        for p in (_final_files(receipts) if receipts.is_dir() else [])
+        if not _looks_like_pdf(p)
+    ]
+    return f"receipts that are not whole PDFs: {broken}" if broken else None
 
 
 def _looks_like_pdf(path: Path) -> bool:
@@ -628,12 +637,379 @@ def check_restore(trial: Trial) -> Verdicts:
     return verdicts
 
 
+# --- the chain above the village: forward, nested import, feedback import ----------------------
+
+KABUPATEN_CODE = "32.16"
+REVOKED_DESA = "32.16.01.2002"  # a neighbouring village whose key the kabupaten revoked
+
+
+def _chain(shared: Path) -> Path:
+    """Built once per run, on first use: the kecamatan of the shared material with its village's
+    bundle imported (kept to forward) and reviewed, certified by a kabupaten that revoked one
+    neighbouring village's key (so the kecamatan holds a revocation list to carry down); the desa
+    holding the regency's root key; a forward bundle and a feedback bundle written from a copy
+    of that kecamatan, for the two imports."""
+    chain = shared / "chain"
+    if chain.exists():
+        return chain
+    from smartcity_desktop.crypto.certificates import CertificationRequest
+    from smartcity_desktop.crypto.keys import SigningKey
+    from smartcity_desktop.domain.fields import RecordKind
+    from smartcity_desktop.services import trust
+    from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.exchange import export_bundle, import_files
+    from smartcity_desktop.services.exchange.feedback import feedback_bundles
+    from smartcity_desktop.services.exchange.forward import forward_bundle
+    from smartcity_desktop.services.office import init_office, office_fingerprint
+    from smartcity_desktop.services.records import ListFilter, RecordService
+    from smartcity_desktop.services.review import Decision, review_records
+    from smartcity_desktop.storage.paths import DataPaths
+
+    building = shared / "chain-building"
+    shutil.copytree(shared / "desa", building / "desa")
+    shutil.copytree(shared / "kecamatan", building / "kecamatan")
+    kab_paths = DataPaths(building / "kabupaten")
+    init_office(
+        kab_paths, role="kabupaten", office_code=KABUPATEN_CODE, operator="Uji",
+        passphrase=PASSPHRASE,
+    )  # fmt: skip
+    _keep_only_this_regency(kab_paths.database)
+    files = building / "files"
+    files.mkdir()
+    desa = open_context(DataPaths(building / "desa"))
+    kec = open_context(DataPaths(building / "kecamatan"))
+    kab = open_context(kab_paths)
+    try:
+        sent = export_bundle(desa, PASSPHRASE, files / "desa.scb", full=True)
+        assert [r.status for r in import_files(kec, list(sent.paths))] == ["imported"]
+        for kind in RecordKind:
+            found = RecordService(kec).records(kind, ListFilter(office_code=DESA_CODE))
+            if found:
+                review_records(kec, [r.id for r in found], Decision("diterima"))
+        trust.export_root(kab, files / "root.json")
+        trust.add_root(kec, files / "root.json")
+        trust.add_root(desa, files / "root.json")
+        trust.write_request(kec, PASSPHRASE, files / "kec.req")
+        trust.certify_request(kab, PASSPHRASE, files / "kec.req", files / "kec.cert")
+        trust.install_certificate(kec, files / "kec.cert")
+        neighbour = CertificationRequest.create(SigningKey.generate(), REVOKED_DESA, "desa", "Uji")
+        (files / "neighbour.req").write_bytes(neighbour.to_bytes())
+        trust.certify_request(kab, PASSPHRASE, files / "neighbour.req", files / "neighbour.cert")
+        trust.revoke_office(kab, PASSPHRASE, REVOKED_DESA, files / "revoked.json")
+        trust.install_revocations(kec, files / "revoked.json")
+        trust.pin_office(kab, DESA_CODE, office_fingerprint(desa))
+    finally:
+        for ctx in (desa, kec, kab):
+            ctx.close()
+    # The bundles for the imports come from a copy, so the kecamatan itself still has its
+    # village's bundle to forward.
+    shutil.copytree(building / "kecamatan", files / "kecamatan-copy")
+    copy = open_context(DataPaths(files / "kecamatan-copy"))
+    try:
+        forward_bundle(copy, PASSPHRASE, building / "forward.scb")
+        (files / "down").mkdir()
+        [feedback] = feedback_bundles(copy, PASSPHRASE, files / "down")[DESA_CODE].paths
+        shutil.copyfile(feedback, building / "feedback.scb")
+    finally:
+        copy.close()
+    shutil.rmtree(files)
+    building.rename(chain)
+    return chain
+
+
+def _ledger_hashes(database: Path) -> dict[str, str | None]:
+    conn = sqlite3.connect(database)
+    try:
+        return dict(conn.execute("SELECT content_hash, forwarded_by FROM bundle_ledger"))
+    finally:
+        conn.close()
+
+
+def _review_keys(database: Path, office: str) -> set[tuple[str, int, int | None]]:
+    conn = sqlite3.connect(database)
+    try:
+        return set(
+            conn.execute(
+                "SELECT id, revision, sent_revision FROM review WHERE office_code = ?", (office,)
+            )
+        )
+    finally:
+        conn.close()
+
+
+def _trust_document(database: Path) -> bytes | None:
+    conn = sqlite3.connect(database)
+    try:
+        row = conn.execute("SELECT document FROM trust_store WHERE id = 1").fetchone()
+        return None if row is None else bytes(row[0])
+    finally:
+        conn.close()
+
+
+# forward: the kecamatan writes its village's original bundle and its reviews into one bundle.
+
+
+def prepare_forward(folder: Path, shared: Path) -> None:
+    shutil.copytree(_chain(shared) / "kecamatan", folder / "kecamatan")
+    (folder / "out").mkdir()
+
+
+def forward_command(trial: Trial) -> list[str]:
+    command = ["--data-dir", str(trial.folder / "kecamatan"), "forward"]
+    command += ["--out", str(trial.folder / "out" / "teruskan.scb")]
+    if trial.index % 2:  # every other trial splits into parts: their renames are a window too
+        command += ["--max-part-size", "64K"]
+    return command
+
+
+def check_forward(trial: Trial) -> Verdicts:
+    from smartcity_desktop.bundles.parts import assemble_parts
+    from smartcity_desktop.bundles.reader import verify_bundle
+    from smartcity_desktop.services.context import open_context
+    from smartcity_desktop.services.exchange import export_journal, group_inputs, verify_files
+    from smartcity_desktop.storage.models import BundleExport
+    from smartcity_desktop.storage.paths import DataPaths
+
+    office = trial.folder / "kecamatan"
+    database = office / "smartcity.sqlite"
+    verdicts: Verdicts = {INTEGRITY: integrity(database)}
+    forwarded = {h for h, by in _ledger_hashes(database).items() if by == KECAMATAN_CODE}
+    reviews_sent = {(i, r) for i, r, sent in _review_keys(database, KECAMATAN_CODE) if sent}
+    ctx, verdicts[NEXT_START] = next_start(office)
+    if ctx is None:
+        return verdicts
+    receiver = open_context(DataPaths(trial.shared / "chain" / "kabupaten"))
+    try:
+        with ctx.db.session() as session:  # type: ignore[attr-defined]
+            journal = {
+                row.sequence: (row.status, json.loads(row.files))
+                for row in session.scalars(select(BundleExport))
+            }
+        carried: set[str] = set()  # kept-file hashes inside complete, verified forward bundles
+        carried_reviews: set[tuple[str, int]] = set()
+        unverified, incomplete = [], []
+        for group in group_inputs(_final_files(trial.folder / "out")):
+            report = verify_files(receiver, group)[0]
+            if report.status != "verified" or report.sequence is None:
+                unverified.append(f"{[p.name for p in group]}: {[f.code for f in report.findings]}")
+                continue
+            status, names = journal.get(report.sequence, ("", []))
+            if status != "done" or sorted(names) != sorted(p.name for p in group):
+                incomplete.append(report.sequence)
+                continue
+            path = group[0]
+            if len(group) > 1:
+                path = assemble_parts(group, Path(tempfile.mkdtemp(dir=trial.folder)))
+            result = verify_bundle(path)
+            assert result.header is not None
+            carried |= set(result.header.forwarded)
+            with result.open() as bundle:
+                carried_reviews |= {(r["id"], r["revision"]) for r in bundle.iter_records("review")}
+        verdicts[FINAL_NAMES_VERIFY] = "; ".join(unverified) or None
+        pending = [seq for seq, (status, _n) in journal.items() if status == "pending"]
+        verdicts[ALL_OR_NOTHING] = (
+            f"pending after the next start: {pending}"
+            if pending
+            else f"done but its files do not verify whole: {incomplete}"
+            if incomplete
+            else None
+        )
+        # a village bundle counts as forwarded only if a complete forward bundle carries it
+        lost = [h for h in forwarded if _kept_sha(office, h) not in carried]
+        missing_reviews = reviews_sent - carried_reviews
+        verdicts[SENT_ONLY_IF_DELIVERED] = (
+            f"{len(lost)} village bundles marked forwarded, in no complete forward bundle"
+            if lost
+            else f"{len(missing_reviews)} reviews marked sent, in no complete bundle"
+            if missing_reviews
+            else None
+        )
+        numbers = set(journal)
+        following = export_journal.reserve(
+            ctx,  # type: ignore[arg-type]
+            key_id="harness",
+            full=False,
+            counts={},
+            folder=trial.folder,
+        )
+        verdicts[NO_REUSED_NUMBER] = (
+            f"the next bundle took {following} (taken: {sorted(numbers)})"
+            if numbers and following <= max(numbers)
+            else None
+        )
+    finally:
+        _close(ctx)
+        receiver.close()
+    return verdicts
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _kept_sha(office: Path, content_hash: str) -> str | None:
+    """The SHA-256 of the kept original of a ledger entry (what a forward bundle names)."""
+    from smartcity_desktop.services.exchange.kept import kept_path
+    from smartcity_desktop.storage.paths import DataPaths
+
+    path = kept_path(DataPaths(office), content_hash)
+    return _file_sha256(path) if path.is_file() else None
+
+
+# nested import: the kabupaten imports the forward bundle and every village bundle inside it.
+
+
+def prepare_nested_import(folder: Path, shared: Path) -> None:
+    from smartcity_desktop.bundles.reader import verify_bundle
+
+    chain = _chain(shared)
+    shutil.copytree(chain / "kabupaten", folder / "kabupaten")
+    shutil.copyfile(chain / "forward.scb", folder / "teruskan.scb")
+    result = verify_bundle(folder / "teruskan.scb")
+    village: set[RecordKey] = set()
+    for nested in result.forwarded:
+        with nested.open() as bundle:
+            for kind in bundle.kinds:
+                village |= {(kind, r["id"], r["revision"]) for r in bundle.iter_records(kind)}
+    expected = {
+        "outer": result.content_hash,
+        "nested": [n.content_hash for n in result.forwarded],
+        "reviews": sum(1 for _ in _bundle_rows(folder / "teruskan.scb", "review")),
+        "records": sorted(village),
+    }
+    assert expected["nested"] and village and expected["reviews"]
+    (folder / "expected.json").write_text(json.dumps(expected))
+
+
+def _bundle_rows(path: Path, kind: str) -> Iterable[dict[str, object]]:
+    from smartcity_desktop.bundles.reader import verify_bundle
+
+    with verify_bundle(path).open() as bundle:
+        if kind in bundle.kinds:
+            yield from bundle.iter_records(kind)
+
+
+def nested_import_command(trial: Trial) -> list[str]:
+    kabupaten = str(trial.folder / "kabupaten")
+    return ["--data-dir", kabupaten, "import", str(trial.folder / "teruskan.scb")]
+
+
+def check_nested_import(trial: Trial) -> Verdicts:
+    expected = json.loads((trial.folder / "expected.json").read_text())
+    office = trial.folder / "kabupaten"
+    database = office / "smartcity.sqlite"
+    verdicts: Verdicts = {INTEGRITY: integrity(database)}
+    ledger = _ledger_hashes(database)
+    village_rows = {k for k in record_keys(database) if k[0] != "review"}
+    reviews = _review_keys(database, KECAMATAN_CODE)
+    verdicts[FINAL_NAMES_VERIFY] = broken_receipts(office)
+    ctx, verdicts[NEXT_START] = next_start(office)
+    _close(ctx)
+    wanted = [expected["outer"], *expected["nested"]]
+    recorded = [h in ledger for h in wanted]
+    if all(recorded):
+        wrong = [h for h in expected["nested"] if ledger[h] != KECAMATAN_CODE]
+        lost = {(k, i, r) for k, i, r in expected["records"]} - village_rows
+        verdicts[ALL_OR_NOTHING] = (
+            f"nested bundles not marked as forwarded by the kecamatan: {len(wrong)}"
+            if wrong
+            else f"recorded as imported but {len(lost)} village rows missing"
+            if lost
+            else f"{len(reviews)} of {expected['reviews']} kecamatan reviews"
+            if len(reviews) != expected["reviews"]
+            else None
+        )
+    else:
+        verdicts[ALL_OR_NOTHING] = (
+            f"only some of the bundles in the ledger: {recorded}"
+            if any(recorded)
+            else f"nothing in the ledger but {len(village_rows)} rows and {len(reviews)} reviews"
+            if village_rows or reviews
+            else None
+        )
+    return verdicts
+
+
+# feedback import: a desa takes its kecamatan's reviews and the revocation list they carry.
+
+
+def prepare_feedback_import(folder: Path, shared: Path) -> None:
+    from smartcity_desktop.bundles.reader import verify_bundle
+
+    chain = _chain(shared)
+    shutil.copytree(chain / "desa", folder / "desa")
+    shutil.copyfile(chain / "feedback.scb", folder / "hasil.scb")
+    result = verify_bundle(folder / "hasil.scb")
+    assert result.header is not None and "revocation_list" in result.header.extra
+    expected = {
+        "hash": result.content_hash,
+        "reviews": sum(1 for _ in _bundle_rows(folder / "hasil.scb", "review")),
+        "trust_before": (_trust_document(folder / "desa" / "smartcity.sqlite") or b"").hex(),
+    }
+    (folder / "expected.json").write_text(json.dumps(expected))
+
+
+def feedback_import_command(trial: Trial) -> list[str]:
+    return ["--data-dir", str(trial.folder / "desa"), "import", str(trial.folder / "hasil.scb")]
+
+
+def check_feedback_import(trial: Trial) -> Verdicts:
+    from smartcity_desktop.crypto.trust import TrustState
+
+    expected = json.loads((trial.folder / "expected.json").read_text())
+    office = trial.folder / "desa"
+    database = office / "smartcity.sqlite"
+    verdicts: Verdicts = {INTEGRITY: integrity(database)}
+    in_ledger = expected["hash"] in _ledger_hashes(database)
+    reviews = _review_keys(database, KECAMATAN_CODE)
+    document = _trust_document(database) or b""
+    installed = bool(document) and any(
+        r.regency_code == KABUPATEN_CODE for r in TrustState.from_bytes(document).revocations
+    )
+    unchanged = document.hex() == expected["trust_before"]
+    verdicts[FINAL_NAMES_VERIFY] = broken_receipts(office)
+    ctx, verdicts[NEXT_START] = next_start(office)
+    _close(ctx)
+    if in_ledger:
+        verdicts[ALL_OR_NOTHING] = (
+            f"recorded as imported with {len(reviews)} of {expected['reviews']} reviews"
+            if len(reviews) != expected["reviews"]
+            else "recorded as imported without the revocation list it carries"
+            if not installed
+            else None
+        )
+    else:
+        verdicts[ALL_OR_NOTHING] = (
+            f"not recorded as imported but {len(reviews)} reviews are there"
+            if reviews
+            else "not recorded as imported but the trust state changed"
+            if not unchanged
+            else None
+        )
+    return verdicts
+
+
 OPERATIONS = (
     Operation("export", prepare_export, export_command, check_export),
     Operation("import", prepare_import, import_command, check_import),
     Operation("backup", prepare_backup, backup_command, check_backup),
     Operation("migration", prepare_migration, migration_command, check_migration),
     Operation("restore", prepare_restore, restore_command, check_restore),
+    Operation("forward", prepare_forward, forward_command, check_forward, share=0.3),
+    Operation(
+        "nested-import",
+        prepare_nested_import,
+        nested_import_command,
+        check_nested_import,
+        share=0.3,
+    ),
+    Operation(
+        "feedback-import",
+        prepare_feedback_import,
+        feedback_import_command,
+        check_feedback_import,
+        share=0.3,
+    ),
 )
 
 
@@ -642,12 +1018,18 @@ def preload() -> None:
     import alembic.command  # noqa: F401
 
     import smartcity_desktop.cli.cmd_bundles
+    import smartcity_desktop.cli.cmd_forward
     import smartcity_desktop.cli.cmd_office
     import smartcity_desktop.cli.cmd_records
     import smartcity_desktop.cli.main
     import smartcity_desktop.cli.support
     import smartcity_desktop.services.backups
     import smartcity_desktop.services.exchange
+    import smartcity_desktop.services.exchange.carried_revocations
+    import smartcity_desktop.services.exchange.export
+    import smartcity_desktop.services.exchange.feedback
+    import smartcity_desktop.services.exchange.forward
+    import smartcity_desktop.services.exchange.importer
     import smartcity_desktop.services.receipts
     import smartcity_desktop.services.stats
     import smartcity_desktop.storage.restore  # noqa: F401

@@ -3,6 +3,7 @@ written (the database and the data folder's files compared before and after)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -61,9 +62,15 @@ def test_one_changed_byte_of_a_nested_bundle_refuses_the_whole(
     # the kecamatan's own signature over the changed copy: only the village's signature is left
     outer = signed_bundle(kec, tmp_path / "outer.scb", forwarded=[tmp_path / "changed.scb"])
     report = refused_without_a_trace(kab, [outer])
-    messages = " ".join(f.message for f in report.findings)
-    assert f"Paket teruskan dari {DESA_CODE}" in messages or "teruskan" in messages
-    assert [n.status for n in report.forwarded] == ["refused"]
+    [finding] = report.findings
+    assert finding.code == "manifest.hash_mismatch"
+    # the village's bundle is damaged before its header can be read: the message names it by its
+    # place in the forward bundle, says why its sender is unknown, and what is wrong
+    name = f"data/forwarded/{hashlib.sha256(bytes(changed)).hexdigest()}.scb"
+    assert finding.message.startswith(f"Paket teruskan {name} (pengirimnya tidak terbaca")
+    assert "?" not in finding.message and "tidak cocok dengan daftar isi" in finding.message
+    [nested] = report.forwarded
+    assert nested.status == "refused" and nested.member == name
 
 
 def test_a_changed_byte_in_the_outer_file_is_refused(
@@ -114,6 +121,26 @@ def test_a_desa_sending_reviews_is_refused(
     report = refused_without_a_trace(kec, [bundle])
     [finding] = report.findings
     assert finding.code == "record.review_not_allowed"
+    assert "hanya kecamatan dan kabupaten yang mereviu" in finding.message
+
+
+def test_a_desa_bundle_with_reviews_forwarded_refuses_the_whole_forward(
+    chain: tuple[AppContext, AppContext, AppContext], tmp_path: Path
+) -> None:
+    desa, kec, kab = chain
+    problem = ids(desa, RecordKind.PROBLEM)[0]
+    with_reviews = signed_bundle(
+        desa,
+        tmp_path / "desa-reviews.scb",
+        records={"review": [review_row(desa.office.code, "problem", problem)]},
+    )
+    outer = signed_bundle(
+        kec, tmp_path / "outer.scb", forwarded=[the_kept_bundle(kec), with_reviews]
+    )
+    report = refused_without_a_trace(kab, [outer])
+    [finding] = report.findings
+    assert finding.code == "record.review_not_allowed"
+    assert finding.message.startswith(f"Paket teruskan dari {DESA_CODE} nomor 50:")
     assert "hanya kecamatan dan kabupaten yang mereviu" in finding.message
 
 

@@ -84,3 +84,31 @@ def test_a_later_bundle_waits_for_its_own_answer(
     export_bundle(desa_ctx, PASSPHRASE, tmp_path / "desa-2.scb")
     assert "Paket 2 dibuat" in text_of(desa_ctx)
     assert not send_status(desa_ctx).received
+
+
+def test_the_kabupaten_has_nobody_above_it_and_no_send_status(
+    kabupaten_ctx: AppContext,
+) -> None:
+    from smartcity_desktop.services.send_status import send_status_tooltip
+
+    assert text_of(kabupaten_ctx) == ""
+    assert send_status_tooltip("kabupaten") == ""
+
+
+def test_a_kecamatan_counts_its_reviews_and_the_village_bundles_to_forward(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.exchange.forward import forward_bundle
+
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    send(desa_ctx, kecamatan_ctx, tmp_path / "out", "desa-1.scb")
+    assert text_of(kecamatan_ctx) == "Paket desa belum diteruskan: 1 · belum pernah membuat paket"
+    review_record(kecamatan_ctx, ids(kecamatan_ctx, RecordKind.PROBLEM)[0], Decision("diterima"))
+    assert text_of(kecamatan_ctx) == (
+        "Belum masuk paket: 1 perubahan · Paket desa belum diteruskan: 1 · "
+        "belum pernah membuat paket"
+    )
+    forward_bundle(kecamatan_ctx, PASSPHRASE, tmp_path / "forward.scb")
+    status = send_status(kecamatan_ctx)
+    assert (status.unsent, status.unforwarded, status.last_sequence) == (0, 0, 1)
+    assert text_of(kecamatan_ctx).startswith("Paket 1 dibuat ")

@@ -2,6 +2,10 @@
 
 The official sees what would go out, picks a folder (a USB stick, or a folder to attach from a
 messaging app), types the passphrase, and the bundle is written off the GUI thread.
+
+The kabupaten has no office above it: its reviews reach the villages in feedback bundles (one per
+desa, ``ChainActions``), never in an export upward. So at the kabupaten the page holds only the
+folder and the feedback part; the export form (pending changes, last bundle, options) is not built.
 """
 
 from __future__ import annotations
@@ -48,9 +52,7 @@ DEFAULT_PART_MB = 15  # WhatsApp and Telegram accept larger files, but slow link
 def _recipient(role: str) -> str:
     if role == "desa":
         return _("kecamatan dan kabupaten")
-    if role == "kecamatan":
-        return _("kabupaten")
-    return _("kecamatan dan desa di wilayah ini")
+    return _("kabupaten")
 
 
 class SendPage(QWidget):
@@ -63,12 +65,22 @@ class SendPage(QWidget):
         self.run = BundleRun(self._set_running, self._cancelling)
         self.last_result: Any = None
         office = shell.ctx.office
+        # Only a desa and a kecamatan export upward; the kabupaten sends feedback down only.
+        self.exports = office.role != "kabupaten"
 
         intro = QLabel(
             _(
                 "Buat paket data bertanda tangan untuk dikirim ke {to}, lewat flashdisk atau "
                 "aplikasi pesan. Paket hanya berisi catatan final kantor ini; draf tidak ikut."
-            ).format(to=_recipient(office.role)),
+            ).format(to=_recipient(office.role))
+            if self.exports
+            else _(
+                "Kabupaten tidak mengirim data ke kantor di atasnya. Di sini kabupaten membuat "
+                "hasil verifikasinya untuk desa: satu berkas bertanda tangan per desa, berisi "
+                "reviu kabupaten atas data desa itu dan, bila ada, daftar pencabutan kunci. Berikan "
+                "berkas itu ke desa langsung atau lewat kecamatannya, dengan flashdisk atau "
+                "aplikasi pesan."
+            ),
             wordWrap=True,
         )
 
@@ -109,7 +121,8 @@ class SendPage(QWidget):
         self.split_check.toggled.connect(self.split_size.setEnabled)
         split_row = QHBoxLayout()
         split_row.addWidget(self.split_check)
-        split_row.addWidget(QLabel(_("paling besar")))
+        split_label = QLabel(_("paling besar"))
+        split_row.addWidget(split_label)
         split_row.addWidget(self.split_size)
         split_row.addStretch(1)
         self.folder_edit = QLineEdit()
@@ -158,6 +171,18 @@ class SendPage(QWidget):
         layout.addWidget(options)
         layout.addLayout(action_row)
         layout.addLayout(result_row)
+        if not self.exports:  # hidden widgets take no room and no focus
+            for widget in (
+                pending_box,
+                last_box,
+                self.full_check,
+                self.split_check,
+                split_label,
+                self.split_size,
+                self.export_button,
+                self.status,
+            ):
+                widget.setVisible(False)
         # Forward and feedback (kecamatan, kabupaten): a separate widget, same folder.
         self.chain = ChainActions(shell, self.dialogs, self.folder, self)
         layout.addWidget(self.chain)
@@ -196,6 +221,8 @@ class SendPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        if not self.exports:
+            return  # nothing is exported here, so there is nothing pending to count
         ctx, full = self.shell.ctx, self.full_check.isChecked()
 
         def work(_progress: TaskProgress) -> tuple[dict[str, int], Any, list[int]]:
@@ -254,7 +281,7 @@ class SendPage(QWidget):
             self.set_folder(folder)
 
     def start_export(self) -> None:
-        if self.run.handle is not None:
+        if self.run.handle is not None or not self.exports:
             return
         folder = self.folder()
         if folder is None:

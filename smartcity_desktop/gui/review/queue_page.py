@@ -117,7 +117,10 @@ class ReviewQueuePage(QWidget):
 
         left = QWidget()
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([_("Jenis"), _("Judul"), _("Hasil")])
+        # At the kabupaten the column is its own verdict; the kecamatan's is shown beside the form.
+        self.above_kecamatan = self.ctx.office.role == "kabupaten"
+        result_header = _("Hasil kabupaten") if self.above_kecamatan else _("Hasil")
+        self.table.setHorizontalHeaderLabels([_("Jenis"), _("Judul"), result_header])
         self.table.setAccessibleName(_("Daftar catatan desa"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -129,7 +132,8 @@ class ReviewQueuePage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, self.fontMetrics().horizontalAdvance("Perlu perbaikan") + 16)
+        widest = max(("Perlu perbaikan", result_header), key=self.fontMetrics().horizontalAdvance)
+        header.resizeSection(2, self.fontMetrics().horizontalAdvance(widest) + 16)
         left.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 26)
         self.table.currentCellChanged.connect(self._row_chosen)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -172,6 +176,12 @@ class ReviewQueuePage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.kecamatan_note = QLabel(wordWrap=True)
+        self.kecamatan_note.setAccessibleName(_("Hasil reviu kecamatan"))
+        self.kecamatan_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kecamatan_note.setVisible(self.above_kecamatan)
+        self.kecamatan_notes: dict[str, Any] = {}
+        right_layout.addWidget(self.kecamatan_note)
         right_layout.addWidget(self.form)
         right_layout.addLayout(nav)
         right_layout.addWidget(self.message)
@@ -291,6 +301,10 @@ class ReviewQueuePage(QWidget):
         desa = self.desa.currentData()
         keep = self.current.id if self.current else None
         self.entries = review_queue(self.ctx, desa, self.queue_filter()) if desa else []
+        if self.above_kecamatan:
+            from smartcity_desktop.services.review_results import kecamatan_notes
+
+            self.kecamatan_notes = kecamatan_notes(self.ctx, desa) if desa else {}
         self.row_of = {entry.id: n for n, entry in enumerate(self.entries)}
         self._syncing = True
         self.table.setRowCount(len(self.entries))
@@ -320,6 +334,7 @@ class ReviewQueuePage(QWidget):
         for widget in (self.form, self.save_button):
             widget.setEnabled(has)
         if entry is None:
+            self.kecamatan_note.clear()
             self.record_view.clear(
                 _("Tidak ada catatan yang cocok dengan saringan ini.") if self.desa.count() else ""
             )
@@ -327,6 +342,8 @@ class ReviewQueuePage(QWidget):
             self._update_position()
             return
         self.record_view.show_record(record_details(self.ctx, entry.kind, entry.id))
+        if self.above_kecamatan:
+            self._show_kecamatan_note(entry)
         review = own_review(self.ctx, entry.id)
         values = review.values if review is not None else None
         merge: list[tuple[str, str]] = []
@@ -342,6 +359,18 @@ class ReviewQueuePage(QWidget):
             self.table.setCurrentCell(row, 1)
             self._syncing = False
         self._update_position()
+
+    def _show_kecamatan_note(self, entry: QueueEntry) -> None:
+        from smartcity_desktop.domain.review import changed_since_review
+
+        note = self.kecamatan_notes.get(entry.id)
+        if note is None:
+            self.kecamatan_note.setText(_("Hasil kecamatan: belum direviu kecamatan."))
+            return
+        text = _("Hasil kecamatan: {summary}").format(summary=note.summary())
+        if changed_since_review(note.target_revision, entry.revision):
+            text += " " + _("(direviu pada revisi {n})").format(n=note.target_revision)
+        self.kecamatan_note.setText(text)
 
     def _update_position(self) -> None:
         row = self.row_of.get(self.current.id) if self.current else None

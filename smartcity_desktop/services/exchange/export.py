@@ -213,9 +213,11 @@ def write_signed(
     max_part_size: int | None,
     progress: Progress,
     name: str = "smartcity-{office}-{sequence:06d}.scb",
+    extra: dict[str, Any] | None = None,
 ) -> ExportResult:
     """Reserve the number, write, publish and mark done (journal.py), under the caller's lock.
-    ``out`` is a file, or a folder that gets ``name`` (formatted with office and sequence)."""
+    ``out`` is a file, or a folder that gets ``name`` (formatted with office and sequence);
+    ``extra`` goes into the header's ``extra`` object."""
     office = ctx.office
     signing_key, certificate = identity
     folder = _export_folder(out)
@@ -236,6 +238,7 @@ def write_signed(
             forwarded=[path for _hash, path in forwarded],
             progress=progress,
             split_size=max_part_size,
+            extra=extra,
         )
     except BaseException as exc:
         # No file ever had a final name: the number can be given to the next bundle.

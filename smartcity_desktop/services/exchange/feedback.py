@@ -24,12 +24,14 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_records import REVIEW_KIND, bundle_row
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import export_journal as journal
+from smartcity_desktop.services.exchange.carried_revocations import carried_extra
 from smartcity_desktop.services.exchange.export import (
     ExportResult,
     signing_identity,
     write_signed,
 )
 from smartcity_desktop.services.exchange.export_lock import export_lock
+from smartcity_desktop.services.trust import load_trust_state
 from smartcity_desktop.storage.models import RECORD_MODELS, Review
 
 
@@ -69,6 +71,9 @@ def feedback_bundles(
     with export_lock(ctx.paths):
         journal.abandon_pending(ctx)
         identity = signing_identity(ctx, passphrase)
+        # The list in force here goes down with the reviews, so a desa that never talks to the
+        # kabupaten directly still learns which keys are revoked.
+        extra = carried_extra(load_trust_state(ctx), office.code)
         with ctx.db.session() as session:
             about = _about(session, office.code)
             chosen = list(desa) or sorted({code for _id, code in about if code.count(".") == 3})
@@ -94,6 +99,7 @@ def feedback_bundles(
                 max_part_size=None,
                 progress=progress,
                 name=f"smartcity-hasil-{code}-{{office}}-{{sequence:06d}}.scb",
+                extra=extra,
             )
     return results
 

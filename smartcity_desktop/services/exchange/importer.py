@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smartcity_desktop.bundles.format import forwarded_path
 from smartcity_desktop.bundles.parts import HEADER_SIZE, PartHeader, assemble_parts, is_part_file
 from smartcity_desktop.bundles.progress import Cancelled, NoProgress, Progress
 from smartcity_desktop.bundles.reader import VerificationResult, VerifiedBundle, verify_bundle
@@ -177,8 +178,12 @@ def _process(
 
 def _describe_forwarded(report: BundleReport, result: VerificationResult) -> None:
     """One report per forwarded bundle, with its own verdict (the dry run lists them)."""
-    for nested in result.forwarded:
+    # The reader verifies them in the order of the sorted digests of the outer header.
+    digests = sorted(result.header.forwarded) if result.header is not None else []
+    for n, nested in enumerate(result.forwarded):
         nested_report = BundleReport(files=list(report.files))
+        if n < len(digests):
+            nested_report.member = forwarded_path(digests[n])
         _describe(nested_report, nested)
         nested_report.findings = [Finding(p.code, p.message) for p in nested.problems]
         nested_report.status = "verified" if nested.ok else "refused"
@@ -186,8 +191,13 @@ def _describe_forwarded(report: BundleReport, result: VerificationResult) -> Non
 
 
 def _forwarded_message(nested: BundleReport, message: str) -> str:
+    if nested.sender_office is None or nested.sequence is None:
+        # Damaged before its header could be read: named by its place in the outer bundle.
+        return _(
+            "Paket teruskan {name} (pengirimnya tidak terbaca karena paketnya rusak): {message}"
+        ).format(name=nested.member or "?", message=message)
     return _("Paket teruskan dari {office} nomor {seq}: {message}").format(
-        office=nested.sender_office or "?", seq=nested.sequence or "?", message=message
+        office=nested.sender_office, seq=nested.sequence, message=message
     )
 
 
@@ -307,6 +317,7 @@ def _check_bundle(
             ctx, session if writing else None, query, verified, result, report,
             progress=progress, new_blobs=new_blobs, also_seen=nested_seen,
         )  # fmt: skip
+        _take_revocations(ctx, session if writing else None, query, result, report)
         if writing:
             assert session is not None and isinstance(ctx, AppContext)
             _add_ledger(ctx, session, result, report, size=result.path.stat().st_size)
@@ -322,6 +333,34 @@ def _check_bundle(
             report.status = "imported"
         else:
             report.status = "verified" if mode == "verify" else "dry-run"
+
+
+def _take_revocations(
+    ctx: Office,
+    session: Session | None,
+    query: Query,
+    result: VerificationResult,
+    report: BundleReport,
+) -> None:
+    """The revocation list a feedback bundle carries: installed with the bundle's rows (given a
+    ``session``) when it verifies under this office's roots and is newer; noted either way."""
+    from smartcity_desktop.services.exchange.carried_revocations import judge_carried
+
+    header = result.header
+    assert header is not None
+    if not header.extra:
+        return
+    outcome = judge_carried(header.extra, read_trust_state(query), installing=session is not None)
+    if outcome.finding is not None:
+        report.findings.append(outcome.finding)
+    if session is not None and outcome.new_state is not None:
+        from smartcity_desktop.storage.models import TrustStore
+
+        assert isinstance(ctx, AppContext)
+        session.merge(
+            TrustStore(id=1, document=outcome.new_state.to_bytes(), updated_at=ctx.clock())
+        )
+        session.flush()
 
 
 def _import_forwarded(

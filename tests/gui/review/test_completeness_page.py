@@ -66,7 +66,7 @@ def test_every_village_including_those_that_never_sent(qtbot: Any, village: AppC
     assert sagara[COL["potential"]] == "3"
     assert sagara[COL["proposal"]] == "4"
     assert sagara[COL["progress"]] == "0 dari 13"
-    assert sagara[COL["stage"]] == "Diterima"
+    assert sagara[COL["stage"]] == "Data diterima"
     never = row(page, NEVER_SENT)
     assert never[COL["name"]] == "Desa Segarajaya"
     assert never[COL["bundle"]] == "belum ada"
@@ -188,7 +188,7 @@ def test_kecamatan_verifies_a_village_once_everything_is_reviewed(
     ]
     QTest.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert "belum dapat diverifikasi: 13 catatan belum direviu" in page.verify_error.text()
-    assert row(page, DESA_CODE)[COL["stage"]] == "Diterima"
+    assert row(page, DESA_CODE)[COL["stage"]] == "Data diterima"
 
     page.verify_state.setCurrentIndex(1)
     QTest.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
@@ -231,10 +231,10 @@ def test_kabupaten_sees_villages_grouped_by_kecamatan_and_answers_the_verificati
     tarumajaya = page.tree.topLevelItem(0)
     assert tarumajaya.text(COL["name"]) == "Kecamatan Tarumajaya"
     assert tarumajaya.childCount() == 8
-    assert tarumajaya.text(COL["bundle"]) == "1 dari 8 desa mengirim (12,5%)"
+    assert tarumajaya.text(COL["bundle"]) == "1 dari 8 desa mengirim"
     assert tarumajaya.text(COL["stage"]) == "12,5% diverifikasi"
     assert tarumajaya.text(COL["progress"]) == "100%"
-    assert page.tree.topLevelItem(1).text(COL["bundle"]).endswith("(0%)")
+    assert page.tree.topLevelItem(1).text(COL["bundle"]).startswith("0 dari ")
     assert row(page, DESA_CODE)[COL["stage"]] == "Diverifikasi kecamatan"
     assert page.verify_box.title() == "Keputusan kabupaten atas verifikasi kecamatan"
 

@@ -317,3 +317,40 @@ def test_at_the_kabupaten_the_village_list_counts_records_not_the_kecamatan_prog
     qtbot.addWidget(widget)
     assert widget.desa.currentText() == "Desa Sagara Makmur (13 catatan)"
     assert widget.table.rowCount() == 13
+
+
+def test_at_the_kabupaten_the_kecamatans_verdict_stands_beside_its_own(
+    qtbot: Any, village: AppContext, desa_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services import trust
+    from smartcity_desktop.services.office import office_fingerprint
+    from tests.services.review_helpers import forward
+
+    returned, accepted, untouched = ids(village, RecordKind.PROBLEM)[:3]
+    review_records(
+        village,
+        [returned],
+        Decision("perlu_perbaikan", reason="data_belum_lengkap", comment="foto lokasi belum ada"),
+    )
+    review_records(village, [accepted], Decision("diterima"))
+    trust.pin_office(kabupaten_ctx, desa_ctx.office.code, office_fingerprint(desa_ctx))
+    forward(village, kabupaten_ctx, tmp_path / "forward")
+    widget = ReviewQueuePage(make_shell(kabupaten_ctx))
+    qtbot.addWidget(widget)
+    assert widget.table.horizontalHeaderItem(2).text() == "Hasil kabupaten"
+    shown = {e.id: e for e in widget.entries}
+    widget.show_entry(shown[returned])
+    note = widget.kecamatan_note.text()
+    assert note.startswith("Hasil kecamatan: Perlu perbaikan: ")
+    assert "foto lokasi belum ada — Kecamatan Tarumajaya" in note
+    widget.show_entry(shown[accepted])
+    assert widget.kecamatan_note.text().startswith("Hasil kecamatan: Diterima — Kecamatan")
+    widget.show_entry(shown[untouched])
+    assert widget.kecamatan_note.text() == "Hasil kecamatan: belum direviu kecamatan."
+    # the kabupaten's own column is still its own verdict
+    assert widget.table.item(widget.row_of[returned], 2).text() == "Belum direviu"
+
+
+def test_at_the_kecamatan_there_is_no_note_from_below(page: ReviewQueuePage) -> None:
+    assert page.table.horizontalHeaderItem(2).text() == "Hasil"
+    assert not page.kecamatan_note.isVisible()
