@@ -231,7 +231,7 @@ def test_kabupaten_sees_villages_grouped_by_kecamatan_and_answers_the_verificati
     tarumajaya = page.tree.topLevelItem(0)
     assert tarumajaya.text(COL["name"]) == "Kecamatan Tarumajaya"
     assert tarumajaya.childCount() == 8
-    assert tarumajaya.text(COL["bundle"]) == "1 dari 8 desa mengirim"
+    assert tarumajaya.text(COL["bundle"]) == "1 dari 8 desa mengirim (12,5%)"
     assert tarumajaya.text(COL["stage"]) == "12,5% diverifikasi"
     assert tarumajaya.text(COL["progress"]) == "100%"
     assert page.tree.topLevelItem(1).text(COL["bundle"]).startswith("0 dari ")
