@@ -151,19 +151,19 @@ def drill_records(
 def unlinked_condition(kind: str, alias: str) -> str:
     """SQL: the record of ``kind`` aliased ``alias`` has no link to a live record. A problem or
     potential is answered when a live proposal names it; a proposal is linked when it names a
-    live problem or potential. A deleted record on either side does not count."""
+    live problem or potential. Links of deleted records stay in ``proposal_link`` (a tombstone
+    keeps its values), hence the exclusions, each evaluated once per query."""
     if kind == "proposal":
         return (
             "NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.proposal_id = "
-            f"{alias}.id AND ("
-            "(l.target_kind = 'problem' AND EXISTS (SELECT 1 FROM problem t "
-            "WHERE t.id = l.target_id AND t.deleted = 0)) OR "
-            "(l.target_kind = 'potential' AND EXISTS (SELECT 1 FROM potential t "
-            "WHERE t.id = l.target_id AND t.deleted = 0))))"
+            f"{alias}.id AND l.target_id NOT IN ("
+            "SELECT d.id FROM problem d WHERE d.deleted = 1 "
+            "UNION ALL SELECT d.id FROM potential d WHERE d.deleted = 1))"
         )
+    # Record ids are unique across kinds, so the target id alone names the record.
     return (
-        "NOT EXISTS (SELECT 1 FROM proposal_link l JOIN proposal p ON p.id = l.proposal_id "
-        f"WHERE l.target_id = {alias}.id AND l.target_kind = '{kind}' AND p.deleted = 0)"
+        f"NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.target_id = {alias}.id "
+        "AND l.proposal_id NOT IN (SELECT d.id FROM proposal d WHERE d.deleted = 1))"
     )
 
 

@@ -3,8 +3,8 @@
 A problem is answered when a live proposal names it in "Masalah yang diatasi" (``proposal_link``),
 whichever village the proposal comes from and whether or not the filter shows that proposal. A
 proposal is linked when it names a live problem or potential. Counts come from one GROUP BY per
-kind; the two lists show the first ``LIST_LIMIT`` records (problems most severe first), and the
-summary's drill-downs reach every one.
+kind; the two lists show the first ``LIST_LIMIT`` records in village order (a village's most
+severe problems first), and the summary's drill-downs reach every one.
 """
 
 from __future__ import annotations
@@ -122,8 +122,8 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         (
             _("Daftar"),
             _(
-                "paling banyak {n} catatan per daftar (permasalahan terberat lebih dulu); "
-                "seluruhnya dapat dibuka dari angka pada tabel ringkasan"
+                "paling banyak {n} catatan per daftar, urut kode desa (permasalahan: yang terberat "
+                "lebih dulu di tiap desa); seluruhnya dapat dibuka dari angka pada tabel ringkasan"
             ).format(n=LIST_LIMIT),
         ),
     )
@@ -193,6 +193,8 @@ _Listed = list[tuple[Any, ...]]  # id, title, desa, dimension, sub-element, figu
 
 
 def _problem_list(session: Any, scope: Scope, where: str, params: dict[str, Any]) -> _Listed:
+    # Village order first: SQLite walks the office_code index and stops at the limit, instead
+    # of checking every problem's links to sort them all by severity.
     ranks = ref_list("tingkat_keparahan").codes()
     rank = (
         "CASE r.severity "
@@ -206,7 +208,7 @@ def _problem_list(session: Any, scope: Scope, where: str, params: dict[str, Any]
             text(
                 "SELECT r.id, r.title, r.office_code, r.dimension, r.sub_element, r.severity "
                 f"FROM problem r WHERE {where} AND {unlinked_condition('problem', 'r')} "
-                f"ORDER BY {rank} DESC, r.office_code, r.title, r.id LIMIT :limit"
+                f"ORDER BY r.office_code, {rank} DESC, r.title, r.id LIMIT :limit"
             ),
             extra,
         )

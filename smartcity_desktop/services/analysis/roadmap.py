@@ -153,8 +153,8 @@ def _by_dimension(
     dimensions: list[str | None],
 ) -> Table:
     counts: dict[tuple[str, str | None], int] = defaultdict(int)
-    for (band, dimension, _opd), (count, _cost) in cells.items():
-        counts[(band, dimension)] += count
+    for (band_key, dimension, _opd), (count, _cost) in cells.items():
+        counts[(band_key, dimension)] += count
     columns = (
         Column("dimensi", _("Dimensi")),
         *_band_columns(plan),
@@ -198,8 +198,8 @@ def _by_opd(
     dimensions: list[str | None],
 ) -> Table:
     lines: dict[tuple[str | None, str | None], dict[str, list[int]]] = defaultdict(dict)
-    for (band, dimension, opd), cell in cells.items():
-        lines[(opd, dimension)][band] = cell
+    for (band_key, dimension, opd), cell in cells.items():
+        lines[(opd, dimension)][band_key] = cell
     position = {d: n for n, d in enumerate(dimensions)}
     order = sorted(
         lines, key=lambda k: (k[0] is None, (k[0] or "").casefold(), k[0] or "", position[k[1]])

@@ -11,15 +11,24 @@ below, never computed by a view's query.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.services.analysis import (
+    AnalysisFilter,
+    ColumnType,
+    Drill,
+    Table,
+    ViewResult,
+    drill_records,
+)
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.storage.paths import DataPaths
@@ -313,3 +322,46 @@ def views_data(views_template: ViewsData, tmp_path: Path) -> Iterator[ViewsData]
     target = tmp_path / "known"
     shutil.copytree(views_template.root, target)
     yield ViewsData(target, dict(views_template.ids))
+
+
+FIRST_YEAR = 2026
+
+
+def fixed_clock(year: int = FIRST_YEAR) -> Callable[[], dt.datetime]:
+    return lambda: dt.datetime(year, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def kab(views_data: ViewsData) -> Iterator[AppContext]:
+    """The kabupaten of the known set, its clock in June of ``FIRST_YEAR``."""
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    yield ctx
+    ctx.close()
+
+
+def cell(table: Table, first: str, column: str) -> object:
+    """The value in the row whose first column reads ``first``."""
+    row = next(r for r in table.rows if r.values[0] == first)
+    return row.values[table.column_index(column)]
+
+
+def drilled(data: ViewsData, ctx: AppContext, flt: AnalysisFilter, drill: Drill) -> list[str]:
+    """The labels of the records behind a number."""
+    return data.labels(r.id for r in drill_records(ctx, flt, drill).rows)
+
+
+def counts_match_their_drills(
+    ctx: AppContext, result: ViewResult, tables: dict[str, set[str]]
+) -> None:
+    """Every non-zero count in the named tables (column keys listed are not counts) lists exactly
+    that many records when drilled."""
+    for key, not_counts in tables.items():
+        table = result.table(key)
+        for row in (*table.rows, *((table.totals,) if table.totals else ())):
+            for column, value in zip(table.columns, row.values, strict=True):
+                if column.type is not ColumnType.INT or column.key in not_counts or not value:
+                    continue
+                drill = row.drills[column.key]
+                total = drill_records(ctx, result.filter, drill).total
+                assert total == value, (key, row.values[0], column.key)
