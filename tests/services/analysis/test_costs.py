@@ -20,13 +20,16 @@ from tests.services.analysis.views_data import (
     drilled,
     kab,
     views_data,
+    views_shared,
     views_template,
 )
 
-__all__ = ["kab", "views_data", "views_template"]
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
 
 
-def test_cost_by_funding_source_dimension_and_scale(views_data: ViewsData, kab: AppContext) -> None:
+def test_cost_by_funding_source_dimension_and_scale(
+    views_shared: ViewsData, kab: AppContext
+) -> None:
     result = view("biaya-sumber-dana").compute(kab, AnalysisFilter())
     cost = result.table("biaya")
     assert cell(cost, "APBDes (Dana Desa/ADD)", "living") == 215 * M
@@ -58,9 +61,9 @@ def test_cost_by_funding_source_dimension_and_scale(views_data: ViewsData, kab: 
 
     flt = result.filter
     apbdes = next(r for r in cost.rows if r.values[0] == "APBDes (Dana Desa/ADD)")
-    assert drilled(views_data, kab, flt, apbdes.drills["living"]) == ["pa2", "pb2", "pd2"]
+    assert drilled(views_shared, kab, flt, apbdes.drills["living"]) == ["pa2", "pb2", "pd2"]
     assert count.totals is not None
-    assert drilled(views_data, kab, flt, count.totals.drills["tanpa_biaya"]) == ["pa3", "pc2"]
+    assert drilled(views_shared, kab, flt, count.totals.drills["tanpa_biaya"]) == ["pa3", "pc2"]
     counts_match_their_drills(kab, result, {"biaya": set(), "jumlah": set(), "skala": set()})
 
 

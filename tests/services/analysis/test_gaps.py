@@ -22,13 +22,16 @@ from tests.services.analysis.views_data import (
     drilled,
     kab,
     views_data,
+    views_shared,
     views_template,
 )
 
-__all__ = ["kab", "views_data", "views_template"]
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
 
 
-def test_unanswered_problems_and_unlinked_proposals(views_data: ViewsData, kab: AppContext) -> None:
+def test_unanswered_problems_and_unlinked_proposals(
+    views_shared: ViewsData, kab: AppContext
+) -> None:
     result = view("kesenjangan-masalah-usulan").compute(kab, AnalysisFilter())
     problems = result.table("masalah-tanpa-usulan")
     assert cell(problems, "Lingkungan Cerdas", TARUMAJAYA) == 1
@@ -46,19 +49,23 @@ def test_unanswered_problems_and_unlinked_proposals(views_data: ViewsData, kab: 
     assert proposals.totals is not None and proposals.totals.values[-3:] == (3, 9, 33.3)
 
     flt = result.filter
-    assert drilled(views_data, kab, flt, problems.totals.drills["total"]) == [
+    assert drilled(views_shared, kab, flt, problems.totals.drills["total"]) == [
         "a3",
         "a4",
         "b3",
         "c2",
         "c3",
     ]
-    assert drilled(views_data, kab, flt, proposals.totals.drills["total"]) == ["pb2", "pc2", "pd1"]
+    assert drilled(views_shared, kab, flt, proposals.totals.drills["total"]) == [
+        "pb2",
+        "pc2",
+        "pd1",
+    ]
 
     listed = result.table("daftar-masalah")
     # In village order, the most severe first within a village: A a3 (sedang) a4 (ringan),
     # B b3, C c2 (berat) c3 (ringan).
-    assert [views_data.labels(r.drills[""].ids)[0] for r in listed.rows] == [
+    assert [views_shared.labels(r.drills[""].ids)[0] for r in listed.rows] == [
         "a3",
         "a4",
         "b3",
@@ -74,8 +81,12 @@ def test_unanswered_problems_and_unlinked_proposals(views_data: ViewsData, kab: 
         "Berat",
     )
     unlinked = result.table("daftar-usulan")
-    assert [views_data.labels(r.drills[""].ids)[0] for r in unlinked.rows] == ["pb2", "pc2", "pd1"]
-    assert drilled(views_data, kab, flt, unlinked.rows[0].drills[""]) == ["pb2"]
+    assert [views_shared.labels(r.drills[""].ids)[0] for r in unlinked.rows] == [
+        "pb2",
+        "pc2",
+        "pd1",
+    ]
+    assert drilled(views_shared, kab, flt, unlinked.rows[0].drills[""]) == ["pb2"]
     counts_match_their_drills(
         kab, result, {"masalah-tanpa-usulan": set(), "usulan-tanpa-tautan": set()}
     )

@@ -18,17 +18,18 @@ from tests.services.analysis.views_data import (
     ViewsData,
     kab,
     views_data,
+    views_shared,
     views_template,
 )
 
-__all__ = ["kab", "views_data", "views_template"]
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
 
 FLOOD = "proteksi_lingkungan|2.11|banjir+rob"
 WASTE = "sampah_limbah|2.11|bantaran+menumpuk"
 ROAD = "transportasi|1.03|jalan+rusak"
 
 
-def test_one_row_per_cluster_with_its_figures(views_data: ViewsData, kab: AppContext) -> None:
+def test_one_row_per_cluster_with_its_figures(views_shared: ViewsData, kab: AppContext) -> None:
     result = view("isu-strategis").compute(kab, AnalysisFilter())
     table = result.table("isu")
     assert [c.key for c in table.columns] == [
@@ -61,7 +62,7 @@ def test_one_row_per_cluster_with_its_figures(views_data: ViewsData, kab: AppCon
     )
     assert table.rows[1].values[4:11] == (2, 2, 2, 0, 0, "Berat", 2.5)
     assert table.rows[2].values[4:11] == (2, 1, 2, 450, 0, "Berat", 2.5)
-    assert views_data.labels(table.rows[0].drills["desa"].ids) == ["a1", "b1", "c1"]
+    assert views_shared.labels(table.rows[0].drills["desa"].ids) == ["a1", "b1", "c1"]
     assert table.note == "7 dari 11 permasalahan termasuk salah satu isu."
     assert table.chart is not None and table.chart.series[0].values == (3.0, 2.0, 2.0)
     doc = result.as_dict()
@@ -70,7 +71,7 @@ def test_one_row_per_cluster_with_its_figures(views_data: ViewsData, kab: AppCon
     assert doc["decisions"] == [] and doc["tables"][0]["key"] == "isu"
 
 
-def test_every_filter_selects_the_records_counted(views_data: ViewsData, kab: AppContext) -> None:
+def test_every_filter_selects_the_records_counted(views_shared: ViewsData, kab: AppContext) -> None:
     babelan = view("isu-strategis").compute(kab, AnalysisFilter(kecamatan=BABELAN))
     assert [(r.values[0], r.values[4]) for r in babelan.table("isu").rows] == [
         (FLOOD, 1),
@@ -84,19 +85,25 @@ def test_every_filter_selects_the_records_counted(views_data: ViewsData, kab: Ap
         (ROAD, 1, 1),
     ]
     assert one.extra["records"] == 4  # a1..a4
-    assert views_data.labels(rows[0].drills[""].ids) == ["a1"]
+    assert views_shared.labels(rows[0].drills[""].ids) == ["a1"]
     assert (
         view("isu-strategis").compute(kab, AnalysisFilter(trust="certified")).table("isu").rows
         == ()
     )
+    waiting = view("isu-strategis").compute(kab, AnalysisFilter(stage="belum_kirim"))
+    assert waiting.table("isu").rows == () and waiting.extra["records"] == 0
     environment = view("isu-strategis").compute(kab, AnalysisFilter(dimension="environment"))
     assert [r.values[0] for r in environment.table("isu").rows] == [FLOOD, WASTE]
 
 
-def test_a_stored_decision_applies_at_once(kab: AppContext) -> None:
-    before = view("isu-strategis").compute(kab, AnalysisFilter())
-    merge_issues(kab, [FLOOD, WASTE], "Pesisir")
-    after = view("isu-strategis").compute(kab, AnalysisFilter())
+def test_a_stored_decision_applies_at_once(views_data: ViewsData) -> None:
+    ctx = views_data.open("kabupaten")
+    try:
+        before = view("isu-strategis").compute(ctx, AnalysisFilter())
+        merge_issues(ctx, [FLOOD, WASTE], "Pesisir")
+        after = view("isu-strategis").compute(ctx, AnalysisFilter())
+    finally:
+        ctx.close()
     first = after.table("isu").rows[0].values
     assert first[1] == "Pesisir" and first[6] == 5
     assert after.extra["decisions"][0]["applied"] is True

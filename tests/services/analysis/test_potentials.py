@@ -21,13 +21,14 @@ from tests.services.analysis.views_data import (
     drilled,
     kab,
     views_data,
+    views_shared,
     views_template,
 )
 
-__all__ = ["kab", "views_data", "views_template"]
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
 
 
-def test_types_by_kecamatan_and_the_standouts(views_data: ViewsData, kab: AppContext) -> None:
+def test_types_by_kecamatan_and_the_standouts(views_shared: ViewsData, kab: AppContext) -> None:
     result = view("potensi-unggulan").compute(kab, AnalysisFilter())
     types = result.table("jenis-kecamatan")
     assert cell(types, "Wisata/budaya", TARUMAJAYA) == 4
@@ -43,7 +44,7 @@ def test_types_by_kecamatan_and_the_standouts(views_data: ViewsData, kab: AppCon
         ("Babelan", "Alam", 4, 66.7, 41.7, 1.6),
     ]
     flt = result.filter
-    assert drilled(views_data, kab, flt, standouts.rows[0].drills[""]) == [
+    assert drilled(views_shared, kab, flt, standouts.rows[0].drills[""]) == [
         "ta1",
         "ta2",
         "ta3",

@@ -20,15 +20,16 @@ from tests.services.analysis.views_data import (
     fixed_clock,
     kab,
     views_data,
+    views_shared,
     views_template,
 )
 
-__all__ = ["kab", "views_data", "views_template"]
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
 
 BANDS = ["sebelum", "b2", "b5", "b10", "sesudah", "tanpa"]
 
 
-def test_year_bands_by_dimension_and_opd(views_data: ViewsData, kab: AppContext) -> None:
+def test_year_bands_by_dimension_and_opd(views_shared: ViewsData, kab: AppContext) -> None:
     result = view("peta-jalan").compute(kab, AnalysisFilter())
     table = result.table("dimensi")
     assert [c.title for c in table.columns[1:-1]] == [
@@ -66,10 +67,10 @@ def test_year_bands_by_dimension_and_opd(views_data: ViewsData, kab: AppContext)
 
     flt = result.filter
     living = next(r for r in table.rows if r.values[0] == "Kehidupan Cerdas")
-    assert drilled(views_data, kab, flt, living.drills["b5"]) == ["pa2"]
-    assert drilled(views_data, kab, flt, living.drills["sebelum"]) == ["pd2"]
+    assert drilled(views_shared, kab, flt, living.drills["b5"]) == ["pa2"]
+    assert drilled(views_shared, kab, flt, living.drills["sebelum"]) == ["pd2"]
     assert table.totals is not None
-    assert drilled(views_data, kab, flt, table.totals.drills["tanpa"]) == ["pa3", "pc2"]
+    assert drilled(views_shared, kab, flt, table.totals.drills["tanpa"]) == ["pa3", "pc2"]
     counts_match_their_drills(kab, result, {"dimensi": set(), "opd": set()})
     assert any("Selesai pelaksanaan" in value for _label, value in result.notes)
 

@@ -8,6 +8,8 @@ the problems of tests/services/similarity_data.py):
 
 from __future__ import annotations
 
+import datetime as dt
+
 from smartcity_desktop.services.analysis import AnalysisFilter, view
 from smartcity_desktop.services.context import AppContext
 from tests.services.analysis.views_data import (
@@ -18,13 +20,16 @@ from tests.services.analysis.views_data import (
     drilled,
     kab,
     views_data,
+    views_shared,
     views_template,
 )
 
-__all__ = ["kab", "views_data", "views_template"]
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
 
 
-def test_severity_by_dimension_and_affected_by_unit(views_data: ViewsData, kab: AppContext) -> None:
+def test_severity_by_dimension_and_affected_by_unit(
+    views_shared: ViewsData, kab: AppContext
+) -> None:
     result = view("keparahan-dampak").compute(kab, AnalysisFilter())
     severity = result.table("keparahan")
     assert [r.values[0] for r in severity.rows] == ["Ringan", "Sedang", "Berat", "Sangat berat"]
@@ -54,10 +59,10 @@ def test_severity_by_dimension_and_affected_by_unit(views_data: ViewsData, kab: 
 
     flt = result.filter
     berat = next(r for r in severity.rows if r.values[0] == "Berat")
-    assert drilled(views_data, kab, flt, berat.drills["environment"]) == ["a1", "c2"]
+    assert drilled(views_shared, kab, flt, berat.drills["environment"]) == ["a1", "c2"]
     living = next(r for r in affected.rows if r.values[0] == "Kehidupan Cerdas")
-    assert drilled(views_data, kab, flt, living.drills["jumlah_jiwa"]) == ["a2", "b2"]
-    assert drilled(views_data, kab, flt, living.drills["tanpa_jumlah"]) == ["a4", "b3", "d1"]
+    assert drilled(views_shared, kab, flt, living.drills["jumlah_jiwa"]) == ["a2", "b2"]
+    assert drilled(views_shared, kab, flt, living.drills["tanpa_jumlah"]) == ["a4", "b3", "d1"]
     counts_match_their_drills(
         kab, result, {"keparahan": set(), "terdampak": {"jumlah_jiwa", "jumlah_kk"}}
     )
@@ -75,3 +80,17 @@ def test_a_kecamatan_filter_counts_its_villages_only(kab: AppContext) -> None:
     affected = result.table("terdampak")
     assert cell(affected, "Lingkungan Cerdas", "jumlah_jiwa") == 200
     assert cell(affected, "Lingkungan Cerdas", "jumlah_kk") == 0
+
+
+def test_period_trust_and_stage_filters(kab: AppContext) -> None:
+    def total(flt: AnalysisFilter) -> object:
+        totals = view("keparahan-dampak").compute(kab, flt).table("keparahan").totals
+        assert totals is not None
+        return totals.values[-1]
+
+    assert total(AnalysisFilter(date_from=dt.date.today() + dt.timedelta(days=1))) == 0
+    assert total(AnalysisFilter(date_to=dt.date.today() + dt.timedelta(days=1))) == 11
+    # The known villages are pinned by hand (no certificates): all locally trusted.
+    assert total(AnalysisFilter(trust="locally_trusted")) == 11
+    assert total(AnalysisFilter(trust="certified")) == 0
+    assert total(AnalysisFilter(stage="belum_kirim")) == 0

@@ -316,12 +316,26 @@ def views_template(tmp_path_factory: pytest.TempPathFactory) -> ViewsData:
     return build(tmp_path_factory.mktemp("views") / "known")
 
 
+def _copy_kabupaten(template: ViewsData, target: Path) -> ViewsData:
+    # The views are computed at the kabupaten: its folder is all a test needs, without the
+    # copies of the database taken before each import.
+    def backups(folder: str, names: list[str]) -> list[str]:
+        return names if Path(folder).name == "backups" else []
+
+    shutil.copytree(template.root / "kabupaten", target / "kabupaten", ignore=backups)
+    return ViewsData(target, dict(template.ids))
+
+
 @pytest.fixture
-def views_data(views_template: ViewsData, tmp_path: Path) -> Iterator[ViewsData]:
-    """A private copy of the known data set, free to change."""
-    target = tmp_path / "known"
-    shutil.copytree(views_template.root, target)
-    yield ViewsData(target, dict(views_template.ids))
+def views_data(views_template: ViewsData, tmp_path: Path) -> ViewsData:
+    """A private copy of the known kabupaten, free to change."""
+    return _copy_kabupaten(views_template, tmp_path / "known")
+
+
+@pytest.fixture(scope="module")
+def views_shared(views_template: ViewsData, tmp_path_factory: pytest.TempPathFactory) -> ViewsData:
+    """One copy of the known kabupaten for a module's tests that only read."""
+    return _copy_kabupaten(views_template, tmp_path_factory.mktemp("views-shared") / "known")
 
 
 FIRST_YEAR = 2026
@@ -332,9 +346,9 @@ def fixed_clock(year: int = FIRST_YEAR) -> Callable[[], dt.datetime]:
 
 
 @pytest.fixture
-def kab(views_data: ViewsData) -> Iterator[AppContext]:
-    """The kabupaten of the known set, its clock in June of ``FIRST_YEAR``."""
-    ctx = views_data.open("kabupaten")
+def kab(views_shared: ViewsData) -> Iterator[AppContext]:
+    """The kabupaten of the known set (shared: read only), its clock in June of ``FIRST_YEAR``."""
+    ctx = views_shared.open("kabupaten")
     ctx.clock = fixed_clock()
     yield ctx
     ctx.close()
