@@ -1,7 +1,7 @@
 """``similar`` (Data serupa) and ``analysis`` (the kabupaten's and kecamatan's views).
 
 Every view in ``services.analysis.VIEWS`` gets ``analysis NAME`` with the same filters and
-outputs; isu strategis keeps its own commands (its clusters are decided on: merge, split, undo).
+outputs; isu strategis has three more commands (its clusters are decided on: merge, split, undo).
 """
 
 from __future__ import annotations
@@ -10,16 +10,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from smartcity_desktop.i18n import N_, _
+from smartcity_desktop.i18n import _
 
 KINDS = ("problem", "potential", "proposal")
-# name -> what it shows (Indonesian, translated when printed)
-VIEWS: dict[str, str] = {
-    "isu-strategis": N_(
-        "Isu strategis: permasalahan berulang di banyak desa (sub-elemen, urusan dan kata kunci "
-        "yang sama)"
-    ),
-}
 
 
 def _filters(p: Any) -> None:
@@ -79,12 +72,6 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
         add_globals(p)
         p.set_defaults(handler=cmd_view, view_name=name)
 
-    p = views.add_parser("isu-strategis", help=_(VIEWS["isu-strategis"]))
-    _filters(p)
-    p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
-    add_globals(p)
-    p.set_defaults(handler=cmd_issues)
-
     p = views.add_parser("isu-gabung", help=_("gabungkan beberapa isu strategis menjadi satu"))
     p.add_argument("keys", nargs="+", metavar="KUNCI_ISU", help=_("kunci isu yang digabung"))
     p.add_argument("--label", metavar="TEXT", help=_("nama isu gabungan"))
@@ -138,9 +125,7 @@ def _all_views() -> dict[str, str]:
     """name -> what it shows, in the order of the masterplan."""
     from smartcity_desktop.services.analysis.registry import VIEWS as COMPUTED
 
-    out = {name: spec.summary for name, spec in COMPUTED.items()}
-    out.update(VIEWS)
-    return out
+    return {name: spec.summary for name, spec in COMPUTED.items()}
 
 
 def cmd_analysis_list(args: argparse.Namespace) -> int:
@@ -200,41 +185,6 @@ def print_view(result: Any) -> None:
         print("\t".join(c.title for c in table.columns))
         for row in [*table.rows, *([table.totals] if table.totals else [])]:
             print("\t".join("" if v is None else str(v) for v in row.values))
-
-
-def cmd_issues(args: argparse.Namespace) -> int:
-    from smartcity_desktop.cli.support import open_office, print_json
-    from smartcity_desktop.services.similarity import issue_clusters
-
-    ctx = open_office(args)
-    try:
-        result = issue_clusters(ctx, _area(args))
-        office = ctx.office.code
-    finally:
-        ctx.close()
-    if args.json:
-        print_json(
-            {
-                "view": "isu-strategis",
-                "office": office,
-                "filters": {"kecamatan": args.kecamatan, "dimension": args.dimension},
-                "records": result.records,
-                "clusters": [c.as_dict() for c in result.clusters],
-                "decisions": [d.as_dict() for d in result.decisions],
-            }
-        )
-        return 0
-    if not result.clusters:
-        print(_("Belum ada permasalahan yang berulang di lebih dari satu desa."))
-        return 0
-    for n, c in enumerate(result.clusters, 1):
-        print(
-            _("{n}. {title}: {desa} desa, {kec} kecamatan; {reason}").format(
-                n=n, title=c.title, desa=len(c.desa), kec=len(c.kecamatan), reason=c.reason
-            )
-        )
-        print(f"   {c.key}")
-    return 0
 
 
 def cmd_issue_merge(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.filters import TRUST_LEVELS, AnalysisFilter
-from smartcity_desktop.services.analysis.result import Drill
+from smartcity_desktop.services.analysis.result import Drill, Span
 from smartcity_desktop.services.analysis.scope import KIND_TABLES, AnalysisRefused, resolve
 from smartcity_desktop.services.context import AppContext
 
@@ -93,9 +93,18 @@ def drill_records(
                     )
                 if value is None:
                     where += f" AND r.{column} IS NULL"
+                elif isinstance(value, Span):
+                    if value.start is not None:
+                        where += f" AND r.{column} >= :w{n}a"
+                        params[f"w{n}a"] = value.start
+                    if value.end is not None:
+                        where += f" AND r.{column} < :w{n}b"
+                        params[f"w{n}b"] = value.end
                 else:
                     where += f" AND r.{column} = :w{n}"
                     params[f"w{n}"] = value
+            if drill.unlinked:
+                where += " AND " + unlinked_condition(kind, "r")
             base = (
                 "SELECT r.id, r.title, r.office_code, r.dimension, r.trust_level, r.revision, "
                 f"r.source_bundle FROM {kind} r WHERE {where}"
@@ -137,6 +146,25 @@ def drill_records(
         for kind, record_id, title, desa, dimension, trust, revision, source in found
     )
     return DrillResult(rows, total)
+
+
+def unlinked_condition(kind: str, alias: str) -> str:
+    """SQL: the record of ``kind`` aliased ``alias`` has no link to a live record. A problem or
+    potential is answered when a live proposal names it; a proposal is linked when it names a
+    live problem or potential. Links of deleted records stay in ``proposal_link`` (a tombstone
+    keeps its values), hence the exclusions, each evaluated once per query."""
+    if kind == "proposal":
+        return (
+            "NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.proposal_id = "
+            f"{alias}.id AND l.target_id NOT IN ("
+            "SELECT d.id FROM problem d WHERE d.deleted = 1 "
+            "UNION ALL SELECT d.id FROM potential d WHERE d.deleted = 1))"
+        )
+    # Record ids are unique across kinds, so the target id alone names the record.
+    return (
+        f"NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.target_id = {alias}.id "
+        "AND l.proposal_id NOT IN (SELECT d.id FROM proposal d WHERE d.deleted = 1))"
+    )
 
 
 def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, str]:

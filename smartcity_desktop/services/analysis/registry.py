@@ -58,6 +58,45 @@ VIEWS: dict[str, ViewSpec] = {
             ),
             "matrix",
         ),
+        ViewSpec(
+            "isu-strategis",
+            N_("Isu strategis"),
+            N_(
+                "Isu strategis: permasalahan berulang di banyak desa (sub-elemen, urusan dan kata "
+                "kunci yang sama)"
+            ),
+            "issues_view",
+        ),
+        ViewSpec(
+            "keparahan-dampak",
+            N_("Keparahan & dampak"),
+            N_("Permasalahan per tingkat keparahan × dimensi, dan jumlah terdampak per satuan"),
+            "severity",
+        ),
+        ViewSpec(
+            "potensi-unggulan",
+            N_("Potensi & sektor unggulan"),
+            N_("Potensi per jenis × kecamatan, dan potensi unggulan tiap kecamatan (LQ)"),
+            "potentials",
+        ),
+        ViewSpec(
+            "biaya-sumber-dana",
+            N_("Biaya & sumber dana"),
+            N_("Perkiraan biaya usulan per sumber dana × dimensi, dan per skala"),
+            "costs",
+        ),
+        ViewSpec(
+            "kesenjangan-masalah-usulan",
+            N_("Kesenjangan masalah–usulan"),
+            N_("Permasalahan yang belum dijawab usulan, dan usulan yang tidak bertaut"),
+            "gaps",
+        ),
+        ViewSpec(
+            "peta-jalan",
+            N_("Draf peta jalan"),
+            N_("Usulan per rentang tahun (≤ 2, 3–5, 6–10 tahun) × dimensi × OPD"),
+            "roadmap",
+        ),
     )
 }
 

@@ -33,11 +33,22 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A ``Drill.where`` value: the column's values from ``start`` (inclusive) to ``end``
+    (exclusive); ``None`` leaves that end open. Dates are ISO text, so they compare as text."""
+
+    start: Any = None
+    end: Any = None
+
+
+@dataclass(frozen=True)
 class Drill:
     """The records behind a number: the view's filter narrowed, plus column conditions.
 
-    ``where`` holds (column, value) pairs on the record table; ``None`` means "not filled in".
-    ``ids`` lists the records exactly when no condition can (a cluster, a ranked proposal).
+    ``where`` holds (column, value) pairs on the record table; ``None`` means "not filled in",
+    a ``Span`` a range. ``ids`` lists the records exactly when no condition can (a cluster, a
+    ranked proposal). ``unlinked`` keeps only records without a proposal link: problems and
+    potentials that no live proposal names, proposals that name nothing.
     """
 
     kinds: tuple[str, ...]
@@ -46,6 +57,7 @@ class Drill:
     dimension: str | None = None
     where: tuple[tuple[str, Any], ...] = ()
     ids: tuple[str, ...] = ()
+    unlinked: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,9 @@ class ViewResult:
     computed_at: dt.datetime | None = None
     # The newest bundle this office had imported when the view was computed (data cut-off).
     cut_off: dt.datetime | None = None
+    # Keys merged into ``as_dict()`` beside the standard ones (a view's older JSON shape that
+    # scripts rely on, e.g. isu strategis' records, clusters and decisions).
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def table(self, key: str) -> Table:
         for table in self.tables:
@@ -138,6 +153,7 @@ class ViewResult:
             "cut_off": self.cut_off.isoformat() if self.cut_off else None,
             "notes": [{"label": label, "value": value} for label, value in self.notes],
             "tables": [t.as_dict() for t in self.tables],
+            **self.extra,
         }
 
 

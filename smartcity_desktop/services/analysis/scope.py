@@ -63,7 +63,10 @@ class Scope:
         for n, code in enumerate(self.area.desa):
             params[f"f_d{n}"] = code
             names.append(f":f_d{n}")
-        parts = [f"{col}deleted = 0", f"{col}office_code IN ({', '.join(names)})"]
+        # "NOT deleted", not "deleted = 0": SQLite would pick the (deleted, title, ...) index for
+        # the equality and fetch every row through it, several times slower than reading the
+        # villages' rows through the office_code index.
+        parts = [f"NOT {col}deleted", f"{col}office_code IN ({', '.join(names)})"]
         flt = self.filter
         if flt.dimension:
             parts.append(f"{col}dimension = :f_dimension")

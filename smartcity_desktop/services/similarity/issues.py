@@ -195,9 +195,7 @@ class IssueModel:
 
     def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Title and village name of records (a cluster's drill-down)."""
-        if self._by_id is None:
-            self._by_id = {row.id: row for row in self.rows}
-        by_id = self._by_id
+        by_id = self._rows_by_id()
         return {
             i: (by_id[i].title, self.names.get(by_id[i].desa, by_id[i].desa))
             for i in record_ids
@@ -210,6 +208,32 @@ class IssueModel:
         if cached is None:
             cached = self._views[area] = self._view(area)
         return cached
+
+    def view_of(self, ids: set[str]) -> IssueResult:
+        """The clusters as seen through any set of problems (a filter by village, trust or
+        period, selected in SQL): each cluster keeps its key, name and shared words; its figures
+        count only the records in ``ids``. Reads the clustered records, so it is the slower
+        path; ``view`` serves an area and dimension from the sums made once."""
+        clusters: list[IssueCluster] = []
+        rows = self._rows_by_id()
+        for b in self.built:
+            parts: dict[_PartKey, _Part] = {}
+            for key in sorted(b.parts, key=_part_order):
+                for record_id in b.parts[key].ids:
+                    if record_id in ids:
+                        part = parts.get(key)
+                        if part is None:
+                            part = parts[key] = _Part()
+                        part.add(rows[record_id])
+            if parts:
+                clusters.append(_cluster(b, list(parts.values()), self.names))
+        clusters.sort(key=lambda c: (-len(c.desa), -len(c.record_ids), c.key))
+        return IssueResult(clusters, list(self.decisions), len(ids))
+
+    def _rows_by_id(self) -> dict[str, Row]:
+        if self._by_id is None:
+            self._by_id = {row.id: row for row in self.rows}
+        return self._by_id
 
     def _view(self, area: AreaFilter) -> IssueResult:
         kec, dim = area.kecamatan, area.dimension
