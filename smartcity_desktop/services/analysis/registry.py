@@ -58,6 +58,33 @@ VIEWS: dict[str, ViewSpec] = {
             ),
             "matrix",
         ),
+        ViewSpec(
+            "peringkat-usulan",
+            N_("Peringkat usulan"),
+            N_(
+                "Usulan diurutkan menurut skor berbobot: jangkauan, keparahan, penerima manfaat, "
+                "biaya per penerima, prioritas kecamatan, status reviu dan quick win"
+            ),
+            "ranking",
+        ),
+        ViewSpec(
+            "kandidat-quick-win",
+            N_("Kandidat quick win"),
+            N_(
+                "Usulan yang memenuhi kriteria quick win (penilaian, diterima kecamatan, batas "
+                "biaya dan lama, pelaksana jelas) beserta alasannya"
+            ),
+            "quick_wins",
+        ),
+        ViewSpec(
+            "keselarasan-urusan-opd-rpjmd",
+            N_("Keselarasan urusan/OPD/RPJMD"),
+            N_(
+                "Urusan × dimensi, usulan per OPD pengampu, dan usulan per program RPJMD lewat "
+                "tabel padanan"
+            ),
+            "alignment",
+        ),
     )
 }
 
