@@ -79,6 +79,10 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
         add_globals(p)
         p.set_defaults(handler=cmd_view, view_name=name)
 
+    from smartcity_desktop.cli import cmd_analysis_settings
+
+    cmd_analysis_settings.register(views, add_globals)
+
     p = views.add_parser("isu-strategis", help=_(VIEWS["isu-strategis"]))
     _filters(p)
     p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
