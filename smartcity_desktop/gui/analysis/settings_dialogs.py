@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.i18n import _
+from smartcity_desktop.i18n import _, current_language
 
 if TYPE_CHECKING:
     from smartcity_desktop.gui.shell import Shell
@@ -91,6 +92,13 @@ class _SettingsDialog(QDialog):
         raise NotImplementedError
 
 
+def _locale() -> QLocale:
+    """Numbers as the person reads them: 200.000.000 and 12,5 in Indonesian."""
+    return QLocale(
+        QLocale.Language.Indonesian if current_language() == "id" else QLocale.Language.English
+    )
+
+
 def _intro(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -126,6 +134,7 @@ class WeightsDialog(_SettingsDialog):
             spin = QDoubleSpinBox()
             spin.setRange(0, 1000)
             spin.setDecimals(1)
+            spin.setLocale(_locale())
             spin.setValue(stored[key])
             spin.setAccessibleName(weight_label(key))
             spin.valueChanged.connect(lambda _v: self._update_shares())
@@ -201,6 +210,7 @@ class CriteriaDialog(_SettingsDialog):
         self.cost.setDecimals(0)
         self.cost.setSingleStep(10_000_000)
         self.cost.setGroupSeparatorShown(True)
+        self.cost.setLocale(_locale())
         self.cost.setPrefix("Rp ")
         self.cost.setSpecialValueText(_("tanpa batas"))
         self.cost.setValue(criteria.cost_max)
