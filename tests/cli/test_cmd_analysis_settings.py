@@ -115,8 +115,7 @@ def test_crosswalk_import_list_and_a_bad_file(
 ) -> None:
     good = tmp_path / "padanan.csv"
     good.write_text(
-        "urusan,sub_elemen,opd,kode_program,nama_program\n"
-        "1.03,,,1.03.02,Program Sumber Daya Air\n",
+        "urusan,sub_elemen,opd,kode_program,nama_program\n1.03,,,1.03.02,Program Sumber Daya Air\n",
         encoding="utf-8",
     )
     code, out, err = run(capsys, *at(proposals, "analysis", "padanan-rpjmd", "import", str(good)))

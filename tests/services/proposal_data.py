@@ -113,7 +113,9 @@ def build(root: Path) -> Known:
                         ids[label] = change.ids[0]
                 for label, (owner, values, links) in PROPOSALS.items():
                     if owner == desa:
-                        full = dict(values, description="Uraian.", problem_ids=[ids[x] for x in links])
+                        full = dict(
+                            values, description="Uraian.", problem_ids=[ids[x] for x in links]
+                        )
                         change = service.create(RecordKind.PROPOSAL, full, finalise=True)
                         ids[label] = change.ids[0]
                 # The kabupaten knows every village's key (A and B arrive inside the forward).

@@ -25,8 +25,9 @@ def test_upgrade_from_0008_adds_the_crosswalk_and_keeps_settings(tmp_path: Path)
     try:
         with db.session() as s:
             assert (
-                s.execute(text("SELECT value FROM setting WHERE key = 'analysis.bobot.reviu'"))
-                .scalar()
+                s.execute(
+                    text("SELECT value FROM setting WHERE key = 'analysis.bobot.reviu'")
+                ).scalar()
                 == "5"
             )
             assert s.execute(text("SELECT count(*) FROM rpjmd_crosswalk")).scalar() == 0

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.errors import UserError
-from smartcity_desktop.i18n import _, current_language
+from smartcity_desktop.i18n import N_, _, current_language
 
 if TYPE_CHECKING:
     from smartcity_desktop.gui.shell import Shell
@@ -72,7 +72,9 @@ class _SettingsDialog(QDialog):
         self.changed = False
         self.setWindowTitle(title)
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(_("Simpan"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(
+            _("Simpan"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.cancel_button = self.buttons.addButton(
             _("Batal"), QDialogButtonBox.ButtonRole.RejectRole
         )
@@ -269,11 +271,11 @@ class CrosswalkDialog(_SettingsDialog):
     """The crosswalk as an editable table; Impor replaces it from a CSV or XLSX file at once."""
 
     HEADERS = (
-        ("urusan", "Urusan (kode)"),
-        ("sub_elemen", "Sub-elemen (kode)"),
-        ("opd", "OPD"),
-        ("kode_program", "Kode program RPJMD"),
-        ("nama_program", "Nama program RPJMD"),
+        ("urusan", N_("Urusan (kode)")),
+        ("sub_elemen", N_("Sub-elemen (kode)")),
+        ("opd", N_("OPD")),
+        ("kode_program", N_("Kode program RPJMD")),
+        ("nama_program", N_("Nama program RPJMD")),
     )
 
     def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:

@@ -41,27 +41,29 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     crosswalk = crosswalk_rows(ctx)
     matcher = Matcher(crosswalk)
     with ctx.db.session() as session:
-        counts = {
-            kind: list(
-                session.execute(
+        counts: dict[str, list[tuple[str | None, str | None, int]]] = {
+            kind: [
+                (u, d, n)
+                for u, d, n in session.execute(
                     text(
                         f"SELECT r.urusan, r.dimension, count(*) FROM {kind} r WHERE {where} "
                         "GROUP BY r.urusan, r.dimension"
                     ),
                     params,
                 )
-            )
+            ]
             for kind in ("proposal", "problem")
         }
-        opd_rows = list(
-            session.execute(
+        opd_rows: list[tuple[str | None, int, int | None, int]] = [
+            (opd, n, cost, villages)
+            for opd, n, cost, villages in session.execute(
                 text(
                     "SELECT r.opd, count(*), sum(r.estimated_cost), count(DISTINCT r.office_code) "
                     f"FROM proposal r WHERE {where} GROUP BY r.opd"
                 ),
                 params,
             )
-        )
+        ]
         # Ids for the drill-down of each programme; the match itself is per distinct triple.
         programme_ids: dict[int, list[str]] = defaultdict(list)
         programme_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -221,9 +223,7 @@ def _programme_table(
         if not count:
             continue
         record_ids = tuple(r for i in indexes for r in ids.get(i, []))
-        via = "; ".join(
-            crosswalk[i].describe_match() for i in indexes if sums.get(i, [0])[0]
-        )
+        via = "; ".join(crosswalk[i].describe_match() for i in indexes if sums.get(i, [0])[0])
         out.append(
             Row(
                 (code, name, count, sum(sums[i][1] for i in indexes if i in sums), via),

@@ -283,8 +283,9 @@ def read_crosswalk_file(path: Path) -> list[CrosswalkRow]:
         table = _read_xlsx(path)
     else:
         raise CrosswalkRefused(
-            _("Berkas {name} bukan CSV atau XLSX; simpan tabel padanan sebagai .csv atau .xlsx.")
-            .format(name=path.name),
+            _(
+                "Berkas {name} bukan CSV atau XLSX; simpan tabel padanan sebagai .csv atau .xlsx."
+            ).format(name=path.name),
             code="analysis.crosswalk_format",
         )
     if not table:
@@ -364,4 +365,3 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         return out
     finally:
         book.close()
-

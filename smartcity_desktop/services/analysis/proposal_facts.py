@@ -4,9 +4,8 @@ problems it is linked to, aggregated in SQL (one row per proposal, never one per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -49,8 +48,9 @@ def severity_max() -> int:
     return len(ref_list("tingkat_keparahan").codes())
 
 
-@dataclass(frozen=True)
-class ProposalFacts:
+class ProposalFacts(NamedTuple):
+    # A named tuple, not a dataclass: a regency has tens of thousands of proposals and these are
+    # made once per proposal on every filter change.
     id: str
     title: str
     desa: str
@@ -71,6 +71,15 @@ class ProposalFacts:
     linked: int  # live linked problems
 
 
+# The review of a proposal by its village's kecamatan: one index probe on (office_code,
+# target_id). A desa code is its kecamatan's code and ".NNNN" (Permendagri 72/2019), so the
+# kecamatan is the code without its last five characters (substr/length: SQLite and PostgreSQL).
+KECAMATAN_REVIEW_JOIN = (
+    "LEFT JOIN review v ON v.office_code = substr(r.office_code, 1, length(r.office_code) - 5) "
+    "AND v.target_id = r.id AND v.deleted = 0"
+)
+
+
 def kecamatan_params(scope: Scope) -> tuple[str, dict[str, Any]]:
     names, params = [], {}
     for n, code in enumerate(scope.area.kecamatan):
@@ -81,33 +90,40 @@ def kecamatan_params(scope: Scope) -> tuple[str, dict[str, Any]]:
 
 def proposal_facts(
     session: Session, scope: Scope, extra_where: str = "", extra: dict[str, Any] | None = None
-) -> Iterator[ProposalFacts]:
-    """Every proposal in scope (optionally narrowed), with review and link aggregates."""
+) -> list[ProposalFacts]:
+    """Every proposal in scope (optionally narrowed), with its review and link aggregates."""
     where, params = scope.where("r")
-    kec, kec_params = kecamatan_params(scope)
-    params.update(kec_params)
     if extra:
         params.update(extra)
     sev, sev_params = severity_weight_sql("p.severity")
-    params.update(sev_params)
+    # CROSS JOIN fixes the order in SQLite (proposals in scope first, then their links, then
+    # the problems by primary key); elsewhere it is the same inner join.
+    links = {
+        pid: (reach, worst, n)
+        for pid, reach, worst, n in session.execute(
+            text(
+                "SELECT l.proposal_id, count(DISTINCT p.office_code), "
+                f"max({sev}), count(*) FROM proposal r "
+                f"{KECAMATAN_REVIEW_JOIN} CROSS JOIN proposal_link l CROSS JOIN problem p "
+                f"WHERE {where}{extra_where} AND l.proposal_id = r.id "
+                "AND l.target_kind = 'problem' AND p.id = l.target_id AND p.deleted = 0 "
+                "GROUP BY l.proposal_id"
+            ),
+            {**params, **sev_params},
+        )
+    }
+    none = (0, 0, 0)
     sql = (
         "SELECT r.id, r.title, r.office_code, r.dimension, r.urusan, r.opd, r.beneficiaries, "
         "r.estimated_cost, r.quick_win, r.start_date, r.end_date, r.implementation, "
-        "v.state, v.priority, v.office_code, "
-        "coalesce(lk.reach, 0), coalesce(lk.worst, 0), coalesce(lk.n, 0) "
-        "FROM proposal r "
-        "LEFT JOIN review v ON v.target_id = r.id AND v.deleted = 0 "
-        f"AND v.office_code IN ({kec}) "
-        "LEFT JOIN ("
-        f"  SELECT l.proposal_id AS pid, count(DISTINCT p.office_code) AS reach, max({sev}) AS worst, "
-        "  count(*) AS n FROM proposal_link l "
-        "  JOIN problem p ON p.id = l.target_id AND p.deleted = 0 "
-        "  WHERE l.target_kind = 'problem' GROUP BY l.proposal_id"
-        ") lk ON lk.pid = r.id "
-        f"WHERE {where}{extra_where}"
+        "v.state, v.priority, v.office_code FROM proposal r "
+        f"{KECAMATAN_REVIEW_JOIN} WHERE {where}{extra_where}"
     )
-    for row in session.execute(text(sql), params):
-        yield ProposalFacts(*row)
+    make = ProposalFacts._make
+    return [
+        make((*row, *links.get(row[0], none)))
+        for row in session.connection().execute(text(sql), params)
+    ]
 
 
 def linked_problems(
@@ -120,29 +136,13 @@ def linked_problems(
         params = {f"i{n}": v for n, v in enumerate(part)}
         sql = (
             "SELECT l.proposal_id, p.id, p.office_code FROM proposal_link l "
-            "JOIN problem p ON p.id = l.target_id AND p.deleted = 0 "
-            "WHERE l.target_kind = 'problem' AND l.proposal_id IN "
-            f"({', '.join(':' + k for k in params)}) ORDER BY p.office_code, p.id"
+            "CROSS JOIN problem p WHERE l.target_kind = 'problem' AND l.proposal_id IN "
+            f"({', '.join(':' + k for k in params)}) AND p.id = l.target_id AND p.deleted = 0 "
+            "ORDER BY p.office_code, p.id"
         )
         for proposal_id, problem_id, desa in session.execute(text(sql), params):
             out.setdefault(proposal_id, []).append((problem_id, desa))
     return out
-
-
-def priority_depth(session: Session, scope: Scope) -> dict[str, int]:
-    """kecamatan -> the largest priority rank it gave a live proposal review (its list's length)."""
-    kec, params = kecamatan_params(scope)
-    return {
-        office: int(depth)
-        for office, depth in session.execute(
-            text(
-                "SELECT office_code, max(priority) FROM review WHERE deleted = 0 "
-                f"AND target_kind = 'proposal' AND priority IS NOT NULL AND office_code IN ({kec}) "
-                "GROUP BY office_code"
-            ),
-            params,
-        )
-    }
 
 
 REVIEW_POINTS: dict[str | None, float] = {

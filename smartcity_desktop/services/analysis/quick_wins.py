@@ -20,8 +20,8 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.cutoff import data_cut_off
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.proposal_facts import (
+    KECAMATAN_REVIEW_JOIN,
     ProposalFacts,
-    kecamatan_params,
     proposal_facts,
 )
 from smartcity_desktop.services.analysis.registry import Tick
@@ -79,7 +79,9 @@ def _sql_conditions(criteria: QuickWinCriteria) -> tuple[dict[str, str], dict[st
         conditions["biaya"] = "r.estimated_cost IS NOT NULL AND r.estimated_cost <= :q_cost"
         params["q_cost"] = criteria.cost_max
     if criteria.implementer:
-        conditions["pelaksana"] = "((r.opd IS NOT NULL AND r.opd <> '') OR r.implementation IS NOT NULL)"
+        conditions["pelaksana"] = (
+            "((r.opd IS NOT NULL AND r.opd <> '') OR r.implementation IS NOT NULL)"
+        )
     return conditions, params
 
 
@@ -89,7 +91,6 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     criteria = quick_win_criteria(ctx)
     conditions, params = _sql_conditions(criteria)
     where, scope_params = scope.where("r")
-    kec, kec_params = kecamatan_params(scope)
     failing: Counter[str] = Counter()
     with ctx.db.session() as session:
         cases = ", ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in conditions.values())
@@ -98,11 +99,10 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         for row in session.execute(
             text(
                 f"SELECT {cases}, r.start_date, r.end_date, count(*) FROM proposal r "
-                "LEFT JOIN review v ON v.target_id = r.id AND v.deleted = 0 "
-                f"AND v.office_code IN ({kec}) WHERE {where} "
+                f"{KECAMATAN_REVIEW_JOIN} WHERE {where} "
                 f"GROUP BY {cases}, r.start_date, r.end_date"
             ),
-            {**params, **scope_params, **kec_params},
+            {**params, **scope_params},
         ):
             *passes, start, end, count = row
             total += count
@@ -219,9 +219,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         ),
         screen_rows,
         Row((_("Lolos semua kriteria"), total - len(candidates), len(candidates))),
-        note=_("Setiap kriteria dihitung sendiri atas {n} usulan dalam saringan.").format(
-            n=total
-        ),
+        note=_("Setiap kriteria dihitung sendiri atas {n} usulan dalam saringan.").format(n=total),
     )
     tables = (
         Table(

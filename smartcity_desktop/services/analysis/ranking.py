@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import state_label
@@ -30,13 +34,14 @@ from smartcity_desktop.services.analysis.cutoff import data_cut_off
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.proposal_facts import (
     EXCLUDED_STATES,
+    KECAMATAN_REVIEW_JOIN,
     REVIEW_POINTS,
     ProposalFacts,
+    kecamatan_params,
     linked_problems,
     parse_beneficiaries,
-    priority_depth,
-    proposal_facts,
     severity_max,
+    severity_weight_sql,
 )
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
@@ -49,7 +54,7 @@ from smartcity_desktop.services.analysis.result import (
     Table,
     ViewResult,
 )
-from smartcity_desktop.services.analysis.scope import resolve
+from smartcity_desktop.services.analysis.scope import Scope, resolve
 from smartcity_desktop.services.analysis.view_settings import (
     WEIGHTS,
     describe_weights,
@@ -79,43 +84,153 @@ def quick_win_points() -> dict[str | None, float]:
     return {code: (last - n) / last for n, code in enumerate(codes)}
 
 
-def score_all(
-    facts: list[ProposalFacts], depth: dict[str, int], weights: dict[str, float]
-) -> list[Scored]:
-    heads = {f.id: parse_beneficiaries(f.beneficiaries_text) for f in facts}
-    per_head = {
-        f.id: (f.cost / heads[f.id]) if f.cost is not None and heads[f.id] > 0 else None
-        for f in facts
+def _heads_table(
+    session: Session, where: str, params: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """A derived table (txt, heads) of the beneficiary texts in scope that hold a count.
+
+    The texts are few next to the proposals (villages copy them from one another and from the
+    sample), so each is parsed once here and joined back in SQL.
+    """
+    rows = [
+        (value, heads)
+        for (value,) in session.execute(
+            text(
+                f"SELECT DISTINCT r.beneficiaries FROM proposal r WHERE {where} "
+                "AND r.beneficiaries IS NOT NULL"
+            ),
+            params,
+        )
+        if (heads := parse_beneficiaries(value)) > 0
+    ]
+    if not rows:
+        return "(SELECT '' AS txt, 0 AS heads WHERE 1 = 0)", {}
+    values, out = [], {}
+    for n, (value, heads) in enumerate(rows):
+        values.append(f"(:bt{n}, :bh{n})")
+        out[f"bt{n}"] = value
+        out[f"bh{n}"] = heads
+    return (
+        f"(SELECT bv.column1 AS txt, bv.column2 AS heads FROM (VALUES {', '.join(values)}) bv)",
+        out,
+    )
+
+
+def _case(column: str, points: dict[str | None, float], prefix: str) -> tuple[str, dict[str, Any]]:
+    parts, params = [], {}
+    for n, (code, value) in enumerate(points.items()):
+        if code is None or not value:
+            continue
+        parts.append(f"WHEN :{prefix}{n} THEN {float(value)!r}")
+        params[f"{prefix}{n}"] = code
+    if not parts:
+        return "0.0", params
+    return f"(CASE {column} {' '.join(parts)} ELSE 0.0 END)", params
+
+
+def ranked(
+    session: Session, scope: Scope, weights: dict[str, float], limit: int
+) -> tuple[list[Scored], int, int]:
+    """The best ``limit`` proposals with their parts and points, how many were ranked and how
+    many were left out (ditolak, digabung). Scored and sorted in SQL: a regency has tens of
+    thousands of proposals, and only the listed ones come back to Python."""
+    where, params = scope.where("r")
+    kec, kec_params = kecamatan_params(scope)
+    sev, sev_params = severity_weight_sql("p.severity")
+    heads_sql, heads_params = _heads_table(session, where, params)
+    review_case, review_params = _case("b.state", REVIEW_POINTS, "rs")
+    qw_case, qw_params = _case("b.quick_win", quick_win_points(), "qw")
+    total = sum(weights.values())
+    w = {k: 100 * weights[k] / total for k in WEIGHTS}
+    excluded_names = ", ".join(f":ex{n}" for n in range(len(EXCLUDED_STATES)))
+    all_params: dict[str, Any] = {
+        **params,
+        **kec_params,
+        **sev_params,
+        **heads_params,
+        **review_params,
+        **qw_params,
+        **{f"w_{k}": v for k, v in w.items()},
+        **{f"ex{n}": state for n, state in enumerate(EXCLUDED_STATES)},
+        "sev_max": float(severity_max()),
+        "limit": limit,
     }
-    max_reach = max((f.reach for f in facts), default=0)
-    max_heads = max(heads.values(), default=0)
-    cheapest = min((v for v in per_head.values() if v is not None and v > 0), default=None)
+    review_join = KECAMATAN_REVIEW_JOIN
+    sql = f"""
+WITH lk AS (
+  SELECT l.proposal_id AS pid, count(DISTINCT p.office_code) AS reach, max({sev}) AS worst
+  FROM proposal r CROSS JOIN proposal_link l CROSS JOIN problem p
+  WHERE {where} AND l.proposal_id = r.id AND l.target_kind = 'problem'
+    AND p.id = l.target_id AND p.deleted = 0
+  GROUP BY l.proposal_id
+), depth AS (
+  SELECT office_code AS k, max(priority) AS n FROM review
+  WHERE deleted = 0 AND target_kind = 'proposal' AND priority IS NOT NULL
+    AND office_code IN ({kec})
+  GROUP BY office_code
+), b AS (
+  SELECT r.id, r.title, r.office_code AS desa, coalesce(lk.reach, 0) AS reach,
+    coalesce(lk.worst, 0) AS worst, coalesce(bh.heads, 0) AS heads, r.estimated_cost AS cost,
+    CASE WHEN r.estimated_cost IS NOT NULL AND bh.heads > 0
+      THEN r.estimated_cost * 1.0 / bh.heads END AS cph,
+    r.quick_win, v.state, v.priority, v.office_code AS reviewer, coalesce(depth.n, 0) AS depth
+  FROM proposal r {review_join}
+  LEFT JOIN lk ON lk.pid = r.id
+  LEFT JOIN {heads_sql} bh ON bh.txt = r.beneficiaries
+  LEFT JOIN depth ON depth.k = v.office_code
+  WHERE {where} AND (v.state IS NULL OR v.state NOT IN ({excluded_names}))
+), m AS (
+  SELECT b.*, max(b.reach) OVER () AS max_reach, max(b.heads) OVER () AS max_heads,
+    min(CASE WHEN b.cph > 0 THEN b.cph END) OVER () AS cheapest, count(*) OVER () AS ranked
+  FROM b
+), s AS (
+  SELECT m.*,
+    CASE WHEN max_reach > 0 THEN :w_jangkauan * reach / max_reach ELSE 0 END
+    + :w_keparahan * worst / :sev_max
+    + CASE WHEN max_heads > 0 THEN :w_penerima * heads / max_heads ELSE 0 END
+    + CASE WHEN cph IS NULL THEN 0 WHEN cph = 0 THEN :w_biaya_per_penerima
+      ELSE :w_biaya_per_penerima * cheapest / cph END
+    + CASE WHEN priority >= 1 AND depth >= priority
+      THEN :w_prioritas * (depth - priority + 1) / depth ELSE 0 END
+    + :w_reviu * {review_case.replace("b.state", "m.state")}
+    + :w_quick_win * {qw_case.replace("b.quick_win", "m.quick_win")} AS score
+  FROM m
+)
+SELECT id, title, desa, reach, worst, heads, cost, cph, quick_win, state, priority, reviewer,
+  depth, max_reach, max_heads, cheapest, ranked, score
+FROM s ORDER BY round(CAST(score AS NUMERIC), 2) DESC, desa, title, id LIMIT :limit
+"""
+    rows = list(session.execute(text(sql), all_params))
+    excluded = session.execute(
+        text(
+            f"SELECT count(*) FROM proposal r {review_join} "
+            f"WHERE {where} AND v.state IN ({excluded_names})"
+        ),
+        {**params, **{f"ex{n}": s for n, s in enumerate(EXCLUDED_STATES)}},
+    ).scalar_one()
     sev_max = severity_max()
     qw = quick_win_points()
-    total_weight = sum(weights.values())
     out = []
-    for f in facts:
-        cph = per_head[f.id]
-        if cph is None:
-            cost_part = 0.0
-        elif cph == 0:
-            cost_part = 1.0
-        else:
-            cost_part = (cheapest or cph) / cph
-        n = depth.get(f.reviewer or "", 0)
+    for (rid, title, desa, reach, worst, heads, cost, cph, quick, state, priority, reviewer,
+         depth, max_reach, max_heads, cheapest, _ranked, score) in rows:  # fmt: skip
         parts = {
-            "jangkauan": f.reach / max_reach if max_reach else 0.0,
-            "keparahan": f.worst_severity / sev_max,
-            "penerima": heads[f.id] / max_heads if max_heads else 0.0,
-            "biaya_per_penerima": cost_part,
-            "prioritas": (n - f.priority + 1) / n if f.priority and n >= f.priority else 0.0,
-            "reviu": REVIEW_POINTS.get(f.review_state, 0.0),
-            "quick_win": qw.get(f.quick_win, 0.0),
+            "jangkauan": reach / max_reach if max_reach else 0.0,
+            "keparahan": worst / sev_max,
+            "penerima": heads / max_heads if max_heads else 0.0,
+            "biaya_per_penerima": 0.0 if cph is None else 1.0 if cph == 0 else cheapest / cph,
+            "prioritas": (depth - priority + 1) / depth
+            if priority and priority >= 1 and depth >= priority
+            else 0.0,
+            "reviu": REVIEW_POINTS.get(state, 0.0),
+            "quick_win": qw.get(quick, 0.0),
         }
-        points = {k: 100 * weights[k] * parts[k] / total_weight for k in WEIGHTS}
-        out.append(Scored(f, heads[f.id], cph, parts, points, sum(points.values())))
-    out.sort(key=lambda s: (-round(s.score, 2), s.facts.desa, s.facts.title, s.facts.id))
-    return out
+        facts = ProposalFacts(
+            rid, title, desa, None, None, None, None, cost, quick, None, None, None, state,
+            priority, reviewer, reach, worst, 0,
+        )  # fmt: skip
+        points = {k: w[k] * parts[k] for k in WEIGHTS}
+        out.append(Scored(facts, heads, cph, parts, points, float(score)))
+    return out, (rows[0][16] if rows else 0), int(excluded)
 
 
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
@@ -123,15 +238,10 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     area = scope.area
     weights = ranking_weights(ctx)
     with ctx.db.session() as session:
-        everything = list(proposal_facts(session, scope))
-        depth = priority_depth(session, scope)
-        ranked_facts = [f for f in everything if f.review_state not in EXCLUDED_STATES]
-        scored = score_all(ranked_facts, depth, weights)
-        shown = scored[:ROW_LIMIT]
+        shown, ranked_count, excluded = ranked(session, scope, weights, ROW_LIMIT)
         links = linked_problems(session, [s.facts.id for s in shown])
     if tick is not None:
         tick(1, 1)
-    excluded = len(everything) - len(ranked_facts)
     severity = ref_list("tingkat_keparahan")
     quick_win = ref_list("quick_win")
     ranks: list[int] = []
@@ -212,8 +322,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
             _("Usulan teratas: sumbangan tiap bagian pada skor"),
             tuple(s.facts.title for s in top),
             tuple(
-                Series(weight_label(k), tuple(round(s.points[k], 2) for s in top))
-                for k in WEIGHTS
+                Series(weight_label(k), tuple(round(s.points[k], 2) for s in top)) for k in WEIGHTS
             ),
             stacked=True,
             horizontal=True,
@@ -224,14 +333,15 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     )
     listed_note = (
         _("{shown} teratas dari {total} usulan yang dinilai.").format(
-            shown=len(shown), total=len(scored)
+            shown=len(shown), total=ranked_count
         )
-        if len(scored) > len(shown)
+        if ranked_count > len(shown)
         else ""
     )
     tables = (
-        Table("peringkat", _("Peringkat usulan"), columns, tuple(rank_rows), None, chart,
-              listed_note),
+        Table(
+            "peringkat", _("Peringkat usulan"), columns, tuple(rank_rows), None, chart, listed_note
+        ),
         Table(
             "rincian-skor",
             _("Rincian skor: poin dari tiap bagian"),

@@ -139,20 +139,16 @@ def set_ranking_weights(ctx: AppContext, changes: Mapping[str, str | float]) -> 
             )
         elif value < 0:
             errors.append(
-                _("Bobot {key} tidak boleh negatif ({value}); pakai 0 untuk mengabaikannya.").format(
-                    key=key, value=raw
-                )
+                _(
+                    "Bobot {key} tidak boleh negatif ({value}); pakai 0 untuk mengabaikannya."
+                ).format(key=key, value=raw)
             )
         elif value > WEIGHT_MAX:
-            errors.append(
-                _("Bobot {key} paling besar {max:g}.").format(key=key, max=WEIGHT_MAX)
-            )
+            errors.append(_("Bobot {key} paling besar {max:g}.").format(key=key, max=WEIGHT_MAX))
         else:
             weights[key] = value
     if not errors and not any(weights.values()):
-        errors.append(
-            _("Semua bobot bernilai 0: paling sedikit satu bobot harus lebih dari 0.")
-        )
+        errors.append(_("Semua bobot bernilai 0: paling sedikit satu bobot harus lebih dari 0."))
     if errors:
         raise SettingsRefused("\n".join(errors), code="analysis.bad_weight")
     with ctx.db.transaction() as session:

@@ -120,7 +120,7 @@ def test_an_xlsx_error_names_the_sheet_row(kab: AppContext, tmp_path: Path) -> N
     sheet.append(["2", "Program B", "7.77", None, None])
     path = tmp_path / "padanan.xlsx"
     book.save(path)
-    with pytest.raises(CrosswalkRefused, match="Baris 3, kolom urusan: kode urusan 7.77"):
+    with pytest.raises(CrosswalkRefused, match=r"Baris 3, kolom urusan: kode urusan 7\.77"):
         import_crosswalk(kab, path)
     assert crosswalk_rows(kab) == []
 

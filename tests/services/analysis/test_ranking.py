@@ -50,16 +50,21 @@ def kab(proposals: Known) -> Iterator[AppContext]:
 def ranking(known: Known, ctx: AppContext, flt: AnalysisFilter | None = None) -> list[tuple]:
     result = view("peringkat-usulan").compute(ctx, flt or AnalysisFilter())
     table = result.table("peringkat")
-    return [(r.values[0], known.label_of(r.drills["usulan"].ids[0]), r.values[4]) for r in table.rows]
+    return [
+        (r.values[0], known.label_of(r.drills["usulan"].ids[0]), r.values[4]) for r in table.rows
+    ]
 
 
 def test_scores_and_ranks_match_a_hand_computation(proposals: Known, kab: AppContext) -> None:
-    assert ranking(proposals, kab) == [(1, "u1", 90.0), (2, "u3", 48.5), (3, "u5", 35.0), (4, "u2", 30.0)]
+    assert ranking(proposals, kab) == [
+        (1, "u1", 90.0),
+        (2, "u3", 48.5),
+        (3, "u5", 35.0),
+        (4, "u2", 30.0),
+    ]
 
 
-def test_every_row_shows_its_parts_and_the_points_add_up(
-    proposals: Known, kab: AppContext
-) -> None:
+def test_every_row_shows_its_parts_and_the_points_add_up(proposals: Known, kab: AppContext) -> None:
     result = view("peringkat-usulan").compute(kab, AnalysisFilter())
     t = result.table("peringkat")
     first = dict(zip((c.key for c in t.columns), t.rows[0].values, strict=True))
@@ -97,9 +102,7 @@ def test_the_drill_down_lists_the_proposal_and_its_linked_problems(
     assert sorted(proposals.label_of(r.id) for r in listed.rows) == ["pa1", "pa2"]
 
 
-def test_stored_weights_change_the_ranking_and_the_notes(
-    proposals: Known, kab: AppContext
-) -> None:
+def test_stored_weights_change_the_ranking_and_the_notes(proposals: Known, kab: AppContext) -> None:
     set_ranking_weights(
         kab,
         {"jangkauan": "0", "keparahan": "0", "penerima": "0", "biaya_per_penerima": "0",
@@ -107,7 +110,12 @@ def test_stored_weights_change_the_ranking_and_the_notes(
     )  # fmt: skip
     assert ranking_weights(kab)["quick_win"] == 2.5
     # Only quick win counts now: u2 and u5 (tinggi) share rank 1, u1 (sedang) 3, u3 (rendah) 4.
-    assert ranking(proposals, kab) == [(1, "u2", 100.0), (1, "u5", 100.0), (3, "u1", 50.0), (4, "u3", 0.0)]
+    assert ranking(proposals, kab) == [
+        (1, "u2", 100.0),
+        (1, "u5", 100.0),
+        (3, "u1", 50.0),
+        (4, "u3", 0.0),
+    ]
     notes = dict(view("peringkat-usulan").compute(kab, AnalysisFilter()).notes)
     assert "Penilaian quick win = 2.5" in notes["Bobot"]
     reset_ranking_weights(kab)
