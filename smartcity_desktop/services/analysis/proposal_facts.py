@@ -95,35 +95,34 @@ def proposal_facts(
     where, params = scope.where("r")
     if extra:
         params.update(extra)
-    sev, sev_params = severity_weight_sql("p.severity")
-    # CROSS JOIN fixes the order in SQLite (proposals in scope first, then their links, then
-    # the problems by primary key); elsewhere it is the same inner join.
-    links = {
-        pid: (reach, worst, n)
-        for pid, reach, worst, n in session.execute(
-            text(
-                "SELECT l.proposal_id, count(DISTINCT p.office_code), "
-                f"max({sev}), count(*) FROM proposal r "
-                f"{KECAMATAN_REVIEW_JOIN} CROSS JOIN proposal_link l CROSS JOIN problem p "
-                f"WHERE {where}{extra_where} AND l.proposal_id = r.id "
-                "AND l.target_kind = 'problem' AND p.id = l.target_id AND p.deleted = 0 "
-                "GROUP BY l.proposal_id"
-            ),
-            {**params, **sev_params},
-        )
-    }
-    none = (0, 0, 0)
     sql = (
         "SELECT r.id, r.title, r.office_code, r.dimension, r.urusan, r.opd, r.beneficiaries, "
         "r.estimated_cost, r.quick_win, r.start_date, r.end_date, r.implementation, "
         "v.state, v.priority, v.office_code FROM proposal r "
         f"{KECAMATAN_REVIEW_JOIN} WHERE {where}{extra_where}"
     )
+    rows = list(session.connection().execute(text(sql), params))
+    # The links of exactly these proposals, by primary key: a condition on the review inside
+    # the aggregate lets SQLite walk a kecamatan's reviews once per proposal.
+    sev, sev_params = severity_weight_sql("p.severity")
+    links: dict[str, tuple[int, int, int]] = {}
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), _CHUNK):
+        part = {f"i{n}": v for n, v in enumerate(ids[start : start + _CHUNK])}
+        for pid, reach, worst, n in session.execute(
+            text(
+                "SELECT l.proposal_id, count(DISTINCT p.office_code), "
+                f"max({sev}), count(*) FROM proposal_link l CROSS JOIN problem p "
+                f"WHERE l.proposal_id IN ({', '.join(':' + k for k in part)}) "
+                "AND l.target_kind = 'problem' AND p.id = l.target_id AND p.deleted = 0 "
+                "GROUP BY l.proposal_id"
+            ),
+            {**part, **sev_params},
+        ):
+            links[pid] = (reach, worst, n)
+    none = (0, 0, 0)
     make = ProposalFacts._make
-    return [
-        make((*row, *links.get(row[0], none)))
-        for row in session.connection().execute(text(sql), params)
-    ]
+    return [make((*row, *links.get(row[0], none))) for row in rows]
 
 
 def linked_problems(

@@ -73,7 +73,9 @@ def _sql_conditions(criteria: QuickWinCriteria) -> tuple[dict[str, str], dict[st
         names.append(f":q{n}")
     conditions = {"quick_win": f"r.quick_win IN ({', '.join(names)})"}
     if criteria.verified:
-        conditions["diterima"] = "v.state = :q_state"
+        # Wrapped so that SQLite keeps probing the review by (office, record), never walks a
+        # kecamatan's accepted reviews once per proposal.
+        conditions["diterima"] = "coalesce(v.state, '') = :q_state"
         params["q_state"] = ReviewState.DITERIMA.value
     if criteria.cost_max:
         conditions["biaya"] = "r.estimated_cost IS NOT NULL AND r.estimated_cost <= :q_cost"
