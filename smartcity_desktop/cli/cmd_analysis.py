@@ -72,6 +72,10 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
         add_globals(p)
         p.set_defaults(handler=cmd_view, view_name=name)
 
+    from smartcity_desktop.cli import cmd_analysis_settings
+
+    cmd_analysis_settings.register(views, add_globals)
+
     p = views.add_parser("isu-gabung", help=_("gabungkan beberapa isu strategis menjadi satu"))
     p.add_argument("keys", nargs="+", metavar="KUNCI_ISU", help=_("kunci isu yang digabung"))
     p.add_argument("--label", metavar="TEXT", help=_("nama isu gabungan"))

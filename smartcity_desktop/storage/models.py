@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -404,3 +405,21 @@ class IssueDecision(OwnedRow, Base):
     cluster_keys: Mapped[str] = mapped_column(Text)  # JSON list
     record_ids: Mapped[str] = mapped_column(Text)  # JSON list
     label: Mapped[str | None] = mapped_column(String(200))
+
+
+class RpjmdCrosswalk(Base):
+    """Which RPJMD programme a proposal belongs to, by its urusan, sub-element or OPD.
+
+    An empty string (never NULL) means "any", so that the unique key also holds for rows that
+    leave a part out. The office's own planning table; it does not travel in bundles.
+    """
+
+    __tablename__ = "rpjmd_crosswalk"
+    __table_args__ = (UniqueConstraint("urusan", "sub_element", "opd"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    urusan: Mapped[str] = mapped_column(String(10))
+    sub_element: Mapped[str] = mapped_column(String(40))
+    opd: Mapped[str] = mapped_column(String(200))
+    programme_code: Mapped[str] = mapped_column(String(50))
+    programme_name: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

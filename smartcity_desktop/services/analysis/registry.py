@@ -80,6 +80,33 @@ VIEWS: dict[str, ViewSpec] = {
             "potentials",
         ),
         ViewSpec(
+            "peringkat-usulan",
+            N_("Peringkat usulan"),
+            N_(
+                "Usulan diurutkan menurut skor berbobot: jangkauan, keparahan, penerima manfaat, "
+                "biaya per penerima, prioritas kecamatan, status reviu dan quick win"
+            ),
+            "ranking",
+        ),
+        ViewSpec(
+            "kandidat-quick-win",
+            N_("Kandidat quick win"),
+            N_(
+                "Usulan yang memenuhi kriteria quick win (penilaian, diterima kecamatan, batas "
+                "biaya dan lama, pelaksana jelas) beserta alasannya"
+            ),
+            "quick_wins",
+        ),
+        ViewSpec(
+            "keselarasan-urusan-opd-rpjmd",
+            N_("Keselarasan urusan/OPD/RPJMD"),
+            N_(
+                "Urusan × dimensi, usulan per OPD pengampu, dan usulan per program RPJMD lewat "
+                "tabel padanan"
+            ),
+            "alignment",
+        ),
+        ViewSpec(
             "biaya-sumber-dana",
             N_("Biaya & sumber dana"),
             N_("Perkiraan biaya usulan per sumber dana × dimensi, dan per skala"),
