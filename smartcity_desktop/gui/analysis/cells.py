@@ -33,7 +33,7 @@ def format_cell(value: Any, kind: ColumnType) -> str:
     """The text of one cell: ``None`` and text as they are, numbers by the column's type."""
     if value is None:
         return ""
-    if kind is ColumnType.TEXT or isinstance(value, str) or isinstance(value, bool):
+    if kind is ColumnType.TEXT or isinstance(value, (str, bool)):
         return str(value)
     if not isinstance(value, int | float):
         return str(value)

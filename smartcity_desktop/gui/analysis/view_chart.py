@@ -90,7 +90,12 @@ def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
         qchart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
     else:
         if len(categories) >= TURN_LABELS_FROM:
-            category_axis.setLabelsAngle(-60)
+            # Upright and a little smaller, whole names fit under 23 narrow bars.
+            category_axis.setLabelsAngle(-90)
+            small = QFont(category_axis.labelsFont())
+            small.setPointSizeF(max(small.pointSizeF() * 0.85, 7.0))
+            category_axis.setLabelsFont(small)
+        category_axis.setTruncateLabels(False)
         qchart.addAxis(category_axis, Qt.AlignmentFlag.AlignBottom)
         qchart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(category_axis)

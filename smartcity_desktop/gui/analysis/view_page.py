@@ -10,6 +10,7 @@ number opens the records behind it; the view is saved as XLSX or CSV by
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,8 +73,14 @@ class TablePane(QWidget):
             self.chart = chart_view(table.chart)
             splitter.addWidget(self.view)
             splitter.addWidget(self.chart)
-            splitter.setStretchFactor(0, 3 if beside else 5)
-            splitter.setStretchFactor(1, 2 if beside else 4)
+            if beside:
+                splitter.setSizes([600, 400])
+            else:
+                # The table as tall as its rows (up to half), the chart the rest.
+                view = self.view
+                rows = view.verticalHeader().defaultSectionSize() * view.model().rowCount()
+                wanted = rows + view.horizontalHeader().sizeHint().height() + 24
+                splitter.setSizes([min(wanted, 300), 300])
             layout.addWidget(splitter, 1)
         else:
             layout.addWidget(self.view, 1)
@@ -99,7 +106,7 @@ class AnalysisPage(ComputedPage):
             item.setToolTip(_(spec.summary))
             self.views.addItem(item)
         self.views.setMinimumWidth(170)
-        self.views.setMaximumWidth(240)
+        self.views.setMaximumWidth(210)
         views_label = QLabel(_("Tampilan &analisis:"))
         views_label.setBuddy(self.views)
 
@@ -253,7 +260,7 @@ class AnalysisPage(ComputedPage):
             self.xlsx_button,
             self.csv_button,
         ]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
 
     def _update_actions(self) -> None:
