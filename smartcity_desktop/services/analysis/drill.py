@@ -113,10 +113,19 @@ def drill_records(
                         extra[f"i{n}"] = record_id
                         names.append(f":i{n}")
                     sql += f" AND r.id IN ({', '.join(names)})"
-                for row in session.execute(text(sql + " ORDER BY r.office_code, r.title"), extra):
-                    total += 1
-                    if len(found) < limit:
-                        found.append((kind, *row))
+                # Counted in SQL and read up to the limit: a whole kabupaten's 200,000 records
+                # are never brought into Python to show 5,000 of them.
+                total += session.execute(
+                    text(f"SELECT count(*) FROM ({sql}) counted"), extra
+                ).scalar_one()
+                room = limit - len(found)
+                if room <= 0:
+                    continue
+                extra["room"] = room
+                for row in session.execute(
+                    text(sql + " ORDER BY r.office_code, r.title LIMIT :room"), extra
+                ):
+                    found.append((kind, *row))
         states = _review_states(session, [(r[1], r[3]) for r in found])
     region_names = scope.area.names
     dimensions = ref_list("dimensions")
