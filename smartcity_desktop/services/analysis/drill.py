@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
@@ -85,6 +85,13 @@ def drill_records(
             if kind not in KIND_TABLES:
                 raise AnalysisRefused(_("Jenis catatan tidak dikenal: {kind}.").format(kind=kind))
             where, params = scope.where("r")
+            # Without ANALYZE statistics SQLite may walk the index on ``deleted`` (one value for
+            # nearly every row) or, for a kecamatan, the one on ``dimension`` instead of the one
+            # on ``office_code``: 2.5 s or 170 ms instead of 30 ms in a kabupaten of 200,000
+            # records. An expression on a column keeps it out of the index choice.
+            where = where.replace("r.deleted = 0", "r.deleted + 0 = 0", 1)
+            if narrowed.kecamatan or narrowed.desa:
+                where = where.replace("r.dimension = :", "r.dimension || '' = :", 1)
             allowed = _columns(kind)
             for n, (column, value) in enumerate(drill.where):
                 if column not in allowed:
@@ -152,17 +159,22 @@ def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, st
     """Each record's review by its village's kecamatan (the state code)."""
     from smartcity_desktop.domain.regions import parent_of
 
-    reviewer = {record_id: parent_of(desa) for record_id, desa in records}
+    parents: dict[str, str] = {}
+    reviewer: dict[str, str] = {}
+    for record_id, desa in records:
+        if desa not in parents:
+            parents[desa] = parent_of(desa)
+        reviewer[record_id] = parents[desa]
     out: dict[str, str] = {}
     ids = list(reviewer)
+    # One statement, compiled once; its list is expanded at each run (5,000 records are 10
+    # runs). Building a text() of 500 named parameters each time cost more than the queries.
+    sql = text(
+        "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
-        params = {f"i{n}": v for n, v in enumerate(part)}
-        sql = (
-            "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN "
-            f"({', '.join(':' + k for k in params)})"
-        )
-        for target_id, office, state in session.execute(text(sql), params):
+        for target_id, office, state in session.execute(sql, {"ids": part}):
             if office == reviewer[target_id]:
                 out[target_id] = state
     return out
