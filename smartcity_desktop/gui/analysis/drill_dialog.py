@@ -118,7 +118,7 @@ class DrillList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((90, 330, 160, 150, 140)):
+        for column, width in enumerate((115, 290, 150, 155, 135)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
         self.table.activated_row.connect(self.open_requested)

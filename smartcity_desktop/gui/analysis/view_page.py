@@ -74,7 +74,9 @@ class TablePane(QWidget):
             splitter.addWidget(self.view)
             splitter.addWidget(self.chart)
             if beside:
-                splitter.setSizes([600, 400])
+                view = self.view
+                wide = sum(view.columnWidth(c) for c in range(view.model().columnCount()))
+                splitter.setSizes([min(wide + 24, 600), 500])
             else:
                 # The table as tall as its rows (up to half), the chart the rest.
                 view = self.view
