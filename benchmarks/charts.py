@@ -229,7 +229,7 @@ def time_library(build: Callable[[], Any], runs: int) -> tuple[float, float]:
 # --- drill-down ---------------------------------------------------------------------------------
 
 
-def drill_figures(records: int, workdir: Path) -> list[tuple[str, float]]:
+def drill_figures(records: int, workdir: Path) -> list[tuple[str, float, float]]:
     import shutil
     import tempfile
 
@@ -254,19 +254,26 @@ def drill_figures(records: int, workdir: Path) -> list[tuple[str, float]]:
                 "a kecamatan (totals row)": totals.drills[kecamatan],
                 "the whole kabupaten (5,000 listed)": totals.drills["total"],
             }
-            out: list[tuple[str, float]] = []
+            out: list[tuple[str, float, float]] = []
             for label, drill in cases.items():
-                times = []
+                times, cpu = [], []
                 total = 0
                 for _ in range(5):
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     found = drill_records(ctx, flt, drill)
                     listing = DrillList()
                     listing.show_result(found)
                     times.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - started_cpu)
                     total = found.total
                     listing.deleteLater()
-                out.append((f"{label}, {total:,} records", statistics.median(times)))
+                out.append(
+                    (
+                        f"{label}, {total:,} records",
+                        statistics.median(times),
+                        statistics.median(cpu),
+                    )
+                )
             return out
         finally:
             ctx.close()
@@ -319,11 +326,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         failed |= median > CHART_TARGET
     if args.drill:
-        for label, seconds in drill_figures(args.records, args.workdir):
+        for label, seconds, cpu in drill_figures(args.records, args.workdir):
             verdict = "ok" if seconds <= DRILL_TARGET else "MISSED"
+            # CPU time beside the wall time: on a shared, loaded machine the wall time is
+            # mostly waiting for a core.
             print(
                 f"drill-down over {args.records:,} problems, {label}: {seconds * 1000:.0f} ms "
-                f"(target {DRILL_TARGET * 1000:.0f} ms) {verdict}"
+                f"(CPU {cpu * 1000:.0f} ms; target {DRILL_TARGET * 1000:.0f} ms) {verdict}"
             )
             failed |= seconds > DRILL_TARGET
     return 1 if failed else 0

@@ -136,6 +136,10 @@ def drill_records(
         states = _review_states(session, [(r[1], r[3]) for r in found])
     region_names = scope.area.names
     dimensions = ref_list("dimensions")
+    # Labels once per distinct value, not once per listed record (5,000 of them).
+    dimension_labels = {d: dimensions.label(d) for d in {r[4] for r in found} if d}
+    trust_labels = {code: _(label) for code, label in TRUST_LEVELS.items()}
+    own = _("Milik sendiri")
     rows = tuple(
         DrillRow(
             kind=kind,
@@ -144,8 +148,8 @@ def drill_records(
             desa=desa,
             desa_name=region_names.get(desa, desa),
             kecamatan_name=region_names.get(scope.area.desa_kecamatan.get(desa, ""), ""),
-            dimension=dimensions.label(dimension) if dimension else "",
-            trust=_(TRUST_LEVELS[trust]) if trust in TRUST_LEVELS else _("Milik sendiri"),
+            dimension=dimension_labels.get(dimension, "") if dimension else "",
+            trust=trust_labels.get(trust, own),
             review_state=states.get(record_id),
             revision=revision,
             source_bundle=source,
