@@ -163,8 +163,8 @@ def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, st
     """Each record's review by its village's kecamatan (the state code)."""
     from smartcity_desktop.domain.regions import parent_of
 
-    parents: dict[str, str] = {}
-    reviewer: dict[str, str] = {}
+    parents: dict[str, str | None] = {}
+    reviewer: dict[str, str | None] = {}
     for record_id, desa in records:
         if desa not in parents:
             parents[desa] = parent_of(desa)
