@@ -83,7 +83,7 @@ def setup(work: Path, total: int, reuse: bool) -> DataPaths:
             connection = session.connection()
             for n, desa in enumerate(codes):
                 count = total // len(codes) + (1 if n < total % len(codes) else 0)
-                gen = sample_data._Gen(1000 + n, desa)
+                gen = sample_data.SampleGenerator(1000 + n, desa)
                 rows = []
                 for _i in range(count):
                     values = normalise(RecordKind.PROBLEM, gen.problem())

@@ -49,7 +49,7 @@ def fill(ctx: AppContext, per_village: int) -> None:
     now = ctx.clock()
     with ctx.db.transaction() as session:
         for n, desa in enumerate(villages):
-            gen = sample_data._Gen(500 + n, desa)
+            gen = sample_data.SampleGenerator(500 + n, desa)
             rows = []
             for _i in range(per_village):
                 values = normalise(RecordKind.PROBLEM, gen.problem())

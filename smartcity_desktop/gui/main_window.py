@@ -156,6 +156,7 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec(*analysis.SIMILAR_PAGE, roles=analysis.ROLES),
     PageSpec(*analysis.ISSUES_PAGE, roles=analysis.ROLES),
+    PageSpec(*analysis.ANALYSIS_PAGE, roles=analysis.ROLES),
     PageSpec("report", N_("Laporan"), "file-text", _report_page),
     # At the kabupaten, Kirim Data holds "Kirim hasil verifikasi ke desa" (feedback bundles).
     PageSpec("send", N_("Kirim Data"), "send", _bundle_page("send")),

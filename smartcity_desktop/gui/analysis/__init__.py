@@ -1,4 +1,4 @@
-"""Analysis pages above the village: Data serupa and Isu strategis.
+"""Analysis pages above the village: Data serupa, Isu strategis and Analisis (every view).
 
 The factories import their page only when the page is first opened (the window paints first).
 """
@@ -41,4 +41,18 @@ ISSUES_PAGE = (
     N_("Isu Strategis"),
     "chart-bar",
     issues_page,
+)
+
+
+def analysis_page(shell: Shell) -> QWidget:
+    from smartcity_desktop.gui.analysis.view_page import AnalysisPage
+
+    return AnalysisPage(shell)
+
+
+ANALYSIS_PAGE = (
+    "analysis",
+    N_("Analisis"),
+    "table",
+    analysis_page,
 )

@@ -149,10 +149,15 @@ class ComputedPage(QWidget):
             work,
             lambda result: self._loaded(generation, result, loaded),
             lambda exc: self._failed(generation, exc, failure_title),
-            lambda done, total, message: self.status.setText(message),
+            lambda done, total, message: self._progressed(generation, message),
             parent=self,
         )
         self.handle = handle if self.busy.isVisible() else None
+
+    def _progressed(self, generation: int, message: str) -> None:
+        # Progress already queued by an overtaken computation must not hide "Dibatalkan.".
+        if generation == self._generation:
+            self.status.setText(message)
 
     def cancel(self) -> None:
         if self.handle is not None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
@@ -85,6 +85,13 @@ def drill_records(
             if kind not in KIND_TABLES:
                 raise AnalysisRefused(_("Jenis catatan tidak dikenal: {kind}.").format(kind=kind))
             where, params = scope.where("r")
+            # Without ANALYZE statistics SQLite may walk the index on ``deleted`` (one value for
+            # nearly every row) or, for a kecamatan, the one on ``dimension`` instead of the one
+            # on ``office_code``: 2.5 s or 170 ms instead of 30 ms in a kabupaten of 200,000
+            # records. An expression on a column keeps it out of the index choice.
+            where = where.replace("r.deleted = 0", "r.deleted + 0 = 0", 1)
+            if narrowed.kecamatan or narrowed.desa:
+                where = where.replace("r.dimension = :", "r.dimension || '' = :", 1)
             allowed = _columns(kind)
             for n, (column, value) in enumerate(drill.where):
                 if column not in allowed:
@@ -122,13 +129,26 @@ def drill_records(
                         extra[f"i{n}"] = record_id
                         names.append(f":i{n}")
                     sql += f" AND r.id IN ({', '.join(names)})"
-                for row in session.execute(text(sql + " ORDER BY r.office_code, r.title"), extra):
-                    total += 1
-                    if len(found) < limit:
-                        found.append((kind, *row))
+                # Counted in SQL and read up to the limit: a whole kabupaten's 200,000 records
+                # are never brought into Python to show 5,000 of them.
+                total += session.execute(
+                    text(f"SELECT count(*) FROM ({sql}) counted"), extra
+                ).scalar_one()
+                room = limit - len(found)
+                if room <= 0:
+                    continue
+                extra["room"] = room
+                for row in session.execute(
+                    text(sql + " ORDER BY r.office_code, r.title LIMIT :room"), extra
+                ):
+                    found.append((kind, *row))
         states = _review_states(session, [(r[1], r[3]) for r in found])
     region_names = scope.area.names
     dimensions = ref_list("dimensions")
+    # Labels once per distinct value, not once per listed record (5,000 of them).
+    dimension_labels = {d: dimensions.label(d) for d in {r[4] for r in found} if d}
+    trust_labels = {code: _(label) for code, label in TRUST_LEVELS.items()}
+    own = _("Milik sendiri")
     rows = tuple(
         DrillRow(
             kind=kind,
@@ -137,8 +157,8 @@ def drill_records(
             desa=desa,
             desa_name=region_names.get(desa, desa),
             kecamatan_name=region_names.get(scope.area.desa_kecamatan.get(desa, ""), ""),
-            dimension=dimensions.label(dimension) if dimension else "",
-            trust=_(TRUST_LEVELS[trust]) if trust in TRUST_LEVELS else _("Milik sendiri"),
+            dimension=dimension_labels.get(dimension, "") if dimension else "",
+            trust=trust_labels.get(trust, own),
             review_state=states.get(record_id),
             revision=revision,
             source_bundle=source,
@@ -171,17 +191,22 @@ def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, st
     """Each record's review by its village's kecamatan (the state code)."""
     from smartcity_desktop.domain.regions import parent_of
 
-    reviewer = {record_id: parent_of(desa) for record_id, desa in records}
+    parents: dict[str, str | None] = {}
+    reviewer: dict[str, str | None] = {}
+    for record_id, desa in records:
+        if desa not in parents:
+            parents[desa] = parent_of(desa)
+        reviewer[record_id] = parents[desa]
     out: dict[str, str] = {}
     ids = list(reviewer)
+    # One statement, compiled once; its list is expanded at each run (5,000 records are 10
+    # runs). Building a text() of 500 named parameters each time cost more than the queries.
+    sql = text(
+        "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
-        params = {f"i{n}": v for n, v in enumerate(part)}
-        sql = (
-            "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN "
-            f"({', '.join(':' + k for k in params)})"
-        )
-        for target_id, office, state in session.execute(text(sql), params):
+        for target_id, office, state in session.execute(sql, {"ids": part}):
             if office == reviewer[target_id]:
                 out[target_id] = state
     return out

@@ -1,0 +1,59 @@
+"""How a cell of an analysis table reads and looks: typed numbers and the heat scale.
+
+Numbers follow the reader's language (``Rp 1.500.000`` and ``12,5%`` in Indonesian); a heat cell
+keeps its number printed, the colour only helps the eye find the large ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from smartcity_desktop.i18n import current_language
+from smartcity_desktop.services.analysis.result import ColumnType
+
+# ColorBrewer YlGnBu, 7 classes: sequential and safe for the common colour-vision deficiencies.
+HEAT = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+DARK_FROM = 4  # from this class on the number is printed in white
+
+_PATTERNS = {
+    ColumnType.INT: "#,##0",
+    ColumnType.FLOAT: "#,##0.0",
+    ColumnType.MONEY: "#,##0",
+    ColumnType.PERCENT: "#,##0.0",
+}
+
+
+def _locale() -> str:
+    return "en" if current_language() == "en" else "id"
+
+
+def format_cell(value: Any, kind: ColumnType) -> str:
+    """The text of one cell: ``None`` and text as they are, numbers by the column's type."""
+    if value is None:
+        return ""
+    if kind is ColumnType.TEXT or isinstance(value, (str, bool)):
+        return str(value)
+    if not isinstance(value, int | float):
+        return str(value)
+    if kind is ColumnType.MONEY:
+        value = round(value)
+    text = format_decimal(value, format=_PATTERNS[kind], locale=_locale())
+    if kind is ColumnType.MONEY:
+        return f"Rp {text}"
+    if kind is ColumnType.PERCENT:
+        return f"{text}%"
+    return text
+
+
+def heat_class(value: Any, highest: float) -> int | None:
+    """The colour class of ``value`` on a scale up to ``highest``; None for zero or no number."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0 or highest <= 0:
+        return None
+    share = min(float(value) / highest, 1.0)
+    return min(int(share * len(HEAT)), len(HEAT) - 1)
+
+
+def is_number(kind: ColumnType) -> bool:
+    return kind is not ColumnType.TEXT

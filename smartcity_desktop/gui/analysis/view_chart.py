@@ -1,0 +1,132 @@
+"""A view's chart (``services.analysis.Chart``) drawn by QtCharts.
+
+QtCharts was chosen over pyqtgraph by measurement (docs/analysis.md, benchmarks/charts.py):
+a fraction of the frozen build's size and of the time to build and paint. The series take the
+Okabe-Ito colours, told apart with the common colour-vision deficiencies; hovering a bar tells
+its series, category and value.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from smartcity_desktop.gui.analysis.cells import format_cell
+from smartcity_desktop.services.analysis.result import Chart, ColumnType
+
+OKABE_ITO = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+# Past this many categories the labels under vertical bars are turned to fit.
+TURN_LABELS_FROM = 8
+
+
+def _series(chart: Chart) -> QAbstractBarSeries:
+    if chart.horizontal:
+        return QHorizontalStackedBarSeries() if chart.stacked else QHorizontalBarSeries()
+    return QStackedBarSeries() if chart.stacked else QBarSeries()
+
+
+def _highest(chart: Chart) -> float:
+    if chart.stacked:
+        sums = [
+            sum(max(float(v), 0.0) for v in values)
+            for values in zip(*(s.values for s in chart.series), strict=False)
+        ]
+        return max(sums, default=0.0)
+    return max((float(v) for s in chart.series for v in s.values), default=0.0)
+
+
+def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
+    bars = _series(chart)
+    for n, series in enumerate(chart.series):
+        bar_set = QBarSet(series.name)
+        bar_set.append([float(v) for v in series.values])
+        bar_set.setColor(QColor(OKABE_ITO[n % len(OKABE_ITO)]))
+        bar_set.setBorderColor(QColor("white"))
+        bars.append(bar_set)
+    categories = list(chart.categories)
+    if chart.horizontal:
+        categories.reverse()  # the first category on top, as in the table
+        for bar_set in bars.barSets():
+            values = [bar_set.at(i) for i in range(bar_set.count())]
+            bar_set.remove(0, bar_set.count())
+            bar_set.append(values[::-1])
+    qchart = QChart()
+    qchart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    qchart.addSeries(bars)
+    title_font = QFont(qchart.titleFont())
+    title_font.setBold(True)
+    qchart.setTitleFont(title_font)
+    qchart.setTitle(chart.title)
+    qchart.setMargins(QMargins(4, 4, 4, 4))
+    category_axis = QBarCategoryAxis()
+    category_axis.append(categories)
+    value_axis = QValueAxis()
+    value_axis.setTitleText(chart.value_label)
+    value_axis.setLabelFormat("%.0f")
+    if chart.horizontal:
+        qchart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
+        qchart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
+    else:
+        if len(categories) >= TURN_LABELS_FROM:
+            # Upright and a little smaller, whole names fit under 23 narrow bars.
+            category_axis.setLabelsAngle(-90)
+            small = QFont(category_axis.labelsFont())
+            small.setPointSizeF(max(small.pointSizeF() * 0.85, 7.0))
+            category_axis.setLabelsFont(small)
+        category_axis.setTruncateLabels(False)
+        qchart.addAxis(category_axis, Qt.AlignmentFlag.AlignBottom)
+        qchart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
+    bars.attachAxis(category_axis)
+    bars.attachAxis(value_axis)
+    value_axis.setRange(0.0, max(_highest(chart), 1.0))
+    value_axis.applyNiceNumbers()
+    legend = qchart.legend()
+    legend.setVisible(len(chart.series) > 1)
+    legend.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def hovered(state: bool, index: int, bar_set: QBarSet) -> None:
+        if not state:
+            QToolTip.hideText()
+            return
+        value = format_cell(bar_set.at(index), ColumnType.FLOAT).removesuffix(",0")
+        value = value.removesuffix(".0")
+        QToolTip.showText(
+            QCursor.pos(), f"{bar_set.label()} · {categories[index]}: {value} {chart.value_label}"
+        )
+
+    bars.hovered.connect(hovered)
+    view = QChartView(qchart, parent)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setAccessibleName(chart.title)
+    view.setAccessibleDescription(
+        "; ".join(
+            f"{s.name}: "
+            + ", ".join(f"{c} {v:g}" for c, v in zip(chart.categories, s.values, strict=False))
+            for s in chart.series
+        )
+    )
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    view.setMinimumHeight(220)
+    return view
