@@ -104,6 +104,7 @@ class Inbox:
         self.window: Any = None
 
     def add(self, files: list[str]) -> None:
+        log.info("a second start handed over %d file(s)", len(files))
         if self.window is None:
             if files:
                 self.pending.append(list(files))

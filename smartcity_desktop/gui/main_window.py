@@ -368,6 +368,7 @@ class MainWindow(QMainWindow):
         """Files from the command line or from a second start: checked on Terima Data, as if
         chosen there. Before the data is open they wait, and the window starts on that page."""
         if files and self._row_of("receive") >= 0:
+            log.info("opening %d file(s) given from outside on Terima Data", len(files))
             if self.shell is None:
                 self._given.append(list(files))
                 self.nav.setCurrentRow(self._row_of("receive"))
