@@ -9,6 +9,7 @@ Needs dpkg-deb, dpkg-shlibdeps (package dpkg-dev) and patchelf. What the package
     /usr/share/applications/smartcity-desktop.desktop   menu entry; opens bundles on Terima Data
     /usr/share/mime/packages/smartcity-desktop.xml      the bundle and bundle-part file types
     /usr/share/icons/hicolor/*/apps/smartcity-desktop.{png,svg}
+    /usr/share/man/man1/{smartcity,smartcity-desktop}.1.gz
     /usr/share/doc/smartcity-desktop/{copyright,changelog.gz}
     /usr/share/lintian/overrides/smartcity-desktop
 
@@ -106,6 +107,17 @@ def _copy(src: Path, dest: Path, mode: int = 0o644) -> None:
     dest.chmod(mode)
 
 
+def _gzip(data: bytes, dest: Path) -> None:
+    """gzip -9n: no file name or time stamp inside, as dh_compress does."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        dest.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
+    ):
+        gz.write(data)
+    dest.chmod(0o644)
+
+
 def _is_elf_executable(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(18)
@@ -178,6 +190,8 @@ def stage(frozen: Path, root: Path, *, version: str, maintainer: str, date: str)
             ICONS / "smartcity.svg",
             share / "icons" / "hicolor" / "scalable" / "apps" / f"{PACKAGE}.svg",
         )
+    for command in COMMANDS:
+        _gzip((HERE / f"{command}.1").read_bytes(), share / "man" / "man1" / f"{command}.1.gz")
     doc = share / "doc" / PACKAGE
     _copy(HERE / "copyright", doc / "copyright")
     changelog = (HERE / "changelog").read_text(encoding="utf-8")
@@ -186,13 +200,7 @@ def stage(frozen: Path, root: Path, *, version: str, maintainer: str, date: str)
         .replace("@MAINTAINER@", maintainer)
         .replace("@DATE@", date)
     )
-    # gzip -9n: no file name or time stamp inside, as dh_compress does.
-    with (
-        (doc / "changelog.gz").open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
-    ):
-        gz.write(changelog.encode("utf-8"))
-    (doc / "changelog.gz").chmod(0o644)
+    _gzip(changelog.encode("utf-8"), doc / "changelog.gz")
     _copy(HERE / "lintian-overrides", share / "lintian" / "overrides" / PACKAGE)
     for path in [root, *root.rglob("*")]:
         if path.is_dir() and not path.is_symlink():

@@ -41,6 +41,25 @@ APP_NAME = "SmartCity Desktop"
 EXIT_AFTER_START_ENV = "SMARTCITY_EXIT_AFTER_START"
 
 
+QT_VALUE_OPTIONS = frozenset(
+    {
+        "-platform",
+        "-platformpluginpath",
+        "-platformtheme",
+        "-plugin",
+        "-qwindowgeometry",
+        "-qwindowicon",
+        "-qwindowtitle",
+        "-style",
+        "-stylesheet",
+        "-session",
+        "-display",
+        "-geometry",
+        "-title",
+    }
+)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="smartcity-desktop", description=APP_NAME)
     parser.add_argument(
@@ -55,9 +74,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="BERKAS",
         help=_("paket (.scb) atau bagian paket yang dibuka di halaman Terima Data"),
     )
-    # Qt's own options (-style, -platform...) pass through to QApplication.
-    args, rest = parser.parse_known_args(argv)
-    args.qt_args = rest
+    # Qt's own options (-style fusion, -reverse...) pass through to QApplication. They start with
+    # one dash; they are set aside first, with the value of those taking one, or argparse would
+    # take that value (or a file after them) for theirs.
+    argv = list(argv or [])
+    qt_args: list[str] = []
+    ours: list[str] = []
+    while argv:
+        arg = argv.pop(0)
+        if arg.startswith("-") and not arg.startswith("--") and arg not in ("-h",):
+            qt_args.append(arg)
+            if arg in QT_VALUE_OPTIONS and argv:
+                qt_args.append(argv.pop(0))
+        else:
+            ours.append(arg)
+    args, rest = parser.parse_known_intermixed_args(ours)
+    args.qt_args = qt_args + rest
     return args
 
 

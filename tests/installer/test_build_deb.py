@@ -92,6 +92,8 @@ def test_contents_and_modes(built: tuple[Path, Path]) -> None:
         "doc/smartcity-desktop/changelog.gz",
         "lintian/overrides/smartcity-desktop",
         "icons/hicolor/scalable/apps/smartcity-desktop.svg",
+        "man/man1/smartcity.1.gz",
+        "man/man1/smartcity-desktop.1.gz",
     ):
         assert share + path in entries, path
     pngs = sorted(p.name for p in (REPO / "resources/icons/app").glob("smartcity-*.png"))

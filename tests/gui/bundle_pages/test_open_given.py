@@ -50,6 +50,13 @@ def _page(qtbot: QtBot, ctx: AppContext, dialogs: FakeDialogs) -> ReceivePage:
     return page
 
 
+def test_files_are_told_from_qt_options() -> None:
+    args = app.parse_args(["-style", "fusion", "a.scb", "--data-dir", "d", "-reverse", "b.scb"])
+    assert args.files == ["a.scb", "b.scb"]
+    assert args.data_dir == "d"
+    assert args.qt_args == ["-style", "fusion", "-reverse"]
+
+
 def test_a_given_bundle_is_checked_not_imported(
     qtbot: QtBot, kecamatan_ctx: AppContext, dialogs: FakeDialogs, bundle: Path
 ) -> None:
