@@ -53,7 +53,8 @@ remove_keeps_data() {
     $SUDO dpkg -r "$PKG"
     [ ! -e /opt/$PKG ] || { echo "/opt/$PKG is still there after dpkg -r"; return 1; }
     [ ! -e /usr/bin/smartcity ] || { echo "/usr/bin/smartcity is still there"; return 1; }
-    $SUDO dpkg -P "$PKG"
+    # Without conffiles dpkg -r already forgets the package; purge whatever it kept.
+    if dpkg -s "$PKG" >/dev/null 2>&1; then $SUDO dpkg -P "$PKG"; fi
     ! dpkg -s "$PKG" >/dev/null 2>&1 || { echo "$PKG is still known to dpkg"; return 1; }
     local after
     after=$(cd "$home" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
