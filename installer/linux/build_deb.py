@@ -288,7 +288,13 @@ def write_md5sums(root: Path) -> None:
     md5sums.chmod(0o644)
 
 
-def build(frozen: Path, out_dir: Path, work: Path, depends: Sequence[str] | None = None) -> Path:
+def build(
+    frozen: Path,
+    out_dir: Path,
+    work: Path,
+    depends: Sequence[str] | None = None,
+    keep: bool = False,
+) -> Path:
     version, arch, who = package_version(), architecture(), maintainer()
     root = work / f"{PACKAGE}_{version}_{arch}"
     if root.exists():
@@ -318,6 +324,8 @@ def build(frozen: Path, out_dir: Path, work: Path, depends: Sequence[str] | None
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    if not keep:
+        shutil.rmtree(root)  # a second copy of the whole app
     return deb
 
 
@@ -330,11 +338,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--depends",
         help="comma-separated Depends instead of asking dpkg-shlibdeps (tests of the layout)",
     )
+    parser.add_argument("--keep", action="store_true", help="keep the staging folder in --work")
     args = parser.parse_args(argv)
     depends = None
     if args.depends is not None:
         depends = [d.strip() for d in args.depends.split(",") if d.strip()]
-    deb = build(args.frozen, args.out, args.work, depends)
+    deb = build(args.frozen, args.out, args.work, depends, keep=args.keep)
     size = deb.stat().st_size
     print(f"{deb} ({size / 1e6:.1f} MB)")
     return 0

@@ -49,7 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     library.chmod(0o755)  # as PyInstaller leaves them
     (frozen / "_internal" / "data.txt").write_text("x", encoding="utf-8")
     builder = load_builder()
-    deb = builder.build(frozen, base / "out", base / "work", depends=["libc6 (>= 2.36)"])
+    deb = builder.build(frozen, base / "out", base / "work", depends=["libc6 (>= 2.36)"], keep=True)
     root = base / "work" / deb.stem
     return deb, root
 
