@@ -213,9 +213,8 @@ class ReceivePage(QWidget):
             text = "\n\n".join(found.problems)
             if not found.files and self.handle is None:
                 self._show_results(f"<span style='color:{REFUSED_COLOUR}'>{escape(text)}</span>")
-            self.dialogs.error(
-                self, UserError(text, code="open.not_bundle"), _("Berkas tidak dapat dibuka")
-            )
+            # No code of its own: nothing was read from a bundle (docs/bundle-format.md, 10).
+            self.dialogs.error(self, UserError(text), _("Berkas tidak dapat dibuka"))
         if not found.files:
             return
         if self.handle is not None:
