@@ -1,8 +1,10 @@
 """Smoke test of the frozen (PyInstaller) build: resources, translations and migrations are found.
 
 Runs only when ``SMARTCITY_FROZEN_APP`` names a built folder (``installer/build.sh`` makes
-``dist/SmartCityDesktop``); ``.ci/run`` sets it after building. Each command runs in a fresh data
-folder, as a person would run the installed app.
+``dist/SmartCityDesktop``) or an installed copy (``/opt/smartcity-desktop`` from the .deb);
+``.ci/run`` sets it for both. ``SMARTCITY_FROZEN_BIN`` names the folder the commands are started
+from when that is another one (``/usr/bin``, whose links lead into the installed copy). Each command
+runs in a fresh data folder, as a person would run the installed app.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 FROZEN = os.environ.get("SMARTCITY_FROZEN_APP")
+FROZEN_BIN = os.environ.get("SMARTCITY_FROZEN_BIN")
 pytestmark = pytest.mark.skipif(not FROZEN, reason="SMARTCITY_FROZEN_APP not set (no frozen build)")
 
 PASSPHRASE = "kata-sandi-uji-beku"
@@ -28,11 +32,19 @@ def app_dir() -> Path:
     return Path(FROZEN)
 
 
+def bin_dir() -> Path:
+    return Path(FROZEN_BIN) if FROZEN_BIN else app_dir()
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))}
+
+
 def run(data_dir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))}
+    env = clean_env()
     env.update(SMARTCITY_DATA_DIR=str(data_dir), SMARTCITY_PASSPHRASE=PASSPHRASE)
     return subprocess.run(
-        [str(app_dir() / f"smartcity{EXE}"), *args],
+        [str(bin_dir() / f"smartcity{EXE}"), *args],
         env=env,
         capture_output=True,
         text=True,
@@ -104,18 +116,23 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run(tmp_path, "no-such-command").returncode == 2
 
 
-def start_gui(*args: str, seconds: float = 10) -> tuple[int | None, str]:
-    """Run the windowed app offscreen; returncode None means it was still running (and killed)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))}
+def launch_gui(*args: str, **env_extra: str) -> subprocess.Popen[str]:
+    env = clean_env()
     env["QT_QPA_PLATFORM"] = "offscreen"
-    proc = subprocess.Popen(
-        [str(app_dir() / f"smartcity-desktop{EXE}"), *args],
+    env.update(env_extra)
+    return subprocess.Popen(
+        [str(bin_dir() / f"smartcity-desktop{EXE}"), *args],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def start_gui(*args: str, seconds: float = 10, **env_extra: str) -> tuple[int | None, str]:
+    """Run the windowed app offscreen; returncode None means it was still running (and killed)."""
+    proc = launch_gui(*args, **env_extra)
     try:
         out, err = proc.communicate(timeout=seconds)
         return proc.returncode, out + err
@@ -146,3 +163,44 @@ def test_gui_starts_offscreen(office: Path, tmp_path: Path) -> None:
     assert code is None, f"the desktop app exited ({code}):\n{output}"
     assert "Traceback" not in output, output
     assert not (tmp_path / "new" / "smartcity.sqlite").exists()
+
+
+def test_a_bundle_given_on_the_command_line_opens_and_a_second_start_hands_it_over(
+    office: Path, tmp_path: Path
+) -> None:
+    if not (bin_dir() / f"smartcity-desktop{EXE}").exists():
+        pytest.skip("the build has no GUI executable")
+    bundle = tmp_path / "desa.scb"
+    result = run(office, "export", "--full", "--out", str(bundle))
+    assert result.returncode == 0, result.stderr
+    log = office / "logs" / "smartcity.log"
+
+    # As a double-click runs it: the window opens on Terima Data with the file; this mode ends
+    # the app once the start-up work (the check of the bundle included) is done.
+    code, output = start_gui(
+        "--data-dir", str(office), str(bundle), seconds=60, SMARTCITY_EXIT_AFTER_START="loaded"
+    )
+    assert code == 0, output
+    assert "opening 1 file(s) given from outside" in log.read_text(encoding="utf-8")
+
+    # The window is open: a second start hands the file over (QtNetwork's local socket) and ends.
+    started = log.read_text(encoding="utf-8").count("desktop started")
+    first = launch_gui("--data-dir", str(office))
+    try:
+        deadline = time.monotonic() + 90
+        while log.read_text(encoding="utf-8").count("desktop started") == started:
+            assert first.poll() is None, "the first window ended"
+            assert time.monotonic() < deadline, "the first window never started"
+            time.sleep(0.5)
+        code, output = start_gui("--data-dir", str(office), str(bundle), seconds=60)
+        assert code == 0, output
+        assert first.poll() is None, "the first window ended"
+        # The window answers before it logs (a message box it opens must not keep the new start
+        # waiting): allow it a moment.
+        deadline = time.monotonic() + 10
+        while "a second start handed over 1 file(s)" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the window never logged the hand-over"
+            time.sleep(0.2)
+    finally:
+        first.kill()
+        first.communicate()

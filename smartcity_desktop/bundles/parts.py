@@ -134,6 +134,27 @@ def read_part_header(path: Path) -> PartHeader | None:
         return None
 
 
+def sibling_parts(part: Path) -> list[Path]:
+    """The parts of the same bundle lying in ``part``'s folder, ``part`` included, in file-name
+    order: double-clicking one part of a split bundle opens all of them. Other ``.scb`` files, and
+    parts of other bundles, are left out; a file that is not a readable part gives ``[part]``."""
+    header = read_part_header(part)
+    if header is None:
+        return [part]
+    found = {part}
+    try:
+        candidates = list(part.parent.iterdir())
+    except OSError:
+        return [part]
+    for path in candidates:
+        if path.suffix.lower() != ".scb" or path == part or not path.is_file():
+            continue
+        other = read_part_header(path)
+        if other is not None and other.bundle_sha256 == header.bundle_sha256:
+            found.add(path)
+    return sorted(found, key=lambda p: p.name)
+
+
 def assemble_parts(paths: Iterable[Path], folder: Path) -> Path:
     """Join parts given in any order into ``folder/<bundle name>``; raises ProblemError naming
     missing, corrupt, duplicated or foreign parts. The result still has to be verified."""

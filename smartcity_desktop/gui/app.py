@@ -4,6 +4,11 @@ Start-up order matters: the data folder is locked first (one application per fol
 (a corrupt or newer database is refused with its own message, never a traceback), set up through the
 wizard if it holds no office yet, and only then opened. Logging to the data folder starts once an
 office exists, so a wizard cancelled half-way leaves the folder as it found it.
+
+Bundles named on the command line (``smartcity-desktop PATH``, which is what a double-click in the
+file manager or Explorer runs) open on Terima Data, checked as if chosen there; nothing is imported
+before the user clicks Impor. A second start on a folder already open hands its files to that
+window and brings it to the front (gui/single_instance.py).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -30,6 +36,28 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 APP_NAME = "SmartCity Desktop"
+# For benchmarks/installers.py: "painted" ends the app once the main window is first painted,
+# "loaded" once the data is open and the first page's work is done. Not for everyday use.
+EXIT_AFTER_START_ENV = "SMARTCITY_EXIT_AFTER_START"
+
+
+QT_VALUE_OPTIONS = frozenset(
+    {
+        "-platform",
+        "-platformpluginpath",
+        "-platformtheme",
+        "-plugin",
+        "-qwindowgeometry",
+        "-qwindowicon",
+        "-qwindowtitle",
+        "-style",
+        "-stylesheet",
+        "-session",
+        "-display",
+        "-geometry",
+        "-title",
+    }
+)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -40,9 +68,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=_("folder data kantor (bawaan: folder data pengguna)"),
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    # Qt's own options (-style, -platform...) pass through to QApplication.
-    args, rest = parser.parse_known_args(argv)
-    args.qt_args = rest
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="BERKAS",
+        help=_("paket (.scb) atau bagian paket yang dibuka di halaman Terima Data"),
+    )
+    # Qt's own options (-style fusion, -reverse...) pass through to QApplication. They start with
+    # one dash; they are set aside first, with the value of those taking one, or argparse would
+    # take that value (or a file after them) for theirs.
+    argv = list(argv or [])
+    qt_args: list[str] = []
+    ours: list[str] = []
+    while argv:
+        arg = argv.pop(0)
+        if arg.startswith("-") and not arg.startswith("--") and arg not in ("-h",):
+            qt_args.append(arg)
+            if arg in QT_VALUE_OPTIONS and argv:
+                qt_args.append(argv.pop(0))
+        else:
+            ours.append(arg)
+    args, rest = parser.parse_known_intermixed_args(ours)
+    args.qt_args = qt_args + rest
     return args
 
 
@@ -75,12 +122,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # platformdirs failing is rare, but must not end in a traceback
         show_startup_error(error_text(exc))
         return EXIT_REFUSED
-    return run(paths)
+    from smartcity_desktop.services.given_files import absolute_paths
+
+    return run(paths, absolute_paths(args.files))
 
 
-def run(paths: DataPaths) -> int:
+class Inbox:
+    """Files to open on Terima Data: those of the command line, then those handed over by later
+    starts. They wait while the wizard or the start runs, and go to the window once it exists."""
+
+    def __init__(self, files: Sequence[str] = ()) -> None:
+        self.pending: list[list[str]] = [list(files)] if files else []
+        self.window: Any = None
+
+    def add(self, files: list[str]) -> None:
+        log.info("a second start handed over %d file(s)", len(files))
+        if self.window is None:
+            if files:
+                self.pending.append(list(files))
+            return
+        self.window.open_given(files)
+
+    def attach(self, window: Any) -> None:
+        self.window = window
+        for files in self.pending:
+            window.open_given(files, to_front=False)
+        self.pending.clear()
+
+
+def run(paths: DataPaths, files: Sequence[str] = ()) -> int:
     """Everything after argument parsing; tests call this with a temporary folder."""
-    from smartcity_desktop.gui.single_instance import InstanceLock
+    from smartcity_desktop.gui.single_instance import HandOverServer, InstanceLock, hand_over
 
     created = not paths.root.exists()
     try:
@@ -94,11 +166,19 @@ def run(paths: DataPaths) -> int:
         return EXIT_REFUSED
     lock = InstanceLock(paths)
     if not lock.try_acquire():
+        owner = lock.owner()
+        if hand_over(paths, list(files), owner.pid if owner else None):
+            return EXIT_OK
         show_startup_error(already_running_message(paths), _("Sudah terbuka"))
         return EXIT_REFUSED
+    inbox = Inbox(files)
+    server = HandOverServer(paths)
+    server.received.connect(inbox.add)
+    server.listen()
     try:
-        return _run_locked(paths)
+        return _run_locked(paths, inbox)
     finally:
+        server.close()
         lock.release()
         if created:
             _remove_if_empty(paths.root)
@@ -109,7 +189,7 @@ def _remove_if_empty(folder: Path) -> None:
         folder.rmdir()  # only succeeds when nothing was written: a cancelled first run
 
 
-def _run_locked(paths: DataPaths) -> int:
+def _run_locked(paths: DataPaths, inbox: Inbox) -> int:
     from smartcity_desktop.gui.tasks import TaskRunner
 
     runner = TaskRunner()
@@ -128,10 +208,10 @@ def _run_locked(paths: DataPaths) -> int:
         if not wizard.exec() or wizard.result is None:
             runner.wait()
             return EXIT_OK
-    return open_and_show(paths, runner)
+    return open_and_show(paths, runner, inbox)
 
 
-def open_and_show(paths: DataPaths, runner: object) -> int:
+def open_and_show(paths: DataPaths, runner: object, inbox: Inbox | None = None) -> int:
     """Paint first, then load: the window is built from a quick read-only look at the database
     (office and language) and painted; the database proper (SQLAlchemy, the models, a migration if
     one is due) is opened on the event-loop turn after. A file that cannot be used is refused
@@ -155,14 +235,26 @@ def open_and_show(paths: DataPaths, runner: object) -> int:
         except UserError as exc:
             if offer_recovery(paths, runner, start.dialogs, exc):
                 start.finish()
-                return open_and_show(paths, TaskRunner())
+                return open_and_show(paths, TaskRunner(), inbox)
             show_startup_error(exc.message)
             return EXIT_REFUSED
         set_language(language if language in LANGUAGES else "id")
         install_qt_translations(current_language())
         install_excepthook(start.dialogs)
         window = MainWindow(office=office)
-        window.after_first_paint(lambda: start.load(window))
+        if inbox is not None:
+            inbox.attach(window)
+        exit_after = os.environ.get(EXIT_AFTER_START_ENV, "")
+
+        def after_paint() -> None:
+            if exit_after == "painted":
+                QApplication.instance().quit()  # type: ignore[union-attr]
+                return
+            start.load(window)
+            if exit_after == "loaded":
+                quit_when_idle(runner)
+
+        window.after_first_paint(after_paint)
         window.show_for_screen()
         return int(QApplication.instance().exec())  # type: ignore[union-attr]
     finally:
@@ -227,6 +319,23 @@ class _Start:
         self.runner.wait(30_000)
         if self.ctx is not None:
             self.ctx.close()
+
+
+def quit_when_idle(runner: Any, poll_ms: int = 50) -> None:
+    """Quit once no task has run for a few polls: the first page is filled, the start-up checks
+    are done (the ``loaded`` measuring mode)."""
+    from PySide6.QtCore import QTimer
+
+    quiet = [0]
+
+    def poll() -> None:
+        quiet[0] = 0 if runner.busy else quiet[0] + 1
+        if quiet[0] >= 4:
+            QApplication.instance().quit()  # type: ignore[union-attr]
+        else:
+            QTimer.singleShot(poll_ms, poll)
+
+    QTimer.singleShot(poll_ms, poll)
 
 
 DAILY_CHECK_MS = 60 * 60 * 1000  # an app left open for days still makes its daily backup

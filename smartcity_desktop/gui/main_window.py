@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         self.specs = pages_for(office.role, pages if pages is not None else PAGES)
         self.pages: dict[str, QWidget] = {}
         self._after_paint: Callable[[], None] | None = None
+        self._given: list[list[str]] = []  # files to open on Terima Data once the data is open
         self.setWindowTitle(f"{office.name} - SmartCity Desktop")
         self.setWindowIcon(app_icon())
 
@@ -309,6 +311,9 @@ class MainWindow(QMainWindow):
                 self.nav.blockSignals(False)
         self._show_row(max(self.nav.currentRow(), 0))
         self.refresh_status()
+        given, self._given = self._given, []
+        for files in given:
+            self.open_given(files, to_front=False)
 
     def after_first_paint(self, fn: Callable[[], None], at_latest_ms: int = 1000) -> None:
         """Call ``fn`` once, on the event-loop turn after the window was first painted (or after
@@ -359,6 +364,29 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
         return page
+
+    def open_given(self, files: list[str], to_front: bool = True) -> None:
+        """Files from the command line or from a second start: checked on Terima Data, as if
+        chosen there. Before the data is open they wait, and the window starts on that page."""
+        if files and self._row_of("receive") >= 0:
+            log.info("opening %d file(s) given from outside on Terima Data", len(files))
+            if self.shell is None:
+                self._given.append(list(files))
+                self.nav.setCurrentRow(self._row_of("receive"))
+            else:
+                page = self.show_page("receive")
+                page.open_given(files)  # type: ignore[attr-defined]
+        if to_front:
+            self.bring_to_front()
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        # Where the window system refuses focus to a background process, the taskbar flashes.
+        QApplication.alert(self)
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()

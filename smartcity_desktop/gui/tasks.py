@@ -136,6 +136,11 @@ class TaskRunner:
     def wait(self, msecs: int = -1) -> bool:
         return bool(self.pool.waitForDone(msecs))
 
+    @property
+    def busy(self) -> bool:
+        """A task is running or its result has not been delivered to the GUI thread yet."""
+        return bool(self._handles)
+
 
 class SyncTaskRunner(TaskRunner):
     """Runs each task immediately on the calling thread (tests)."""

@@ -33,7 +33,7 @@ def test_data_dir_from_option_or_environment(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     seen: list[DataPaths] = []
-    monkeypatch.setattr(app, "run", lambda paths: seen.append(paths) or 0)
+    monkeypatch.setattr(app, "run", lambda paths, files=(): seen.append(paths) or 0)
     assert app.main(["--data-dir", str(tmp_path / "a")]) == 0
     monkeypatch.setenv("SMARTCITY_DATA_DIR", str(tmp_path / "b"))
     assert app.main([]) == 0

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -81,6 +81,7 @@ class ReceivePage(QWidget):
         self.imported: list[Any] = []
         self.names: dict[str, str] = {}
         self.notice = ""  # said above the results after pinning a sender
+        self.waiting: list[Path] = []  # handed over while a check or import was running
         self.setAcceptDrops(True)
 
         intro = QLabel(
@@ -199,6 +200,31 @@ class ReceivePage(QWidget):
         files = [p for p in paths if p.is_file()]
         if files:
             event.acceptProposedAction()
+            self.check_files(files)
+
+    def open_given(self, given: list[str]) -> None:
+        """Files from outside the page (the command line, a double-click, a second start): a
+        path that is no bundle is named at once; the others are checked, nothing is imported."""
+        from smartcity_desktop.errors import UserError
+        from smartcity_desktop.services.given_files import given_files
+
+        found = given_files(given)
+        if found.problems:
+            text = "\n\n".join(found.problems)
+            if not found.files and self.handle is None:
+                self._show_results(f"<span style='color:{REFUSED_COLOUR}'>{escape(text)}</span>")
+            # No code of its own: nothing was read from a bundle (docs/bundle-format.md, 10).
+            self.dialogs.error(self, UserError(text), _("Berkas tidak dapat dibuka"))
+        if not found.files:
+            return
+        if self.handle is not None:
+            self.waiting = found.files  # checked as soon as the running work ends
+            return
+        self.check_files(found.files)
+
+    def _check_waiting(self) -> None:
+        files, self.waiting = self.waiting, []
+        if files and self.handle is None:
             self.check_files(files)
 
     def check_files(self, paths: list[Path]) -> None:
@@ -389,6 +415,9 @@ class ReceivePage(QWidget):
         self.running = running
         if not running:
             self.handle = None
+            if self.waiting:
+                # After the caller has shown the finished work's result.
+                QTimer.singleShot(0, self, self._check_waiting)
         self.choose_button.setEnabled(not running)
         self.import_button.setEnabled(False)
         self.progress.setVisible(running)
