@@ -328,4 +328,4 @@ def portable_note(marker: Path) -> str:
     return _(
         "Mode portabel: folder data berada di samping aplikasi karena ada berkas {marker}. "
         "Bawa seluruh folder aplikasi agar data ikut terbawa."
-    ).format(marker=marker)
+    ).format(marker=marker.name)  # the folder is shown just above

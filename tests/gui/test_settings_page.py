@@ -110,7 +110,7 @@ def test_shows_that_portable_mode_is_on(
         assert widget.folder_label.text() == str((app / "data").resolve())
         assert widget.portable_label.isVisible()
         assert widget.portable_label.text().startswith("Mode portabel: folder data berada di")
-        assert str(app.resolve() / "portable.txt") in widget.portable_label.text()
+        assert "karena ada berkas portable.txt." in widget.portable_label.text()
     finally:
         ctx.close()
 
