@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -114,6 +115,55 @@ def test_refusal_exits_1(tmp_path: Path) -> None:
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run(tmp_path, "no-such-command").returncode == 2
+
+
+def portable_copy(target: Path) -> Path:
+    """The frozen folder copied (hard links where the file system allows) as onto a USB stick."""
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(app_dir(), target, symlinks=True, copy_function=link_or_copy)
+    return target
+
+
+def test_portable_mode_keeps_the_data_beside_the_app(tmp_path: Path) -> None:
+    app = portable_copy(tmp_path / "FLASHDISK" / "SmartCityDesktop")
+    (app / "portable.txt").write_text("", encoding="utf-8")
+    home = tmp_path / "home"  # where the user-data folder would be, were the marker not read
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCITY_", "PYTHON"))}
+    env.update(
+        SMARTCITY_PASSPHRASE=PASSPHRASE,
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "share"),
+        LOCALAPPDATA=str(home / "local"),
+    )
+
+    def run_portable(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(app / f"smartcity{EXE}"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
+    result = run_portable("init", "--role", "desa", "--office", "32.16.01.2001", "--operator", "X")
+    assert result.returncode == 0, result.stderr
+    data = (app / "data").resolve()
+    assert (data / "smartcity.sqlite").is_file()
+    assert f"Folder data: {data}" in result.stdout
+    assert "Mode portabel" in result.stdout
+    result = run_portable("stats", "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["portable"] is True and stats["data_dir"] == str(data)
+    assert not home.exists() or not list(home.rglob("smartcity.sqlite"))
 
 
 def launch_gui(*args: str, **env_extra: str) -> subprocess.Popen[str]:

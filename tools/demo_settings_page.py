@@ -1,10 +1,12 @@
 """Open Pengaturan (or the start-up recovery window) on a throw-away office, to look at it.
 
-python tools/demo_settings_page.py [--recovery] [--confirm] [--lang en]
+python tools/demo_settings_page.py [--recovery] [--confirm] [--portable] [--lang en]
 
 A desa with sample records and a few backups of each kind; the newest backup is chosen.
 ``--confirm`` also presses "Pulihkan…" so the confirmation shows what the backup holds;
-``--recovery`` damages the database and shows the window the desktop opens at start then.
+``--recovery`` damages the database and shows the window the desktop opens at start then;
+``--portable`` puts the office where portable mode would (``data`` beside a frozen app's folder
+holding ``portable.txt``) and runs as that frozen app would.
 """
 
 from __future__ import annotations
@@ -28,18 +30,26 @@ from smartcity_desktop.services.backups import automatic_backup, back_up_now
 from smartcity_desktop.services.context import open_context
 from smartcity_desktop.services.office import init_office
 from smartcity_desktop.services.sample_data import SampleRequest, generate
-from smartcity_desktop.storage.paths import DataPaths
+from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recovery", action="store_true")
     parser.add_argument("--confirm", action="store_true")
+    parser.add_argument("--portable", action="store_true")
     parser.add_argument("--lang", default="id")
     args = parser.parse_args(argv)
     set_language(args.lang)
     root = Path(tempfile.mkdtemp(prefix="smartcity-settings-demo-"))
     paths = DataPaths(root / "desa")
+    if args.portable:
+        app_folder = root / "FLASHDISK" / "SmartCityDesktop"
+        app_folder.mkdir(parents=True)
+        (app_folder / "portable.txt").write_text("", encoding="utf-8")
+        sys.frozen = True  # type: ignore[attr-defined]  # as PyInstaller's bootloader sets it
+        sys.executable = str(app_folder / "smartcity-desktop")
+        paths = resolve_data_dir()
     init_office(
         paths,
         role="desa",

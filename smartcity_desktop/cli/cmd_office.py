@@ -56,6 +56,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import data_paths
     from smartcity_desktop.services.logging_setup import configure_logging
     from smartcity_desktop.services.office import init_office
+    from smartcity_desktop.storage.paths import portable_marker
 
     paths = data_paths(args)
     root_document = None
@@ -85,6 +86,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     )
     print(_("Folder data: {folder}").format(folder=paths.root))
+    marker = portable_marker(paths)
+    if marker is not None:
+        print(_("Mode portabel (berkas {marker})").format(marker=marker))
     if root_document is not None:
         print(_("Kunci induk kabupaten terpasang; cocokkan sidik jarinya lewat telepon."))
     if result.root_fingerprint:

@@ -82,17 +82,24 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import open_office, print_json
     from smartcity_desktop.services.stats import office_stats
+    from smartcity_desktop.storage.paths import portable_marker
 
     ctx = open_office(args)
     try:
         stats = office_stats(ctx)
     finally:
         ctx.close()
+    marker = portable_marker(ctx.paths)
+    stats["data_dir"] = str(ctx.paths.root)
+    stats["portable"] = marker is not None
     if args.json:
         print_json(stats)
         return 0
     r = stats["records"]
     print(f"{stats['office_name']} ({stats['office']}), {stats['role']}")
+    print(_("Folder data: {folder}").format(folder=ctx.paths.root))
+    if marker is not None:
+        print(_("Mode portabel (berkas {marker})").format(marker=marker))
     print(_("Permasalahan: {n}").format(n=r["problem"]))
     print(_("Potensi: {n}").format(n=r["potential"]))
     print(_("Usulan inovasi: {n}").format(n=r["proposal"]))

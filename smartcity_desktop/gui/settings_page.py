@@ -32,6 +32,7 @@ from smartcity_desktop.services.backups import (
 )
 from smartcity_desktop.services.gui_support import fingerprint_lines
 from smartcity_desktop.services.settings import get_settings, update_settings
+from smartcity_desktop.storage.paths import portable_marker
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,6 +118,9 @@ class SettingsPage(QWidget):
         self.folder_label = QLabel(str(ctx.paths.root), wordWrap=True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_label.setAccessibleName(_("Lokasi folder data"))
+        marker = portable_marker(ctx.paths)
+        self.portable_label = QLabel(portable_note(marker) if marker else "", wordWrap=True)
+        self.portable_label.setVisible(marker is not None)
         self.open_folder_button = QPushButton(_("Buka folder data"))
         self.open_folder_button.setAccessibleName(_("Buka folder data"))
         self.open_folder_button.clicked.connect(self.open_data_folder)
@@ -161,6 +165,7 @@ class SettingsPage(QWidget):
         folder_row.addWidget(self.folder_label, 1)
         folder_row.addWidget(self.open_folder_button)
         data_layout.addLayout(folder_row)
+        data_layout.addWidget(self.portable_label)
         backup_row = QHBoxLayout()
         backup_row.addWidget(self.backup_button)
         backup_row.addWidget(self.backup_status, 1)
@@ -317,3 +322,10 @@ class SettingsPage(QWidget):
             ).format(name=result.summary.path.name, kept=kept),
         )
         self.window().close()
+
+
+def portable_note(marker: Path) -> str:
+    return _(
+        "Mode portabel: folder data berada di samping aplikasi karena ada berkas {marker}. "
+        "Bawa seluruh folder aplikasi agar data ikut terbawa."
+    ).format(marker=marker.name)  # the folder is shown just above

@@ -284,3 +284,41 @@ def test_export_with_nothing_new_names_the_option_and_makes_no_file(
     assert code == 1 and out == ""
     assert "tidak ada paket dibuat" in err and "smartcity export --full" in err
     assert list(tmp_path.glob("*.scb")) == []
+
+
+def test_init_and_stats_show_a_portable_data_folder(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    passphrase_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As the frozen app on a USB stick: the executable's folder holds the portable marker.
+    app = tmp_path / "FLASHDISK" / "SmartCityDesktop"
+    app.mkdir(parents=True)
+    (app / "portable.txt").write_text("", encoding="utf-8")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(app / "smartcity"))
+    code, out, err = run(capsys, "init", "--role", "desa", "--office", DESA_CODE, "--operator", "X")
+    assert code == 0, err
+    data = (app / "data").resolve()
+    assert f"Folder data: {data}" in out
+    assert f"Mode portabel (berkas {app.resolve() / 'portable.txt'})" in out
+    assert (data / "smartcity.sqlite").is_file()
+
+    code, out, err = run(capsys, "stats")
+    assert code == 0, err
+    assert f"Folder data: {data}" in out and "Mode portabel" in out
+    code, out, err = run(capsys, "stats", "--json")
+    assert code == 0, err
+    stats = json.loads(out)
+    assert stats["data_dir"] == str(data) and stats["portable"] is True
+
+
+def test_stats_names_the_data_folder(
+    capsys: pytest.CaptureFixture[str], desa_paths: DataPaths
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(desa_paths.root), "stats")
+    assert code == 0, err
+    assert f"Folder data: {desa_paths.root}" in out and "portabel" not in out
+    code, out, err = run(capsys, "--data-dir", str(desa_paths.root), "stats", "--json")
+    assert json.loads(out)["portable"] is False

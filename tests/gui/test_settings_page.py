@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,11 +11,13 @@ import pytest
 from smartcity_desktop.gui.main_window import Shell
 from smartcity_desktop.gui.settings_page import SettingsPage
 from smartcity_desktop.services.changes import Action, Change
-from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.gui_support import fingerprint_groups
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.settings import get_settings
 from smartcity_desktop.storage.errors import DiskFullError
+from smartcity_desktop.storage.paths import DataPaths
+from tests.conftest import copy_office
 from tests.gui.test_main_window import make_shell
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -88,3 +92,28 @@ def test_a_failed_backup_is_shown(
     assert [str(e) for e in shell.dialogs.errors] == ["Penyimpanan penuh."]  # type: ignore[attr-defined]
     assert page.backup_button.isEnabled()
     assert page.backup_status.text() == "Cadangan gagal dibuat."
+
+
+def test_shows_that_portable_mode_is_on(
+    qtbot: Any, office_templates: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = tmp_path / "FLASHDISK" / "SmartCityDesktop"
+    paths = copy_office(office_templates, "desa", app / "data")
+    (app / "portable.txt").write_text("", encoding="utf-8")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(app / "smartcity-desktop"))
+    ctx = open_context(DataPaths(paths.root.resolve()))
+    try:
+        widget = SettingsPage(make_shell(ctx))
+        qtbot.addWidget(widget)
+        widget.show()
+        assert widget.folder_label.text() == str((app / "data").resolve())
+        assert widget.portable_label.isVisible()
+        assert widget.portable_label.text().startswith("Mode portabel: folder data berada di")
+        assert "karena ada berkas portable.txt." in widget.portable_label.text()
+    finally:
+        ctx.close()
+
+
+def test_portable_note_hidden_for_the_user_data_folder(page: SettingsPage) -> None:
+    assert not page.portable_label.isVisible()
