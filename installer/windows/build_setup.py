@@ -55,7 +55,7 @@ def setup_name(version: str) -> str:
     return f"SmartCity-Setup-{version}.exe"
 
 
-def build(app: Path, out_dir: Path, makensis: str | None = None) -> Path:
+def build(app: Path, out_dir: Path, makensis: str | None = None, fast: bool = False) -> Path:
     if not app.is_dir():
         raise SystemExit(f"{app} is not a folder: build the frozen app first (installer/build.sh)")
     version = app_version()
@@ -71,6 +71,7 @@ def build(app: Path, out_dir: Path, makensis: str | None = None) -> Path:
         f"-DVIVERSION={four_part_version(version)}",
         f"-DAPPDIR={app.resolve()}",
         f"-DOUTFILE={outfile}",
+        *(["-DFAST"] if fast else []),
         str(SCRIPT),
     ]
     subprocess.run(command, check=True)
@@ -81,8 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", type=Path, default=ROOT / "dist" / "SmartCityDesktop")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="zlib instead of solid LZMA: a larger file in seconds, for checking the payload only",
+    )
     args = parser.parse_args(argv)
-    outfile = build(args.app, args.out)
+    outfile = build(args.app, args.out, fast=args.fast)
     print(outfile)
     return 0
 

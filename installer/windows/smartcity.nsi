@@ -15,8 +15,13 @@
 Unicode true
 ManifestDPIAware true
 RequestExecutionLevel user
-SetCompressor /SOLID lzma
-SetCompressorDictSize 32
+!ifdef FAST
+  ; A check build (the payload listed, never shipped): minutes of LZMA buy nothing there.
+  SetCompressor zlib
+!else
+  SetCompressor /SOLID lzma
+  SetCompressorDictSize 32
+!endif
 
 !macro REQUIRE_DEFINE name
   !ifndef ${name}
