@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from smartcity_desktop.errors import UserError
+from smartcity_desktop.reports.progress import ReportCancelled
 from smartcity_desktop.services import annex
 from smartcity_desktop.services.analysis import VIEWS, AnalysisFilter, ViewSpec
 from smartcity_desktop.services.analysis.result import (
@@ -164,3 +165,23 @@ def test_filters_describe_the_whole_regency(kab: AppContext) -> None:
     assert data.completeness[0].name == "Kecamatan Tarumajaya"
     assert data.completeness[0].sent == 2 and data.completeness[0].villages == 8
     assert AnalysisFilter() == AnalysisFilter()
+
+
+def test_cancelling_leaves_no_file(kab: AppContext, tmp_path: Path) -> None:
+    class Cancelling:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def report(self, done: int, total: int, message: str) -> None:
+            self.seen.append(message)
+
+        def cancelled(self) -> bool:
+            return len(self.seen) > 2  # after the first views are computed
+
+    folder = tmp_path / "keluaran"
+    folder.mkdir()
+    progress = Cancelling()
+    with pytest.raises(ReportCancelled):
+        build_annex(kab, folder / "x.pdf", progress)
+    assert progress.seen[0] == "Menghitung kelengkapan data desa"
+    assert list(folder.iterdir()) == []
