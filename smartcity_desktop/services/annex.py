@@ -274,7 +274,8 @@ def not_accommodated(ctx: AppContext, report: Completeness) -> tuple[list[NotAcc
             ),
             {"area": own + ".%", "own": own, "s1": NOT_ACCOMMODATED[0], "s2": NOT_ACCOMMODATED[1]},
         )
-        for row in rows:
+        for found_row in rows:
+            row: Sequence[Any] = tuple(found_row)
             desa, reviewer = row[1], row[4]
             if reviewer == own:
                 level = 1
@@ -290,7 +291,7 @@ def not_accommodated(ctx: AppContext, report: Completeness) -> tuple[list[NotAcc
     for _level, row in deciding.values():
         if row[5] not in NOT_ACCOMMODATED:
             continue
-        desa = row[1]
+        desa = str(row[1])
         kecamatan = desa.rsplit(".", 1)[0]
         out.append(
             (
@@ -300,7 +301,7 @@ def not_accommodated(ctx: AppContext, report: Completeness) -> tuple[list[NotAcc
                     desa=names.get(desa, desa),
                     title=row[2] or "",
                     dimension=dimensions.label(row[3]) if row[3] else "",
-                    reviewer=names.get(row[4], row[4]),
+                    reviewer=names.get(row[4], str(row[4])),
                     decision=state_label(row[5]),
                     reason=_reason(row[6], row[7], row[8], row[9], row[10]),
                 ),

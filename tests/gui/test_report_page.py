@@ -172,4 +172,3 @@ def test_a_kabupaten_is_offered_the_annex_and_no_village_recap(
     assert "LEMBAR PENGESAHAN" in "".join(p.extract_text() for p in PdfReader(target).pages)
     assert widget.last_pdf == target and str(target) in widget.status.text()
     assert dialogs.errors == []
-

@@ -136,7 +136,7 @@ def test_a_target_held_by_another_program_is_an_honest_error_and_keeps_the_old_f
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(os, "replace", held)
-    with pytest.raises(ExportWriteError, match="tidak dapat disimpan ke .*Excel"):
+    with pytest.raises(ExportWriteError, match=r"tidak dapat disimpan ke .*Excel"):
         write_xlsx(result(), old)
     assert old.read_bytes() == b"lama"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["peringkat.xlsx"]
