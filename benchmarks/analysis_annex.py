@@ -237,12 +237,14 @@ started = time.perf_counter()
 with open(os.devnull, "wb") as null:
     process = subprocess.Popen(sys.argv[1:], stdout=null)
     _pid, status, usage = os.wait4(process.pid, 0)
-print(time.perf_counter() - started, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - started, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
 """
 
 
 def cli(paths: DataPaths, *args: str) -> tuple[float, int]:
-    """Wall time and peak RSS (bytes) of one ``smartcity`` process. A small launcher process
+    """Wall time and peak RSS (bytes) of one ``smartcity`` process (its CPU time is printed: on a
+    loaded machine it is closer to what an idle one would take). A small launcher process
     starts it and reads its figure with ``os.wait4``: started from this process, the child's
     ``ru_maxrss`` would include this process's memory copied at fork time."""
     env = dict(os.environ, SMARTCITY_DATA_DIR=str(paths.root))
@@ -254,9 +256,12 @@ def cli(paths: DataPaths, *args: str) -> tuple[float, int]:
         text=True,
         check=False,
     )
-    wall, rss, code = done.stdout.split()
+    wall, rss, code, cpu = done.stdout.split()
     if int(code) != 0:
         raise SystemExit(f"smartcity {' '.join(args)} failed:\n{done.stderr}")
+    print(
+        f"    [smartcity {' '.join(args[:2])}: CPU {float(cpu):.2f} s; load {os.getloadavg()[0]:.1f}]"
+    )
     return float(wall), int(rss)
 
 
@@ -407,12 +412,13 @@ def main() -> int:
             f"{target}; peak RSS {rss / 2**20:.0f} MB {ok(rss, MEMORY, 'xlsx memory')}"
         )
         if stand_in is not None:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             write_xlsx(stand_in, out / "usulan.xlsx")
             spent = time.perf_counter() - started
             print(
                 f"  write_xlsx in-process, {args.xlsx_rows} proposals x 12 typed columns (no "
-                f"registered view has that many rows yet): {spent:.2f} s (target {XLSX:.0f} s) "
+                f"registered view has that many rows yet): {spent:.2f} s, CPU "
+                f"{time.process_time() - cpu:.2f} s (target {XLSX:.0f} s) "
                 f"{ok(spent, XLSX, 'xlsx 50k in-process')}"
             )
         wall, rss = cli(paths, "report", "annex", "--quiet", "--out", str(out / "lampiran.pdf"))

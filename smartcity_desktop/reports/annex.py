@@ -646,7 +646,7 @@ def _not_accommodated(story: _Story, data: AnnexData, styles: Styles, language: 
                     _(
                         "Daftar ini memuat {shown} dari {total} usulan. Daftar lengkap: perintah "
                         "smartcity review list --kind proposal --state ditolak (dan --state "
-                        "dialihkan) di kecamatan, atau halaman Reviu."
+                        "dialihkan), atau halaman Reviu Data."
                     ).format(
                         shown=format_number(len(data.not_accommodated), language),
                         total=format_number(data.not_accommodated_total, language),

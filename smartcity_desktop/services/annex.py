@@ -48,7 +48,7 @@ from smartcity_desktop.services.settings import get_settings
 __all__ = ["CHART_CATEGORIES", "CHART_SERIES", "ROW_LIMIT", "build_annex", "gather_annex_data"]
 
 ROW_LIMIT = 100  # rows of one table printed in the annex; the XLSX has them all
-LIST_LIMIT = 1000  # proposals not accommodated printed
+LIST_LIMIT = 500  # proposals not accommodated printed; the review list has them all
 CHART_CATEGORIES = 30  # bars a chart can show legibly on a page
 CHART_SERIES = 10  # colours a reader can tell apart; the rest are summed into "Lainnya"
 KIND_TABLES = (

@@ -266,11 +266,7 @@ def _write_workbook(result: ViewResult, out: Path) -> None:
             sheet.set_row(0, None, head)
             for n, column in enumerate(table.columns):
                 sheet.write_string(0, n, column.title, head)
-            for r, row in enumerate(table.rows, start=1):
-                for n, column in enumerate(table.columns):
-                    value = _xlsx_value(row.values[n], column)
-                    if value is not None:
-                        sheet.write(r, n, value, formats[n])
+            _write_rows(sheet, table, formats)
             last = len(table.rows)
             sheet.autofilter(0, 0, last, len(table.columns) - 1)
             for n, column in enumerate(table.columns):
@@ -297,6 +293,30 @@ def _write_workbook(result: ViewResult, out: Path) -> None:
         if original is None:
             raise
         raise original from exc
+
+
+def _write_rows(sheet: Any, table: Table, formats: list[Any]) -> None:
+    """The table's rows, each cell through its type's own writer: the generic ``write`` guesses
+    the type of every cell again, a fifth of the time on 50,000 rows."""
+    number, string = sheet.write_number, sheet.write_string
+    plan = [
+        (n, column, formats[n], column.type is ColumnType.TEXT)
+        for n, column in enumerate(table.columns)
+    ]
+    for r, row in enumerate(table.rows, start=1):
+        values = row.values
+        for n, column, fmt, is_text in plan:
+            value = values[n]
+            if value is None or value == "":
+                continue
+            if is_text and isinstance(value, str):
+                string(r, n, value, fmt)
+                continue
+            value = _xlsx_value(value, column)
+            if isinstance(value, str):
+                string(r, n, value, fmt)
+            else:
+                number(r, n, value, fmt)
 
 
 def _write_keterangan(book: Any, result: ViewResult, head: Any) -> None:
