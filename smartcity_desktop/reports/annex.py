@@ -432,7 +432,31 @@ def _approval(story: _Story, data: AnnexData, styles: Styles, language: str) -> 
     story.add(_signatures(data, styles, story.width(), language))
 
 
-def _signatures(data: AnnexData, styles: Styles, width: float, language: str) -> Table:
+class _Unbroken(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A flowable that moves to the next page whole instead of splitting (a signature block
+    whose names would otherwise land on a page of their own)."""
+
+    def __init__(self, inner: Flowable) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(avail_width, avail_height)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self.inner.drawOn(canvas, x, y, _sW)
+
+
+def _signatures(data: AnnexData, styles: Styles, width: float, language: str) -> Flowable:
+    return _Unbroken(_signature_table(data, styles, width, language))
+
+
+def _signature_table(data: AnnexData, styles: Styles, width: float, language: str) -> Table:
     head = data.letterhead
     return two_signatures(
         f"{head.office_place}, {format_date_long(data.generated_at.date(), language)}",
