@@ -265,6 +265,46 @@ def cli(paths: DataPaths, *args: str) -> tuple[float, int]:
     return float(wall), int(rss)
 
 
+STAND_IN = """
+import sys
+sys.path.insert(0, {here!r})
+from analysis_annex import proposal_table
+from smartcity_desktop.cli.main import main
+from smartcity_desktop.services.analysis.registry import VIEWS, ViewSpec
+
+class StandIn(ViewSpec):
+    def compute(self, ctx, flt, tick=None):
+        return proposal_table(ctx, {rows})
+
+VIEWS["usulan-uji"] = StandIn("usulan-uji", "Usulan", "Usulan menurut biaya", "")
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def cli_with_stand_in(paths: DataPaths, rows: int, target: Path) -> tuple[float, int]:
+    """``smartcity analysis usulan-uji --xlsx`` where usulan-uji is a view of ``rows`` real
+    proposals, registered inside that process: the command end to end (start-up, the query of
+    the rows, the workbook) while no registered view has a table that long."""
+    script = STAND_IN.format(here=str(Path(__file__).parent), rows=rows)
+    env = dict(os.environ, SMARTCITY_DATA_DIR=str(paths.root))
+    command = [sys.executable, "-c", script, "analysis", "usulan-uji", "--xlsx", str(target)]
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall, rss, code, cpu = done.stdout.split()
+    if int(code) != 0:
+        raise SystemExit(f"stand-in xlsx failed:\n{done.stderr}")
+    print(
+        f"    [smartcity analysis usulan-uji --xlsx: CPU {float(cpu):.2f} s; load "
+        f"{os.getloadavg()[0]:.1f}]"
+    )
+    return float(wall), int(rss)
+
+
 def _cells(result: ViewResult) -> list[tuple[float, Any]]:
     """(value, drill) of every numeric cell that names its records."""
     out = []
@@ -282,20 +322,22 @@ def in_process(ctx: AppContext, name: str, kecamatan: str, dimension: str) -> No
     started = time.perf_counter()
     result = spec.compute(ctx, AnalysisFilter())
     first = time.perf_counter() - started
-    refreshes = []
+    refreshes, cpus = [], []
     for flt in (
         AnalysisFilter(kecamatan=kecamatan),
         AnalysisFilter(kecamatan=kecamatan, dimension=dimension),
         AnalysisFilter(dimension=dimension),
         AnalysisFilter(),
     ):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         spec.compute(ctx, flt)
         refreshes.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
     worst = max(refreshes)
     print(
         f"  {name}: first {first * 1000:.0f} ms; refresh after a filter change median "
         f"{statistics.median(refreshes) * 1000:.0f} ms, worst {worst * 1000:.0f} ms "
+        f"(CPU median {statistics.median(cpus) * 1000:.0f} ms, worst {max(cpus) * 1000:.0f} ms) "
         f"(target {REFRESH * 1000:.0f} ms) {ok(worst, REFRESH, f'{name} refresh')}"
     )
     cells = _cells(result)
@@ -303,15 +345,17 @@ def in_process(ctx: AppContext, name: str, kecamatan: str, dimension: str) -> No
         print(f"  {name}: no cell names its records; no drill-down to time")
         return
     value, drill = max(cells, key=lambda c: c[0])
-    times = []
+    times, cpus = [], []
     for _n in range(3):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         found = drill_records(ctx, AnalysisFilter(), drill)
         times.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
     median = statistics.median(times)
     print(
         f"  {name}: drill-down on the biggest cell ({value:.0f}; {found.total} records) median of "
-        f"3 {median * 1000:.0f} ms (target {DRILL * 1000:.0f} ms) "
+        f"3 {median * 1000:.0f} ms, CPU {statistics.median(cpus) * 1000:.0f} ms "
+        f"(target {DRILL * 1000:.0f} ms) "
         f"{ok(median, DRILL, f'{name} drill')}"
     )
 
@@ -412,6 +456,13 @@ def main() -> int:
             f"{target}; peak RSS {rss / 2**20:.0f} MB {ok(rss, MEMORY, 'xlsx memory')}"
         )
         if stand_in is not None:
+            wall, rss = cli_with_stand_in(paths, args.xlsx_rows, out / "usulan-cli.xlsx")
+            print(
+                f"  smartcity analysis usulan-uji --xlsx ({args.xlsx_rows} rows; a stand-in view "
+                f"registered in that process only): {wall:.2f} s (target {XLSX:.0f} s) "
+                f"{ok(wall, XLSX, 'xlsx 50k command')}; peak RSS {rss / 2**20:.0f} MB "
+                f"{ok(rss, MEMORY, 'xlsx 50k memory')}"
+            )
             started, cpu = time.perf_counter(), time.process_time()
             write_xlsx(stand_in, out / "usulan.xlsx")
             spent = time.perf_counter() - started

@@ -638,6 +638,10 @@ def _not_accommodated(story: _Story, data: AnnexData, styles: Styles, language: 
             Paragraph(markup(_("Tidak ada usulan yang ditolak atau dialihkan.")), styles.body)
         )
         return
+    summary = _per_kecamatan(data)
+    story.add(Paragraph(markup(summary.title), styles.subheading))
+    story.add(*table_flowables(summary, story.width() / 2, styles, language))
+    story.add(Paragraph(markup(_("Daftar usulan")), styles.subheading))
     header = [
         _("No"),
         _("Kecamatan"),
@@ -661,7 +665,7 @@ def _not_accommodated(story: _Story, data: AnnexData, styles: Styles, language: 
         ]
         for n, item in enumerate(data.not_accommodated, 1)
     ]
-    widths = [9, 28, 32, 59, 27, 30, 22, 60]
+    widths = [11, 28, 32, 59, 27, 30, 22, 58]
     story.add(grid_table(header, rows, [w * mm for w in widths], styles, right_from=99))
     if data.not_accommodated_total > len(data.not_accommodated):
         story.add(
@@ -679,6 +683,26 @@ def _not_accommodated(story: _Story, data: AnnexData, styles: Styles, language: 
                 styles.note,
             )
         )
+
+
+def _per_kecamatan(data: AnnexData) -> AnnexTable:
+    rows = tuple(
+        (name.removeprefix("Kecamatan "), rejected, redirected, rejected + redirected)
+        for name, rejected, redirected in data.not_accommodated_by_kecamatan
+    )
+    totals = (
+        _("Jumlah"),
+        sum(r[1] for r in rows),
+        sum(r[2] for r in rows),
+        sum(r[3] for r in rows),
+    )
+    columns = (
+        AnnexColumn(_("Kecamatan")),
+        AnnexColumn(_("Ditolak"), INT),
+        AnnexColumn(_("Dialihkan"), INT),
+        AnnexColumn(_("Jumlah"), INT),
+    )
+    return AnnexTable(_("Jumlah per kecamatan"), columns, rows, totals)
 
 
 def _closing(story: _Story, data: AnnexData, styles: Styles, language: str) -> None:

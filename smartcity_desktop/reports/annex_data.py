@@ -82,6 +82,7 @@ class NotAccommodated:
     reviewer: str  # "Kecamatan Tarumajaya" / "Kabupaten Bekasi"
     decision: str  # "Ditolak" / "Dialihkan"
     reason: str
+    state: str = ""  # the review state code: ditolak / dialihkan
 
 
 @dataclass(frozen=True)
@@ -98,4 +99,6 @@ class AnnexData:
     views: tuple[AnnexView, ...]
     not_accommodated: tuple[NotAccommodated, ...] = ()
     not_accommodated_total: int = 0
+    # (kecamatan name, rejected, redirected) over every proposal not accommodated, listed or not
+    not_accommodated_by_kecamatan: tuple[tuple[str, int, int], ...] = ()
     row_limit: int = 0

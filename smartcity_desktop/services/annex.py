@@ -108,6 +108,7 @@ def gather_annex_data(
         views.append(_view(ctx, spec.name, _(spec.title), _(spec.summary), row_limit))
     step(steps - 1, _("Menyusun usulan yang tidak diakomodasi"))
     listed, total = not_accommodated(ctx, report)
+    by_kecamatan = _by_kecamatan(listed, report)
     cut_off = data_cut_off(ctx)
     head = Signatory(f"{head_title} {letterhead.regency_place}", settings["kepala_desa_name"])
     return AnnexData(
@@ -123,6 +124,7 @@ def gather_annex_data(
         views=tuple(views),
         not_accommodated=tuple(listed[:LIST_LIMIT]),
         not_accommodated_total=total,
+        not_accommodated_by_kecamatan=by_kecamatan,
         row_limit=row_limit,
     )
 
@@ -303,12 +305,24 @@ def not_accommodated(ctx: AppContext, report: Completeness) -> tuple[list[NotAcc
                     dimension=dimensions.label(row[3]) if row[3] else "",
                     reviewer=names.get(row[4], str(row[4])),
                     decision=state_label(row[5]),
+                    state=str(row[5]),
                     reason=_reason(row[6], row[7], row[8], row[9], row[10]),
                 ),
             )
         )
     out.sort(key=lambda pair: pair[0])
     return [item for _key, item in out], len(out)
+
+
+def _by_kecamatan(
+    items: Sequence[NotAccommodated], report: Completeness
+) -> tuple[tuple[str, int, int], ...]:
+    rejected = ReviewState.DITOLAK.value
+    counts: dict[str, list[int]] = {group.name: [0, 0] for group in report.groups}
+    for item in items:
+        line = counts.setdefault(item.kecamatan, [0, 0])
+        line[0 if item.state == rejected else 1] += 1
+    return tuple((name, n[0], n[1]) for name, n in counts.items())
 
 
 def _reason(

@@ -164,6 +164,12 @@ def test_filters_describe_the_whole_regency(kab: AppContext) -> None:
     assert dict(first.filters)["Kecamatan"] == "semua"
     assert data.completeness[0].name == "Kecamatan Tarumajaya"
     assert data.completeness[0].sent == 2 and data.completeness[0].villages == 8
+    # p1 rejected at Tarumajaya; p2 redirected and p4 rejected (by the kabupaten) at Babelan
+    assert data.not_accommodated_by_kecamatan[:2] == (
+        ("Kecamatan Tarumajaya", 1, 0),
+        ("Kecamatan Babelan", 1, 1),
+    )
+    assert len(data.not_accommodated_by_kecamatan) == 23
     assert AnalysisFilter() == AnalysisFilter()
 
 
