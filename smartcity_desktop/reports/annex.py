@@ -162,16 +162,25 @@ def _texts(table: AnnexTable, language: str) -> list[list[str]]:
     ]
 
 
-def _share(widths: list[tuple[float, float]], width: float) -> list[float]:
-    """Widths that fill at most ``width``: naturals when they fit, else text columns shrink
-    towards their least width (numbers never shrink)."""
+def _share(
+    widths: list[tuple[float, float]], width: float, text: list[bool] | None = None
+) -> list[float]:
+    """Widths that fill at most ``width``: naturals when they fit, else columns shrink towards
+    their least width; when even that is too wide (many text columns), the text columns shrink
+    further in proportion (their words then break) so that nothing runs off the page."""
     natural = sum(n for _least, n in widths)
     if natural <= width:
         return [n for _least, n in widths]
     least = sum(low for low, _n in widths)
-    give = natural - least
-    ratio = (natural - width) / give if give else 1.0
-    return [n - (n - low) * min(ratio, 1.0) for low, n in widths]
+    if least <= width:
+        give = natural - least
+        ratio = (natural - width) / give if give else 1.0
+        return [n - (n - low) * min(ratio, 1.0) for low, n in widths]
+    text = text or [False] * len(widths)
+    fixed = sum(low for (low, _n), t in zip(widths, text, strict=True) if not t)
+    flexible = least - fixed
+    scale = max(width - fixed, 0.0) / flexible if flexible else 1.0
+    return [low * scale if t else low for (low, _n), t in zip(widths, text, strict=True)]
 
 
 def _parts(table: AnnexTable, widths: list[tuple[float, float]], width: float) -> list[list[int]]:
@@ -247,7 +256,7 @@ def table_flowables(
                 )
             )
         columns = [table.columns[i] for i in part]
-        shares = _share([widths[i] for i in part], width)
+        shares = _share([widths[i] for i in part], width, [c.kind == TEXT for c in columns])
         out.append(
             _one_table(table, part, columns, shares, texts, cell, bold, head, fonts, heat_top)
         )
