@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from smartcity_desktop.i18n import _
@@ -42,6 +43,27 @@ def _view_filters(p: Any) -> None:
     p.add_argument("--to", dest="date_to", metavar="TANGGAL", help=_("diisi sampai (TTTT-BB-HH)"))
 
 
+def _view_outputs(p: Any) -> None:
+    """One output at a time; without any, the tables are printed as text."""
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+    out.add_argument(
+        "--xlsx",
+        type=Path,
+        metavar=_("BERKAS.xlsx"),
+        help=_("simpan sebagai buku kerja Excel: satu lembar per tabel, plus lembar Keterangan"),
+    )
+    out.add_argument(
+        "--csv",
+        type=Path,
+        metavar=_("BERKAS.csv"),
+        help=_(
+            "simpan sebagai CSV (UTF-8): tampilan satu tabel ke BERKAS itu sendiri; beberapa "
+            "tabel ke BERKAS-KUNCITABEL.csv di sampingnya"
+        ),
+    )
+
+
 def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p = sub.add_parser(
         "similar", help=_("catatan serupa dari desa yang berbeda (kandidat digabung)")
@@ -68,7 +90,7 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     for name, spec in COMPUTED.items():
         p = views.add_parser(name, help=_(spec.summary))
         _view_filters(p)
-        p.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+        _view_outputs(p)
         add_globals(p)
         p.set_defaults(handler=cmd_view, view_name=name)
 
@@ -171,6 +193,19 @@ def cmd_view(args: argparse.Namespace) -> int:
         ctx.close()
     if args.json:
         print_json(result.as_dict())
+        return 0
+    if args.xlsx is not None:
+        from smartcity_desktop.services.analysis.export_table import write_xlsx
+
+        target = args.xlsx.absolute()
+        write_xlsx(result, target)
+        print(_("Tampilan disimpan: {path}").format(path=target))
+        return 0
+    if args.csv is not None:
+        from smartcity_desktop.services.analysis.export_table import write_csv
+
+        for path in write_csv(result, args.csv):
+            print(_("Tampilan disimpan: {path}").format(path=path))
         return 0
     print_view(result)
     return 0

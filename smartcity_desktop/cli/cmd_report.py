@@ -1,4 +1,4 @@
-"""``report desa|kecamatan|berita-acara|pengingat``: the office's PDF documents."""
+"""``report desa|kecamatan|berita-acara|annex|pengingat``: the office's PDF documents."""
 
 from __future__ import annotations
 
@@ -41,6 +41,16 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     _out_and_quiet(b)
     add_globals(b)
     b.set_defaults(handler=cmd_report_berita_acara)
+    a = reports.add_parser(
+        "annex",
+        help=_(
+            "lampiran rekapitulasi aspirasi permasalahan, potensi dan usulan inovasi desa/"
+            "kelurahan untuk masterplan, di kantor kabupaten (PDF)"
+        ),
+    )
+    _out_and_quiet(a)
+    add_globals(a)
+    a.set_defaults(handler=cmd_report_annex)
     r = reports.add_parser(
         "pengingat", help=_("surat pengingat untuk desa yang terlambat mengirim data (PDF)")
     )
@@ -149,4 +159,23 @@ def cmd_report_pengingat(args: argparse.Namespace) -> int:
     if text is not None:
         print()
         print(text)
+    return 0
+
+
+def cmd_report_annex(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office
+    from smartcity_desktop.i18n import current_language
+    from smartcity_desktop.services.annex import build_annex
+
+    ctx = open_office(args)
+    try:
+        out = build_annex(
+            ctx,
+            args.out,
+            None if args.quiet else _StderrProgress(),
+            language=current_language(),
+        )
+    finally:
+        ctx.close()
+    print(_("Laporan disimpan: {path}").format(path=out))
     return 0

@@ -4,7 +4,8 @@ and cancel.
 - desa: Rekap Desa;
 - kecamatan: Rekap Kecamatan, Berita Acara Verifikasi Kecamatan, and the reminder letter (Surat
   Pengingat) or reminder text for a chosen village, late ones first;
-- kabupaten: nothing of its own yet; the page says so instead of offering a village recap.
+- kabupaten: the annex to the masterplan (Lampiran Rekapitulasi Aspirasi Permasalahan, Potensi
+  dan Usulan Inovasi Desa/Kelurahan), over every analysis view.
 """
 
 from __future__ import annotations
@@ -69,6 +70,13 @@ DOCUMENTS = {
         "berita-acara-verifikasi",
         N_("Berita Acara Verifikasi tersimpan di {path}"),
     ),
+    "annex": Document(
+        "annex",
+        N_("Buat Lampiran Rekapitulasi (PDF)"),
+        N_("Simpan Lampiran Rekapitulasi"),
+        "lampiran-rekapitulasi",
+        N_("Lampiran Rekapitulasi tersimpan di {path}"),
+    ),
     "pengingat": Document(
         "pengingat",
         N_("Buat Surat Pengingat (PDF)"),
@@ -77,7 +85,11 @@ DOCUMENTS = {
         N_("Surat Pengingat tersimpan di {path}"),
     ),
 }
-ROLE_DOCUMENTS = {"desa": ("desa",), "kecamatan": ("kecamatan", "berita_acara")}
+ROLE_DOCUMENTS = {
+    "desa": ("desa",),
+    "kecamatan": ("kecamatan", "berita_acara"),
+    "kabupaten": ("annex",),
+}
 
 
 def _worker(
@@ -86,8 +98,10 @@ def _worker(
     """The service call for one document; looked up when run, so a test can replace it."""
 
     def work(progress: TaskProgress) -> Path:
-        from smartcity_desktop.services import kecamatan_reports, reports
+        from smartcity_desktop.services import annex, kecamatan_reports, reports
 
+        if key == "annex":
+            return annex.build_annex(ctx, target, progress, language=language)
         if key == "desa":
             return reports.build_desa_recap(ctx, target, progress, language=language)
         if key == "kecamatan":
@@ -177,8 +191,12 @@ class ReportPage(QWidget):
                 "dikirim lewat aplikasi pesan."
             )
         return _(
-            "Laporan tingkat kabupaten belum tersedia di versi ini. Kemajuan setiap kecamatan "
-            "dan desa dapat dilihat di halaman Kelengkapan."
+            "Lampiran Rekapitulasi memuat kelengkapan data desa per kecamatan, setiap tampilan "
+            "analisis dengan grafiknya, dan usulan yang ditolak atau dialihkan beserta alasannya: "
+            "lampiran dokumen Masterplan Smart City, siap ditandatangani. Tabel yang sangat "
+            "panjang dipotong pada baris teratas; tabel lengkapnya diekspor sebagai XLSX di "
+            "halaman analisis. Kemajuan setiap kecamatan dan desa dapat dilihat di halaman "
+            "Kelengkapan."
         )
 
     def _document_button(self, key: str) -> QPushButton:

@@ -151,12 +151,24 @@ def test_reminder_for_the_chosen_late_village(
     assert dialogs.errors == []
 
 
-def test_a_kabupaten_is_told_instead_of_given_a_village_recap(
-    qtbot: Any, kabupaten_ctx: AppContext
+def test_a_kabupaten_is_offered_the_annex_and_no_village_recap(
+    qtbot: Any, kabupaten_ctx: AppContext, tmp_path: Path
 ) -> None:
     widget = ReportPage(make_shell(kabupaten_ctx))
     qtbot.addWidget(widget)
     widget.show()
-    assert widget.build_button is None and widget.buttons == {}
-    assert not any("Rekap Desa" in t for t in button_texts(widget))
+    assert list(widget.buttons) == ["annex"]
+    texts = button_texts(widget)
+    assert "Buat Lampiran Rekapitulasi (PDF)" in texts
+    assert not any("Rekap Desa" in t for t in texts)
     assert any("Kelengkapan" in label.text() for label in widget.findChildren(QLabel))
+    assert widget.suggested_path().name.startswith("lampiran-rekapitulasi-3216-")
+    dialogs = widget.shell.dialogs
+    assert isinstance(dialogs, FakeDialogs)
+    dialogs.save_answer = tmp_path / "lampiran"
+    assert widget.build_button is not None
+    widget.build_button.click()
+    target = tmp_path / "lampiran.pdf"
+    assert "LEMBAR PENGESAHAN" in "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert widget.last_pdf == target and str(target) in widget.status.text()
+    assert dialogs.errors == []
