@@ -86,6 +86,8 @@ def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
     value_axis.setTitleText(chart.value_label)
     value_axis.setLabelFormat("%.0f")
     if chart.horizontal:
+        # Whole names beside the bars (a ranking's titles): the layout makes room for them.
+        category_axis.setTruncateLabels(False)
         qchart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
         qchart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
     else:

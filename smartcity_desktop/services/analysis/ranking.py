@@ -65,7 +65,7 @@ from smartcity_desktop.services.context import AppContext
 
 NAME = "peringkat-usulan"
 ROW_LIMIT = 500  # rows listed; every proposal is scored
-CHART_ROWS = 15
+CHART_ROWS = 8  # the chart names each bar; more do not fit the page's chart height
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,8 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     chart = (
         Chart(
             _("Usulan teratas: sumbangan tiap bagian pada skor"),
-            tuple(s.facts.title for s in top),
+            # Numbered: a chart axis merges equal names, and two villages often propose alike.
+            tuple(_chart_label(n, s.facts.title) for n, s in enumerate(top, 1)),
             tuple(
                 Series(weight_label(k), tuple(round(s.points[k], 2) for s in top)) for k in WEIGHTS
             ),
@@ -391,3 +392,8 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         computed_at=computed if isinstance(computed, dt.datetime) else None,
         cut_off=data_cut_off(ctx),
     )
+
+
+def _chart_label(position: int, title: str, width: int = 30) -> str:
+    short = title if len(title) <= width else title[: width - 1].rstrip() + "…"
+    return f"{position}. {short}"

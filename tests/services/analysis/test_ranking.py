@@ -87,7 +87,7 @@ def test_every_row_shows_its_parts_and_the_points_add_up(proposals: Known, kab: 
     assert notes["Tidak diberi peringkat (ditolak/digabung)"] == "1"
     # The chart stacks the same points for the top proposals.
     chart = t.chart
-    assert chart is not None and chart.categories[0] == "Tanggul pantai swadaya"
+    assert chart is not None and chart.categories[0] == "1. Tanggul pantai swadaya"
     assert sum(s.values[0] for s in chart.series) == pytest.approx(90.0)
 
 
