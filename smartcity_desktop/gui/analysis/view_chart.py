@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QCursor, QFont, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from smartcity_desktop.gui.analysis.cells import format_cell
+from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.result import Chart, ColumnType
 
 OKABE_ITO = (
@@ -57,11 +58,21 @@ def _highest(chart: Chart) -> float:
     return max((float(v) for s in chart.series for v in s.values), default=0.0)
 
 
+def _scale(highest: float) -> tuple[float, str]:
+    """Rupiah in the billions read badly as 20000000000 on an axis: show miliar or juta."""
+    if highest >= 1e9:
+        return 1e9, _("miliar")
+    if highest >= 1e6:
+        return 1e6, _("juta")
+    return 1.0, ""
+
+
 def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
     bars = _series(chart)
+    divisor, unit = _scale(_highest(chart))
     for n, series in enumerate(chart.series):
         bar_set = QBarSet(series.name)
-        bar_set.append([float(v) for v in series.values])
+        bar_set.append([float(v) / divisor for v in series.values])
         bar_set.setColor(QColor(OKABE_ITO[n % len(OKABE_ITO)]))
         bar_set.setBorderColor(QColor("white"))
         bars.append(bar_set)
@@ -83,7 +94,7 @@ def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
     category_axis = QBarCategoryAxis()
     category_axis.append(categories)
     value_axis = QValueAxis()
-    value_axis.setTitleText(chart.value_label)
+    value_axis.setTitleText(f"{unit} {chart.value_label}".strip())
     value_axis.setLabelFormat("%.0f")
     if chart.horizontal:
         # Whole names beside the bars (a ranking's titles): the layout makes room for them.
@@ -102,7 +113,7 @@ def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
         qchart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(category_axis)
     bars.attachAxis(value_axis)
-    value_axis.setRange(0.0, max(_highest(chart), 1.0))
+    value_axis.setRange(0.0, max(_highest(chart) / divisor, 1.0))
     value_axis.applyNiceNumbers()
     legend = qchart.legend()
     legend.setVisible(len(chart.series) > 1)
@@ -115,7 +126,10 @@ def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
         value = format_cell(bar_set.at(index), ColumnType.FLOAT).removesuffix(",0")
         value = value.removesuffix(".0")
         QToolTip.showText(
-            QCursor.pos(), f"{bar_set.label()} · {categories[index]}: {value} {chart.value_label}"
+            QCursor.pos(),
+            f"{bar_set.label()} · {categories[index]}: {value} {unit} {chart.value_label}".replace(
+                "  ", " "
+            ),
         )
 
     bars.hovered.connect(hovered)
