@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -72,8 +73,7 @@ class BlobStore:
             target = self.path_for(sha)
             if _touch(target):
                 return sha, False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
+            _replace_into(tmp, target)
             return sha, True
         except OSError as exc:
             raise (translate_os_error(exc, self.root) or exc) from exc
@@ -116,7 +116,12 @@ class BlobStore:
             raise (translate_os_error(exc, self.root) or exc) from exc
 
     def remove(self, sha256: str) -> None:
-        self.path_for(sha256).unlink(missing_ok=True)
+        path = self.path_for(sha256)
+        path.unlink(missing_ok=True)
+        # A refused import takes back what it wrote, its shard folder included when nothing else
+        # is in it (the folder then looks exactly as before).
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
 
     def open(self, sha256: str) -> BinaryIO:
         return self.path_for(sha256).open("rb")
@@ -125,6 +130,19 @@ class BlobStore:
         with self.open(sha256) as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
+
+
+def _replace_into(tmp: Path, target: Path) -> None:
+    """Move a finished blob into its shard folder; a shard emptied and removed meanwhile by
+    ``remove`` is made again."""
+    for attempt in range(2):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(tmp, target)
+            return
+        except FileNotFoundError:
+            if attempt:
+                raise
 
 
 def _touch(path: Path) -> bool:
