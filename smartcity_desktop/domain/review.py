@@ -28,6 +28,11 @@ REASON_LIST = "alasan_review"
 REDIRECT_LEVEL_LIST = "tingkat_pengalihan"
 
 
+# Feedback bundles (reviews going down to a village) are named so; the send status tells them
+# apart from the bundles an office sends up.
+FEEDBACK_PREFIX = "smartcity-hasil-"
+
+
 class ReviewState(StrEnum):
     DITERIMA = "diterima"
     PERLU_PERBAIKAN = "perlu_perbaikan"

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from smartcity_desktop.domain.review import TargetKind
+from smartcity_desktop.domain.review import FEEDBACK_PREFIX, TargetKind
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.reports.dates import format_date_long, to_local
 from smartcity_desktop.services.context import AppContext
@@ -80,7 +80,12 @@ def send_status(ctx: AppContext) -> SendStatus:
             )
         last = session.execute(
             select(BundleExport.sequence, BundleExport.created_at)
-            .where(BundleExport.status == EXPORT_DONE)
+            .where(
+                BundleExport.status == EXPORT_DONE,
+                # Feedback goes down to a village (services.exchange.feedback names its files so);
+                # the status bar speaks of what went up.
+                BundleExport.files.not_like(f'%"{FEEDBACK_PREFIX}%'),
+            )
             .order_by(BundleExport.sequence.desc())
             .limit(1)
         ).first()

@@ -112,3 +112,23 @@ def test_a_kecamatan_counts_its_reviews_and_the_village_bundles_to_forward(
     status = send_status(kecamatan_ctx)
     assert (status.unsent, status.unforwarded, status.last_sequence) == (0, 0, 1)
     assert text_of(kecamatan_ctx).startswith("Paket 1 dibuat ")
+
+
+def test_feedback_sent_down_is_not_taken_for_the_bundle_sent_up(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+) -> None:
+    from smartcity_desktop.services.exchange.feedback import feedback_bundles
+    from smartcity_desktop.services.exchange.forward import forward_bundle
+
+    RecordService(desa_ctx).create(RecordKind.PROBLEM, PROBLEM, finalise=True)
+    send(desa_ctx, kecamatan_ctx, tmp_path / "out", "desa-1.scb")
+    review_record(kecamatan_ctx, ids(kecamatan_ctx, RecordKind.PROBLEM)[0], Decision("diterima"))
+    forward_bundle(kecamatan_ctx, PASSPHRASE, tmp_path / "forward.scb")
+    before = text_of(kecamatan_ctx)
+    (tmp_path / "hasil").mkdir()
+    written = feedback_bundles(kecamatan_ctx, PASSPHRASE, tmp_path / "hasil")
+    assert written, "the kecamatan wrote feedback for its desa"
+    status = send_status(kecamatan_ctx)
+    # The feedback took number 2; what went up to the kabupaten is still bundle 1.
+    assert status.last_sequence == 1
+    assert text_of(kecamatan_ctx) == before

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from smartcity_desktop.bundles.progress import NoProgress, Progress
-from smartcity_desktop.domain.review import TargetKind, may_review, values_of
+from smartcity_desktop.domain.review import FEEDBACK_PREFIX, TargetKind, may_review, values_of
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.bundle_records import REVIEW_KIND, bundle_row
@@ -98,7 +98,7 @@ def feedback_bundles(
                 full=True,
                 max_part_size=None,
                 progress=progress,
-                name=f"smartcity-hasil-{code}-{{office}}-{{sequence:06d}}.scb",
+                name=f"{FEEDBACK_PREFIX}{code}-{{office}}-{{sequence:06d}}.scb",
                 extra=extra,
             )
     return results
