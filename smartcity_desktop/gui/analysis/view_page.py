@@ -64,7 +64,8 @@ class TablePane(QWidget):
         self.chart: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        if table.chart is not None:
+        # A chart of nothing but zeros says less than the empty table: leave it out.
+        if table.chart is not None and any(v for s in table.chart.series for v in s.values):
             from smartcity_desktop.gui.analysis.view_chart import chart_view
 
             beside = len(table.columns) <= CHART_BESIDE_UP_TO

@@ -35,6 +35,7 @@ from smartcity_desktop.services.analysis.result import (
     Series,
     Table,
     ViewResult,
+    bar_label,
 )
 from smartcity_desktop.services.analysis.scope import Scope, resolve
 from smartcity_desktop.services.analysis.tabulate import label, result
@@ -51,7 +52,7 @@ from smartcity_desktop.services.similarity.records import AreaFilter
 
 NAME = "isu-strategis"
 PROBLEM = ("problem",)
-CHART_CLUSTERS = 15
+CHART_CLUSTERS = 8  # each bar named whole beside it; more do not fit the chart's height
 NO_UNIT = "-"
 
 _models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
@@ -139,7 +140,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     chart = (
         Chart(
             _("Isu strategis paling luas (banyaknya desa)"),
-            tuple(c.title for c in shown),
+            tuple(bar_label(n, c.title) for n, c in enumerate(shown, 1)),
             (Series(_("Desa"), tuple(float(len(c.desa)) for c in shown)),),
             horizontal=True,
             value_label=_("desa"),

@@ -53,6 +53,7 @@ from smartcity_desktop.services.analysis.result import (
     Series,
     Table,
     ViewResult,
+    bar_label,
 )
 from smartcity_desktop.services.analysis.scope import Scope, resolve
 from smartcity_desktop.services.analysis.view_settings import (
@@ -321,7 +322,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         Chart(
             _("Usulan teratas: sumbangan tiap bagian pada skor"),
             # Numbered: a chart axis merges equal names, and two villages often propose alike.
-            tuple(_chart_label(n, s.facts.title) for n, s in enumerate(top, 1)),
+            tuple(bar_label(n, s.facts.title) for n, s in enumerate(top, 1)),
             tuple(
                 Series(weight_label(k), tuple(round(s.points[k], 2) for s in top)) for k in WEIGHTS
             ),
@@ -392,8 +393,3 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         computed_at=computed if isinstance(computed, dt.datetime) else None,
         cut_off=data_cut_off(ctx),
     )
-
-
-def _chart_label(position: int, title: str, width: int = 30) -> str:
-    short = title if len(title) <= width else title[: width - 1].rstrip() + "…"
-    return f"{position}. {short}"

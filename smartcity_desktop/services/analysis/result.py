@@ -85,6 +85,13 @@ class Chart:
     value_label: str = ""
 
 
+def bar_label(position: int, title: str, width: int = 30) -> str:
+    """A bar's name in a chart of the top items: numbered (an axis merges equal names, and
+    villages often write alike) and short enough to stand beside the bar whole."""
+    short = title if len(title) <= width else title[: width - 1].rstrip() + "…"
+    return f"{position}. {short}"
+
+
 @dataclass(frozen=True)
 class Table:
     key: str
