@@ -787,15 +787,21 @@ def check_forward(trial: Trial) -> Verdicts:
             }
         carried: set[str] = set()  # kept-file hashes inside complete, verified forward bundles
         carried_reviews: set[tuple[str, int]] = set()
-        unverified, incomplete = [], []
+        unverified, unknown = [], []
+        verified: dict[int, list[Path]] = {}
         for group in group_inputs(_final_files(trial.folder / "out")):
             report = verify_files(receiver, group)[0]
             if report.status != "verified" or report.sequence is None:
                 unverified.append(f"{[p.name for p in group]}: {[f.code for f in report.findings]}")
                 continue
+            verified[report.sequence] = group
             status, names = journal.get(report.sequence, ("", []))
+            if not status:
+                unknown.append(report.sequence)
+            # A kill after the last rename and before "done" leaves a whole, valid bundle under a
+            # number the next start closes as abandoned (as for a village's export): it may be
+            # delivered, but nothing in it was marked forwarded or sent, so it is not counted.
             if status != "done" or sorted(names) != sorted(p.name for p in group):
-                incomplete.append(report.sequence)
                 continue
             path = group[0]
             if len(group) > 1:
@@ -807,11 +813,18 @@ def check_forward(trial: Trial) -> Verdicts:
                 carried_reviews |= {(r["id"], r["revision"]) for r in bundle.iter_records("review")}
         verdicts[FINAL_NAMES_VERIFY] = "; ".join(unverified) or None
         pending = [seq for seq, (status, _n) in journal.items() if status == "pending"]
+        incomplete = [
+            seq
+            for seq, (status, names) in journal.items()
+            if status == "done" and sorted(p.name for p in verified.get(seq, [])) != sorted(names)
+        ]
         verdicts[ALL_OR_NOTHING] = (
             f"pending after the next start: {pending}"
             if pending
-            else f"done but its files do not verify whole: {incomplete}"
+            else f"done without all its files verified: {incomplete}"
             if incomplete
+            else f"numbers on files but not in the journal: {unknown}"
+            if unknown
             else None
         )
         # a village bundle counts as forwarded only if a complete forward bundle carries it
