@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 
 from smartcity_desktop.storage.models import bulk_insert_raw
 
@@ -19,6 +19,9 @@ SEARCHABLE = frozenset({"problem", "potential", "proposal"})
 def insert_indexed(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert new rows (uniform keys, ids not yet present) and index the searchable ones."""
     if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _insert_indexed_postgresql(connection, table, rows)
         return
     if table.name not in SEARCHABLE:
         bulk_insert_raw(connection, table, rows)
@@ -39,4 +42,25 @@ def insert_indexed(connection: Any, table: Table, rows: list[dict[str, Any]]) ->
         f"SELECT d.rowid, t.title, coalesce(t.description, '') FROM search_doc d "
         f"JOIN {table.name} t ON t.id = d.record_id WHERE d.rowid > ?",
         (start,),
+    )
+
+
+def _insert_indexed_postgresql(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    if table.name not in SEARCHABLE:
+        connection.execute(table.insert(), rows)
+        return
+    suspend = text("SELECT set_config('smartcity.search_suspended', :value, true)")
+    connection.execute(suspend, {"value": "on"})
+    try:
+        connection.execute(table.insert(), rows)
+    finally:
+        connection.execute(suspend, {"value": "off"})
+    connection.execute(
+        text(
+            "INSERT INTO search_doc(kind, record_id, document) "
+            "SELECT :kind, t.id, smartcity_search_document(t.title, t.description) "
+            "FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS w(id, n) "
+            f"JOIN {table.name} t ON t.id = w.id WHERE NOT t.deleted ORDER BY w.n"
+        ),
+        {"kind": str(table.name), "ids": [row["id"] for row in rows if not row["deleted"]]},
     )
