@@ -24,9 +24,11 @@ from sqlalchemy.engine import Engine, make_url
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services import trust
+from smartcity_desktop.services.annex import _record_counts
 from smartcity_desktop.services.completeness import completeness
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.exchange import export_bundle, import_files
+from smartcity_desktop.services.kecamatan_reports import _dimension_counts, _priorities
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.records import ListFilter, RecordService
 from smartcity_desktop.services.review import (
@@ -42,6 +44,7 @@ from smartcity_desktop.services.review import (
 from smartcity_desktop.services.review_desk import bundles_received, merge_candidates
 from smartcity_desktop.services.review_results import kecamatan_notes, result_codes
 from smartcity_desktop.services.sample_data import SampleRequest, generate
+from smartcity_desktop.services.similarity.records import AreaFilter, load_rows
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base
 from smartcity_desktop.storage.paths import DataPaths
@@ -206,7 +209,7 @@ def test_title_matches_rank_above_description_matches(
         assert service.search("sampah") == []
 
 
-def _review_some(kec: AppContext, pg: AppContext) -> None:
+def _review_some(kec: AppContext, _other: AppContext) -> None:
     problems = ids(kec, RecordKind.PROBLEM)
     proposals = ids(kec, RecordKind.PROPOSAL)
     review_records(kec, problems[:10], Decision("diterima"))
@@ -258,8 +261,45 @@ def test_review_reads_agree(
             kec, RecordKind.PROBLEM, records
         )
         assert kecamatan_notes(pg, DESA_CODE) == kecamatan_notes(kec, DESA_CODE)
+        assert _dimension_counts(pg) == _dimension_counts(kec)
+        names = {DESA_CODE: "Desa Uji"}
+        assert _priorities(pg, names) == _priorities(kec, names)
+        assert _record_counts(pg) == _record_counts(kec)
+        for kind in ("problem", "proposal"):
+            for area in (AreaFilter(), AreaFilter(dimension="living")):
+                assert load_rows(pg, kind, area) == load_rows(kec, kind, area)
     finally:
         pg.close()
+
+
+def test_reviews_written_on_postgresql_read_back_as_on_sqlite(
+    offices: tuple[AppContext, AppContext, AppContext],
+) -> None:
+    _desa, kec, pg = offices
+    _review_some(kec, pg)
+    _review_some(pg, kec)
+    review_records(
+        pg, ids(pg, RecordKind.PROBLEM)[:3], Decision("ditolak", reason="data_belum_lengkap")
+    )
+    review_records(
+        kec, ids(kec, RecordKind.PROBLEM)[:3], Decision("ditolak", reason="data_belum_lengkap")
+    )
+
+    def seen(ctx: AppContext) -> list[Any]:
+        return sorted(
+            (v.values["target_id"], v.state, v.values["reason"], v.revision)
+            for v in list_reviews(ctx)
+        )
+
+    assert seen(pg) == seen(kec)
+    assert [(e.id, e.state) for e in review_queue(pg, DESA_CODE)] == [
+        (e.id, e.state) for e in review_queue(kec, DESA_CODE)
+    ]
+    today = kec.clock().date()
+    lite, there = completeness(kec, today), completeness(pg, today)
+    assert [
+        (v.code, v.status.reviewed, v.status.states) for g in there.groups for v in g.villages
+    ] == [(v.code, v.status.reviewed, v.status.states) for g in lite.groups for v in g.villages]
 
 
 def _views(views: list[Any]) -> list[Any]:
