@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table, text
+from sqlalchemy.exc import DBAPIError
 
 from smartcity_desktop.storage.models import bulk_insert_raw
 
@@ -47,12 +48,12 @@ def insert_indexed(connection: Any, table: Table, rows: list[dict[str, Any]]) ->
 
 def _insert_indexed_postgresql(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
     if table.name not in SEARCHABLE:
-        connection.execute(table.insert(), rows)
+        _copy_rows(connection, table, rows)
         return
     suspend = text("SELECT set_config('smartcity.search_suspended', :value, true)")
     connection.execute(suspend, {"value": "on"})
     try:
-        connection.execute(table.insert(), rows)
+        _copy_rows(connection, table, rows)
     finally:
         connection.execute(suspend, {"value": "off"})
     connection.execute(
@@ -64,3 +65,21 @@ def _insert_indexed_postgresql(connection: Any, table: Table, rows: list[dict[st
         ),
         {"kind": str(table.name), "ids": [row["id"] for row in rows if not row["deleted"]]},
     )
+
+
+def _copy_rows(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``COPY ... FROM STDIN`` on the session's own psycopg connection (same transaction): about
+    three times the rows per second of an executemany of INSERTs. psycopg's errors are raised as
+    SQLAlchemy's, as every other statement's are."""
+    columns = list(rows[0])
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
+    except dbapi_error as exc:
+        raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
