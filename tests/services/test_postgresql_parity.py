@@ -49,7 +49,7 @@ from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import DESA_CODE, PASSPHRASE, copy_office
-from tests.services.review_helpers import ids
+from tests.services.review_helpers import feedback, forward, ids
 
 ADMIN_URL = os.environ.get("SMARTCITY_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="SMARTCITY_TEST_POSTGRES_URL is not set")
@@ -308,3 +308,16 @@ def _views(views: list[Any]) -> list[Any]:
 
 def _plain(value: Any) -> Any:
     return repr(value)
+
+
+def test_a_kecamatan_on_postgresql_forwards_and_sends_feedback(
+    offices: tuple[AppContext, AppContext, AppContext], kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    desa, _kec, pg = offices
+    _review_some(pg, pg)
+    trust.pin_office(kabupaten_ctx, DESA_CODE, office_fingerprint(desa))
+    forward(pg, kabupaten_ctx, tmp_path / "forward")
+    assert RecordService(kabupaten_ctx).counts() == RecordService(pg).counts()
+    assert len(list_reviews(kabupaten_ctx)) == len(list_reviews(pg)) == 19
+    feedback(pg, desa, tmp_path / "feedback")
+    assert len(list_reviews(desa)) == 19
