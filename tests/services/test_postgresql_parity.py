@@ -10,6 +10,7 @@ Needs a server: ``SMARTCITY_TEST_POSTGRES_URL`` (an admin URL); skipped without 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import secrets
@@ -321,3 +322,24 @@ def test_a_kecamatan_on_postgresql_forwards_and_sends_feedback(
     assert len(list_reviews(kabupaten_ctx)) == len(list_reviews(pg)) == 19
     feedback(pg, desa, tmp_path / "feedback")
     assert len(list_reviews(desa)) == 19
+
+
+def test_sample_data_written_on_postgresql_matches_sqlite(
+    kecamatan_ctx: AppContext, tmp_path: Path, postgres: Callable[[], Engine]
+) -> None:
+    moment = kecamatan_ctx.clock()
+    lite = dataclasses.replace(kecamatan_ctx, clock=lambda: moment)
+    there = dataclasses.replace(
+        on_postgresql(kecamatan_ctx, postgres(), tmp_path / "pg"), clock=lambda: moment
+    )
+    request = SampleRequest(problems=40, potentials=20, proposals=40, photos=3, seed=11)
+    for ctx in (lite, there):
+        generate(ctx, request)
+    for kind in RecordKind:
+        assert _records(there, kind) == _records(lite, kind)
+    for words in ("air", "jalan", "sekolah"):
+        assert set(RecordService(lite).search(words)) <= set(RecordService(there).search(words))
+
+
+def _records(ctx: AppContext, kind: RecordKind) -> list[Any]:
+    return [(r.id, r.revision, r.status, r.values) for r in RecordService(ctx).records(kind)]
