@@ -62,7 +62,7 @@ MIGRATION = (
 NOT_COPIED = {"search_doc", "search_suspended"}  # the index is rebuilt by PostgreSQL's triggers
 
 
-def _apply_0012(engine: Engine) -> None:
+def _apply_0012(engine: Engine, step: str = "upgrade") -> None:
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
@@ -71,7 +71,7 @@ def _apply_0012(engine: Engine) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
-        module.upgrade()
+        getattr(module, step)()
 
 
 @pytest.fixture
@@ -343,3 +343,35 @@ def test_sample_data_written_on_postgresql_matches_sqlite(
 
 def _records(ctx: AppContext, kind: RecordKind) -> list[Any]:
     return [(r.id, r.revision, r.status, r.values) for r in RecordService(ctx).records(kind)]
+
+
+def test_migration_0012_records_its_choice_and_goes_back(postgres: Callable[[], Engine]) -> None:
+    engine = postgres()
+    with engine.connect() as conn:
+        has_indonesian = conn.execute(
+            text("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'indonesian'")
+        ).scalar()
+        setting = conn.execute(text("SELECT config, folds_accents FROM search_setting")).one()
+        assert setting[0] == ("indonesian" if has_indonesian else "simple")
+        folded = conn.execute(
+            text("SELECT smartcity_search_document('Kerusakán', '') @@ smartcity_search_query(:w)"),
+            {"w": ["kerusakan"]},
+        ).scalar()
+        assert folded is setting[1]
+    _apply_0012(engine, "downgrade")
+    with engine.connect() as conn:
+        left = (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_proc WHERE proname LIKE 'smartcity_search%' UNION ALL "
+                    "SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%_search' UNION ALL "
+                    "SELECT count(*) FROM information_schema.columns WHERE table_name = 'search_doc' "
+                    "AND column_name = 'document' "
+                    "UNION ALL SELECT count(*) FROM information_schema.tables "
+                    "WHERE table_name = 'search_setting'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert left == [0, 0, 0, 0]
