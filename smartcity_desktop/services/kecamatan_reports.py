@@ -107,7 +107,7 @@ def _priorities(ctx: AppContext, names: dict[str, str]) -> tuple[list[PriorityIt
             "FROM review v JOIN proposal p ON p.id = v.target_id "
             "WHERE v.office_code = :office AND v.deleted = false AND v.target_kind = 'proposal' "
             "AND p.deleted = false AND v.priority IS NOT NULL "
-            "ORDER BY v.priority, p.office_code, p.title",
+            f"ORDER BY v.priority, {conn.bytewise('p.office_code', 'p.title')}",
             {"office": ctx.office.code},
         ).fetchall()
         total = conn.execute(

@@ -86,6 +86,13 @@ class Raw:
             {f"{name}_lo": code + ".", f"{name}_hi": code + "/"},
         )
 
+    def bytewise(self, *terms: str) -> str:
+        """An ORDER BY list that sorts text as SQLite does (by code point) on any server: a
+        PostgreSQL database's own collation may sort punctuation, case and digits otherwise."""
+        if self.dialect == POSTGRESQL:
+            return ", ".join(f'{term} COLLATE "C"' for term in terms)
+        return ", ".join(terms)
+
     def indexed_by(self, index: str) -> str:
         """SQLite's index hint (its planner sometimes picks a worse one); PostgreSQL has none."""
         return f" INDEXED BY {index}" if self.dialect == SQLITE else ""

@@ -232,14 +232,11 @@ class RecordService:
         """
         table = RecordKind(kind).value
         with self.ctx.db.session() as session:
-            rows = (
-                raw(session)
-                .execute(
-                    f"SELECT id, title, status FROM {table} WHERE deleted = false "
-                    "ORDER BY title, id"
-                )
-                .fetchall()
-            )
+            conn = raw(session)
+            rows = conn.execute(
+                f"SELECT id, title, status FROM {table} WHERE deleted = false "
+                f"ORDER BY {conn.bytewise('title', 'id')}"
+            ).fetchall()
             return [(row[0], row[1], row[2]) for row in rows]
 
     def search(

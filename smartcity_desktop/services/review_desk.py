@@ -108,9 +108,10 @@ def merge_candidates(ctx: AppContext, kind: str, desa: str, exclude: str) -> lis
     RecordKind(kind)  # refuses an unknown kind before it reaches the SQL text
     with ctx.db.session() as session:
         # lower() folds A-Z as SQLite's NOCASE does, and PostgreSQL has it too.
-        rows = raw(session).execute(
+        conn = raw(session)
+        rows = conn.execute(
             f"SELECT id, title FROM {kind} WHERE office_code = :desa AND deleted = false "
-            "AND id != :exclude ORDER BY lower(title), id",
+            f"AND id != :exclude ORDER BY {conn.bytewise('lower(title)', 'id')}",
             {"desa": desa, "exclude": exclude},
         )
         return [MergeCandidate(row[0], row[1] or "") for row in rows]

@@ -75,16 +75,16 @@ def _apply_0012(engine: Engine, step: str = "upgrade") -> None:
 
 
 @pytest.fixture
-def postgres() -> Iterator[Callable[[], Engine]]:
+def postgres() -> Iterator[Callable[..., Engine]]:
     """Makes scratch databases (pgsql_...) with the schema; drops them afterwards."""
     assert ADMIN_URL is not None
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     made: list[tuple[str, Engine]] = []
 
-    def make() -> Engine:
+    def make(locale: str = "") -> Engine:
         name = f"pgsql_t_{secrets.token_hex(4)}"
         with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
+            conn.execute(text(f"CREATE DATABASE {name} {locale}"))
         engine = create_engine(make_url(ADMIN_URL).set(database=name))
         made.append((name, engine))
         Base.metadata.create_all(engine)
@@ -127,7 +127,7 @@ def offices(
     desa_ctx: AppContext,
     office_templates: dict[str, Path],
     tmp_path: Path,
-    postgres: Callable[[], Engine],
+    postgres: Callable[..., Engine],
 ) -> Iterator[tuple[AppContext, AppContext, AppContext]]:
     """(desa, kecamatan on SQLite, the same kecamatan on PostgreSQL), both having imported the
     same bundle of the desa; a PostgreSQL office made before the import imports it itself."""
@@ -189,7 +189,7 @@ def test_search_finds_and_ranks_alike(offices: tuple[AppContext, AppContext, App
 
 
 def test_title_matches_rank_above_description_matches(
-    kecamatan_ctx: AppContext, tmp_path: Path, postgres: Callable[[], Engine]
+    kecamatan_ctx: AppContext, tmp_path: Path, postgres: Callable[..., Engine]
 ) -> None:
     for ctx in (kecamatan_ctx, on_postgresql(kecamatan_ctx, postgres(), tmp_path / "pg")):
         service = RecordService(ctx)
@@ -221,7 +221,7 @@ def _review_some(kec: AppContext, _other: AppContext) -> None:
 def test_review_reads_agree(
     offices: tuple[AppContext, AppContext, AppContext],
     tmp_path: Path,
-    postgres: Callable[[], Engine],
+    postgres: Callable[..., Engine],
 ) -> None:
     _desa, kec, _pg = offices
     _review_some(kec, _pg)
@@ -325,7 +325,7 @@ def test_a_kecamatan_on_postgresql_forwards_and_sends_feedback(
 
 
 def test_sample_data_written_on_postgresql_matches_sqlite(
-    kecamatan_ctx: AppContext, tmp_path: Path, postgres: Callable[[], Engine]
+    kecamatan_ctx: AppContext, tmp_path: Path, postgres: Callable[..., Engine]
 ) -> None:
     moment = kecamatan_ctx.clock()
     lite = dataclasses.replace(kecamatan_ctx, clock=lambda: moment)
@@ -345,7 +345,7 @@ def _records(ctx: AppContext, kind: RecordKind) -> list[Any]:
     return [(r.id, r.revision, r.status, r.values) for r in RecordService(ctx).records(kind)]
 
 
-def test_migration_0012_records_its_choice_and_goes_back(postgres: Callable[[], Engine]) -> None:
+def test_migration_0012_records_its_choice_and_goes_back(postgres: Callable[..., Engine]) -> None:
     engine = postgres()
     with engine.connect() as conn:
         has_indonesian = conn.execute(
@@ -375,3 +375,27 @@ def test_migration_0012_records_its_choice_and_goes_back(postgres: Callable[[], 
             .all()
         )
     assert left == [0, 0, 0, 0]
+
+
+def test_text_is_ordered_as_on_sqlite_whatever_the_server_collation(
+    kecamatan_ctx: AppContext, tmp_path: Path, postgres: Callable[..., Engine]
+) -> None:
+    """An ICU collation sorts "a-c" before "ab" and "b" before "B"; SQLite sorts by code point."""
+    icu = "LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8' TEMPLATE template0"
+    base = {"dimension": "living", "sub_element": "kesehatan", "severity": "berat"}
+    service = RecordService(kecamatan_ctx)
+    made = [
+        service.create(RecordKind.PROBLEM, {**base, "title": title}).ids[0]
+        for title in ("b sungai", "B jalan", "a-c listrik", "ab sampah", "A sekolah", "Éra baru")
+    ]
+    pg = on_postgresql(kecamatan_ctx, postgres(icu), tmp_path / "pg")
+    try:
+        assert RecordService(pg).link_choices(RecordKind.PROBLEM) == service.link_choices(
+            RecordKind.PROBLEM
+        )
+        own = kecamatan_ctx.office.code
+        assert merge_candidates(pg, "problem", own, made[0]) == merge_candidates(
+            kecamatan_ctx, "problem", own, made[0]
+        )
+    finally:
+        pg.close()

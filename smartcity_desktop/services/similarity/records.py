@@ -129,7 +129,7 @@ def load_rows(
         if area.dimension:
             sql += " AND dimension = :dimension"
             params["dimension"] = area.dimension
-        sql += " ORDER BY id"
+        sql += f" ORDER BY {conn.bytewise('id')}"
         for r in conn.execute(sql, params):
             desa = r[1]
             village = villages.get(desa)
