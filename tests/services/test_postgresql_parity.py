@@ -49,6 +49,7 @@ from smartcity_desktop.services.similarity.records import AreaFilter, load_rows
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base
 from smartcity_desktop.storage.paths import DataPaths
+from tests import postgres_support
 from tests.conftest import DESA_CODE, PASSPHRASE, copy_office
 from tests.services.review_helpers import feedback, forward, ids
 
@@ -76,13 +77,14 @@ def _apply_0012(engine: Engine, step: str = "upgrade") -> None:
 
 @pytest.fixture
 def postgres() -> Iterator[Callable[..., Engine]]:
-    """Makes scratch databases (pgsql_...) with the schema; drops them afterwards."""
+    """Makes scratch databases (SMARTCITY_TEST_POSTGRES_PREFIX, see tests/postgres_support.py) with
+    the schema; drops them afterwards."""
     assert ADMIN_URL is not None
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     made: list[tuple[str, Engine]] = []
 
     def make(locale: str = "") -> Engine:
-        name = f"pgsql_t_{secrets.token_hex(4)}"
+        name = f"{postgres_support.prefix()}_parity_{secrets.token_hex(4)}"
         with admin.connect() as conn:
             conn.execute(text(f"CREATE DATABASE {name} {locale}"))
         engine = create_engine(make_url(ADMIN_URL).set(database=name))
