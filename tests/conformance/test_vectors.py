@@ -193,18 +193,18 @@ def test_the_carried_list_judges_the_bundles_after_it(
     receivers: dict[str, AppContext], tmp_path: Path
 ) -> None:
     """Once the desa installed the list a feedback bundle carried, a bundle its retired key signed
-    after the revocation point is refused there; one at the point still verifies."""
+    after the revocation point is refused there; one at the point still imports."""
     desa = receivers["desa"]
     (installing,) = [
         e for e in ENTRIES if "revocation.carried_installed" in e.get("import_notes", [])
     ]
-    before = _retired_key_bundle(generate.RETIRED_AFTER_SEQUENCE + 1).write(tmp_path / "a.scb")
-    assert import_files(desa, [before], dry_run=True)[0].status == "dry-run"
+    past_point = _retired_key_bundle(generate.RETIRED_AFTER_SEQUENCE + 1).write(tmp_path / "a.scb")
+    assert import_files(desa, [past_point], dry_run=True)[0].status == "dry-run"
 
     (report,) = import_files(desa, [VECTORS / installing["file"]], receipts=False)
     assert report.status == "imported", report.findings
 
-    (refused,) = import_files(desa, [before], receipts=False)
+    (refused,) = import_files(desa, [past_point], receipts=False)
     assert refused.status == "refused"
     assert [f.code for f in refused.findings] == ["trust.revoked"]
     at_point = _retired_key_bundle(generate.RETIRED_AFTER_SEQUENCE).write(tmp_path / "b.scb")
