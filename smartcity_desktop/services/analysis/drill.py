@@ -177,13 +177,13 @@ def unlinked_condition(kind: str, alias: str) -> str:
         return (
             "NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.proposal_id = "
             f"{alias}.id AND l.target_id NOT IN ("
-            "SELECT d.id FROM problem d WHERE d.deleted = 1 "
-            "UNION ALL SELECT d.id FROM potential d WHERE d.deleted = 1))"
+            "SELECT d.id FROM problem d WHERE d.deleted = true "
+            "UNION ALL SELECT d.id FROM potential d WHERE d.deleted = true))"
         )
     # Record ids are unique across kinds, so the target id alone names the record.
     return (
         f"NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.target_id = {alias}.id "
-        "AND l.proposal_id NOT IN (SELECT d.id FROM proposal d WHERE d.deleted = 1))"
+        "AND l.proposal_id NOT IN (SELECT d.id FROM proposal d WHERE d.deleted = true))"
     )
 
 
@@ -202,7 +202,7 @@ def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, st
     # One statement, compiled once; its list is expanded at each run (5,000 records are 10
     # runs). Building a text() of 500 named parameters each time cost more than the queries.
     sql = text(
-        "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN :ids"
+        "SELECT target_id, office_code, state FROM review WHERE deleted = false AND target_id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
