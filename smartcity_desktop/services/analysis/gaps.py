@@ -22,7 +22,13 @@ from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.drill import unlinked_condition
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
-from smartcity_desktop.services.analysis.kept_rows import by_desa, created_day, in_scope, kept
+from smartcity_desktop.services.analysis.kept_rows import (
+    by_desa,
+    created_day,
+    in_scope,
+    kept,
+    sharing,
+)
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
     Chart,
@@ -207,10 +213,21 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
     """Every live record of the area with its link check, read once: the check is a lookup per
     record, too slow to repeat over 160,000 records on each filter change."""
     out = {}
+    share = sharing()
     for kind, figure in (("problem", "severity"), ("proposal", "estimated_cost")):
         rows = [
-            _Record(desa, dimension, trust, created_day(created), bool(unlinked), *rest)
-            for desa, dimension, trust, created, unlinked, *rest in session.execute(
+            _Record(
+                share(desa, desa),
+                share(dimension, dimension),
+                share(trust, trust),
+                share(day := created_day(created), day),
+                bool(unlinked),
+                record_id,
+                share(title, title),
+                share(sub, sub),
+                share(value, value),
+            )
+            for desa, dimension, trust, created, unlinked, record_id, title, sub, value in session.execute(
                 text(
                     "SELECT r.office_code, r.dimension, r.trust_level, r.created_at, "
                     f"CASE WHEN {unlinked_condition(kind, 'r')} THEN 1 ELSE 0 END, r.id, "
@@ -218,7 +235,7 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
                     "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi"
                 ),
                 {"lo": area + ".", "hi": area + "/"},
-            )
+            ).all()
         ]
         out[kind] = _Kept(tuple(rows), by_desa(rows))
     return out

@@ -80,9 +80,20 @@ def forget_kept() -> None:
 def created_day(value: Any) -> str:
     """A creation time as YYYY-MM-DD: SQLite gives the stored text ("2026-03-01 08:00:00"),
     PostgreSQL a datetime. Compared as text exactly as ``Scope.where`` compares it."""
+    if isinstance(value, str):
+        return value[:10]
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
-    return str(value or "")[:10]
+    return ""
+
+
+def sharing() -> Callable[[Any, Any], Any]:
+    """``share(value, value)`` returns one shared copy of each equal value: kept rows repeat
+    their village codes, dimensions, dates and the like tens of thousands of times, and the
+    database driver makes a new string for each. A dict's own ``setdefault``: a Python function
+    around it doubled the time of reading 160,000 rows."""
+    shared: dict[Any, Any] = {}
+    return shared.setdefault
 
 
 def by_desa(rows: Sequence[R]) -> dict[str, tuple[R, ...]]:

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState
-from smartcity_desktop.services.analysis.kept_rows import by_desa, created_day, in_scope, kept
+from smartcity_desktop.services.analysis.kept_rows import (
+    by_desa,
+    created_day,
+    in_scope,
+    kept,
+    sharing,
+)
 from smartcity_desktop.services.analysis.scope import Scope
 
 if TYPE_CHECKING:
@@ -131,7 +137,7 @@ EXCLUDED_STATES = (ReviewState.DITOLAK.value, ReviewState.DIGABUNG.value)
 
 @dataclass(frozen=True)
 class KeptProposals:
-    rows: tuple[ProposalFacts, ...]  # live proposals of the area, in id order
+    rows: tuple[ProposalFacts, ...]  # live proposals of the area
     depth: dict[str, int]  # reviewing office -> the longest priority list it gave
     by_desa: dict[str, tuple[ProposalFacts, ...]]  # the same rows per village
 
@@ -166,6 +172,7 @@ def _read_proposals(session: Session, area: str) -> KeptProposals:
     }
     heads: dict[str | None, int] = {}
     none = (0, 0, 0)
+    share = sharing()
     rows = []
     # A range, not LIKE, so that the office_code index serves it ('/' sorts right after '.').
     for r in session.execute(
@@ -174,16 +181,26 @@ def _read_proposals(session: Session, area: str) -> KeptProposals:
             "r.estimated_cost, r.quick_win, r.start_date, r.end_date, r.implementation, "
             "v.state, v.priority, v.office_code, r.sub_element, r.trust_level, r.created_at "
             f"FROM proposal r {KECAMATAN_REVIEW_JOIN} "
-            "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi ORDER BY r.id"
+            "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi"
         ),
         {"lo": area + ".", "hi": area + "/"},
-    ):
+    ).all():
         text_ = r[6]
         count = heads.get(text_)
         if count is None:
             count = heads[text_] = parse_beneficiaries(text_)
         rows.append(
-            ProposalFacts(*r[:15], *links.get(r[0], none), r[15], r[16], created_day(r[17]), count)
+            ProposalFacts._make(
+                (
+                    r[0],
+                    *[share(v, v) for v in r[1:15]],
+                    *links.get(r[0], none),
+                    share(r[15], r[15]),
+                    share(r[16], r[16]),
+                    share(day := created_day(r[17]), day),
+                    count,
+                )
+            )
         )
     return KeptProposals(tuple(rows), depth, by_desa(rows))
 
