@@ -46,13 +46,17 @@ _lock = threading.Lock()
 
 
 def data_mark(session: Session) -> tuple[Any, ...]:
-    """Changes whenever a record, review or link is added, changed or deleted."""
+    """Changes whenever a record, review or link is added, changed or deleted, and with every
+    import."""
     out: list[Any] = []
     for table in MARKED_TABLES:
         out += session.execute(
             text(f"SELECT count(*), sum(revision), max(updated_at) FROM {table}")
         ).one()
     out.append(session.execute(text("SELECT count(*) FROM proposal_link")).scalar_one())
+    # An import can raise received rows' trust level in place (the same content, now with a
+    # certificate) without a new revision; every import adds a ledger row.
+    out += session.execute(text("SELECT count(*), max(imported_at) FROM bundle_ledger")).one()
     return tuple(out)
 
 

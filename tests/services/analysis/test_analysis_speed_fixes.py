@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from smartcity_desktop.services.analysis import AnalysisFilter, drill_records, view
 from smartcity_desktop.services.analysis.export_table import write_xlsx
@@ -19,6 +19,7 @@ from smartcity_desktop.services.analysis.proposal_facts import kept_proposals
 from smartcity_desktop.services.analysis.result import Drill
 from smartcity_desktop.services.analysis.scope import resolve
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.storage.models import BundleLedger, table_of
 from tests.services.proposal_data import Known, proposals, proposals_template
 
 __all__ = ["proposals", "proposals_template"]
@@ -96,3 +97,41 @@ def test_an_issue_drill_down_by_ids_lists_every_problem(proposals: Known, kab: A
     found = drill_records(kab, AnalysisFilter(), Drill(("problem",), ids=ids))
     assert {r.id for r in found.rows} == set(ids)
     assert found.total == len(ids)
+
+
+def test_kept_proposals_follow_a_trust_level_raised_in_place_by_an_import(
+    kab: AppContext,
+) -> None:
+    # An import of the same content with a certificate raises the trust level without a new
+    # revision (services/exchange/rows.py); the import's ledger row tells the kept rows.
+    certified = AnalysisFilter(trust="certified")
+    local = AnalysisFilter(trust="locally_trusted")
+    with kab.db.transaction() as session:
+        session.execute(text("UPDATE proposal SET trust_level = 'locally_trusted'"))
+    before = kept_proposals(kab)
+    every = len(before.rows)
+    assert len(in_scope(before.rows, before.by_desa, resolve(kab, local))) == every
+    with kab.db.transaction() as session:
+        session.execute(text("UPDATE proposal SET trust_level = 'certified'"))
+        session.execute(
+            insert(table_of(BundleLedger)),
+            [
+                {
+                    "content_hash": "ab" * 32,
+                    "sender_office": "32.16.01.2001",
+                    "sender_role": "desa",
+                    "sender_key_id": "0" * 16,
+                    "sequence": 99,
+                    "bundle_created_at": dt.datetime(2026, 12, 1, 8, 0),
+                    "imported_at": dt.datetime(2026, 12, 1, 9, 0),
+                    "trust_level": "certified",
+                    "file_name": "x.scb",
+                    "size": 1,
+                    "outcome": "{}",
+                    "forwarded_by": None,
+                }
+            ],
+        )
+    kept = kept_proposals(kab)
+    assert len(in_scope(kept.rows, kept.by_desa, resolve(kab, certified))) == every
+    assert not in_scope(kept.rows, kept.by_desa, resolve(kab, local))
