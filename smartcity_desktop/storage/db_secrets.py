@@ -1,0 +1,200 @@
+"""The PostgreSQL password of an office's database, kept in the operating system's credential store.
+
+The URL in ``database.json`` never holds a password. The password is kept by ``keyring`` in Windows
+Credential Manager, the macOS Keychain or the Secret Service of a Linux desktop, under the service
+name below and the account ``user@host:port/dbname``. Where no such store exists (a Linux machine
+without a desktop keyring), nothing is kept: the app says so and the password is asked again, or
+libpq finds it itself in ``PGPASSWORD`` or the pgpass file that the administrator may set up
+(docs/postgresql.md, "Kata sandi"). No home-made encryption: a key stored beside the secret would
+protect nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from smartcity_desktop.errors import UserError
+from smartcity_desktop.i18n import _
+
+log = logging.getLogger(__name__)
+
+SERVICE = "SmartCity Desktop PostgreSQL"
+DEFAULT_PORT = 5432
+
+
+class SecretStoreError(UserError):
+    code = "db.secret_store"
+
+
+def parse_url(url: str | URL) -> URL:
+    """A PostgreSQL URL as SQLAlchemy reads it; a clear refusal for anything else."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError as exc:
+        raise UserError(
+            _(
+                "Alamat basis data '{url}' tidak dapat dibaca. Contoh yang benar: "
+                "postgresql+psycopg://pengguna@server:5432/nama_basis_data"
+            ).format(url=url),
+            code="db.bad_url",
+        ) from exc
+    if parsed.get_backend_name() != "postgresql":
+        raise UserError(
+            _(
+                "Alamat basis data '{url}' bukan alamat PostgreSQL. Contoh yang benar: "
+                "postgresql+psycopg://pengguna@server:5432/nama_basis_data"
+            ).format(url=parsed.render_as_string(hide_password=True)),
+            code="db.not_postgresql",
+        )
+    if not parsed.username or not parsed.database:
+        raise UserError(
+            _(
+                "Alamat basis data '{url}' harus menyebut nama pengguna dan nama basis data, "
+                "misalnya postgresql+psycopg://pengguna@server:5432/nama_basis_data"
+            ).format(url=parsed.render_as_string(hide_password=True)),
+            code="db.incomplete_url",
+        )
+    return parsed
+
+
+def credential_key(url: str | URL) -> str:
+    """``user@host:port/dbname``: the account name under which the password is kept."""
+    parsed = parse_url(url)
+    host = parsed.host or "localhost"
+    port = parsed.port or DEFAULT_PORT
+    return f"{parsed.username}@{host}:{port}/{parsed.database}"
+
+
+def store_available() -> bool:
+    """Whether this PC has a credential store that can keep a password."""
+    import keyring
+    from keyring.backends import fail
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration: no store, not a crash
+        log.warning("keyring backend unavailable", exc_info=True)
+        return False
+    if isinstance(backend, fail.Keyring):
+        return False
+    try:
+        from keyring.backends import null
+
+        if isinstance(backend, null.Keyring):
+            return False
+    except ImportError:  # pragma: no cover - every keyring release has it
+        pass
+    return True
+
+
+def store_name() -> str:
+    """The credential store's own name, for the status lines."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    return str(getattr(backend, "name", type(backend).__name__))
+
+
+def _no_store() -> SecretStoreError:
+    return SecretStoreError(
+        _(
+            "Kata sandi basis data tidak dapat disimpan di PC ini: tidak ada tempat penyimpanan "
+            "kata sandi sistem (Windows Credential Manager, macOS Keychain atau Secret Service). "
+            "Kata sandi akan ditanyakan setiap kali aplikasi dibuka, atau minta pengelola server "
+            "menyiapkan berkas pgpass (lihat docs/postgresql.md)."
+        ),
+        code="db.no_secret_store",
+    )
+
+
+def _store_failed(exc: Exception) -> SecretStoreError:
+    return SecretStoreError(
+        _(
+            "Tempat penyimpanan kata sandi sistem menolak permintaan ({reason}). Buka kunci "
+            "penyimpanan kata sandi (keyring) lalu ulangi."
+        ).format(reason=exc),
+        code="db.secret_store_failed",
+    )
+
+
+def save_password(url: str | URL, password: str) -> None:
+    """Keep the password for ``url``'s user, server and database (replacing any kept before)."""
+    if not password:
+        raise UserError(_("Kata sandi basis data kosong; tidak ada yang disimpan."), code="db.empty")
+    key = credential_key(url)
+    if not store_available():
+        raise _no_store()
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(SERVICE, key, password)
+    except KeyringError as exc:
+        raise _store_failed(exc) from exc
+    log.info("database password kept for %s", key)
+
+
+def stored_password(url: str | URL) -> str | None:
+    """The kept password for ``url``, or None (nothing kept, or no store on this PC)."""
+    key = credential_key(url)
+    if not store_available():
+        return None
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(SERVICE, key)
+    except KeyringError:  # a locked store: as if nothing were kept, the password is asked
+        log.warning("keyring refused to read the password for %s", key, exc_info=True)
+        return None
+
+
+def forget_password(url: str | URL) -> bool:
+    """Remove the kept password; False when none was kept."""
+    key = credential_key(url)
+    if not store_available():
+        return False
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        keyring.delete_password(SERVICE, key)
+    except PasswordDeleteError:
+        return False
+    except KeyringError as exc:
+        raise _store_failed(exc) from exc
+    log.info("database password forgotten for %s", key)
+    return True
+
+
+def password_for(url: str | URL) -> str | None:
+    """The password to connect with: the one written in the URL itself (given on the command line
+    or in the environment, never saved), else the kept one, else None, and libpq then looks in
+    ``PGPASSWORD`` and the pgpass file on its own."""
+    parsed = parse_url(url)
+    if parsed.password:
+        return str(parsed.password)
+    return stored_password(parsed)
+
+
+def with_password(url: str | URL, password: str | None) -> URL:
+    """``url`` with ``password`` set (for connecting only: never written anywhere)."""
+    parsed = parse_url(url)
+    return parsed.set(password=password) if password else parsed
+
+
+def without_password(url: str | URL) -> str:
+    """The URL as it may be shown or saved: the password left out, not masked."""
+    parsed = parse_url(url)
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False)
