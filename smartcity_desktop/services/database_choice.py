@@ -350,6 +350,11 @@ def password_store_available() -> bool:
     return db_secrets.store_available()
 
 
+def require_password_store() -> None:
+    """Refuse plainly, before any password is typed, where this PC cannot keep one."""
+    db_secrets.require_store()
+
+
 def remember_password(url: str, password: str) -> str:
     """Keep ``password`` for ``url``; returns the key it is kept under (user@host:port/db)."""
     if db_secrets.parse_url(url).password:

@@ -68,26 +68,27 @@ def credential_key(url: str | URL) -> str:
     return f"{parsed.username}@{host}:{port}/{parsed.database}"
 
 
+# keyring's own line between a store it recommends and a fallback: the OS stores rank 5 (Windows
+# Credential Manager, macOS Keychain, Secret Service), a plain-text file (keyrings.alt) 0.5, none 0.
+MIN_PRIORITY = 1
+
+
 def store_available() -> bool:
-    """Whether this PC has a credential store that can keep a password."""
+    """Whether this PC has a credential store that can keep a password safely: the store that
+    keyring would write to is one it recommends. A plain-text file store that happens to be
+    installed does not count; the password would then lie in a file in the clear."""
     import keyring
-    from keyring.backends import fail
+    from keyring.backends import chainer
 
     try:
         backend = keyring.get_keyring()
+        if isinstance(backend, chainer.ChainerBackend):
+            chained = list(chainer.ChainerBackend.backends)
+            backend = chained[0] if chained else None
+        return backend is not None and float(backend.priority) >= MIN_PRIORITY
     except Exception:  # a broken keyring configuration: no store, not a crash
         log.warning("keyring backend unavailable", exc_info=True)
         return False
-    if isinstance(backend, fail.Keyring):
-        return False
-    try:
-        from keyring.backends import null
-
-        if isinstance(backend, null.Keyring):
-            return False
-    except ImportError:  # pragma: no cover - every keyring release has it
-        pass
-    return True
 
 
 def store_name() -> str:
@@ -110,6 +111,11 @@ def _no_store() -> SecretStoreError:
     )
 
 
+def require_store() -> None:
+    if not store_available():
+        raise _no_store()
+
+
 def _store_failed(exc: Exception) -> SecretStoreError:
     return SecretStoreError(
         _(
@@ -125,8 +131,7 @@ def save_password(url: str | URL, password: str) -> None:
     if not password:
         raise UserError(_("Kata sandi basis data kosong; tidak ada yang disimpan."), code="db.empty")
     key = credential_key(url)
-    if not store_available():
-        raise _no_store()
+    require_store()
     import keyring
     from keyring.errors import KeyringError
 

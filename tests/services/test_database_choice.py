@@ -168,3 +168,31 @@ def test_status_of_a_sqlite_office(kabupaten_ctx: AppContext) -> None:
     assert found.revision == head_revision()
     assert found.counts["problem"] == 0
     assert found.saved_choice is None
+
+
+def test_status_of_an_office_on_postgresql(kabupaten_ctx: AppContext, office_db: URL) -> None:
+    from sqlalchemy import create_engine
+
+    from smartcity_desktop.storage.database import Database
+
+    engine = create_engine(office_db)
+    ctx = AppContext(paths=kabupaten_ctx.paths, db=Database(Path("-"), engine))
+    try:
+        found = choice.status(ctx)
+    finally:
+        ctx.close()
+    assert found.location.kind == "postgresql"
+    assert (found.location.host, found.location.port) == (office_db.host, office_db.port)
+    assert found.location.database == office_db.database
+    assert found.location.user == office_db.username
+    assert make_url(found.location.url).password is None
+    assert found.server_version.startswith("PostgreSQL 1")
+    assert found.revision == head_revision()
+    assert found.counts == {
+        "problem": 0,
+        "potential": 0,
+        "proposal": 0,
+        "attachment": 0,
+        "review": 0,
+        "bundle_ledger": 0,
+    }

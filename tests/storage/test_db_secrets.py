@@ -7,6 +7,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyrings.alt.file import PlaintextKeyring
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.storage import db_secrets
@@ -80,6 +81,18 @@ def test_without_a_credential_store_saving_is_refused_plainly() -> None:
         assert db_secrets.stored_password(URL) is None
         assert db_secrets.password_for(URL) is None
         assert db_secrets.forget_password(URL) is False
+
+
+def test_a_plain_text_file_store_is_not_taken_for_a_credential_store(tmp_path: Path) -> None:
+    """keyrings.alt's plain-text file, installed on a PC without a desktop store, would be
+    keyring's pick there; the password would lie in the clear in the user's folder."""
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring_pass.cfg")
+    with no_keyring(plain):
+        assert not db_secrets.store_available()
+        with pytest.raises(UserError):
+            db_secrets.save_password(URL, "rahasia")
+    assert not (tmp_path / "keyring_pass.cfg").exists()
 
 
 @pytest.mark.parametrize(
