@@ -38,7 +38,9 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
             "baris perintah)"
         ),
     )
-    s.add_argument("url", metavar="URL", help=_("alamat basis data tanpa kata sandi: {u}").format(u=URL_HELP))
+    s.add_argument(
+        "url", metavar="URL", help=_("alamat basis data tanpa kata sandi: {u}").format(u=URL_HELP)
+    )
     add_globals(s)
     s.set_defaults(handler=cmd_password_set)
     f = actions.add_parser("forget", help=_("hapus kata sandi yang tersimpan untuk URL"))
@@ -50,7 +52,6 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.support import open_office, print_json
     from smartcity_desktop.services.database_choice import describe_counts, status
-    from smartcity_desktop.storage.migrations import head_revision
 
     ctx = open_office(args)
     try:
@@ -71,7 +72,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "user": location.user or None,
                 "server_version": found.server_version,
                 "schema_revision": found.revision,
-                "app_schema_revision": head_revision(),
+                "app_schema_revision": found.app_revision,
                 "counts": found.counts,
                 "saved_choice": found.saved_choice,
                 "environment_url": found.environment_url,
@@ -86,7 +87,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(_("Versi: {version}").format(version=found.server_version))
     print(
         _("Revisi skema: {revision} (aplikasi ini: {head})").format(
-            revision=found.revision or "-", head=head_revision()
+            revision=found.revision or "-", head=found.app_revision
         )
     )
     print(_("Isi: {counts}").format(counts=describe_counts(found.counts)))
@@ -118,7 +119,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def read_db_password(confirm: bool) -> str:
     """From the terminal without echo (twice), or the first line of stdin when it is a pipe."""
     if sys.stdin is None:
-        raise UserError(_("Kata sandi basis data diperlukan: ketik di prompt atau kirim lewat stdin."))
+        raise UserError(
+            _("Kata sandi basis data diperlukan: ketik di prompt atau kirim lewat stdin.")
+        )
     if not sys.stdin.isatty():
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.storage import db_secrets
+from smartcity_desktop.storage import db_secrets, migrations
 from smartcity_desktop.storage import table_names as tables
 from smartcity_desktop.storage.db_choice_file import read_choice, remove_choice, write_choice
 from smartcity_desktop.storage.paths import DataPaths
@@ -173,7 +173,9 @@ def check_connection(
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    return _("{problems} permasalahan, {potentials} potensi, {proposals} usulan, {files} lampiran").format(
+    return _(
+        "{problems} permasalahan, {potentials} potensi, {proposals} usulan, {files} lampiran"
+    ).format(
         problems=counts.get(tables.PROBLEM, 0),
         potentials=counts.get(tables.POTENTIAL, 0),
         proposals=counts.get(tables.PROPOSAL, 0),
@@ -304,6 +306,7 @@ class Status:
     location: Location
     server_version: str
     revision: str | None
+    app_revision: str  # the newest schema this app knows
     counts: dict[str, int]
     saved_choice: str | None
     environment_url: str | None
@@ -317,7 +320,9 @@ def status(ctx: AppContext) -> Status:
     location = location_of(ctx)
     with ctx.db.engine.connect() as connection:
         if location.kind == "sqlite":
-            version = "SQLite " + str(connection.exec_driver_sql("SELECT sqlite_version()").scalar())
+            version = "SQLite " + str(
+                connection.exec_driver_sql("SELECT sqlite_version()").scalar()
+            )
         else:
             version = "PostgreSQL " + str(connection.execute(text("SHOW server_version")).scalar())
         names = set(inspect(connection).get_table_names())
@@ -335,6 +340,7 @@ def status(ctx: AppContext) -> Status:
         location=location,
         server_version=version,
         revision=revision,
+        app_revision=migrations.head_revision(),
         counts=counts,
         saved_choice=saved_choice(ctx.paths),
         environment_url=url_from_environment(),

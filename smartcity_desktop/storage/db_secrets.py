@@ -12,6 +12,7 @@ protect nothing.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -81,8 +82,9 @@ def store_available() -> bool:
     from keyring.backends import chainer
 
     try:
-        backend = keyring.get_keyring()
+        backend: Any = keyring.get_keyring()
         if isinstance(backend, chainer.ChainerBackend):
+            # A chain writes to its first store.
             chained = list(chainer.ChainerBackend.backends)
             backend = chained[0] if chained else None
         return backend is not None and float(backend.priority) >= MIN_PRIORITY
@@ -129,7 +131,9 @@ def _store_failed(exc: Exception) -> SecretStoreError:
 def save_password(url: str | URL, password: str) -> None:
     """Keep the password for ``url``'s user, server and database (replacing any kept before)."""
     if not password:
-        raise UserError(_("Kata sandi basis data kosong; tidak ada yang disimpan."), code="db.empty")
+        raise UserError(
+            _("Kata sandi basis data kosong; tidak ada yang disimpan."), code="db.empty"
+        )
     key = credential_key(url)
     require_store()
     import keyring

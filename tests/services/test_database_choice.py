@@ -23,7 +23,10 @@ from tests.pg_scratch import admin_url, fill_as_office, scratch_database
 
 def settings_of(url: URL) -> choice.ServerSettings:
     return choice.ServerSettings(
-        host=url.host or "", port=url.port or 5432, database=url.database or "", user=url.username or ""
+        host=url.host or "",
+        port=url.port or 5432,
+        database=url.database or "",
+        user=url.username or "",
     )
 
 
@@ -75,7 +78,9 @@ def test_wrong_password_missing_database_and_no_server_each_say_so(empty_db: URL
     assert wrong.probe.state is ProbeState.AUTH_FAILED
     assert "menolak pengguna" in wrong.message
 
-    missing = choice.ServerSettings(settings.host, settings.port, "pgsettings_tidak_ada", settings.user)
+    missing = choice.ServerSettings(
+        settings.host, settings.port, "pgsettings_tidak_ada", settings.user
+    )
     gone = choice.check_connection(missing, empty_db.password, KABUPATEN_CODE)
     assert gone.probe.state is ProbeState.DATABASE_MISSING
     assert "pgsettings_tidak_ada tidak ada di server" in gone.message
@@ -110,9 +115,7 @@ def test_switching_saves_the_url_without_password_and_keeps_the_password(
 ) -> None:
     settings = settings_of(office_db)
     with file_keyring(tmp_path / "store"):
-        done = choice.switch_to_server(
-            kabupaten_ctx, settings, office_db.password, remember=True
-        )
+        done = choice.switch_to_server(kabupaten_ctx, settings, office_db.password, remember=True)
         assert done.password_kept
         assert db_secrets.stored_password(settings.url()) == office_db.password
     saved = json.loads((kabupaten_ctx.paths.root / "database.json").read_text(encoding="utf-8"))

@@ -56,7 +56,9 @@ def test_another_database_on_the_same_server_has_its_own_password(tmp_path: Path
 def test_a_password_written_in_the_url_wins_and_is_not_saved(tmp_path: Path) -> None:
     with file_keyring(tmp_path):
         db_secrets.save_password(URL, "tersimpan")
-        given = "postgresql+psycopg://analis:dari-baris-perintah@db.kabupaten.local:5433/smartcity_kab"
+        given = (
+            "postgresql+psycopg://analis:dari-baris-perintah@db.kabupaten.local:5433/smartcity_kab"
+        )
         assert db_secrets.password_for(given) == "dari-baris-perintah"
         assert db_secrets.stored_password(URL) == "tersimpan"
 
