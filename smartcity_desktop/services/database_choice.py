@@ -379,6 +379,24 @@ def forget_password(url: str) -> bool:
     return db_secrets.forget_password(url)
 
 
+def typed_at_start(url: str | URL, password: str, *, remember: bool) -> None:
+    """The password asked at start: used for this run; kept in the credential store, when asked
+    and possible, once the server has accepted it (``opened``)."""
+    db_secrets.use_for_this_run(url, password, keep=remember and db_secrets.store_available())
+
+
+def opened(ctx: AppContext) -> bool:
+    """Call once the office database is open: a password typed at start is then known good and
+    kept if the user asked. True when it was kept now."""
+    url = ctx.db.engine.url
+    if url.get_backend_name() != "postgresql":
+        return False
+    try:
+        return db_secrets.accepted(url)
+    except UserError:  # the store refused: the app works on, the password is asked next time
+        return False
+
+
 def credential_key(url: str) -> str:
     return db_secrets.credential_key(url)
 

@@ -179,13 +179,51 @@ def forget_password(url: str | URL) -> bool:
     return True
 
 
+# Passwords typed at start on a PC that cannot keep them: in this process's memory only, for
+# this run, never written anywhere.
+_this_run: dict[str, str] = {}
+# Typed with "Simpan kata sandi di PC ini": kept once the server has accepted it, so that a
+# mistyped password never replaces a good one in the store.
+_keep_when_accepted: set[str] = set()
+
+
+def use_for_this_run(url: str | URL, password: str, *, keep: bool = False) -> None:
+    """Connect to ``url`` with ``password`` until the app ends (it was typed at start)."""
+    key = credential_key(url)
+    _this_run[key] = password
+    if keep:
+        _keep_when_accepted.add(key)
+    else:
+        _keep_when_accepted.discard(key)
+
+
+def forget_for_this_run(url: str | URL) -> None:
+    key = credential_key(url)
+    _this_run.pop(key, None)
+    _keep_when_accepted.discard(key)
+
+
+def accepted(url: str | URL) -> bool:
+    """The server accepted the password typed for ``url``: keep it if the user asked to. True when
+    it was kept now."""
+    key = credential_key(url)
+    if key not in _keep_when_accepted or key not in _this_run:
+        return False
+    _keep_when_accepted.discard(key)
+    save_password(url, _this_run[key])
+    return True
+
+
 def password_for(url: str | URL) -> str | None:
     """The password to connect with: the one written in the URL itself (given on the command line
-    or in the environment, never saved), else the kept one, else None, and libpq then looks in
-    ``PGPASSWORD`` and the pgpass file on its own."""
+    or in the environment, never saved), else one typed at start for this run, else the kept one,
+    else None, and libpq then looks in ``PGPASSWORD`` and the pgpass file on its own."""
     parsed = parse_url(url)
     if parsed.password:
         return str(parsed.password)
+    typed = _this_run.get(credential_key(parsed))
+    if typed is not None:
+        return typed
     return stored_password(parsed)
 
 

@@ -63,6 +63,34 @@ def test_a_password_written_in_the_url_wins_and_is_not_saved(tmp_path: Path) -> 
         assert db_secrets.stored_password(URL) == "tersimpan"
 
 
+def test_a_password_typed_at_start_serves_this_run_only(tmp_path: Path) -> None:
+    with no_keyring():
+        db_secrets.use_for_this_run(URL, "diketik saat mulai")
+        try:
+            assert db_secrets.password_for(URL) == "diketik saat mulai"
+            assert db_secrets.stored_password(URL) is None  # nothing kept
+        finally:
+            db_secrets.forget_for_this_run(URL)
+        assert db_secrets.password_for(URL) is None
+
+
+def test_a_password_typed_to_keep_is_kept_only_once_the_server_accepted_it(
+    tmp_path: Path,
+) -> None:
+    with file_keyring(tmp_path):
+        db_secrets.save_password(URL, "yang lama dan benar")
+        db_secrets.use_for_this_run(URL, "salah ketik", keep=True)
+        try:
+            assert db_secrets.password_for(URL) == "salah ketik"
+            assert db_secrets.stored_password(URL) == "yang lama dan benar"
+            db_secrets.use_for_this_run(URL, "yang baru", keep=True)  # asked again
+            assert db_secrets.accepted(URL) is True
+            assert db_secrets.stored_password(URL) == "yang baru"
+            assert db_secrets.accepted(URL) is False  # once
+        finally:
+            db_secrets.forget_for_this_run(URL)
+
+
 def test_the_url_saved_or_shown_never_carries_the_password() -> None:
     shown = db_secrets.without_password(
         "postgresql+psycopg://analis:s3cret@db.kabupaten.local:5433/smartcity_kab"
