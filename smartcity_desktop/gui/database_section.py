@@ -105,6 +105,12 @@ class DatabaseBox(QGroupBox):
                     where=saved or _("berkas SQLite di folder data PC ini")
                 )
             )
+        if self.location.kind == "postgresql":
+            lines.append(
+                _("Kata sandi server tersimpan di PC ini.")
+                if choice.password_kept(self.location.url)
+                else _("Kata sandi server tidak tersimpan di PC ini.")
+            )
         if self.location.kind == "sqlite":
             lines.append(
                 _(

@@ -333,9 +333,7 @@ def status(ctx: AppContext) -> Status:
         )
         counts = count_rows(connection, names)
     available = db_secrets.store_available()
-    kept = bool(
-        location.kind == "postgresql" and available and db_secrets.stored_password(location.url)
-    )
+    kept = location.kind == "postgresql" and password_kept(location.url)
     return Status(
         location=location,
         server_version=version,
@@ -354,6 +352,11 @@ def status(ctx: AppContext) -> Status:
 
 def password_store_available() -> bool:
     return db_secrets.store_available()
+
+
+def password_kept(url: str) -> bool:
+    """Whether this PC's credential store holds the password for ``url``."""
+    return db_secrets.store_available() and db_secrets.stored_password(url) is not None
 
 
 def require_password_store() -> None:

@@ -154,3 +154,40 @@ def test_without_a_credential_store_the_dialog_says_the_password_is_asked_each_t
     assert not dialog.remember.isVisible()
     assert "tidak dapat disimpan di sini" in dialog.store_note.text()
     assert "ditanyakan setiap kali aplikasi dibuka" in dialog.store_note.text()
+
+
+def test_an_office_on_postgresql_shows_its_server_and_whether_the_password_is_kept(
+    qtbot: Any, kabupaten_ctx: AppContext, office_db: URL, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine
+
+    from smartcity_desktop.storage.database import Database
+
+    ctx = AppContext(paths=kabupaten_ctx.paths, db=Database(Path("-"), create_engine(office_db)))
+    bare = f"postgresql+psycopg://{office_db.username}@{office_db.host}:{office_db.port}/{office_db.database}"
+    try:
+        with file_keyring(tmp_path / "store"):
+            db_secrets.save_password(bare, "rahasia")
+            page, _shell = page_for(qtbot, ctx)
+            box = page.database_box
+            shown = [
+                box.form.itemAt(row, box.form.ItemRole.FieldRole).widget().text()  # type: ignore[union-attr]
+                for row in range(box.form.rowCount())
+            ]
+            assert shown == [
+                "Server PostgreSQL",
+                office_db.host,
+                str(office_db.port),
+                office_db.database,
+                office_db.username,
+            ]
+            assert "Kata sandi server tersimpan di PC ini." in box.note.text()
+            # "Hubungkan" starts from the server in use.
+            dialog = open_dialog(page, qtbot)
+            assert (dialog.host.text(), dialog.database.text()) == (
+                office_db.host,
+                office_db.database,
+            )
+            assert dialog.password.text() == ""
+    finally:
+        ctx.db.close()
