@@ -106,7 +106,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if found.environment_url:
         print(_("SMARTCITY_DATABASE_URL diatur dan mengalahkan pilihan di folder data."))
     current = location.url if location.kind == "postgresql" else None
-    if found.saved_choice != current and not found.environment_url:
+    overridden = found.environment_url or getattr(args, "database_url", None)
+    if found.saved_choice != current and not overridden:
         if found.saved_choice:
             print(
                 _("Dipakai setelah aplikasi dibuka kembali: {url}").format(url=found.saved_choice)

@@ -21,10 +21,10 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage import db_secrets, migrations
 from smartcity_desktop.storage import table_names as tables
 from smartcity_desktop.storage.db_choice_file import read_choice, remove_choice, write_choice
+from smartcity_desktop.storage.location import DATABASE_URL_ENV
 from smartcity_desktop.storage.paths import DataPaths
 from smartcity_desktop.storage.pg_probe import ProbeResult, ProbeState, count_rows, probe
 
-DATABASE_URL_ENV = "SMARTCITY_DATABASE_URL"
 DRIVER = "postgresql+psycopg"
 COPY_COMMAND = "smartcity db copy --to {url}"
 # The offices that may keep their data on a server; a village keeps it on its own PC.

@@ -1,6 +1,7 @@
 """``<data folder>/database.json``: the PostgreSQL database an office's data is kept in, chosen in
 Pengaturan. It holds ``{"url": "postgresql+psycopg://user@host:port/dbname"}`` and never a
 password (storage/db_secrets.py keeps that). Without the file the office uses its SQLite file.
+storage/location.py reads it when the office is opened.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from pathlib import Path
 
 from smartcity_desktop.storage.durable import fsync_dir, write_durably
 from smartcity_desktop.storage.errors import translate_os_error
-
-CHOICE_FILE = "database.json"
+from smartcity_desktop.storage.location import DATABASE_FILE as CHOICE_FILE
 
 
 def choice_path(root: Path) -> Path:

@@ -53,13 +53,16 @@ def test_status_of_an_office_on_its_sqlite_file(
     assert shown["saved_choice"] is None
 
 
-def test_status_tells_a_saved_server_waits_for_the_next_start(
+def test_status_of_an_office_whose_server_cannot_be_reached_says_so(
     capsys: pytest.CaptureFixture[str], kabupaten_folder: DataPaths
 ) -> None:
-    (kabupaten_folder.root / "database.json").write_text(json.dumps({"url": URL}), encoding="utf-8")
-    code, out, err = run(capsys, "--data-dir", str(kabupaten_folder.root), "db", "status")
-    assert code == 0, err
-    assert f"Dipakai setelah aplikasi dibuka kembali: {URL}" in out
+    unreachable = "postgresql+psycopg://analis@127.0.0.1:1/smartcity_kab"
+    (kabupaten_folder.root / "database.json").write_text(
+        json.dumps({"url": unreachable}), encoding="utf-8"
+    )
+    code, _out, err = run(capsys, "--data-dir", str(kabupaten_folder.root), "db", "status")
+    assert code == 1
+    assert "127.0.0.1:1" in err
 
 
 def test_password_set_reads_stdin_and_forget_removes_it(
