@@ -1,0 +1,81 @@
+"""Where an office's database is, as ``db copy`` and ``backup`` need to know it: the source to
+describe, the file that points the office at a new place, a PostgreSQL engine for a target.
+
+``<data folder>/database.json`` holds ``{"url": …}`` without a password; without it the office
+uses ``<data folder>/smartcity.sqlite``. ``--database-url`` and ``SMARTCITY_DATABASE_URL`` win over
+the file, so a copy made while one of them is set says that it still points elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL
+
+from smartcity_desktop.storage.durable import fsync_dir, fsync_file
+from smartcity_desktop.storage.errors import translate_os_error
+from smartcity_desktop.storage.paths import DataPaths
+
+if TYPE_CHECKING:
+    from smartcity_desktop.services.context import AppContext
+
+LOCATION_FILE = "database.json"
+URL_ENV = "SMARTCITY_DATABASE_URL"
+
+
+def location_file(paths: DataPaths) -> Path:
+    return paths.root / LOCATION_FILE
+
+
+def source_path(ctx: AppContext) -> Path | None:
+    """The SQLite file behind the office, or None when it is on a server."""
+    if ctx.db.engine.dialect.name != "sqlite":
+        return None
+    return Path(ctx.db.path).resolve()
+
+
+def describe(ctx: AppContext) -> str:
+    """The office's database for a message: the file, or the URL without its password."""
+    path = source_path(ctx)
+    if path is not None:
+        return str(path)
+    return ctx.db.engine.url.render_as_string(hide_password=True).replace(":***@", "@")
+
+
+def point_office_at(paths: DataPaths, url: str) -> Path | None:
+    """Make ``url`` the office's database from now on; returns the location file written, or None
+    when the office is back on its default SQLite file (the file is then removed)."""
+    target = location_file(paths)
+    try:
+        if url == f"sqlite:///{paths.database.resolve()}":
+            target.unlink(missing_ok=True)
+            fsync_dir(paths.root)
+            return None
+        data = (json.dumps({"url": url}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        partial = paths.root / f".{target.name}.{secrets.token_hex(6)}.partial"
+        try:
+            partial.write_bytes(data)
+            fsync_file(partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        fsync_dir(paths.root)
+    except OSError as exc:
+        raise (translate_os_error(exc, target) or exc) from exc
+    return target
+
+
+def override_in_force() -> str | None:
+    """The environment variable that would still choose another database, if set."""
+    return URL_ENV if os.environ.get(URL_ENV) else None
+
+
+def postgresql_engine(url: URL) -> Engine:
+    """An engine on a PostgreSQL target; a password missing from the URL comes from libpq's
+    ``PGPASSWORD`` or pgpass file."""
+    return create_engine(url, future=True, pool_pre_ping=False)

@@ -1,0 +1,405 @@
+"""``smartcity db copy``: an office's whole database moved between SQLite and PostgreSQL, checked
+by counts and content hashes, refused into a non-empty target, and never half-made.
+
+PostgreSQL tests run when ``SMARTCITY_TEST_POSTGRES_URL`` names a server's admin URL; each makes its
+own throw-away database there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    text,
+)
+
+from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.db_content import TableDigest, copied_tables, digest_table
+from smartcity_desktop.services.db_copy import (
+    CopyCancelled,
+    CopyFailed,
+    CopyProgress,
+    CopyRefused,
+    copy_office_database,
+    parse_target,
+)
+from smartcity_desktop.services.sample_data import SampleRequest, generate
+from smartcity_desktop.storage.paths import DataPaths
+from tests.conftest import copy_office
+
+PG_ADMIN_URL = os.environ.get("SMARTCITY_TEST_POSTGRES_URL")
+needs_postgres = pytest.mark.skipif(
+    not PG_ADMIN_URL, reason="SMARTCITY_TEST_POSTGRES_URL is not set"
+)
+
+
+def hashes(ctx_or_url: AppContext | str) -> dict[str, tuple[int, str]]:
+    """Every copied table's count and content hash, read afresh from a database."""
+    url = ctx_or_url if isinstance(ctx_or_url, str) else f"sqlite:///{ctx_or_url.db.path}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                t.name: (d.rows, d.hexdigest)
+                for t in copied_tables()
+                for d in [digest_table(connection, t, 500)]
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def office(office_templates: dict[str, Path], tmp_path: Path) -> Iterator[AppContext]:
+    """A kabupaten with sample records, links, photos, a deleted record and an edited one."""
+    ctx = open_context(copy_office(office_templates, "kabupaten", tmp_path / "kabupaten"))
+    generate(ctx, SampleRequest(problems=30, potentials=12, proposals=25, photos=2, seed=7))
+    with ctx.db.transaction() as session:  # a tombstone: kept, but not in the search index
+        session.execute(
+            text("UPDATE problem SET deleted = 1 WHERE id = (SELECT min(id) FROM problem)")
+        )
+    yield ctx
+    ctx.close()
+
+
+def reopen(paths: DataPaths) -> AppContext:
+    return open_context(paths)
+
+
+# --- the content hash -------------------------------------------------------------------------
+
+
+def test_the_hash_reads_values_not_storage() -> None:
+    table = Table(
+        "t",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("flag", Boolean),
+        Column("at", DateTime),
+        Column("blob", LargeBinary),
+        Column("name", String),
+    )
+    one, two = TableDigest(table), TableDigest(table)
+    at = datetime(2026, 5, 1, 8, 30, 0, 120)
+    one.add([{"id": 1, "flag": True, "at": at, "blob": b"\x00\x01", "name": "a"}])
+    two.add([{"id": 1, "flag": 1, "at": at, "blob": memoryview(b"\x00\x01"), "name": "a"}])
+    assert one.hexdigest == two.hexdigest
+    three = TableDigest(table)
+    three.add([{"id": 1, "flag": True, "at": at, "blob": b"\x00\x01", "name": "b"}])
+    assert three.hexdigest != one.hexdigest
+    four = TableDigest(table)
+    four.add([{"id": 1, "flag": True, "at": at, "blob": "0001", "name": "a"}])
+    assert four.hexdigest != one.hexdigest  # text is not bytes
+    assert TableDigest(table).hexdigest != one.hexdigest
+
+
+def test_decimals_hash_by_value() -> None:
+    table = Table("d", MetaData(), Column("id", Integer, primary_key=True), Column("v", String))
+    one, two = TableDigest(table), TableDigest(table)
+    one.add([{"id": 1, "v": Decimal("1.50")}])
+    two.add([{"id": 1, "v": Decimal("1.5")}])
+    assert one.hexdigest == two.hexdigest
+
+
+def test_search_rows_are_rebuilt_not_copied() -> None:
+    names = {t.name for t in copied_tables()}
+    assert "search_doc" not in names and "search_suspended" not in names
+    assert {"problem", "proposal_link", "bundle_ledger", "attachment"} <= names
+    order = [t.name for t in copied_tables()]
+    assert order.index("proposal") < order.index("proposal_link")
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+def test_targets_are_read_from_urls_and_paths(tmp_path: Path) -> None:
+    pg = parse_target("postgresql://analis:rahasia@db.kab.go.id:5432/smartcity")
+    assert pg.is_postgresql
+    assert pg.shown == "postgresql+psycopg://analis@db.kab.go.id:5432/smartcity"
+    assert "rahasia" not in pg.stored_url
+    assert parse_target(f"sqlite:///{tmp_path}/a.sqlite").path == tmp_path / "a.sqlite"
+    assert parse_target(str(tmp_path / "b.sqlite")).path == tmp_path / "b.sqlite"
+    with pytest.raises(CopyRefused, match="tidak didukung"):
+        parse_target("mysql://root@localhost/x")
+    with pytest.raises(CopyRefused, match="nama basis data"):
+        parse_target("postgresql://analis@localhost")
+
+
+# --- SQLite to SQLite ---------------------------------------------------------------------------
+
+
+def test_sqlite_copy_is_identical_and_the_office_moves(office: AppContext, tmp_path: Path) -> None:
+    before = hashes(office)
+    source = office.db.path
+    source_bytes = source.read_bytes()
+    steps: list[CopyProgress] = []
+    target = tmp_path / "server" / "salinan.sqlite"
+    result = copy_office_database(office, str(target), progress=steps.append, batch_size=7)
+    assert result.source == str(source.resolve())
+    assert {t.name: (t.rows, t.sha256) for t in result.tables} == before
+    assert hashes(f"sqlite:///{target}") == before
+    assert source.read_bytes() == source_bytes  # the source only read
+    assert json.loads((office.paths.root / "database.json").read_text()) == {
+        "url": f"sqlite:///{target}"
+    }
+    phases = [s.phase for s in steps]
+    assert phases[0] == "check" and phases[-1] == "switch"
+    assert {"schema", "copy", "search", "verify"} <= set(phases)
+    copies = [s for s in steps if s.phase == "copy" and s.table == "problem" and s.done]
+    assert copies[-1].done == copies[-1].total == before["problem"][0]
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".partial")]
+
+
+def test_search_works_on_the_copy(office: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "salinan.sqlite"
+    copy_office_database(office, str(target))
+    with sqlite3.connect(target) as db:
+        words = {
+            row[0]
+            for row in db.execute(
+                "SELECT d.kind FROM record_search s JOIN search_doc d ON d.rowid = s.rowid "
+                "WHERE record_search MATCH 'jalan OR air OR sampah'"
+            )
+        }
+        indexed = db.execute("SELECT count(*) FROM record_search").fetchone()[0]
+        live = sum(
+            db.execute(f"SELECT count(*) FROM {k} WHERE deleted = 0").fetchone()[0]
+            for k in ("problem", "potential", "proposal")
+        )
+    assert words and indexed == live
+    # the triggers work again on the copy: a new record is found
+    with sqlite3.connect(target) as db:
+        assert db.execute("SELECT count(*) FROM search_suspended").fetchone()[0] == 0
+
+
+def test_a_non_empty_sqlite_target_is_refused_untouched(
+    office: AppContext, office_templates: dict[str, Path], tmp_path: Path
+) -> None:
+    other = copy_office(office_templates, "kecamatan", tmp_path / "lain").database
+    before = other.read_bytes()
+    with pytest.raises(
+        CopyRefused, match=r"tidak kosong: sudah ada tabel .*office_identity \(1 baris\)"
+    ):
+        copy_office_database(office, str(other))
+    assert other.read_bytes() == before
+    assert not (office.paths.root / "database.json").exists()
+
+
+def test_a_file_that_is_not_sqlite_is_refused(office: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "catatan.txt"
+    target.write_text("bukan basis data")
+    with pytest.raises(CopyRefused, match="bukan basis data SQLite"):
+        copy_office_database(office, str(target))
+    assert target.read_text() == "bukan basis data"
+
+
+def test_the_office_own_database_is_refused(office: AppContext) -> None:
+    with pytest.raises(CopyRefused, match="sedang dipakai"):
+        copy_office_database(office, str(office.db.path))
+
+
+def test_an_empty_file_is_an_empty_target(office: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "kosong.sqlite"
+    target.touch()
+    copy_office_database(office, str(target))
+    assert hashes(f"sqlite:///{target}") == hashes(office)
+
+
+def test_ctrl_c_during_a_batch_leaves_no_target(office: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "salinan.sqlite"
+
+    def interrupt(step: CopyProgress) -> None:
+        if step.phase == "copy" and step.table == "proposal" and step.done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_office_database(office, str(target), progress=interrupt, batch_size=5)
+    assert list(tmp_path.glob("*salinan*")) == []
+    assert not (office.paths.root / "database.json").exists()
+
+
+def test_cancel_leaves_no_target(office: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "salinan.sqlite"
+    seen: list[CopyProgress] = []
+    with pytest.raises(CopyCancelled, match="kantor tetap memakai"):
+        copy_office_database(
+            office, str(target), progress=seen.append, cancelled=lambda: len(seen) > 10
+        )
+    assert list(tmp_path.glob("*salinan*")) == []
+
+
+def test_a_full_disk_mid_copy_leaves_no_target(
+    office_templates: dict[str, Path], tmp_path: Path, small_disk: Path
+) -> None:
+    ctx = open_context(copy_office(office_templates, "kabupaten", tmp_path / "besar"))
+    try:
+        # about 20 MB of records: more than the 16 MiB disk holds
+        generate(ctx, SampleRequest(problems=12000, potentials=4000, proposals=8000, seed=3))
+        with pytest.raises(CopyFailed, match="penuh") as caught:
+            copy_office_database(ctx, str(small_disk / "salinan.sqlite"))
+        assert "kantor tetap memakai" in str(caught.value)
+        assert list(small_disk.iterdir()) == []
+        assert not (ctx.paths.root / "database.json").exists()
+    finally:
+        ctx.close()
+
+
+def test_a_desa_stays_on_sqlite(office_templates: dict[str, Path], tmp_path: Path) -> None:
+    ctx = open_context(copy_office(office_templates, "desa", tmp_path / "desa"))
+    try:
+        with pytest.raises(CopyRefused, match="Kantor desa tetap memakai SQLite"):
+            copy_office_database(ctx, "postgresql+psycopg://u@127.0.0.1:1/x")
+        # a desa may still copy its file
+        copy_office_database(ctx, str(tmp_path / "desa-salinan.sqlite"))
+    finally:
+        ctx.close()
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty database on the test server; dropped afterwards."""
+    assert PG_ADMIN_URL
+    name = f"pgcopy_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name, drivername="postgresql+psycopg")
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def pg_tables(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "ORDER BY tablename"
+                    )
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+@needs_postgres
+def test_round_trip_through_postgresql_keeps_every_hash(
+    office: AppContext, pg_url: str, tmp_path: Path
+) -> None:
+    before = hashes(office)
+    paths = office.paths
+    result = copy_office_database(office, pg_url, batch_size=9)
+    assert {t.name: (t.rows, t.sha256) for t in result.tables} == before
+    assert hashes(pg_url) == before
+    written = json.loads((paths.root / "database.json").read_text())
+    assert "@" in written["url"] and ":postgres@" not in written["url"]  # no password
+    office.close()
+    back = tmp_path / "kembali.sqlite"
+    on_pg = reopen(paths)
+    try:
+        assert on_pg.db.engine.dialect.name == "postgresql"
+        copy_office_database(on_pg, str(back), batch_size=11)
+    finally:
+        on_pg.close()
+    assert hashes(f"sqlite:///{back}") == before
+
+
+@needs_postgres
+def test_a_non_empty_postgresql_target_is_refused_untouched(
+    office: AppContext, pg_url: str
+) -> None:
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE problem (id text primary key)"))
+        connection.execute(text("INSERT INTO problem VALUES ('a'), ('b')"))
+    engine.dispose()
+    with pytest.raises(CopyRefused, match=r"tidak kosong: sudah ada tabel problem \(2 baris\)"):
+        copy_office_database(office, pg_url)
+    assert pg_tables(pg_url) == ["problem"]
+    assert not (office.paths.root / "database.json").exists()
+
+
+@needs_postgres
+def test_a_dropped_connection_mid_copy_leaves_postgresql_empty(
+    office: AppContext, pg_url: str
+) -> None:
+    name = pg_url.rsplit("/", 1)[-1]
+    admin = create_engine(PG_ADMIN_URL or "", isolation_level="AUTOCOMMIT")
+
+    def drop_connection(step: CopyProgress) -> None:
+        if step.phase == "copy" and step.table == "proposal" and step.done:
+            with admin.connect() as connection:
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :n AND pid <> pg_backend_pid()"
+                    ),
+                    {"n": name},
+                )
+
+    try:
+        with pytest.raises(CopyFailed, match="terputus") as caught:
+            copy_office_database(office, pg_url, progress=drop_connection, batch_size=5)
+    finally:
+        admin.dispose()
+    assert "kantor tetap memakai" in str(caught.value)
+    assert pg_tables(pg_url) == []
+    assert not (office.paths.root / "database.json").exists()
+    assert office.db.engine.dialect.name == "sqlite"
+
+
+@needs_postgres
+def test_ctrl_c_mid_copy_leaves_postgresql_empty(office: AppContext, pg_url: str) -> None:
+    def interrupt(step: CopyProgress) -> None:
+        if step.phase == "verify":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_office_database(office, pg_url, progress=interrupt)
+    assert pg_tables(pg_url) == []
+    assert not (office.paths.root / "database.json").exists()
+
+
+@needs_postgres
+def test_sequences_continue_after_the_copied_ids(office: AppContext, pg_url: str) -> None:
+    copy_office_database(office, pg_url)
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        top = connection.execute(text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar_one()
+        new = connection.execute(
+            text(
+                "INSERT INTO audit_log(at, action, subject, operator, detail) "
+                "VALUES (now(), 'uji', 'x', 'y', '{}') RETURNING id"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert new == top + 1
