@@ -115,11 +115,14 @@ class CopyTarget:
         return f"sqlite:///{self.path}"
 
 
-def parse_target(value: str) -> CopyTarget:
-    """``postgresql://`` / ``postgresql+psycopg://`` URLs, ``sqlite:///path`` or a file path."""
+def parse_target(value: str, office_file: Path | None = None) -> CopyTarget:
+    """``postgresql://`` / ``postgresql+psycopg://`` URLs, ``sqlite:///path``, a file path, or
+    ``sqlite`` alone for the data folder's own SQLite file (``office_file``)."""
     given = value.strip()
     if not given:
         raise CopyRefused(_("Tujuan penyalinan kosong. Berikan URL PostgreSQL atau berkas SQLite."))
+    if given.lower() == "sqlite" and office_file is not None:
+        return CopyTarget(path=office_file.resolve())
     if given.startswith("sqlite:///"):
         return CopyTarget(path=Path(given[len("sqlite:///") :]).expanduser().resolve())
     if "://" not in given:
@@ -169,6 +172,7 @@ class CopyResult:
     target: str  # where it is now (no password)
     tables: list[TableCopy] = field(default_factory=list)
     seconds: float = 0.0
+    switched: bool = True  # the office uses the target from now on
     location_file: Path | None = None  # database.json written (None: removed, SQLite default)
     overridden_by: str | None = None  # an option or variable that still points elsewhere
 
@@ -191,22 +195,30 @@ def copy_office_database(
     """Copy the office's database to an empty target, check it, and point the office at it."""
     report = progress or _ignore
     started = time.perf_counter()
-    target = parse_target(target_value)
+    target = parse_target(target_value, ctx.paths.database)
     source_label = db_location.describe(ctx)
     _refuse_unsuitable(ctx, target, source_label)
     report(CopyProgress("check", _("Memeriksa tujuan {target}").format(target=target.shown)))
     copier = _Copier(ctx, target, source_label, report, cancelled, batch_size)
     tables = copier.run()
-    report(CopyProgress("switch", _("Mengarahkan kantor ke {target}").format(target=target.shown)))
-    location = db_location.point_office_at(ctx.paths, target.stored_url)
     log.info("office database copied to %s (%d rows)", target.shown, sum(t.rows for t in tables))
+    # The office's SQLite database is always its data folder's own file; a copy elsewhere is a
+    # checked snapshot, not a new home.
+    switch = target.is_postgresql or target.path == ctx.paths.database.resolve()
+    location = None
+    if switch:
+        report(
+            CopyProgress("switch", _("Mengarahkan kantor ke {target}").format(target=target.shown))
+        )
+        location = db_location.point_office_at(ctx.paths, target.stored_url)
     return CopyResult(
         source=source_label,
         target=target.shown,
         tables=tables,
         seconds=time.perf_counter() - started,
+        switched=switch,
         location_file=location,
-        overridden_by=db_location.override_in_force(),
+        overridden_by=db_location.override_in_force() if switch else None,
     )
 
 

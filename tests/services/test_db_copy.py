@@ -144,7 +144,7 @@ def test_targets_are_read_from_urls_and_paths(tmp_path: Path) -> None:
 # --- SQLite to SQLite ---------------------------------------------------------------------------
 
 
-def test_sqlite_copy_is_identical_and_the_office_moves(office: AppContext, tmp_path: Path) -> None:
+def test_sqlite_copy_is_identical_and_checked(office: AppContext, tmp_path: Path) -> None:
     before = hashes(office)
     source = office.db.path
     source_bytes = source.read_bytes()
@@ -155,11 +155,11 @@ def test_sqlite_copy_is_identical_and_the_office_moves(office: AppContext, tmp_p
     assert {t.name: (t.rows, t.sha256) for t in result.tables} == before
     assert hashes(f"sqlite:///{target}") == before
     assert source.read_bytes() == source_bytes  # the source only read
-    assert json.loads((office.paths.root / "database.json").read_text()) == {
-        "url": f"sqlite:///{target}"
-    }
+    # a SQLite office always lives in its data folder's file: a copy elsewhere is a snapshot
+    assert not result.switched
+    assert not (office.paths.root / "database.json").exists()
     phases = [s.phase for s in steps]
-    assert phases[0] == "check" and phases[-1] == "switch"
+    assert phases[0] == "check" and phases[-1] == "verify"
     assert {"schema", "copy", "search", "verify"} <= set(phases)
     copies = [s for s in steps if s.phase == "copy" and s.table == "problem" and s.done]
     assert copies[-1].done == copies[-1].total == before["problem"][0]
@@ -323,14 +323,24 @@ def test_round_trip_through_postgresql_keeps_every_hash(
     written = json.loads((paths.root / "database.json").read_text())
     assert "@" in written["url"] and ":postgres@" not in written["url"]  # no password
     office.close()
-    back = tmp_path / "kembali.sqlite"
     on_pg = reopen(paths)
     try:
         assert on_pg.db.engine.dialect.name == "postgresql"
-        copy_office_database(on_pg, str(back), batch_size=11)
+        # the file the office left is still there, untouched: not an empty target
+        with pytest.raises(CopyRefused, match="tidak kosong"):
+            copy_office_database(on_pg, "sqlite")
+        paths.database.rename(tmp_path / "sebelum-pindah.sqlite")
+        back = copy_office_database(on_pg, "sqlite", batch_size=11)
     finally:
         on_pg.close()
-    assert hashes(f"sqlite:///{back}") == before
+    assert back.switched and back.location_file is None
+    assert not (paths.root / "database.json").exists()
+    assert hashes(f"sqlite:///{paths.database}") == before
+    again = reopen(paths)
+    try:
+        assert again.db.engine.dialect.name == "sqlite"
+    finally:
+        again.close()
 
 
 @needs_postgres
