@@ -78,7 +78,12 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
     ctx = open_office(args)
     try:
-        result = copy_office_database(ctx, args.to, progress=_Printer())
+        result = copy_office_database(
+            ctx,
+            args.to,
+            progress=_Printer(),
+            database_url_given=bool(getattr(args, "database_url", None)),
+        )
     finally:
         ctx.close()
     _print_result(result)

@@ -105,14 +105,8 @@ class CopyTarget:
     def shown(self) -> str:
         """Where, without a password: for messages and the office's database.json."""
         if self.url is not None:
-            return self.url.render_as_string(hide_password=True).replace(":***@", "@")
+            return db_location.shown_url(self.url)
         return str(self.path)
-
-    @property
-    def stored_url(self) -> str:
-        if self.url is not None:
-            return self.url._replace(password=None).render_as_string(hide_password=False)
-        return f"sqlite:///{self.path}"
 
 
 def parse_target(value: str, office_file: Path | None = None) -> CopyTarget:
@@ -191,8 +185,11 @@ def copy_office_database(
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
     batch_size: int = BATCH_SIZE,
+    database_url_given: bool = False,
 ) -> CopyResult:
-    """Copy the office's database to an empty target, check it, and point the office at it."""
+    """Copy the office's database to an empty target, check it, and point the office at it.
+    ``database_url_given``: the office was opened with ``--database-url``, which keeps winning
+    over the location file written here (the result says so)."""
     report = progress or _ignore
     started = time.perf_counter()
     target = parse_target(target_value, ctx.paths.database)
@@ -210,7 +207,7 @@ def copy_office_database(
         report(
             CopyProgress("switch", _("Mengarahkan kantor ke {target}").format(target=target.shown))
         )
-        location = db_location.point_office_at(ctx.paths, target.stored_url)
+        location = db_location.point_office_at(ctx.paths, target.url)
     return CopyResult(
         source=source_label,
         target=target.shown,
@@ -218,7 +215,7 @@ def copy_office_database(
         seconds=time.perf_counter() - started,
         switched=switch,
         location_file=location,
-        overridden_by=db_location.override_in_force() if switch else None,
+        overridden_by=db_location.override_in_force(database_url_given) if switch else None,
     )
 
 
@@ -233,9 +230,7 @@ def _refuse_unsuitable(ctx: AppContext, target: CopyTarget, source_label: str) -
             ),
             code="db_copy.desa",
         )
-    if target.shown == source_label or (
-        target.path is not None and target.path == db_location.source_path(ctx)
-    ):
+    if _same_database(target, db_location.source_path(ctx), db_location.source_url(ctx)):
         raise CopyRefused(
             _("Tujuan {target} adalah basis data yang sedang dipakai kantor ini.").format(
                 target=target.shown
@@ -251,6 +246,19 @@ def _refuse_unsuitable(ctx: AppContext, target: CopyTarget, source_label: str) -
             ).format(pid=pid),
             code="db_copy.app_open",
         )
+
+
+def _same_database(target: CopyTarget, path: Path | None, url: URL | None) -> bool:
+    if target.path is not None:
+        return target.path == path
+    assert target.url is not None
+    if url is None:
+        return False
+    return (target.url.host or "localhost", target.url.port or 5432, target.url.database) == (
+        url.host or "localhost",
+        url.port or 5432,
+        url.database,
+    )
 
 
 def _refuse_not_empty(target: CopyTarget, found: dict[str, int]) -> CopyRefused:

@@ -39,24 +39,35 @@ def source_path(ctx: AppContext) -> Path | None:
     return Path(ctx.db.path).resolve()
 
 
+def source_url(ctx: AppContext) -> URL | None:
+    if ctx.db.engine.dialect.name == "sqlite":
+        return None
+    return ctx.db.engine.url
+
+
 def describe(ctx: AppContext) -> str:
     """The office's database for a message: the file, or the URL without its password."""
     path = source_path(ctx)
     if path is not None:
         return str(path)
-    return ctx.db.engine.url.render_as_string(hide_password=True).replace(":***@", "@")
+    return shown_url(ctx.db.engine.url)
 
 
-def point_office_at(paths: DataPaths, url: str) -> Path | None:
-    """Make ``url`` the office's database from now on; returns the location file written, or None
-    when the office is back on its default SQLite file (the file is then removed)."""
+def shown_url(url: URL) -> str:
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
+def point_office_at(paths: DataPaths, url: URL | None) -> Path | None:
+    """Make ``url`` the office's database from now on, or its data folder's SQLite file when None
+    (``database.json`` is then removed). Returns the location file written, if any."""
     target = location_file(paths)
     try:
-        if url == f"sqlite:///{paths.database.resolve()}":
+        if url is None:
             target.unlink(missing_ok=True)
             fsync_dir(paths.root)
             return None
-        data = (json.dumps({"url": url}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        stored = url._replace(password=None).render_as_string(hide_password=False)
+        data = (json.dumps({"url": stored}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         partial = paths.root / f".{target.name}.{secrets.token_hex(6)}.partial"
         try:
             partial.write_bytes(data)
@@ -70,9 +81,11 @@ def point_office_at(paths: DataPaths, url: str) -> Path | None:
     return target
 
 
-def override_in_force() -> str | None:
-    """The environment variable that would still choose another database, if set."""
-    return URL_ENV if os.environ.get(URL_ENV) else None
+def override_in_force(database_url_given: bool) -> str | None:
+    """The option or variable that chooses the database before ``database.json``, if any."""
+    if database_url_given:
+        return "--database-url"
+    return URL_ENV if os.environ.get(URL_ENV, "").strip() else None
 
 
 def postgresql_engine(url: URL) -> Engine:

@@ -275,14 +275,17 @@ def test_a_desa_stays_on_sqlite(office_templates: dict[str, Path], tmp_path: Pat
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A new, empty database on the test server; dropped afterwards."""
+def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A new, empty database on the test server; dropped afterwards. The office reopened on it
+    finds the password where an analyst PC would: PGPASSWORD (database.json never holds it)."""
     assert PG_ADMIN_URL
     name = f"pgcopy_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin.url.set(database=name, drivername="postgresql+psycopg")
+    if admin.url.password:
+        monkeypatch.setenv("PGPASSWORD", admin.url.password)
     try:
         yield url.render_as_string(hide_password=False)
     finally:
