@@ -2,9 +2,11 @@
 dependency order, read in primary-key order in batches, and a content hash per table computed the
 same way whatever engine the rows come from.
 
-The hash is SHA-256 over one canonical JSON line per row. Values are encoded by what they are, not
-by how an engine stores them: booleans as SQLite stores them (0/1), date-times as ISO text with
-microseconds, bytes as hex, decimals normalised, floats by ``repr``. Rows are ordered by primary
+The hash is SHA-256 over one canonical line per row: the Python ``repr`` of the list of its values
+in column order. Values are encoded by what they are, not by how an engine stores them: booleans as
+SQLite stores them (0/1), date-times as ISO 8601 text (``str``: microseconds when not zero), bytes
+as hex text, decimals normalised; text, integers and floats by their own ``repr`` (a float by its
+shortest exact form, so 1.0 is never 1, and text always quoted, so 'None' is never None). Rows are ordered by primary
 key with byte-wise collation on both sides (PostgreSQL's "C", SQLite's BINARY), so a database
 whose server sorts text by a language's rules still hashes in the same order as SQLite.
 """
@@ -12,14 +14,22 @@ whose server sorts text by a language's rules still hashes in the same order as 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Table, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Float,
+    LargeBinary,
+    Numeric,
+    Row,
+    Table,
+    func,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import String
 
@@ -50,18 +60,17 @@ def _ordering(table: Table, dialect: str) -> list[ColumnElement[Any]]:
     return order
 
 
-def read_rows(
-    connection: Connection, table: Table, batch_size: int
-) -> Iterator[list[dict[str, Any]]]:
-    """The table's rows in primary-key order, ``batch_size`` at a time (a server-side cursor on
-    PostgreSQL, SQLite's own stepping cursor: memory stays bounded by one batch)."""
-    statement = select(table).order_by(*_ordering(table, connection.dialect.name))
+def read_rows(connection: Connection, table: Table, batch_size: int) -> Iterator[list[Row[Any]]]:
+    """The table's rows (tuples in column order) in primary-key order, ``batch_size`` at a time:
+    a server-side cursor on PostgreSQL, SQLite's own stepping cursor, so memory stays bounded by
+    one batch."""
+    statement = select(*table.columns).order_by(*_ordering(table, connection.dialect.name))
     result = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
         statement
     )
     try:
-        for partition in result.mappings().partitions(batch_size):
-            yield [dict(row) for row in partition]
+        for partition in result.partitions(batch_size):
+            yield list(partition)
     finally:
         result.close()
 
@@ -74,49 +83,54 @@ def _as_int(value: Any) -> Any:
     return None if value is None else int(value)
 
 
-def _canonical(value: Any) -> Any:
-    if value is None or (isinstance(value, (str, int)) and not isinstance(value, bool)):
-        return value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, float):
-        return ["f", repr(value)]
-    if isinstance(value, datetime):
-        return ["t", value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")]
-    if isinstance(value, (date, time)):
-        return ["d", value.isoformat()]
-    if isinstance(value, Decimal):
-        return ["n", str(value.normalize())]
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return ["b", bytes(value).hex()]
-    raise TypeError(f"no canonical form for {type(value).__name__}")
+def _as_text_time(value: Any) -> Any:
+    return None if value is None else str(value)
 
 
-def _encoders(table: Table) -> list[Callable[[Any], Any]]:
-    """One encoder per column: booleans to 0/1 (SQLite may even hand back an int), every other
-    value by its Python type."""
-    return [_as_int if isinstance(c.type, Boolean) else _canonical for c in table.columns]
+def _as_hex(value: Any) -> Any:
+    return None if value is None else bytes(value).hex()
 
 
-@dataclass
+def _as_number_text(value: Any) -> Any:
+    return None if value is None else str(Decimal(value).normalize())
+
+
+def _encoder(column_type: Any) -> Callable[[Any], Any] | None:
+    """How a column's values are written into the hash, when the ``repr`` of the Python value is
+    not already the same on both engines (text, integers and floats are)."""
+    if isinstance(column_type, Boolean):
+        return _as_int  # SQLite stores 0/1
+    if isinstance(column_type, DateTime):
+        return _as_text_time
+    if isinstance(column_type, LargeBinary):
+        return _as_hex
+    if isinstance(column_type, Numeric) and not isinstance(column_type, Float):
+        return _as_number_text
+    return None
+
+
 class TableDigest:
-    """A running count and hash of one table's rows, fed in primary-key order."""
+    """A running count and hash of one table's rows, fed in primary-key order as tuples in the
+    table's column order."""
 
-    table: Table
-    rows: int = 0
-
-    def __post_init__(self) -> None:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.rows = 0
         self._hash = hashlib.sha256()
-        self._names = [c.name for c in self.table.columns]
-        self._encode = _encoders(self.table)
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._encoders = [
+            (i, enc) for i, c in enumerate(table.columns) if (enc := _encoder(c.type)) is not None
+        ]
 
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        names, encode, dumps, update = self._names, self._encode, self._dumps, self._hash.update
+    def add(self, rows: Sequence[Sequence[Any]]) -> None:
+        encoders = self._encoders
+        lines = []
         for row in rows:
-            line = dumps([enc(row[name]) for name, enc in zip(names, encode, strict=True)])
-            update(line.encode("utf-8"))
-            update(b"\n")
+            values = list(row)
+            for i, encode in encoders:
+                values[i] = encode(values[i])
+            lines.append(repr(values))
+        if lines:
+            self._hash.update(("\n".join(lines) + "\n").encode("utf-8"))
         self.rows += len(rows)
 
     @property
