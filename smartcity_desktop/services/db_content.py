@@ -88,7 +88,10 @@ def _as_text_time(value: Any) -> Any:
 
 
 def _as_hex(value: Any) -> Any:
-    return None if value is None else bytes(value).hex()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    # SQLite lets any value sit in a BLOB column; it must not hash like the bytes it spells.
+    return None if value is None else ("not bytes", value)
 
 
 def _as_number_text(value: Any) -> Any:
