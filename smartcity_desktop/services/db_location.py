@@ -92,3 +92,19 @@ def postgresql_engine(url: URL) -> Engine:
     """An engine on a PostgreSQL target; a password missing from the URL comes from libpq's
     ``PGPASSWORD`` or pgpass file."""
     return create_engine(url, future=True, pool_pre_ping=False)
+
+
+def configured_url(paths: DataPaths) -> URL | None:
+    """The server named by ``SMARTCITY_DATABASE_URL`` or the folder's database.json, if any."""
+    from sqlalchemy.engine import make_url
+
+    value = os.environ.get(URL_ENV, "").strip()
+    if not value:
+        try:
+            value = json.loads(location_file(paths).read_text(encoding="utf-8")).get("url", "")
+        except (OSError, ValueError, AttributeError):
+            return None
+    try:
+        return make_url(value) if value else None
+    except Exception:
+        return None
