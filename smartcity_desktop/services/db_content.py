@@ -47,7 +47,15 @@ def copied_tables() -> list[Table]:
 
 def our_table_names() -> frozenset[str]:
     """Names that mark a database as holding (part of) an office: any of them means not empty."""
-    return frozenset(Base.metadata.tables) | {"alembic_version", "record_search"}
+    # Besides the models: Alembic's version, SQLite's FTS5 index, and what migrations 0012 and
+    # 0013 make on PostgreSQL (search settings, attachment bytes).
+    return frozenset(Base.metadata.tables) | {
+        "alembic_version",
+        "record_search",
+        "search_setting",
+        "attachment_blob",
+        "attachment_blob_chunk",
+    }
 
 
 def _ordering(table: Table, dialect: str) -> list[ColumnElement[Any]]:

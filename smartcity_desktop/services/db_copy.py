@@ -416,8 +416,7 @@ class _Copier:
             migrations.upgrade(engine)
             with engine.connect() as connection:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
-                connection.exec_driver_sql("INSERT INTO search_suspended(id) VALUES (1)")
-                tables = self._copy_and_verify(source, connection, before_verify=_index_sqlite)
+                tables = self._copy_and_verify(source, connection)
                 connection.commit()
             engine.dispose()
             fsync_file(partial)
@@ -434,15 +433,11 @@ class _Copier:
 
     # -- common to both
 
-    def _copy_and_verify(
-        self,
-        source: Connection,
-        target: Connection,
-        before_verify: Callable[[Connection], None] | None = None,
-    ) -> list[TableCopy]:
+    def _copy_and_verify(self, source: Connection, target: Connection) -> list[TableCopy]:
         tables = copied_tables()
         totals = {t.name: count_rows(source, t) for t in tables}
         digests: dict[str, TableDigest] = {}
+        _suspend_search(target)
         for table in tables:
             self.table = table.name
             total = totals[table.name]
@@ -462,12 +457,63 @@ class _Copier:
         self.table = None
         if target.dialect.name == "postgresql":
             _reset_sequences(target)
+        blob_sizes = self._attachments(source, target)
         self._step("search", _("Menyusun indeks pencarian"))
-        if before_verify is not None:
-            before_verify(target)
-        return self._verify(target, digests)
+        _rebuild_search(target)
+        return self._verify(target, digests, blob_sizes)
 
-    def _verify(self, target: Connection, digests: dict[str, TableDigest]) -> list[TableCopy]:
+    def _attachments(self, source: Connection, target: Connection) -> dict[str, int] | None:
+        """Move the attachment files where the target keeps them (module db_copy_blobs);
+        returns the sizes written into a target database, to be checked, or None."""
+        from smartcity_desktop.services import db_copy_blobs as blobs
+        from smartcity_desktop.storage.blobs import BlobStore
+
+        into_db, from_db = blobs.holds_blobs(target), blobs.holds_blobs(source)
+        if not (into_db or from_db):
+            return None
+        message = _("Memindahkan berkas lampiran")
+        self.table = "attachment"
+
+        def tick(done: int, total: int) -> None:
+            self._step("attachments", message, done=done, total=total)
+
+        files = BlobStore(self.ctx.paths.attachments)
+        try:
+            if from_db and into_db:
+                raise CopyRefused(
+                    _(
+                        "Menyalin dari satu server PostgreSQL ke server lain dilakukan dengan "
+                        "pg_dump dan pg_restore, bukan dengan perintah ini."
+                    ),
+                    code="db_copy.server_to_server",
+                )
+            if from_db:
+                blobs.database_into_files(source, files, blobs.attachment_hashes(source), tick)
+                return None
+            return blobs.files_into_database(files, target, blobs.attachment_hashes(target), tick)
+        except blobs.MissingFiles as exc:
+            raise CopyFailed(
+                _(
+                    "{n} berkas lampiran tidak ada di folder {folder} (mis. {first}), jadi tidak "
+                    "dapat dipindahkan. Pulihkan folder itu dari cadangan, lalu ulangi. Basis data "
+                    "tujuan dibiarkan kosong dan kantor tetap memakai {source}."
+                ).format(
+                    n=len(exc.missing),
+                    folder=files.root,
+                    first=exc.missing[0],
+                    source=self.source_label,
+                ),
+                code="db_copy.attachments_missing",
+            ) from exc
+        finally:
+            self.table = None
+
+    def _verify(
+        self,
+        target: Connection,
+        digests: dict[str, TableDigest],
+        blob_sizes: dict[str, int] | None,
+    ) -> list[TableCopy]:
         differences = []
         copied = []
         for name, expected in digests.items():
@@ -487,6 +533,19 @@ class _Copier:
         problem = _search_mismatch(target)
         if problem:
             differences.append(problem)
+        if blob_sizes is not None:
+            from smartcity_desktop.services.db_copy_blobs import database_blob_differences
+
+            def tick(done: int, total: int) -> None:
+                self._step("verify", _("Memeriksa berkas lampiran"), done=done, total=total)
+
+            wrong = database_blob_differences(target, blob_sizes, tick)
+            if wrong:
+                differences.append(
+                    _("berkas lampiran ({n} berbeda, mis. {first})").format(
+                        n=len(wrong), first=wrong[0]
+                    )
+                )
         if differences:
             raise CopyFailed(
                 _(
@@ -636,40 +695,77 @@ def _sqlite_tables_found(path: Path) -> dict[str, int]:
         connection.close()
 
 
-def _index_sqlite(connection: Connection) -> None:
-    """Resume the search triggers and index every live record at once (two statements a kind),
-    as ``storage.search_index.insert_indexed`` does for a bulk import."""
-    connection.exec_driver_sql("DELETE FROM search_suspended")
+def _suspend_search(connection: Connection) -> None:
+    """Stop the search triggers for this transaction only: the index is built once at the end
+    (``_rebuild_search``), as ``storage.search_index`` does for a bulk import."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("INSERT INTO search_suspended(id) VALUES (1)")
+    else:  # migration 0012's triggers read this setting; local to the transaction
+        connection.execute(text("SELECT set_config('smartcity.search_suspended', 'on', true)"))
+
+
+def _rebuild_search(connection: Connection) -> None:
+    """Resume the search triggers and index every live record at once, with the target's own
+    search objects: SQLite's FTS5 table (migrations 0001 and 0003), or PostgreSQL's
+    ``search_doc.document`` through ``smartcity_search_document`` (migration 0012). A server
+    database without them has no index to build."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("DELETE FROM search_suspended")
+        for kind in SEARCHABLE:
+            start = connection.exec_driver_sql(
+                "SELECT coalesce(max(rowid), 0) FROM search_doc"
+            ).scalar_one()
+            connection.execute(
+                text(
+                    f"INSERT INTO search_doc(kind, record_id) SELECT :kind, id FROM {kind} "
+                    "WHERE deleted = 0 ORDER BY created_at, id"
+                ),
+                {"kind": kind},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO record_search(rowid, title, description) "
+                    "SELECT d.rowid, t.title, coalesce(t.description, '') FROM search_doc d "
+                    f"JOIN {kind} t ON t.id = d.record_id WHERE d.rowid > :start"
+                ),
+                {"start": start},
+            )
+        return
+    connection.execute(text("SELECT set_config('smartcity.search_suspended', 'off', true)"))
+    if not _has_postgresql_search(connection):
+        return
     for kind in SEARCHABLE:
-        start = connection.exec_driver_sql(
-            "SELECT coalesce(max(rowid), 0) FROM search_doc"
-        ).scalar_one()
         connection.execute(
             text(
-                f"INSERT INTO search_doc(kind, record_id) SELECT :kind, id FROM {kind} "
-                "WHERE deleted = 0 ORDER BY created_at, id"
+                "INSERT INTO search_doc(kind, record_id, document) SELECT :kind, id, "
+                f"smartcity_search_document(title, description) FROM {kind} WHERE NOT deleted "
+                "ORDER BY created_at, id"
             ),
             {"kind": kind},
         )
+
+
+def _has_postgresql_search(connection: Connection) -> bool:
+    return bool(
         connection.execute(
-            text(
-                "INSERT INTO record_search(rowid, title, description) "
-                "SELECT d.rowid, t.title, coalesce(t.description, '') FROM search_doc d "
-                f"JOIN {kind} t ON t.id = d.record_id WHERE d.rowid > :start"
-            ),
-            {"start": start},
-        )
+            text("SELECT to_regprocedure('smartcity_search_document(text, text)') IS NOT NULL")
+        ).scalar_one()
+    )
 
 
 def _search_mismatch(connection: Connection) -> str | None:
-    """On a SQLite target: is every live record in the full-text index, and nothing else?"""
-    if connection.dialect.name != "sqlite":
+    """Is every live record in the target's full-text index, and nothing else?"""
+    if connection.dialect.name == "sqlite":
+        index = "record_search"
+    elif _has_postgresql_search(connection):
+        index = "search_doc"
+    else:
         return None
     live = sum(
-        int(connection.execute(text(f"SELECT count(*) FROM {k} WHERE deleted = 0")).scalar_one())
+        int(connection.execute(text(f"SELECT count(*) FROM {k} WHERE NOT deleted")).scalar_one())
         for k in SEARCHABLE
     )
-    indexed = int(connection.execute(text("SELECT count(*) FROM record_search")).scalar_one())
+    indexed = int(connection.execute(text(f"SELECT count(*) FROM {index}")).scalar_one())
     if live == indexed:
         return None
     return _("indeks pencarian ({indexed} dari {live} catatan)").format(indexed=indexed, live=live)
