@@ -320,6 +320,14 @@ class _Copier:
             where = self.target.path or self.target.shown
             translated = translate_os_error(exc, where)
             raise (translated or self._failure(exc, lost=False)) from exc
+        except ValueError as exc:  # an attachment file that no longer matches its hash
+            raise self._failure(exc, lost=False) from exc
+        except Exception as exc:
+            # COPY runs on the driver's own connection, so its errors come unwrapped.
+            driver_error = _driver_error(exc)
+            if driver_error is None:
+                raise
+            raise self._failure(exc, lost=driver_error) from exc
 
     def _failure(self, exc: BaseException, *, lost: bool) -> CopyFailed:
         detail = _first_line(exc)
@@ -570,6 +578,20 @@ class _Copier:
         self.report(CopyProgress(phase, message, self.table, done, total))
 
 
+def _driver_error(exc: BaseException) -> bool | None:
+    """For an error of psycopg itself: whether the connection was lost (True) or the statement
+    refused (False); None for anything else."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    if isinstance(exc, psycopg.OperationalError):
+        return True
+    if isinstance(exc, psycopg.Error):
+        return False
+    return None
+
+
 def _migrate(connection: Connection) -> None:
     """The office's Alembic migrations, run on a connection whose transaction the caller owns
     (Alembic joins a transaction in progress instead of committing its own)."""
@@ -658,6 +680,20 @@ def _tables_found(connection: Connection) -> dict[str, int]:
 def _sqlite_tables_found(path: Path) -> dict[str, int]:
     """Tables of a SQLite file at ``path``; an absent or zero-length file has none. A file that is
     not SQLite is refused: it is something else, not an empty database."""
+    # A journal left beside the name would be replayed into the new file by SQLite: refused too.
+    journals = [
+        j
+        for j in (path.with_name(path.name + s) for s in ("-wal", "-journal", "-shm"))
+        if j.exists()
+    ]
+    if journals:
+        raise CopyRefused(
+            _(
+                "Di samping {target} masih ada {files} dari basis data lain. Pindahkan berkas-berkas "
+                "itu bersama basis datanya, lalu ulangi. Tidak ada yang diubah."
+            ).format(target=path, files=", ".join(j.name for j in journals)),
+            code="db_copy.not_empty",
+        )
     try:
         if not path.exists() or path.stat().st_size == 0:
             return {}
@@ -674,7 +710,8 @@ def _sqlite_tables_found(path: Path) -> dict[str, int]:
             ).format(target=path),
             code="db_copy.not_empty",
         )
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # immutable: a look that never creates or replays a journal beside the file
+    connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
         names = [
             row[0]

@@ -44,7 +44,7 @@ def attachment_hashes(connection: Connection) -> list[str]:
     order = ' COLLATE "C"' if connection.dialect.name == "postgresql" else ""
     return list(
         connection.execute(
-            text(f"SELECT DISTINCT sha256 FROM attachment ORDER BY sha256{order}")
+            text(f"SELECT sha256 FROM attachment GROUP BY sha256 ORDER BY sha256{order}")
         ).scalars()
     )
 
@@ -81,28 +81,36 @@ def files_into_database(
     now = datetime.now(UTC).replace(tzinfo=None)
     sizes: dict[str, int] = {}
     for n, sha in enumerate(shas, start=1):
+        path = store.path_for(sha)
+        expected_size = path.stat().st_size
+        # The blob row first: its chunks refer to it.
+        target.execute(
+            text(
+                f"INSERT INTO {BLOB_TABLE} (sha256, size, chunks, stored_at) "
+                "VALUES (:sha, :size, :chunks, :now)"
+            ),
+            {
+                "sha": sha,
+                "size": expected_size,
+                "chunks": max(1, -(-expected_size // CHUNK)),
+                "now": now,
+            },
+        )
         digest = hashlib.sha256()
         size = chunks = 0
         with (
             driver.cursor() as cursor,
             cursor.copy(f"COPY {CHUNK_TABLE} (sha256, seq, data) FROM STDIN") as stream,
         ):
-            for data in _file_chunks(store.path_for(sha)):
+            for data in _file_chunks(path):
                 digest.update(data)
                 stream.write_row((sha, chunks, data))
                 size += len(data)
                 chunks += 1
-        if digest.hexdigest() != sha:
+        if digest.hexdigest() != sha or size != expected_size:
             raise ValueError(
                 _("Berkas lampiran {sha} tidak lagi sesuai dengan hash-nya.").format(sha=sha)
             )
-        target.execute(
-            text(
-                f"INSERT INTO {BLOB_TABLE} (sha256, size, chunks, stored_at) "
-                "VALUES (:sha, :size, :chunks, :now)"
-            ),
-            {"sha": sha, "size": size, "chunks": chunks, "now": now},
-        )
         sizes[sha] = size
         tick(n, len(shas))
     return sizes

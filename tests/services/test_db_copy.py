@@ -7,11 +7,14 @@ own throw-away database there.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -167,7 +170,7 @@ def test_sqlite_copy_is_identical_and_checked(office: AppContext, tmp_path: Path
 def test_search_works_on_the_copy(office: AppContext, tmp_path: Path) -> None:
     target = tmp_path / "salinan.sqlite"
     copy_office_database(office, str(target))
-    with sqlite3.connect(target) as db:
+    with closing(sqlite3.connect(target)) as db:
         words = {
             row[0]
             for row in db.execute(
@@ -182,7 +185,7 @@ def test_search_works_on_the_copy(office: AppContext, tmp_path: Path) -> None:
         )
     assert words and indexed == live
     # the triggers work again on the copy: a new record is found
-    with sqlite3.connect(target) as db:
+    with closing(sqlite3.connect(target)) as db:
         assert db.execute("SELECT count(*) FROM search_suspended").fetchone()[0] == 0
 
 
@@ -210,6 +213,15 @@ def test_a_file_that_is_not_sqlite_is_refused(office: AppContext, tmp_path: Path
 def test_the_office_own_database_is_refused(office: AppContext) -> None:
     with pytest.raises(CopyRefused, match="sedang dipakai"):
         copy_office_database(office, str(office.db.path))
+
+
+def test_a_journal_left_beside_the_target_is_refused(office: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "salinan.sqlite"
+    wal = tmp_path / "salinan.sqlite-wal"
+    wal.write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 28)  # a WAL header of another database
+    with pytest.raises(CopyRefused, match=r"salinan\.sqlite-wal dari basis data lain"):
+        copy_office_database(office, str(target))
+    assert not target.exists() and wal.read_bytes()[:4] == b"\x37\x7f\x06\x82"
 
 
 def test_an_empty_file_is_an_empty_target(office: AppContext, tmp_path: Path) -> None:
@@ -296,6 +308,25 @@ def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         admin.dispose()
 
 
+def blob_count(url: str) -> int | None:
+    """Attachment files kept in a server database, or None when it keeps none (no 0013)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if connection.execute(text("SELECT to_regclass('attachment_blob')")).scalar() is None:
+                return None
+            return int(
+                connection.execute(text("SELECT count(*) FROM attachment_blob")).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def before_photos(ctx: AppContext) -> int:
+    with closing(sqlite3.connect(ctx.db.path)) as db:
+        return int(db.execute("SELECT count(DISTINCT sha256) FROM attachment").fetchone()[0])
+
+
 def pg_tables(url: str) -> list[str]:
     engine = create_engine(url)
     try:
@@ -323,6 +354,10 @@ def test_round_trip_through_postgresql_keeps_every_hash(
     assert hashes(pg_url) == before
     written = json.loads((paths.root / "database.json").read_text())
     assert "@" in written["url"] and ":postgres@" not in written["url"]  # no password
+    photos = blob_count(pg_url)
+    if photos is not None:  # a server keeping attachments itself (migration 0013) has them all
+        assert photos == before_photos(office) > 0
+        shutil.rmtree(paths.attachments)  # the way back must bring every file from the server
     office.close()
     on_pg = reopen(paths)
     try:
@@ -337,6 +372,10 @@ def test_round_trip_through_postgresql_keeps_every_hash(
     assert back.switched and back.location_file is None
     assert not (paths.root / "database.json").exists()
     assert hashes(f"sqlite:///{paths.database}") == before
+    with closing(sqlite3.connect(paths.database)) as db:
+        for (sha,) in db.execute("SELECT DISTINCT sha256 FROM attachment"):
+            stored = paths.attachments / sha[:2] / sha
+            assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha
     again = reopen(paths)
     try:
         assert again.db.engine.dialect.name == "sqlite"
