@@ -1,9 +1,9 @@
 """Where an office's database is, as ``db copy`` and ``backup`` need to know it: the source to
-describe, the file that points the office at a new place, a PostgreSQL engine for a target.
+describe, the file that points the office at a new place, an engine for a PostgreSQL target.
 
-``<data folder>/database.json`` holds ``{"url": …}`` without a password; without it the office
-uses ``<data folder>/smartcity.sqlite``. ``--database-url`` and ``SMARTCITY_DATABASE_URL`` win over
-the file, so a copy made while one of them is set says that it still points elsewhere.
+``storage.location`` decides where the office's database is (``--database-url`` >
+``SMARTCITY_DATABASE_URL`` > ``<data folder>/database.json`` > ``<data folder>/smartcity.sqlite``);
+this module only writes or removes ``database.json`` (never with a password) after a copy.
 """
 
 from __future__ import annotations
@@ -19,30 +19,33 @@ from sqlalchemy.engine import URL
 
 from smartcity_desktop.storage.durable import fsync_dir, fsync_file
 from smartcity_desktop.storage.errors import translate_os_error
+from smartcity_desktop.storage.location import (
+    DATABASE_FILE,
+    DATABASE_URL_ENV,
+    connect_url,
+    describe_url,
+    resolve_location,
+)
 from smartcity_desktop.storage.paths import DataPaths
+from smartcity_desktop.storage.postgres import CONNECT_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
     from smartcity_desktop.services.context import AppContext
 
-LOCATION_FILE = "database.json"
-URL_ENV = "SMARTCITY_DATABASE_URL"
-
 
 def location_file(paths: DataPaths) -> Path:
-    return paths.root / LOCATION_FILE
+    return paths.root / DATABASE_FILE
 
 
 def source_path(ctx: AppContext) -> Path | None:
     """The SQLite file behind the office, or None when it is on a server."""
-    if ctx.db.engine.dialect.name != "sqlite":
+    if not ctx.db.is_sqlite:
         return None
     return Path(ctx.db.path).resolve()
 
 
 def source_url(ctx: AppContext) -> URL | None:
-    if ctx.db.engine.dialect.name == "sqlite":
-        return None
-    return ctx.db.engine.url
+    return ctx.db.url
 
 
 def describe(ctx: AppContext) -> str:
@@ -50,11 +53,12 @@ def describe(ctx: AppContext) -> str:
     path = source_path(ctx)
     if path is not None:
         return str(path)
-    return shown_url(ctx.db.engine.url)
+    assert ctx.db.url is not None
+    return shown_url(ctx.db.url)
 
 
 def shown_url(url: URL) -> str:
-    return url._replace(password=None).render_as_string(hide_password=False)
+    return describe_url(url._replace(password=None))
 
 
 def point_office_at(paths: DataPaths, url: URL | None) -> Path | None:
@@ -85,26 +89,21 @@ def override_in_force(database_url_given: bool) -> str | None:
     """The option or variable that chooses the database before ``database.json``, if any."""
     if database_url_given:
         return "--database-url"
-    return URL_ENV if os.environ.get(URL_ENV, "").strip() else None
+    return DATABASE_URL_ENV if os.environ.get(DATABASE_URL_ENV, "").strip() else None
 
 
 def postgresql_engine(url: URL) -> Engine:
-    """An engine on a PostgreSQL target; a password missing from the URL comes from libpq's
-    ``PGPASSWORD`` or pgpass file."""
-    return create_engine(url, future=True, pool_pre_ping=False)
+    """An engine on a PostgreSQL target; a password missing from the URL comes from the OS
+    credential store, else libpq's ``PGPASSWORD`` or pgpass file."""
+    return create_engine(
+        connect_url(url),
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "application_name": "smartcity db copy",
+        },
+    )
 
 
 def configured_url(paths: DataPaths) -> URL | None:
     """The server named by ``SMARTCITY_DATABASE_URL`` or the folder's database.json, if any."""
-    from sqlalchemy.engine import make_url
-
-    value = os.environ.get(URL_ENV, "").strip()
-    if not value:
-        try:
-            value = json.loads(location_file(paths).read_text(encoding="utf-8")).get("url", "")
-        except (OSError, ValueError, AttributeError):
-            return None
-    try:
-        return make_url(value) if value else None
-    except Exception:
-        return None
+    return resolve_location(paths).url
