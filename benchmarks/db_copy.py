@@ -98,6 +98,12 @@ def main() -> int:
             f"SQLite -> PostgreSQL: wall {wall:.1f} s (target {TARGET_SECONDS:.0f} s: {verdict}), "
             f"CPU {cpu:.1f} s, peak RSS {rss / 1e6:.0f} MB"
         )
+        with admin.connect() as connection:
+            size = connection.execute(text("SELECT pg_database_size(:n)"), {"n": name}).scalar()
+        print(
+            f"size: SQLite file {paths.database.stat().st_size / 1e6:.0f} MB, "
+            f"PostgreSQL database {int(size or 0) / 1e6:.0f} MB"
+        )
         wall, cpu, rss, out = run(
             paths.root,
             admin_url.password,
