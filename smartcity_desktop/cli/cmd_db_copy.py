@@ -50,7 +50,7 @@ class _Printer:
         self._open_line = False
 
     def __call__(self, step: CopyProgress) -> None:
-        if step.phase in ("copy", "verify") and step.done:
+        if step.phase in ("copy", "verify", "attachments") and step.done:
             now = time.monotonic()
             if not self._tty or (now - self._last < 0.2 and step.done < step.total):
                 return
@@ -65,7 +65,9 @@ class _Printer:
         if self._open_line:
             sys.stderr.write("\n")
             self._open_line = False
-        suffix = f" ({step.total} {_('baris')})" if step.total else ""
+        suffix = (
+            f" ({step.total} {_('baris')})" if step.total and step.phase != "attachments" else ""
+        )
         sys.stderr.write(f"{step.message}{suffix}\n")
         sys.stderr.flush()
 

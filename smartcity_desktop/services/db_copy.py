@@ -486,6 +486,7 @@ class _Copier:
             self._step("attachments", message, done=done, total=total)
 
         files = BlobStore(self.ctx.paths.attachments)
+        self._step("attachments", message)
         try:
             if from_db and into_db:
                 raise CopyRefused(
@@ -547,6 +548,7 @@ class _Copier:
             def tick(done: int, total: int) -> None:
                 self._step("verify", _("Memeriksa berkas lampiran"), done=done, total=total)
 
+            self._step("verify", _("Memeriksa berkas lampiran"), total=len(blob_sizes))
             wrong = database_blob_differences(target, blob_sizes, tick)
             if wrong:
                 differences.append(
