@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from smartcity_desktop.cli import cmd_db_status
+from smartcity_desktop.cli import cmd_db_copy, cmd_db_status
 from smartcity_desktop.i18n import _
 
 SUBCOMMANDS: list[Callable[[Any, Callable[[Any], None]], None]] = [
     cmd_db_status.register,
+    cmd_db_copy.register,
 ]
 
 
