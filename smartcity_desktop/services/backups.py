@@ -147,24 +147,34 @@ def rotate_backups(backups_dir: Path, retention: Retention, now: datetime) -> li
     return removed
 
 
-def automatic_backup(ctx: AppContext, reason: str) -> Path:
+def automatic_backup(ctx: AppContext, reason: str) -> Path | None:
     """A backup made by the app itself, then rotation. A damaged database is neither backed up
-    nor rotated: the older, good backups are exactly what is needed then."""
+    nor rotated: the older, good backups are exactly what is needed then.
+
+    None for an office on a PostgreSQL server: its backups are the server's (`smartcity backup`
+    runs pg_dump, scheduled once for the team, docs/postgresql.md). Every analyst PC dumping the
+    whole shared database before each import would multiply dumps, and an import is one
+    transaction there, so a failed one leaves nothing to restore."""
     if reason not in AUTOMATIC_REASONS:
         raise ValueError(reason)
+    if ctx.db.engine.dialect.name != "sqlite":
+        log.info("automatic %s backup left to the database server", reason)
+        return None
     ctx.db.check_integrity(ctx.paths.backups)
     path = ctx.db.backup(ctx.paths.backups, reason=reason)
     rotate_backups(ctx.paths.backups, retention_of(ctx), datetime.now(UTC).astimezone())
     return path
 
 
-def back_up_before_import(ctx: AppContext) -> Path:
+def back_up_before_import(ctx: AppContext) -> Path | None:
     """Once per import command (all its bundles), before anything is written."""
     return automatic_backup(ctx, "pre-import")
 
 
 def daily_backup_if_due(ctx: AppContext, now: datetime | None = None) -> Path | None:
     """A ``daily`` backup when the newest backup of any kind is a day old or more (or none)."""
+    if ctx.db.engine.dialect.name != "sqlite":
+        return None
     now = now or datetime.now(UTC).astimezone()
     entries = backup_entries(ctx.paths.backups)
     if entries and now - entries[0].created < DAILY:

@@ -23,10 +23,12 @@ def schema(path: Path) -> list[tuple[str, str, str | None]]:
         engine.dispose()
 
 
-def test_upgrade_from_0009_leaves_a_sqlite_database_as_it_was(tmp_path: Path) -> None:
+def test_upgrade_from_the_previous_revision_leaves_a_sqlite_database_as_it_was(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "smartcity.sqlite"
     engine = create_engine(f"sqlite:///{path}")
-    migrations.upgrade(engine, "0009")
+    migrations.upgrade(engine, "0012")
     engine.dispose()
     before = schema(path)
     engine = create_engine(f"sqlite:///{path}")

@@ -5,7 +5,7 @@ the data folder's ``attachments`` folder, so on SQLite this migration changes no
 Files of an office moved from SQLite to PostgreSQL are brought in by ``smartcity db copy``.
 
 Revision ID: 0013
-Revises: 0009 (chained after 0012 when the PostgreSQL round is merged)
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
