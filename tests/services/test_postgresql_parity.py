@@ -2,7 +2,7 @@
 
 A kecamatan office is built on SQLite through the real services (a village's signed bundle
 imported, some records reviewed), then copied row by row into a new PostgreSQL database whose
-schema is the models plus what migration 0012 adds there; the same reads are made on both.
+schema is made by the real migrations; the same reads are made on both.
 An import straight into PostgreSQL is compared with the same import into SQLite.
 
 Needs a server: ``SMARTCITY_TEST_POSTGRES_URL`` (an admin URL); skipped without it.
@@ -46,6 +46,7 @@ from smartcity_desktop.services.review_desk import bundles_received, merge_candi
 from smartcity_desktop.services.review_results import kecamatan_notes, result_codes
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.similarity.records import AreaFilter, load_rows
+from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base
 from smartcity_desktop.storage.paths import DataPaths
@@ -89,8 +90,7 @@ def postgres() -> Iterator[Callable[..., Engine]]:
             conn.execute(text(f"CREATE DATABASE {name} {locale}"))
         engine = create_engine(make_url(ADMIN_URL).set(database=name))
         made.append((name, engine))
-        Base.metadata.create_all(engine)
-        _apply_0012(engine)
+        migrations.upgrade(engine)  # the real schema: search (0012) and attachments (0013)
         return engine
 
     yield make
