@@ -107,9 +107,7 @@ def test_a_selection_is_refused_whole_when_one_review_changed(
     before = reviews(ani)
     with pytest.raises(ReviewChanged) as caught:
         review_records(ani, chosen, ACCEPT, expected=loaded)
-    assert "Reviu 1 dari 3 catatan terpilih sudah diubah oleh budi@PC-ANALIS-2" in str(
-        caught.value
-    )
+    assert "Reviu 1 dari 3 catatan terpilih sudah diubah oleh budi@PC-ANALIS-2" in str(caught.value)
     assert reviews(ani) == before
 
 

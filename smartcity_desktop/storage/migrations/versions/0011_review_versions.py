@@ -39,9 +39,7 @@ def upgrade() -> None:
     )
     if not reused:
         op.drop_index(_LEDGER_INDEX, table_name="bundle_ledger")
-        op.create_index(
-            _LEDGER_INDEX, "bundle_ledger", ["sender_office", "sequence"], unique=True
-        )
+        op.create_index(_LEDGER_INDEX, "bundle_ledger", ["sender_office", "sequence"], unique=True)
 
 
 def downgrade() -> None:
