@@ -14,11 +14,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
-def take_turn(session: Session, *names: str) -> None:
+def take_turn(session: Session, *names: str, sqlite_wait_seconds: float | None = None) -> None:
     """Wait until no other transaction holds any of ``names``; held until this one ends.
 
     Call it first in the transaction, before the reads the writes depend on. Names are taken in
-    sorted order, so two transactions asking for overlapping names cannot deadlock."""
+    sorted order, so two transactions asking for overlapping names cannot deadlock. On SQLite the
+    whole file is the name, and the wait is the connection's busy timeout unless
+    ``sqlite_wait_seconds`` says longer (work off the GUI thread, such as an import, may wait for
+    another process's import rather than fail)."""
     connection = session.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
@@ -30,8 +33,16 @@ def take_turn(session: Session, *names: str) -> None:
         raw = connection.connection.dbapi_connection
         # pysqlite opens its own (deferred) transaction only before the first INSERT/UPDATE;
         # reads before it see whatever another writer commits meanwhile.
-        if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if raw is not None and not raw.in_transaction:
+            if sqlite_wait_seconds is None:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(sqlite_wait_seconds * 1000)}")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(usual or 0)}")
 
 
 def export_lock_key(office_code: str) -> str:

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 
 Office = AppContext | ReadOnlyOffice
 
+# How long an import waits on SQLite for another process's import to finish before it says the
+# database is busy (PostgreSQL imports of one sender wait for each other without a limit).
+IMPORT_WAIT_SECONDS = 120.0
+
 # Called with the bundle's content hash inside the import transaction, once its rows are written
 # and before its ledger entry: the moment where an interruption (a lost connection, a second
 # import of the same bundle) matters most. Tests and monitoring wait there (``rows_written_hook``).
@@ -295,7 +299,9 @@ def _import_verified(
             with ctx.db.transaction() as session:
                 # Before the ledger is read: an import of the same sender's bundle on another PC
                 # (or in another process) waits here until this one has committed or rolled back.
-                take_turn(session, *_import_lock_names(result))
+                take_turn(
+                    session, *_import_lock_names(result), sqlite_wait_seconds=IMPORT_WAIT_SECONDS
+                )
                 query = session.connection().exec_driver_sql
                 _check_bundle(ctx, session, query, result, report, mode, progress, new_blobs, kept)
                 if mode != "import":
