@@ -14,6 +14,7 @@ from smartcity_desktop.services.review.decide import (
     ReviewRefused,
     review_record,
     review_records,
+    verdict_version,
     verify_village,
     withdraw_review,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "review_record",
     "review_records",
     "review_versions",
+    "verdict_version",
     "verify_village",
     "withdraw_review",
 ]

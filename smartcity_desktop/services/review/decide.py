@@ -40,6 +40,7 @@ from smartcity_desktop.services.review.versions import (
     changed_meanwhile,
     check_versions,
     review_lock_name,
+    review_versions,
 )
 from smartcity_desktop.storage.models import Review
 from smartcity_desktop.storage.write_locks import take_turn
@@ -398,6 +399,25 @@ def verify_village(
         )
 
 
+def verdict_version(ctx: AppContext, desa_code: str) -> int:
+    """This office's revision of its verdict on a village as stored now (0 for none): what a
+    screen remembers when it shows the village, and hands to ``verify_village`` as ``expected``."""
+    target = desa_code
+    if ctx.office.role == "kabupaten":  # the verdict is on the kecamatan's verification
+        with ctx.db.session() as session:
+            found = session.scalar(
+                select(Review.id).where(
+                    Review.office_code == parent_of(desa_code),
+                    Review.target_kind == TargetKind.DESA.value,
+                    Review.target_id == desa_code,
+                )
+            )
+        if found is None:
+            return 0
+        target = found
+    return review_versions(ctx, [target])[target]
+
+
 def _village_target(session: Session, own: str, desa_code: str) -> tuple[str, str, int, str]:
     rows = village_rows(session, [desa_code])[desa_code]
     live = sum(1 for row in rows if not row[3])
@@ -456,6 +476,7 @@ __all__ = [
     "ReviewRefused",
     "review_record",
     "review_records",
+    "verdict_version",
     "verify_village",
     "withdraw_review",
 ]
