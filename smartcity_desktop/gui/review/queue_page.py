@@ -516,6 +516,8 @@ class ReviewQueuePage(QWidget):
         if unsaved is not None and unsaved[1] > 1:
             self.reload()
         else:
+            if self.current is not None:
+                self._refresh_rows([self.current.id])  # the list shows the stored verdict too
             self.show_entry(self.current)
         self.reload_button.hide()
         if unsaved is not None:

@@ -56,7 +56,8 @@ def test_a_review_saved_meanwhile_elsewhere_is_not_overwritten_and_can_be_reload
     assert view is not None and view.state == "ditolak"  # Budi's verdict stands
 
     page.reload_button.click()
-    assert page.form.state == "ditolak"  # the latest review is shown
+    assert page.form.state == "ditolak"  # the latest review is shown, in the list too
+    assert page.table.item(page.row_of[entry.id], 2).text() == "Ditolak"
     assert page.form.comment.toPlainText() == "Sudah ada"
     assert "Isian Anda yang belum tersimpan: Diterima, “Sudah dicek”" in page.message.text()
     assert not page.reload_button.isVisible()
