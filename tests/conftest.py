@@ -2,15 +2,24 @@
 
 Initialising an office loads the whole national region list (about a second), so each office role is
 initialised once per test session into a template folder and copied for every test that needs it.
+
+Backends: ``kecamatan_ctx``, ``kabupaten_ctx`` and ``backend`` run on SQLite, and also on PostgreSQL
+when SMARTCITY_TEST_POSTGRES_URL names a server (an admin URL) and the test module is marked
+``pytestmark = pytest.mark.postgres_ready``. On PostgreSQL each test gets its own database, cloned
+from a template made once per session per role (tests/postgres_support.py), and dropped after it.
+A desa stays on SQLite.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +28,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from smartcity_desktop.i18n import set_language
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.office import init_office
+from smartcity_desktop.storage.location import DATABASE_FILE
 from smartcity_desktop.storage.paths import DataPaths
+from tests import postgres_support
 
 PASSPHRASE = "rahasia-desa-2026"
 DESA_CODE = "32.16.01.2001"  # Sagara Makmur, Tarumajaya
@@ -42,7 +53,12 @@ def _indonesian_by_default() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _no_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SMARTCITY_DATA_DIR", "SMARTCITY_PASSPHRASE", "SMARTCITY_LANG"):
+    for name in (
+        "SMARTCITY_DATA_DIR",
+        "SMARTCITY_PASSPHRASE",
+        "SMARTCITY_LANG",
+        "SMARTCITY_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -95,16 +111,146 @@ def desa_ctx(desa_paths: DataPaths) -> Iterator[AppContext]:
     ctx.close()
 
 
+BACKENDS = ("sqlite", "postgresql")
+POSTGRES_READY = "postgres_ready"
+# =1: every module runs on PostgreSQL too, marked or not (to see which are ready).
+POSTGRES_SURVEY_ENV = "SMARTCITY_TEST_POSTGRES_ALL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{POSTGRES_READY}: the module's backend-parametrised tests also run on PostgreSQL",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that use ``backend`` (directly or through an office fixture) run once per backend;
+    PostgreSQL only when a server is given, for a module marked postgres_ready (or for every
+    module with SMARTCITY_TEST_POSTGRES_ALL=1). With SQLite
+    alone nothing is parametrised, so test names stay as they were."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if postgres_support.admin_url() is None:
+        return
+    if (
+        metafunc.definition.get_closest_marker(POSTGRES_READY) is None
+        and os.environ.get(POSTGRES_SURVEY_ENV) != "1"
+    ):
+        return
+    metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def kecamatan_ctx(office_templates: dict[str, Path], tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(copy_office(office_templates, "kecamatan", tmp_path / "kecamatan"))
+def backend(request: pytest.FixtureRequest) -> str:
+    """ "sqlite" or "postgresql": where the office fixtures of this test keep their database."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[postgres_support.Databases]:
+    if postgres_support.admin_url() is None:
+        pytest.skip(f"{postgres_support.ADMIN_URL_ENV} is not set: no PostgreSQL server to use")
+    databases = postgres_support.Databases()
+    databases.drop_abandoned()
+    try:
+        yield databases
+    finally:
+        databases.drop_mine()
+
+
+@dataclass
+class PostgresTemplates:
+    """A kecamatan and a kabupaten office initialised on the server once per session, each made
+    when first needed (a session that needs only one pays only for it)."""
+
+    databases: postgres_support.Databases
+    root: Path
+    made: dict[str, tuple[Path, str]]  # role -> (data folder without a SQLite file, database)
+
+    def template(self, role: str) -> tuple[Path, str]:
+        if role not in self.made:
+            name = self.databases.create(f"tpl_{role}")
+            folder = self.root / role
+            init_office(
+                DataPaths(folder),
+                role=role,
+                office_code=OFFICES[role],
+                operator="Operator Uji",
+                passphrase=PASSPHRASE,
+                database_url=postgres_support.database_url(name),
+            )
+            self.made[role] = (folder, name)
+        return self.made[role]
+
+
+@pytest.fixture(scope="session")
+def postgres_templates(
+    postgres_databases: postgres_support.Databases, tmp_path_factory: pytest.TempPathFactory
+) -> PostgresTemplates:
+    return PostgresTemplates(postgres_databases, tmp_path_factory.mktemp("postgres-templates"), {})
+
+
+def postgres_office(
+    request: pytest.FixtureRequest, role: str, target: Path, monkeypatch: pytest.MonkeyPatch
+) -> DataPaths:
+    """A data folder whose database.json points at a fresh clone of the role's template database
+    (dropped after the test). The password reaches libpq through PGPASSWORD, as an analyst's
+    would through pgpass: database.json never holds one."""
+    from sqlalchemy.engine import make_url
+
+    templates: PostgresTemplates = request.getfixturevalue("postgres_templates")
+    folder, template = templates.template(role)
+    name = templates.databases.create(role, template=template)
+    request.addfinalizer(lambda: templates.databases.drop_later(name))
+    shutil.copytree(folder, target)
+    url = make_url(postgres_support.database_url(name))
+    if url.password:
+        monkeypatch.setenv("PGPASSWORD", url.password)
+    (target / DATABASE_FILE).write_text(
+        json.dumps({"url": _without_password(url)}),
+        encoding="utf-8",
+    )
+    return DataPaths(target)
+
+
+def _without_password(url: Any) -> str:
+    from sqlalchemy.engine import URL
+
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database)
+    return bare.render_as_string(hide_password=False)
+
+
+def office_paths(
+    request: pytest.FixtureRequest, backend: str, role: str, target: Path
+) -> DataPaths:
+    if backend == "postgresql":
+        monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+        return postgres_office(request, role, target, monkeypatch)
+    templates: dict[str, Path] = request.getfixturevalue("office_templates")
+    return copy_office(templates, role, target)
+
+
+@pytest.fixture
+def kecamatan_paths(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> DataPaths:
+    return office_paths(request, backend, "kecamatan", tmp_path / "kecamatan")
+
+
+@pytest.fixture
+def kabupaten_paths(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> DataPaths:
+    return office_paths(request, backend, "kabupaten", tmp_path / "kabupaten")
+
+
+@pytest.fixture
+def kecamatan_ctx(kecamatan_paths: DataPaths) -> Iterator[AppContext]:
+    ctx = open_context(kecamatan_paths)
     yield ctx
     ctx.close()
 
 
 @pytest.fixture
-def kabupaten_ctx(office_templates: dict[str, Path], tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(copy_office(office_templates, "kabupaten", tmp_path / "kabupaten"))
+def kabupaten_ctx(kabupaten_paths: DataPaths) -> Iterator[AppContext]:
+    ctx = open_context(kabupaten_paths)
     yield ctx
     ctx.close()
 

@@ -53,7 +53,7 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from smartcity_desktop.cli.passphrase import read_passphrase
-    from smartcity_desktop.cli.support import data_paths
+    from smartcity_desktop.cli.support import data_paths, database_url
     from smartcity_desktop.services.logging_setup import configure_logging
     from smartcity_desktop.services.office import init_office
     from smartcity_desktop.storage.paths import portable_marker
@@ -78,6 +78,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         passphrase=passphrase,
         language=args.language,
         root_key_document=root_document,
+        database_url=database_url(args),
     )
     configure_logging(paths.logs)
     print(
@@ -131,11 +132,21 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import sys
 
-    from smartcity_desktop.cli.support import data_paths
+    from smartcity_desktop.cli.support import data_paths, database_url
     from smartcity_desktop.services.backups import describe_backup, resolve_backup, restore_backup
+    from smartcity_desktop.services.context import office_location
     from smartcity_desktop.services.logging_setup import configure_logging
 
     paths = data_paths(args)
+    location = office_location(paths, database_url(args))
+    if not location.is_sqlite:
+        raise UserError(
+            _(
+                "Pemulihan dari cadangan belum tersedia untuk basis data PostgreSQL ({where}). "
+                "Gunakan pg_restore atau psql dari cadangan server; tidak ada yang diubah."
+            ).format(where=location.describe()),
+            code="restore.postgres_unsupported",
+        )
     backup = resolve_backup(paths, args.backup)
     summary = describe_backup(paths, backup)
     office = (

@@ -37,6 +37,16 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help=_("folder data kantor (bawaan: folder data pengguna)"),
     )
     parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help=_(
+            "basis data PostgreSQL kantor kecamatan/kabupaten, mis. "
+            "postgresql+psycopg://pengguna@host:5432/nama (bawaan: SMARTCITY_DATABASE_URL, "
+            "database.json di folder data, lalu berkas SQLite)"
+        ),
+    )
+    parser.add_argument(
         "--passphrase-file",
         metavar="FILE",
         default=default,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from smartcity_desktop.cli.main import LANG_ENV
 from smartcity_desktop.i18n import LANGUAGES, set_language
-from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.context import AppContext, open_context, server_location_set
 from smartcity_desktop.services.logging_setup import configure_logging
 from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
 
@@ -23,6 +23,12 @@ def data_paths(args: argparse.Namespace) -> DataPaths:
     return resolve_data_dir(getattr(args, "data_dir", None))
 
 
+def database_url(args: argparse.Namespace) -> str | None:
+    """``--database-url``; None lets the environment or the folder's database.json decide."""
+    value = getattr(args, "database_url", None)
+    return str(value) if value else None
+
+
 # Data folders opened by this command, cleaned again when it ends (services/cleanup.py).
 _opened: dict[DataPaths, float] = {}
 
@@ -32,7 +38,7 @@ def open_office(args: argparse.Namespace) -> AppContext:
     from smartcity_desktop.services.cleanup import clean_quietly
 
     paths = data_paths(args)
-    ctx = open_context(paths)
+    ctx = open_context(paths, database_url(args))
     configure_logging(paths.logs)
     started = time.time()
     clean_quietly(paths, started)
@@ -53,6 +59,8 @@ def open_office_read_only(args: argparse.Namespace) -> ReadOnlyOffice | None:
     from smartcity_desktop.services.read_only import open_read_only
 
     paths = data_paths(args)
+    if database_url(args) or server_location_set(paths):
+        return None  # the read-only look is at the SQLite file; a server is opened the full way
     office = open_read_only(paths)
     if office is None:
         return None

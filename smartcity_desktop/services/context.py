@@ -22,6 +22,7 @@ from smartcity_desktop.storage.sqlite_file import read_office
 # desktop paints its window from ``peek_office`` before they are loaded.
 if TYPE_CHECKING:
     from smartcity_desktop.storage.database import Database
+    from smartcity_desktop.storage.location import DatabaseLocation
 
 
 def utc_now() -> datetime:
@@ -85,14 +86,23 @@ class AppContext:
         self.db.close()
 
 
-def open_context(paths: DataPaths) -> AppContext:
-    """Open an initialised data folder; raises a UserError when it is missing or unusable."""
-    from smartcity_desktop.storage.database import Database
+def open_context(paths: DataPaths, database_url: str | None = None) -> AppContext:
+    """Open an initialised data folder; raises a UserError when it is missing or unusable.
 
-    db = Database.open(paths.database, paths.backups, create=False)
+    The database is the folder's SQLite file unless ``database_url`` (``--database-url``),
+    ``SMARTCITY_DATABASE_URL`` or the folder's ``database.json`` name a PostgreSQL server."""
+    from smartcity_desktop.storage.database import Database
+    from smartcity_desktop.storage.location import resolve_location
+
+    location = resolve_location(paths, database_url)
+    db = Database.open_location(location, paths.backups, create=False)
     ctx = AppContext(paths=paths, db=db)
     try:
-        _office = ctx.office  # fails early when the folder holds no office
+        office = ctx.office  # fails early when the folder holds no office
+        if not location.is_sqlite:
+            from smartcity_desktop.services.office import check_server_role
+
+            check_server_role(office.role, location.describe())
         pending_export = _has_pending_export(ctx)
     except Exception:
         db.close()
@@ -133,10 +143,29 @@ def peek_office(paths: DataPaths) -> OfficePeek | None:
     opening can tell (no office yet, a migration due, an unreadable row). Fast and free of the
     database layer, so the desktop can show its window before ``open_context`` runs.
     """
+    if server_location_set(paths):
+        return None  # the office is on a server: only the full opening reads it
     row = read_office(paths.database, paths.backups)
     if row is None:
         return None
     return OfficePeek(OfficeInfo(row.code, row.role, row.name, row.operator), row.language)
+
+
+def office_location(paths: DataPaths, database_url: str | None = None) -> DatabaseLocation:
+    """Where this office's database is (``storage.location``), for entry points to show or check."""
+    from smartcity_desktop.storage.location import resolve_location
+
+    return resolve_location(paths, database_url)
+
+
+def server_location_set(paths: DataPaths) -> bool:
+    """Whether the environment or the folder's ``database.json`` points away from the SQLite file
+    (a quick look that loads nothing; ``storage.location`` reads and checks them)."""
+    from smartcity_desktop.storage.location import DATABASE_FILE, DATABASE_URL_ENV
+
+    return (
+        bool(os.environ.get(DATABASE_URL_ENV, "").strip()) or (paths.root / DATABASE_FILE).exists()
+    )
 
 
 def ensure_writable_folder(folder: Path) -> None:

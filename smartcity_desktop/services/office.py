@@ -22,6 +22,7 @@ from smartcity_desktop.services.context import AppContext, ensure_writable_folde
 from smartcity_desktop.services.regions import bundled_regions, store_regions
 from smartcity_desktop.storage.database import Database, inspect_database
 from smartcity_desktop.storage.errors import translate_os_error
+from smartcity_desktop.storage.location import DatabaseLocation, resolve_location
 from smartcity_desktop.storage.models import OfficeIdentity, OfficeKey, Setting, TrustStore
 from smartcity_desktop.storage.paths import DataPaths
 
@@ -91,11 +92,13 @@ def find_office_region(
     return region
 
 
-def is_initialised(paths: DataPaths) -> bool:
-    if not paths.database.exists():
-        return False
-    inspect_database(paths.database, paths.backups)
-    db = Database.open(paths.database, paths.backups)
+def is_initialised(paths: DataPaths, database_url: str | None = None) -> bool:
+    location = resolve_location(paths, database_url)
+    if location.is_sqlite:
+        if not paths.database.exists():
+            return False
+        inspect_database(paths.database, paths.backups)
+    db = Database.open_location(location, paths.backups, create=not location.is_sqlite)
     try:
         with db.session() as session:
             return session.scalar(select(OfficeIdentity.id)) is not None
@@ -112,15 +115,30 @@ def init_office(
     passphrase: str,
     language: str = "id",
     root_key_document: bytes | None = None,
+    database_url: str | None = None,
 ) -> InitResult:
     """Set up an office. ``root_key_document`` (the regency's root public key file) is installed
-    in the same step, so the office trusts its regency from the start (``init --root-key``)."""
+    in the same step, so the office trusts its regency from the start (``init --root-key``).
+    The database is where ``storage.location`` says (``database_url``: ``--database-url``)."""
     operator = operator.strip()
     if not operator:
         raise InitError(_("Nama operator wajib diisi."), code="init.operator_missing")
     if language not in LANGUAGES:
         raise InitError(f"language {language!r}")
     check_passphrase(passphrase)
+    location = resolve_location(paths, database_url)
+    if not location.is_sqlite:
+        check_server_role(role, location.describe())
+        return _init_on_server(
+            paths,
+            location,
+            role=role,
+            office_code=office_code,
+            operator=operator,
+            passphrase=passphrase,
+            language=language,
+            root_key_document=root_key_document,
+        )
     if paths.database.exists():
         raise InitError(
             _(
@@ -144,41 +162,19 @@ def init_office(
     try:
         db = Database.open(tmp_path, paths.backups, create=True)
         with db.transaction() as session:
-            session.add(
-                OfficeIdentity(
-                    id=1,
-                    code=region.code,
-                    role=role,
-                    name=region.display_name,
-                    operator=operator,
-                    created_at=now,
-                )
+            _write_office(
+                session,
+                region,
+                role=role,
+                operator=operator,
+                passphrase=passphrase,
+                language=language,
+                office_key=office_key,
+                root_key=root_key,
+                trusted_root=trusted_root,
+                regions=regions,
+                now=now,
             )
-            session.add(
-                OfficeKey(
-                    key_id=office_key.public.key_id,
-                    purpose="office",
-                    public_key=office_key.public.raw,
-                    sealed_private_key=office_key.seal(passphrase),
-                    created_at=now,
-                )
-            )
-            if root_key is not None:
-                session.add(
-                    OfficeKey(
-                        key_id=root_key.public.key_id,
-                        purpose="root",
-                        public_key=root_key.public.raw,
-                        sealed_private_key=root_key.seal(passphrase),
-                        created_at=now,
-                    )
-                )
-                session.flush()
-                _set_up_regency_trust(session, region, operator, office_key, root_key, now)
-            session.add(Setting(key="language", value=language))
-            if trusted_root is not None:
-                session.add(TrustStore(id=1, document=trusted_root[0], updated_at=now))
-            store_regions(session, regions, source=domain_regions.REGION_SOURCE)
         db.close()
         db = None
         if paths.database.exists():  # another process won the race
@@ -200,6 +196,136 @@ def init_office(
     for folder in (paths.attachments, paths.backups, paths.logs, paths.exports):
         folder.mkdir(parents=True, exist_ok=True)
     log.info("office initialised: %s (%s), key %s", region.code, role, office_key.public.key_id)
+    return InitResult(
+        office_code=region.code,
+        office_name=region.display_name,
+        role=role,
+        key_id=office_key.public.key_id,
+        fingerprint=office_key.public.fingerprint,
+        root_fingerprint=(
+            root_key.public.fingerprint if root_key else (trusted_root[1] if trusted_root else None)
+        ),
+    )
+
+
+def _write_office(
+    session: Session,
+    region: domain_regions.Region,
+    *,
+    role: str,
+    operator: str,
+    passphrase: str,
+    language: str,
+    office_key: SigningKey,
+    root_key: SigningKey | None,
+    trusted_root: tuple[bytes, str] | None,
+    regions: list[domain_regions.Region],
+    now: datetime,
+) -> None:
+    session.add(
+        OfficeIdentity(
+            id=1,
+            code=region.code,
+            role=role,
+            name=region.display_name,
+            operator=operator,
+            created_at=now,
+        )
+    )
+    session.add(
+        OfficeKey(
+            key_id=office_key.public.key_id,
+            purpose="office",
+            public_key=office_key.public.raw,
+            sealed_private_key=office_key.seal(passphrase),
+            created_at=now,
+        )
+    )
+    if root_key is not None:
+        session.add(
+            OfficeKey(
+                key_id=root_key.public.key_id,
+                purpose="root",
+                public_key=root_key.public.raw,
+                sealed_private_key=root_key.seal(passphrase),
+                created_at=now,
+            )
+        )
+        session.flush()
+        _set_up_regency_trust(session, region, operator, office_key, root_key, now)
+    session.add(Setting(key="language", value=language))
+    if trusted_root is not None:
+        session.add(TrustStore(id=1, document=trusted_root[0], updated_at=now))
+    store_regions(session, regions, source=domain_regions.REGION_SOURCE)
+
+
+def check_server_role(role: str, where: str) -> None:
+    """Only a kecamatan or kabupaten may keep its data on a server; a desa stays on its PC."""
+    if role == "desa":
+        raise InitError(
+            _(
+                "Kantor desa/kelurahan menyimpan datanya di komputer ini (SQLite), bukan di server "
+                "PostgreSQL ({where}). Hapus --database-url, SMARTCITY_DATABASE_URL atau berkas "
+                "database.json di folder data untuk kantor ini."
+            ).format(where=where),
+            code="storage.postgres_desa",
+        )
+
+
+def _init_on_server(
+    paths: DataPaths,
+    location: DatabaseLocation,
+    *,
+    role: str,
+    office_code: str,
+    operator: str,
+    passphrase: str,
+    language: str,
+    root_key_document: bytes | None,
+) -> InitResult:
+    """``init_office`` into an empty PostgreSQL database: migrated and filled in one transaction
+    each; an office already there is refused and left as it was."""
+    regions = bundled_regions()
+    region = find_office_region(regions, role, office_code)
+    trusted_root = _check_root_document(root_key_document, role, region.code)
+    ensure_writable_folder(paths.root)
+    office_key = SigningKey.generate()
+    root_key = SigningKey.generate() if role == "kabupaten" else None
+    db = Database.open_location(location, paths.backups, create=True)
+    try:
+        with db.transaction() as session:
+            if session.scalar(select(OfficeIdentity.id)) is not None:
+                raise InitError(
+                    _(
+                        "Basis data {where} sudah berisi kantor. Tidak ada yang diubah; gunakan "
+                        "basis data lain untuk kantor baru."
+                    ).format(where=location.describe()),
+                    code="init.already",
+                )
+            _write_office(
+                session,
+                region,
+                role=role,
+                operator=operator,
+                passphrase=passphrase,
+                language=language,
+                office_key=office_key,
+                root_key=root_key,
+                trusted_root=trusted_root,
+                regions=regions,
+                now=utc_now(),
+            )
+    finally:
+        db.close()
+    for folder in (paths.attachments, paths.backups, paths.logs, paths.exports):
+        folder.mkdir(parents=True, exist_ok=True)
+    log.info(
+        "office initialised: %s (%s) on %s, key %s",
+        region.code,
+        role,
+        location.describe(),
+        office_key.public.key_id,
+    )
     return InitResult(
         office_code=region.code,
         office_name=region.display_name,

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +35,7 @@ from smartcity_desktop.storage.errors import (
     translate_db_error,
     translate_os_error,
 )
+from smartcity_desktop.storage.location import DatabaseLocation, describe_url
 from smartcity_desktop.storage.paths import list_backups
 from smartcity_desktop.storage.sqlite_file import (
     SQLITE_HEADER,
@@ -89,8 +91,18 @@ def _environment_errors(db: Database) -> Any:
 class Database:
     """One office database. Pass it explicitly; there is no global instance."""
 
-    def __init__(self, path: Path, engine: Engine, backups_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        backups_dir: Path | None = None,
+        *,
+        url: URL | None = None,
+    ) -> None:
+        # On PostgreSQL ``path`` is still the data folder's SQLite path (never opened): folder-keyed
+        # caches and messages keep working; ``url`` (no password shown by ``describe``) is set.
         self.path = path
+        self.url = url
         self.engine = engine
         self.backups_dir = backups_dir if backups_dir is not None else path.parent / "backups"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -100,6 +112,24 @@ class Database:
         self._health_lock = threading.Lock()
         self._checked = False
         self._damage: CorruptDatabaseError | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url is None
+
+    def describe(self) -> str:
+        """Where the data is, for messages: the file, or the server URL without its password."""
+        return str(self.path) if self.url is None else describe_url(self.url)
+
+    @classmethod
+    def open_location(
+        cls, location: DatabaseLocation, backups_dir: Path, *, create: bool = False
+    ) -> Database:
+        if location.url is None:
+            return cls.open(location.sqlite_path, backups_dir, create=create)
+        from smartcity_desktop.storage.postgres import open_server
+
+        return open_server(cls, location, backups_dir, create=create)
 
     @classmethod
     def open(cls, path: Path, backups_dir: Path, *, create: bool = False) -> Database:
@@ -132,13 +162,19 @@ class Database:
         return db
 
     def check_integrity(self, backups_dir: Path | None = None) -> None:
-        """Read every page now; remembers damage so that every later write is refused."""
+        """Read every page now; remembers damage so that every later write is refused. Nothing
+        to do on PostgreSQL: the server checks its own pages and refuses what it cannot read."""
+        if self.url is not None:
+            return
         with self._health_lock:
             self._check_locked(backups_dir or self.backups_dir)
         if self._damage is not None:
             raise self._damage
 
     def _check_locked(self, backups_dir: Path) -> None:
+        if self.url is not None:  # the server checks its own pages
+            self._checked = True
+            return
         try:
             check_integrity(self.path, backups_dir)
         except CorruptDatabaseError as exc:
@@ -202,6 +238,7 @@ class Database:
         The copy is written under a temporary name, flushed to disk, and only then renamed, and
         the rename is flushed too: a crash or power cut never leaves a file under a backup's name
         that is not a complete database, and a backup that was reported made stays made."""
+        self._no_backup_on_server()
         backups_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = backups_dir / f"smartcity-{stamp}-{reason}.sqlite"
@@ -227,6 +264,16 @@ class Database:
             raise (translate_os_error(exc, backups_dir) or exc) from exc
         log.info("backup written: %s", target.name)
         return target
+
+    def _no_backup_on_server(self) -> None:
+        if self.url is not None:
+            raise StorageError(
+                _(
+                    "Cadangan dari aplikasi belum tersedia untuk basis data PostgreSQL ({url}). "
+                    "Buat cadangan dengan pg_dump di server sampai fitur ini hadir."
+                ).format(url=describe_url(self.url)),
+                code="storage.postgres_unsupported",
+            )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -388,6 +388,10 @@ def bulk_insert_raw(connection: Any, table: Table, rows: list[dict[str, Any]]) -
     """Insert uniform rows with one driver-level executemany (no per-row type processing)."""
     if not rows:
         return
+    if connection.dialect.name != "sqlite":
+        # psycopg sends the rows in one pipelined executemany; its own types need no formatting.
+        connection.execute(table.insert(), rows)
+        return
     columns = list(rows[0])
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "

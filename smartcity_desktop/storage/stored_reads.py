@@ -16,6 +16,20 @@ from smartcity_desktop.storage import table_names as tables
 
 Query = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
 
+
+def driver_query(connection: Any) -> Query:
+    """``query`` for a SQLAlchemy connection of either backend: the statements here are written
+    with SQLite's ``?``; on a driver with another parameter style (psycopg: ``%s``) they are
+    rewritten. None of the statements holds a literal ``?`` or ``%``."""
+    if connection.dialect.paramstyle == "qmark":
+        return connection.exec_driver_sql  # type: ignore[no-any-return]
+
+    def query(sql: str, params: Sequence[Any]) -> Iterable[Sequence[Any]]:
+        return connection.exec_driver_sql(sql.replace("?", "%s"), tuple(params))  # type: ignore[no-any-return]
+
+    return query
+
+
 IDS_PER_QUERY = 500  # ids per IN (...) clause: well under SQLite's variable limit
 
 

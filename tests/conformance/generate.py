@@ -13,7 +13,7 @@ import hashlib
 import json
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,10 @@ from independent_writer import (  # noqa: E402
     Bag,
     canonical_json,
     certificate_document,
+    key_id,
     make_row,
+    public_raw,
+    revocation_list_document,
     root_key_document,
 )
 
@@ -55,16 +58,22 @@ KEYS = {
     KECAMATAN: test_key("kecamatan-32.16.01"),
 }
 ROLES = {DESA: "desa", OTHER_DESA: "desa", KECAMATAN: "kecamatan"}
+# The kecamatan's previous key, which the root-signed revocation list carried by feedback revokes.
+RETIRED_KECAMATAN_KEY = test_key("kecamatan-32.16.01-retired")
+RETIRED_AFTER_SEQUENCE = 20
 
 
-def certificate(office: str, root: Ed25519PrivateKey = ROOT) -> dict[str, Any]:
+def certificate(
+    office: str, root: Ed25519PrivateKey = ROOT, key: Ed25519PrivateKey | None = None
+) -> dict[str, Any]:
+    serial_of = office if key is None else f"{office}/{key_id(public_raw(key))}"
     return certificate_document(
         root,
-        KEYS[office],
+        key or KEYS[office],
         office=office,
         role=ROLES[office],
         operator="Operator Uji",
-        serial=hashlib.sha256(office.encode()).hexdigest()[:16],
+        serial=hashlib.sha256(serial_of.encode()).hexdigest()[:16],
         valid_from="2026-01-01T00:00:00Z",
         valid_until="2030-12-31T00:00:00Z",
         regency=REGENCY,
@@ -160,6 +169,10 @@ def bag(vector: str, office: str = DESA, **options: Any) -> Bag:
 
 
 def all_kinds(vector: str, sequence: int) -> Bag:
+    return bag(vector, sequence=sequence, records=all_kinds_records(vector), attachments=[PNG])
+
+
+def all_kinds_records(vector: str) -> dict[str, list[dict[str, Any]]]:
     problem, potential = record_id(vector, 1), record_id(vector, 2)
     photo = hashlib.sha256(PNG).hexdigest()
     attachment = {
@@ -173,7 +186,7 @@ def all_kinds(vector: str, sequence: int) -> Bag:
         "height": 2,
         "caption": "Lubang di depan balai desa",
     }
-    records = {
+    return {
         "problem": [make_row("problem", record_id=problem, office=DESA, values=problem_values())],
         "potential": [
             make_row("potential", record_id=potential, office=DESA, values=potential_values())
@@ -190,7 +203,107 @@ def all_kinds(vector: str, sequence: int) -> Bag:
             make_row("attachment", record_id=record_id(vector, 4), office=DESA, values=attachment)
         ],
     }
-    return bag(vector, sequence=sequence, records=records, attachments=[PNG])
+
+
+# --- Feedback: reviews going down from the kecamatan to a desa (sections 3.7 and 6) -----------
+
+# The desa receiver holds, as its own final records, the problems, potentials and proposals of
+# these vectors (it is their sender); a desa takes reviews of its own records only.
+DESA_HOLDS = (
+    "valid-minimal",
+    "valid-all-kinds",
+    "valid-deflated-with-directories",
+    "valid-empty-kind",
+)
+REVIEWED_KINDS = ("problem", "potential", "proposal")
+
+
+def review_values(
+    target_kind: str, target_id: str, revision: int, target_hash: str, state: str, **changes: Any
+) -> dict[str, Any]:
+    """Section 3.7: every value present, ``null`` when empty."""
+    values: dict[str, Any] = {
+        "target_kind": target_kind,
+        "target_id": target_id,
+        "target_revision": revision,
+        "target_hash": target_hash,
+        "state": state,
+        "reason": None,
+        "comment": None,
+        "priority": None,
+        "redirect_urusan": None,
+        "redirect_opd": None,
+        "redirect_level": None,
+        "merge_into": None,
+    }
+    values.update(changes)
+    return values
+
+
+def review_of(
+    vector: str, n: int, kind: str, target: dict[str, Any], state: str, **changes: Any
+) -> dict[str, Any]:
+    """The kecamatan's review of a village record (``target``, a row as the village sent it)."""
+    values = review_values(
+        kind, target["id"], target["revision"], target["content_hash"], state, **changes
+    )
+    return make_row("review", record_id=record_id(vector, n), office=KECAMATAN, values=values)
+
+
+def village_verdict(
+    vector: str, n: int, desa: str, records: list[dict[str, Any]], state: str, **changes: Any
+) -> dict[str, Any]:
+    """The kecamatan's verdict on everything ``desa`` sent: ``records`` are its problems,
+    potentials and proposals, tombstones included."""
+    pairs = sorted([r["id"], r["revision"]] for r in records)
+    live = sum(1 for r in records if not r["deleted"])
+    digest = hashlib.sha256(canonical_json(pairs)).hexdigest()
+    values = review_values("desa", desa, live, digest, state, **changes)
+    return make_row("review", record_id=record_id(vector, n), office=KECAMATAN, values=values)
+
+
+def revocation_list(version: int, *, root: Ed25519PrivateKey = ROOT) -> dict[str, Any]:
+    """The regency's revocation lists of the vectors: version 1 revokes nothing; version 2 the
+    kecamatan's retired key after its sequence 20; version 3, signed by a stranger's root, would
+    revoke the kecamatan's current key (a forgery: the desa must ignore it)."""
+    entries = {
+        1: [],
+        2: [
+            {
+                "office_code": KECAMATAN,
+                "key_id": key_id(public_raw(RETIRED_KECAMATAN_KEY)),
+                "revoked_after_sequence": RETIRED_AFTER_SEQUENCE,
+                "revoked_at": "2026-05-20T00:00:00Z",
+                "reason": "Kunci lama diganti",
+            }
+        ],
+        3: [
+            {
+                "office_code": KECAMATAN,
+                "key_id": key_id(public_raw(KEYS[KECAMATAN])),
+                "revoked_after_sequence": 0,
+                "revoked_at": "2026-05-25T00:00:00Z",
+                "reason": "",
+            }
+        ],
+    }[version]
+    issued = {1: "2026-03-01T00:00:00Z", 2: "2026-05-20T00:00:00Z", 3: "2026-05-25T00:00:00Z"}
+    return revocation_list_document(
+        root, regency=REGENCY, version=version, issued=issued[version], entries=entries
+    )
+
+
+def in_force(document: dict[str, Any]) -> dict[str, Any]:
+    """What a manifest entry says about the revocation list the desa holds after an import."""
+    body = document["body"]
+    return {
+        "regency_code": body["regency_code"],
+        "version": body["version"],
+        "revoked": [
+            {k: e[k] for k in ("office_code", "key_id", "revoked_after_sequence")}
+            for e in body["entries"]
+        ],
+    }
 
 
 def _replace(name: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
@@ -503,9 +616,256 @@ def vectors() -> list[tuple[dict[str, Any], Bag]]:
         stage="import",
         message_contains="latitude",
     )
+    _feedback_vectors(add, n, {e["file"][: -len(".scb")]: made for e, made in out})
     for entry, _made in out:
         entry.setdefault("stage", "verify")
     return out
+
+
+def _feedback_vectors(add: Callable[..., None], n: Iterator[int], made: dict[str, Bag]) -> None:
+    """Bundles going down: the kecamatan's feedback to its desa 32.16.01.2001, imported at that
+    desa one after another (the list one installs is the list the next ones meet)."""
+    held = [
+        row
+        for name in DESA_HOLDS
+        for kind, rows in made[name].records.items()
+        if kind in REVIEWED_KINDS
+        for row in rows
+    ]
+    problem, potential, proposal = (made["valid-all-kinds"].records[k][0] for k in REVIEWED_KINDS)
+    add(
+        "feedback-valid",
+        "valid",
+        None,
+        "The kecamatan's feedback to its desa: reviews of three of the desa's records and its "
+        "verdict on the village as a whole. The desa holds the reviewed records (receivers.desa).",
+        bag(
+            "feedback-valid",
+            KECAMATAN,
+            sequence=next(n),
+            records={
+                "review": [
+                    review_of("feedback-valid", 1, "problem", problem, "diterima"),
+                    review_of(
+                        "feedback-valid",
+                        2,
+                        "potential",
+                        potential,
+                        "perlu_perbaikan",
+                        reason="foto_belum_ada",
+                        comment="Lampirkan foto tambak.",
+                    ),
+                    review_of("feedback-valid", 3, "proposal", proposal, "diterima", priority=1),
+                    village_verdict(
+                        "feedback-valid",
+                        4,
+                        DESA,
+                        held,
+                        "perlu_perbaikan",
+                        reason="data_belum_lengkap",
+                        comment="Potensi tambak perlu foto.",
+                    ),
+                ]
+            },
+        ),
+        receiver="desa",
+        imported={"review": 4},
+    )
+    by_root = revocation_list(2)
+    add(
+        "feedback-revocations-by-root",
+        "valid",
+        None,
+        "Feedback carrying the regency's revocation list version 2 (signed by the test root) in "
+        "extra.revocation_list: the desa, holding none, installs it with the review.",
+        bag(
+            "feedback-revocations-by-root",
+            KECAMATAN,
+            sequence=next(n),
+            records={
+                "review": [
+                    review_of(
+                        "feedback-revocations-by-root",
+                        1,
+                        "problem",
+                        made["valid-minimal"].records["problem"][0],
+                        "ditolak",
+                        reason="sudah_ada_program",
+                    )
+                ]
+            },
+            extra={"revocation_list": by_root},
+        ),
+        receiver="desa",
+        imported={"review": 1},
+        import_notes=["revocation.carried_installed"],
+        revocation_in_force=in_force(by_root),
+    )
+    add(
+        "feedback-revocations-by-stranger",
+        "valid",
+        None,
+        "Feedback carrying a newer list (version 3) signed by a root key the desa does not hold: "
+        "the list is ignored, version 2 stays in force, the review imports.",
+        bag(
+            "feedback-revocations-by-stranger",
+            KECAMATAN,
+            sequence=next(n),
+            records={
+                "review": [
+                    review_of(
+                        "feedback-revocations-by-stranger",
+                        1,
+                        "problem",
+                        made["valid-deflated-with-directories"].records["problem"][0],
+                        "dialihkan",
+                        reason="kewenangan_opd_lain",
+                        redirect_level="kabupaten",
+                    )
+                ]
+            },
+            extra={"revocation_list": revocation_list(3, root=STRANGER_ROOT)},
+        ),
+        receiver="desa",
+        after=["feedback-revocations-by-root.scb"],
+        imported={"review": 1},
+        import_notes=["revocation.carried_unverified"],
+        revocation_in_force=in_force(by_root),
+    )
+    add(
+        "feedback-revocations-older",
+        "valid",
+        None,
+        "Feedback carrying the root's list version 1, older than the version 2 the desa holds: "
+        "the list is ignored, version 2 stays in force, the review imports.",
+        bag(
+            "feedback-revocations-older",
+            KECAMATAN,
+            sequence=next(n),
+            records={
+                "review": [
+                    review_of(
+                        "feedback-revocations-older",
+                        1,
+                        "problem",
+                        made["valid-empty-kind"].records["problem"][0],
+                        "diterima",
+                    )
+                ]
+            },
+            extra={"revocation_list": revocation_list(1)},
+        ),
+        receiver="desa",
+        after=["feedback-revocations-by-root.scb"],
+        imported={"review": 1},
+        import_notes=["revocation.carried_older"],
+        revocation_in_force=in_force(by_root),
+    )
+    other_problem = made["row-of-another-office"].records["problem"][0]
+    add(
+        "feedback-for-another-desa",
+        "invalid",
+        "record.review_outside_area",
+        "The kecamatan's verdict on desa 32.16.01.2002, imported at desa 32.16.01.2001: a desa "
+        "takes verdicts on itself only.",
+        bag(
+            "feedback-for-another-desa",
+            KECAMATAN,
+            sequence=next(n),
+            records={
+                "review": [
+                    village_verdict(
+                        "feedback-for-another-desa", 1, OTHER_DESA, [other_problem], "diterima"
+                    )
+                ]
+            },
+        ),
+        stage="import",
+        receiver="desa",
+        message_contains=OTHER_DESA,
+    )
+    add(
+        "feedback-reviews-of-another-desa",
+        "invalid",
+        "record.review_outside_area",
+        "The kecamatan's review of a problem of desa 32.16.01.2002 (the row of "
+        "row-of-another-office.scb), imported at desa 32.16.01.2001, which does not hold it: a "
+        "desa takes reviews of its own records only.",
+        bag(
+            "feedback-reviews-of-another-desa",
+            KECAMATAN,
+            sequence=next(n),
+            records={
+                "review": [
+                    review_of(
+                        "feedback-reviews-of-another-desa", 1, "problem", other_problem, "diterima"
+                    )
+                ]
+            },
+        ),
+        stage="import",
+        receiver="desa",
+        message_contains=other_problem["id"],
+    )
+    add(
+        "feedback-by-village",
+        "invalid",
+        "scope.not_for_us",
+        "Reviews of the desa's problem in a bundle signed by (and from) another desa: a desa "
+        "takes bundles only from its kecamatan and kabupaten, so a village cannot send reviews "
+        "down.",
+        bag(
+            "feedback-by-village",
+            OTHER_DESA,
+            sequence=next(n),
+            records={
+                "review": [
+                    make_row(
+                        "review",
+                        record_id=record_id("feedback-by-village", 1),
+                        office=OTHER_DESA,
+                        values=review_values(
+                            "problem",
+                            problem["id"],
+                            problem["revision"],
+                            problem["content_hash"],
+                            "diterima",
+                        ),
+                    )
+                ]
+            },
+        ),
+        stage="import",
+        receiver="desa",
+    )
+    add(
+        "review-by-village",
+        "invalid",
+        "record.review_not_allowed",
+        "A desa bundle carrying a review (of another village's problem): only a kecamatan and "
+        "the kabupaten review.",
+        bag(
+            "review-by-village",
+            sequence=next(n),
+            records={
+                "review": [
+                    make_row(
+                        "review",
+                        record_id=record_id("review-by-village", 1),
+                        office=DESA,
+                        values=review_values(
+                            "problem",
+                            other_problem["id"],
+                            other_problem["revision"],
+                            other_problem["content_hash"],
+                            "diterima",
+                        ),
+                    )
+                ]
+            },
+        ),
+        stage="import",
+    )
 
 
 def _bump_oxum(bag_info: bytes) -> bytes:
@@ -532,6 +892,12 @@ def write_all(folder: Path) -> dict[str, Any]:
         "receivers": {
             "kecamatan": {"office_code": KECAMATAN, "role": "kecamatan"},
             "kabupaten": {"office_code": REGENCY, "role": "kabupaten"},
+            "desa": {
+                "office_code": DESA,
+                "role": "desa",
+                "holds": [f"{name}.scb" for name in DESA_HOLDS],
+                "holds_kinds": list(REVIEWED_KINDS),
+            },
         },
         "vectors": entries,
     }

@@ -25,6 +25,7 @@ BUNDLE_CONTEXT = b"SmartCity-Bundle-v1\n"  # section 4
 ROOT_CONTEXT = b"SmartCity-RootKey-v1\n"  # section 5
 CERTIFICATE_CONTEXT = b"SmartCity-Certificate-v1\n"
 REQUEST_CONTEXT = b"SmartCity-CertRequest-v1\n"
+REVOCATION_CONTEXT = b"SmartCity-Revocations-v1\n"
 SIGNED_TAG_FILES = ("bag-info.txt", "bagit.txt", "bundle-header.json", "manifest-sha256.txt")
 
 
@@ -107,6 +108,27 @@ def certificate_document(
     return signed_document(CERTIFICATE_CONTEXT, body, root)
 
 
+def revocation_list_document(
+    root: Ed25519PrivateKey,
+    *,
+    regency: str,
+    version: int,
+    issued: str,
+    entries: list[dict[str, Any]],
+) -> dict:
+    """Section 5.6: ``entries`` hold office_code, key_id, revoked_after_sequence, revoked_at and
+    reason. A feedback bundle carries the whole document in its header's ``extra`` (section 6)."""
+    body = {
+        "format": "smartcity-revocation-list-v1",
+        "regency_code": regency,
+        "version": version,
+        "issued": issued,
+        "issuer_key_id": key_id(public_raw(root)),
+        "entries": entries,
+    }
+    return signed_document(REVOCATION_CONTEXT, body, root)
+
+
 def content_hash(kind: str, row: Mapping[str, Any]) -> str:
     """Section 3.4."""
     subject = {
@@ -177,6 +199,7 @@ class Bag:
     edit_tags: Callable[[Tags], None] | None = None  # before the tag manifest is made
     edit_members: Callable[[dict[str, bytes]], None] | None = None  # after signing
     signature_context: bytes = BUNDLE_CONTEXT
+    extra: dict[str, Any] | None = None  # the header's optional ``extra`` (section 4.1)
 
     @property
     def top(self) -> str:
@@ -225,6 +248,8 @@ class Bag:
                 if n.startswith("data/forwarded/")
             ),
         }
+        if self.extra:
+            header["extra"] = self.extra
         if self.edit_header:
             self.edit_header(header)
         return header

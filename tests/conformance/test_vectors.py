@@ -13,14 +13,18 @@ from typing import Any
 import pytest
 
 from smartcity_desktop.bundles.reader import VerificationResult, verify_bundle
-from smartcity_desktop.crypto.certificates import RootKey
+from smartcity_desktop.crypto.certificates import RevocationList, RootKey
 from smartcity_desktop.crypto.problems import Problem
 from smartcity_desktop.crypto.trust import TrustState
+from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.services import records
 from smartcity_desktop.services.bundle_records import SCHEMA_VERSION
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import import_files
-from smartcity_desktop.services.trust import add_root
+from smartcity_desktop.services.records import RecordService
+from smartcity_desktop.services.trust import add_root, load_trust_state
 from tests.conformance import generate
+from tests.conformance.independent_writer import Bag
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 MANIFEST: dict[str, Any] = json.loads((VECTORS / "manifest.json").read_text(encoding="utf-8"))
@@ -77,27 +81,87 @@ def test_reader_gives_the_expected_verdict(entry: dict[str, Any]) -> None:
         assert codes and codes[0] == entry["code"], codes
 
 
+def _rows(bundle: Path, kind: str) -> list[dict[str, Any]]:
+    with zipfile.ZipFile(bundle) as archive:
+        names = [n for n in archive.namelist() if n.endswith(f"/data/records/{kind}.jsonl")]
+        return [json.loads(line) for n in names for line in archive.read(n).splitlines()]
+
+
+def _hold_own_records(ctx: AppContext) -> None:
+    """The desa receiver's preparation (manifest ``receivers.desa``): the desa wrote, as its own
+    final records, the rows of these bundles it signed. A desa does not import its own bundles, so
+    it enters them through its record service under the rows' ids, which must give the rows'
+    content hashes."""
+    desa = MANIFEST["receivers"]["desa"]
+    service = RecordService(ctx)
+    for name in desa["holds"]:
+        for kind in desa["holds_kinds"]:
+            for row in _rows(VECTORS / name, kind):
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(records, "new_record_id", lambda rid=row["id"]: rid)
+                    service.create(
+                        RecordKind(kind), row["values"], finalise=True, author=row["author"]
+                    )
+                stored = service.get(RecordKind(kind), row["id"])
+                assert (stored.office_code, stored.content_hash) == (
+                    ctx.office.code,
+                    row["content_hash"],
+                )
+
+
 @pytest.fixture
-def receivers(kecamatan_ctx: AppContext, kabupaten_ctx: AppContext) -> dict[str, AppContext]:
-    for ctx in (kecamatan_ctx, kabupaten_ctx):
+def receivers(
+    kecamatan_ctx: AppContext,
+    kabupaten_ctx: AppContext,
+    desa_ctx: AppContext,
+) -> dict[str, AppContext]:
+    offices = {"kecamatan": kecamatan_ctx, "kabupaten": kabupaten_ctx, "desa": desa_ctx}
+    for name, ctx in offices.items():
+        described = MANIFEST["receivers"][name]
+        assert (ctx.office.code, ctx.office.role) == (described["office_code"], described["role"])
         add_root(ctx, VECTORS / MANIFEST["root_key"])
-    return {"kecamatan": kecamatan_ctx, "kabupaten": kabupaten_ctx}
+    _hold_own_records(desa_ctx)
+    return offices
+
+
+def _in_force(ctx: AppContext, regency: str) -> dict[str, Any] | None:
+    current: RevocationList | None = next(
+        (r for r in load_trust_state(ctx).revocations if r.regency_code == regency), None
+    )
+    if current is None:
+        return None
+    return {
+        "regency_code": current.regency_code,
+        "version": current.version,
+        "revoked": [
+            {
+                "office_code": e.office_code,
+                "key_id": e.key_id,
+                "revoked_after_sequence": e.revoked_after_sequence,
+            }
+            for e in current.entries
+        ],
+    }
 
 
 def test_import_gives_the_expected_outcome(receivers: dict[str, AppContext]) -> None:
     """Valid and import-stage vectors, one after another into the same offices (each has its own
     sequence number and record ids)."""
+    done: list[str] = []
     for entry in ENTRIES:
         if entry["verdict"] == "invalid" and entry["stage"] == "verify":
             continue
         ctx = receivers[entry.get("receiver", "kecamatan")]
+        assert set(entry.get("after", [])) <= set(done), entry["file"]
         (report,) = import_files(ctx, [VECTORS / entry["file"]], receipts=False)
+        done.append(entry["file"])
         codes = [f.code for f in report.findings]
         expected_code = entry.get("import_code") or (
             entry["code"] if entry["verdict"] == "invalid" else None
         )
         if expected_code is None:
             assert report.status == "imported", (entry["file"], codes, report.findings)
+            assert codes == entry.get("import_notes", []), (entry["file"], report.findings)
             new: dict[str, int] = {}
             for outcome in report.outcomes:
                 assert outcome.action == "new", outcome
@@ -108,3 +172,41 @@ def test_import_gives_the_expected_outcome(receivers: dict[str, AppContext]) -> 
             assert codes == [expected_code], (entry["file"], report.findings)
             if "message_contains" in entry:
                 assert entry["message_contains"] in report.findings[0].message
+        if "revocation_in_force" in entry:
+            expected = entry["revocation_in_force"]
+            assert _in_force(ctx, expected["regency_code"]) == expected, entry["file"]
+
+
+def _retired_key_bundle(sequence: int) -> Bag:
+    return Bag(
+        office=generate.KECAMATAN,
+        role="kecamatan",
+        key=generate.RETIRED_KECAMATAN_KEY,
+        certificate=generate.certificate(generate.KECAMATAN, key=generate.RETIRED_KECAMATAN_KEY),
+        sequence=sequence,
+        created=generate.CREATED,
+        records={"review": []},
+    )
+
+
+def test_the_carried_list_judges_the_bundles_after_it(
+    receivers: dict[str, AppContext], tmp_path: Path
+) -> None:
+    """Once the desa installed the list a feedback bundle carried, a bundle its retired key signed
+    after the revocation point is refused there; one at the point still imports."""
+    desa = receivers["desa"]
+    (installing,) = [
+        e for e in ENTRIES if "revocation.carried_installed" in e.get("import_notes", [])
+    ]
+    past_point = _retired_key_bundle(generate.RETIRED_AFTER_SEQUENCE + 1).write(tmp_path / "a.scb")
+    assert import_files(desa, [past_point], dry_run=True)[0].status == "dry-run"
+
+    (report,) = import_files(desa, [VECTORS / installing["file"]], receipts=False)
+    assert report.status == "imported", report.findings
+
+    (refused,) = import_files(desa, [past_point], receipts=False)
+    assert refused.status == "refused"
+    assert [f.code for f in refused.findings] == ["trust.revoked"]
+    at_point = _retired_key_bundle(generate.RETIRED_AFTER_SEQUENCE).write(tmp_path / "b.scb")
+    (accepted,) = import_files(desa, [at_point], receipts=False)
+    assert accepted.status == "imported", accepted.findings

@@ -24,6 +24,8 @@ from smartcity_desktop.storage.models import OfficeKey
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import DESA_CODE, PASSPHRASE
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def test_init_records_identity_and_an_encrypted_key(desa_ctx: AppContext) -> None:
     office = desa_ctx.office

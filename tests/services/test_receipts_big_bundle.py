@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.import_report import BundleReport, RecordOutcome
 from smartcity_desktop.services.receipts import gather_receipt_data, write_receipt
 from tests.conftest import DESA_CODE
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def test_the_receipt_counts_every_record_not_only_the_listed_ones(

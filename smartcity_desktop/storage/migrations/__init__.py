@@ -43,16 +43,29 @@ def alembic_config() -> Config:
     return cfg
 
 
+# Any fixed number: every process migrating this server's database waits on the same lock.
+MIGRATION_LOCK_KEY = 0x5C17_0001
+
+
 def upgrade(engine: Engine, target: str = "head") -> None:
-    """Run every due migration in one SQLite transaction: a crash leaves the old schema or the new
-    one, never a state between them that no later start could migrate."""
+    """Run every due migration in one transaction: a crash leaves the old schema or the new one,
+    never a state between them that no later start could migrate."""
     from alembic import command
 
     cfg = alembic_config()
     with engine.connect() as connection:
-        # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE, DROP and ALTER
-        # would each commit on their own; an explicit BEGIN puts the DDL inside the transaction.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE, DROP and
+            # ALTER would each commit on their own; an explicit BEGIN puts the DDL inside it.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # PostgreSQL's DDL is transactional. Two analysts starting at once: the second waits
+            # here, then finds the schema current (Alembic reads the version after the lock).
+            from sqlalchemy import text
+
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, target)
         connection.commit()

@@ -51,6 +51,8 @@ def _replace_triggers(when: str) -> None:
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # only SQLite's FTS5 triggers are suspended; PostgreSQL has none of them
     op.create_table(
         "search_suspended",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -60,5 +62,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     _replace_triggers("")
     op.drop_table("search_suspended")
