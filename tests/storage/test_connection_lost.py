@@ -20,8 +20,7 @@ def server_db(tmp_path: Path) -> Iterator[Database]:
     with scratch_database() as url:
         engine = create_engine(url, pool_pre_ping=True)
         Base.metadata.create_all(engine)
-        db = Database(tmp_path / "smartcity.sqlite", engine, tmp_path / "backups")
-        db._checked = True  # no SQLite file to check the pages of
+        db = Database(tmp_path / "smartcity.sqlite", engine, tmp_path / "backups", url=url)
         try:
             yield db
         finally:
