@@ -1,12 +1,15 @@
 """Open Pengaturan (or the start-up recovery window) on a throw-away office, to look at it.
 
 python tools/demo_settings_page.py [--recovery] [--confirm] [--portable] [--lang en]
+    [--role desa|kecamatan|kabupaten] [--server URL [--password P]]
 
 A desa with sample records and a few backups of each kind; the newest backup is chosen.
 ``--confirm`` also presses "Pulihkan…" so the confirmation shows what the backup holds;
 ``--recovery`` damages the database and shows the window the desktop opens at start then;
 ``--portable`` puts the office where portable mode would (``data`` beside a frozen app's folder
 holding ``portable.txt``) and runs as that frozen app would.
+``--role`` picks the office (a kecamatan or kabupaten shows the PostgreSQL choice); ``--server``
+opens "Hubungkan ke PostgreSQL" filled in from the URL and presses "Uji koneksi".
 """
 
 from __future__ import annotations
@@ -32,6 +35,23 @@ from smartcity_desktop.services.office import init_office
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.paths import DataPaths, resolve_data_dir
 
+OFFICE_CODES = {"desa": "32.16.01.2001", "kecamatan": "32.16.01", "kabupaten": "32.16"}
+
+
+def _test_server(page: object, url: str, password: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    box = page.database_box  # type: ignore[attr-defined]
+    box.open_dialog()
+    dialog = box.dialog
+    parsed = make_url(url)
+    dialog.host.setText(parsed.host or "")
+    dialog.port.setValue(parsed.port or 5432)
+    dialog.database.setText(parsed.database or "")
+    dialog.user.setText(parsed.username or "")
+    dialog.password.setText(password)
+    dialog.test_button.click()
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
@@ -39,10 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--confirm", action="store_true")
     parser.add_argument("--portable", action="store_true")
     parser.add_argument("--lang", default="id")
+    parser.add_argument("--role", default="desa", choices=sorted(OFFICE_CODES))
+    parser.add_argument("--server", metavar="URL")
+    parser.add_argument("--password", default="")
     args = parser.parse_args(argv)
     set_language(args.lang)
     root = Path(tempfile.mkdtemp(prefix="smartcity-settings-demo-"))
-    paths = DataPaths(root / "desa")
+    paths = DataPaths(root / args.role)
     if args.portable:
         app_folder = root / "FLASHDISK" / "SmartCityDesktop"
         app_folder.mkdir(parents=True)
@@ -52,16 +75,18 @@ def main(argv: list[str] | None = None) -> int:
         paths = resolve_data_dir()
     init_office(
         paths,
-        role="desa",
-        office_code="32.16.01.2001",
+        role=args.role,
+        office_code=OFFICE_CODES[args.role],
         operator="Siti Rahma",
         passphrase="rahasia-demo-1",
     )
     ctx = open_context(paths)
-    generate(ctx, SampleRequest(problems=12, potentials=6, proposals=8, seed=3))
+    if args.role == "desa":  # sample records are a village's own
+        generate(ctx, SampleRequest(problems=12, potentials=6, proposals=8, seed=3))
     back_up_now(ctx)
     automatic_backup(ctx, "pre-import")
-    generate(ctx, SampleRequest(problems=3, potentials=1, proposals=1, seed=4))
+    if args.role == "desa":
+        generate(ctx, SampleRequest(problems=3, potentials=1, proposals=1, seed=4))
     automatic_backup(ctx, "daily")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     runner = TaskRunner()
@@ -82,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         page.backups.setCurrentRow(0)  # type: ignore[attr-defined]
         if args.confirm:
             QTimer.singleShot(300, page.restore_button.click)  # type: ignore[attr-defined]
+        if args.server:
+            QTimer.singleShot(300, lambda: _test_server(page, args.server, args.password))
         window.show_for_screen()
         return app.exec()
     finally:

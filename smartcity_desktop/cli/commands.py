@@ -8,6 +8,7 @@ from typing import Any
 from smartcity_desktop.cli import (
     cmd_analysis,
     cmd_bundles,
+    cmd_db,
     cmd_forward,
     cmd_office,
     cmd_records,
@@ -27,4 +28,5 @@ REGISTRY: list[Register] = [
     cmd_review.register,
     cmd_analysis.register,
     cmd_forward.register,
+    cmd_db.register,
 ]

@@ -60,6 +60,10 @@ QT_VALUE_OPTIONS = frozenset(
 )
 
 
+# storage/postgres.py's ServerLoginError: the server refused the login (or wanted a password).
+SERVER_LOGIN_CODE = "storage.server_login"
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="smartcity-desktop", description=APP_NAME)
     parser.add_argument(
@@ -236,6 +240,10 @@ def open_and_show(paths: DataPaths, runner: object, inbox: Inbox | None = None) 
             if offer_recovery(paths, runner, start.dialogs, exc):
                 start.finish()
                 return open_and_show(paths, TaskRunner(), inbox)
+            asked = ask_server_password(paths, exc)
+            if asked is not None:
+                start.finish()
+                return open_and_show(paths, TaskRunner(), inbox) if asked else EXIT_REFUSED
             show_startup_error(exc.message)
             return EXIT_REFUSED
         set_language(language if language in LANGUAGES else "id")
@@ -272,6 +280,33 @@ def offer_recovery(paths: DataPaths, runner: Any, dialogs: Dialogs, exc: UserErr
     return bool(dialog.exec()) and dialog.result_ is not None
 
 
+def ask_server_password(paths: DataPaths, exc: UserError) -> bool | None:
+    """The office's server refused the login at start (no password known on this PC, or a wrong
+    one kept): ask for it. True when one was typed, False when the user closed the question, None
+    when the trouble is something else."""
+    if exc.code != SERVER_LOGIN_CODE:
+        return None
+    from smartcity_desktop.gui.server_password import ServerPasswordDialog
+    from smartcity_desktop.services import database_choice
+    from smartcity_desktop.services.context import office_location
+
+    try:
+        location = office_location(paths)
+    except UserError:
+        return None
+    url = location.url
+    if url is None or not url.username or url.password is not None:
+        return None  # nothing to ask: SQLite, no user name, or the password was given with the URL
+    where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+    dialog = ServerPasswordDialog(where, exc.message, database_choice.password_store_available())
+    if not dialog.exec():
+        return False
+    database_choice.typed_at_start(
+        url, dialog.password.text(), remember=dialog.remember.isChecked()
+    )
+    return True
+
+
 def _saved_language(ctx: Any) -> str:
     from smartcity_desktop.services.settings import get_setting
 
@@ -290,7 +325,10 @@ class _Start:
         from smartcity_desktop.services.context import open_context
 
         if self.ctx is None:
+            from smartcity_desktop.services.database_choice import opened
+
             self.ctx = open_context(self.paths)
+            opened(self.ctx)  # a password typed at start was accepted: kept if asked
         return self.ctx
 
     def load(self, window: Any) -> None:

@@ -1,4 +1,4 @@
-"""Pengaturan: office details, language, where the data lives, and backups."""
+"""Pengaturan: office details, language, where the data lives (the database too), and backups."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.gui.backup_list import BackupList
+from smartcity_desktop.gui.database_section import DatabaseBox
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.backups import (
     MAX_KEEP_COUNT,
@@ -184,12 +185,16 @@ class SettingsPage(QWidget):
         data_layout.addLayout(retention_row)
         data_layout.addWidget(self.backup_list, 1)
 
+        # --- where the data is kept: SQLite here, or a shared PostgreSQL database --------------
+        self.database_box = DatabaseBox(shell)
+
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title)
         layout.addWidget(office_box)
         layout.addWidget(key_box)
+        layout.addWidget(self.database_box)
         layout.addWidget(data_box, 1)
         # At 150 % scaling on a 768-pixel screen the page is taller than the window: scroll.
         scroll = QScrollArea()
@@ -204,7 +209,9 @@ class SettingsPage(QWidget):
             (self.head_name, self.address),
             (self.address, self.language),
             (self.language, self.save_button),
-            (self.save_button, self.open_folder_button),
+            (self.save_button, self.database_box.connect_button),
+            (self.database_box.connect_button, self.database_box.local_button),
+            (self.database_box.local_button, self.open_folder_button),
             (self.open_folder_button, self.backup_button),
             (self.backup_button, self.keep_count),
             (self.keep_count, self.keep_days),

@@ -241,7 +241,7 @@ def _record_counts(ctx: AppContext) -> tuple[tuple[str, int], ...]:
         for table, label in KIND_TABLES:
             n = session.execute(
                 text(
-                    f"SELECT count(*) FROM {table} WHERE deleted = 0 AND status = 'final' "
+                    f"SELECT count(*) FROM {table} WHERE deleted = false AND status = 'final' "
                     "AND office_code LIKE :area"
                 ),
                 {"area": ctx.office.code + ".%"},
@@ -270,7 +270,7 @@ def not_accommodated(ctx: AppContext, report: Completeness) -> tuple[list[NotAcc
                 "SELECT p.id, p.office_code, p.title, p.dimension, v.office_code, v.state, "
                 "v.reason, v.comment, v.redirect_urusan, v.redirect_opd, v.redirect_level "
                 "FROM review v JOIN proposal p ON p.id = v.target_id "
-                "WHERE v.deleted = 0 AND v.target_kind = 'proposal' AND p.deleted = 0 "
+                "WHERE v.deleted = false AND v.target_kind = 'proposal' AND p.deleted = false "
                 "AND p.status = 'final' AND p.office_code LIKE :area "
                 "AND (v.office_code = :own OR v.state IN (:s1, :s2))"
             ),

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUTOMATIC_REASONS = ("daily", "pre-import")
+DUMP_SUFFIX = ".pgdump"  # pg_dump archives of an office on PostgreSQL (services/pg_backup.py)
 DAILY = timedelta(days=1)
 DEFAULT_KEEP_COUNT = 14
 DEFAULT_KEEP_DAYS = 60
@@ -83,7 +84,12 @@ def back_up_now(ctx: AppContext) -> Path:
     """A consistent copy, safe while the app is running ("Cadangkan sekarang").
 
     The database is checked first: a damaged file must not replace a good backup in the list.
+    An office on PostgreSQL is dumped with the server's own pg_dump instead.
     """
+    if ctx.db.engine.dialect.name == "postgresql":
+        from smartcity_desktop.services.pg_backup import dump
+
+        return dump(ctx, ctx.paths.backups)
     ctx.db.check_integrity(ctx.paths.backups)
     return ctx.db.backup(ctx.paths.backups)
 
@@ -141,24 +147,34 @@ def rotate_backups(backups_dir: Path, retention: Retention, now: datetime) -> li
     return removed
 
 
-def automatic_backup(ctx: AppContext, reason: str) -> Path:
+def automatic_backup(ctx: AppContext, reason: str) -> Path | None:
     """A backup made by the app itself, then rotation. A damaged database is neither backed up
-    nor rotated: the older, good backups are exactly what is needed then."""
+    nor rotated: the older, good backups are exactly what is needed then.
+
+    None for an office on a PostgreSQL server: its backups are the server's (`smartcity backup`
+    runs pg_dump, scheduled once for the team, docs/postgresql.md). Every analyst PC dumping the
+    whole shared database before each import would multiply dumps, and an import is one
+    transaction there, so a failed one leaves nothing to restore."""
     if reason not in AUTOMATIC_REASONS:
         raise ValueError(reason)
+    if ctx.db.engine.dialect.name != "sqlite":
+        log.info("automatic %s backup left to the database server", reason)
+        return None
     ctx.db.check_integrity(ctx.paths.backups)
     path = ctx.db.backup(ctx.paths.backups, reason=reason)
     rotate_backups(ctx.paths.backups, retention_of(ctx), datetime.now(UTC).astimezone())
     return path
 
 
-def back_up_before_import(ctx: AppContext) -> Path:
+def back_up_before_import(ctx: AppContext) -> Path | None:
     """Once per import command (all its bundles), before anything is written."""
     return automatic_backup(ctx, "pre-import")
 
 
 def daily_backup_if_due(ctx: AppContext, now: datetime | None = None) -> Path | None:
     """A ``daily`` backup when the newest backup of any kind is a day old or more (or none)."""
+    if ctx.db.engine.dialect.name != "sqlite":
+        return None
     now = now or datetime.now(UTC).astimezone()
     entries = backup_entries(ctx.paths.backups)
     if entries and now - entries[0].created < DAILY:
@@ -211,7 +227,12 @@ def resolve_backup(paths: DataPaths, name: str | os.PathLike[str]) -> Path:
 
 
 def describe_backup(paths: DataPaths, backup: Path) -> BackupSummary:
-    """What a backup holds (its date, the office, counts per kind), read without changing it."""
+    """What a backup holds (its date, the office, counts per kind), read without changing it.
+    A pg_dump archive is refused with the commands that restore it (``pg_restore``)."""
+    if backup.suffix == DUMP_SUFFIX:
+        from smartcity_desktop.services.pg_backup import restore_instructions
+
+        raise RestoreError(restore_instructions(backup, _server_url(paths)), code="restore.pg_dump")
     contents = read_backup_contents(backup, paths.backups)
     stat = backup.stat()
     office = contents.office
@@ -284,6 +305,16 @@ def _keep_bundle_numbers(paths: DataPaths) -> None:
         bundle_numbers.record_taken(paths.root, bundle_numbers.highest_in_database(paths.database))
     except OSError as exc:
         raise (translate_os_error(exc, paths.root) or exc) from exc
+
+
+def _server_url(paths: DataPaths) -> Any:
+    """The server the office uses, when its data folder names one (for the restore commands)."""
+    from smartcity_desktop.services.db_location import configured_url
+
+    try:
+        return configured_url(paths)
+    except UserError:
+        return None
 
 
 def _current_office(paths: DataPaths) -> str | None:

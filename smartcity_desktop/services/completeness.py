@@ -23,8 +23,8 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.raw_sql import as_datetime, raw
 from smartcity_desktop.services.review.stages import VillageStatus, village_statuses
-from smartcity_desktop.services.review.targets import driver
 from smartcity_desktop.storage.models import Region, Setting
 
 # The sending deadline; the key is the one a kecamatan has always used, so its setting stays.
@@ -384,23 +384,22 @@ def completeness(ctx: AppContext, today: dt.date | None = None) -> Completeness:
     today = today or ctx.clock().date()
     with ctx.db.session() as session:
         deadlines = _read_deadlines(session, office.role)
-        conn = driver(session)
+        conn = raw(session)
         if office.role == "kecamatan":
             kecamatan = [(office.code, _region_name(session, office.code) or office.name)]
         else:
             kecamatan = [
                 (code, f"Kecamatan {name}")
                 for code, name in conn.execute(
-                    "SELECT code, name FROM region WHERE parent_code = ? ORDER BY code",
-                    (office.code,),
+                    "SELECT code, name FROM region WHERE parent_code = :office ORDER BY code",
+                    {"office": office.code},
                 )
             ]
         names = {code: name for code, name in kecamatan}
         villages: dict[str, list[tuple[str, str, str]]] = {code: [] for code in names}
+        where, binds = conn.among("parent_code", "parent", list(names))
         for code, name, kind, parent in conn.execute(
-            "SELECT code, name, kind, parent_code FROM region WHERE parent_code IN "
-            f"({','.join('?' for _c in names)}) ORDER BY code",
-            tuple(names),
+            f"SELECT code, name, kind, parent_code FROM region WHERE {where} ORDER BY code", binds
         ):
             villages[parent].append((code, name, kind))
         codes = [code for rows in villages.values() for code, _n, _k in rows]
@@ -456,7 +455,7 @@ def _last_bundles(
     itself once it forwarded the bundle on: that is no route in."""
     wanted = set(codes)
     rows: dict[str, tuple[Any, ...]] = {}
-    for row in driver(session).execute(
+    for row in raw(session).execute(
         "SELECT l.sender_office, l.sequence, l.bundle_created_at, l.imported_at, "
         "l.forwarded_by, o.sender_office FROM bundle_ledger l "
         "LEFT JOIN bundle_ledger o ON o.content_hash = l.forwarded_by "
@@ -473,8 +472,8 @@ def _last_bundles(
                 via = None
         out[sender] = LastBundle(
             sequence,
-            dt.datetime.fromisoformat(created),
-            dt.datetime.fromisoformat(received),
+            as_datetime(created),
+            as_datetime(received),
             forwarded,
             via,
             (kecamatan_names.get(via) or via) if via else None,

@@ -58,6 +58,11 @@ class AppContext:
 
     @property
     def blobs(self) -> BlobStore:
+        if self.db.engine.dialect.name == "postgresql":
+            # A shared server keeps the photos itself; the folder is this PC's cache of them.
+            from smartcity_desktop.storage.db_blobs import DatabaseBlobStore
+
+            return DatabaseBlobStore(self.db.engine, self.paths.attachments)
         return BlobStore(self.paths.attachments)
 
     @property

@@ -40,6 +40,7 @@ from smartcity_desktop.reports.reminder_letter import build_reminder_pdf
 from smartcity_desktop.services.completeness import VillageLine, completeness
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.office import office_fingerprint
+from smartcity_desktop.services.raw_sql import raw
 from smartcity_desktop.services.reports import (
     _check_target,
     _letterhead,
@@ -47,7 +48,6 @@ from smartcity_desktop.services.reports import (
     write_document,
     write_report,
 )
-from smartcity_desktop.services.review.targets import driver
 from smartcity_desktop.services.settings import get_settings
 
 __all__ = [
@@ -84,13 +84,13 @@ def _dimension_counts(ctx: AppContext) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     prefix = ctx.office.code + ".%"
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         for kind in KINDS:
             for office, dimension, n in conn.execute(
                 f"SELECT office_code, COALESCE(dimension, ''), COUNT(*) FROM {kind.value} "
-                "WHERE deleted = 0 AND status = 'final' AND office_code LIKE ? "
+                "WHERE deleted = false AND status = 'final' AND office_code LIKE :prefix "
                 "GROUP BY office_code, dimension",
-                (prefix,),
+                {"prefix": prefix},
             ):
                 per = out.setdefault(office, {})
                 per[dimension] = per.get(dimension, 0) + n
@@ -101,19 +101,19 @@ def _priorities(ctx: AppContext, names: dict[str, str]) -> tuple[list[PriorityIt
     """This kecamatan's ranked proposals in rank order, and how many live proposals are unranked."""
     ranked: list[PriorityItem] = []
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         rows: list[Any] = conn.execute(
             "SELECT v.priority, p.title, p.office_code, COALESCE(p.dimension, ''), v.state "
             "FROM review v JOIN proposal p ON p.id = v.target_id "
-            "WHERE v.office_code = ? AND v.deleted = 0 AND v.target_kind = 'proposal' "
-            "AND p.deleted = 0 AND v.priority IS NOT NULL "
-            "ORDER BY v.priority, p.office_code, p.title",
-            (ctx.office.code,),
+            "WHERE v.office_code = :office AND v.deleted = false AND v.target_kind = 'proposal' "
+            "AND p.deleted = false AND v.priority IS NOT NULL "
+            f"ORDER BY v.priority, {conn.bytewise('p.office_code', 'p.title')}",
+            {"office": ctx.office.code},
         ).fetchall()
         total = conn.execute(
-            "SELECT COUNT(*) FROM proposal WHERE deleted = 0 AND status = 'final' "
-            "AND office_code LIKE ?",
-            (ctx.office.code + ".%",),
+            "SELECT COUNT(*) FROM proposal WHERE deleted = false AND status = 'final' "
+            "AND office_code LIKE :prefix",
+            {"prefix": ctx.office.code + ".%"},
         ).fetchone()[0]
     for rank, title, office, dimension, state in rows:
         ranked.append(PriorityItem(rank, names.get(office, office), title, dimension, state))

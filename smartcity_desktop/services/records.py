@@ -8,13 +8,12 @@ that made a record may change it (records received from other offices are read-o
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, literal, select, text
+from sqlalchemy import Row, delete, func, literal, select
 from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.fields import FIELDS, LINK_FIELDS, FieldType, RecordKind
@@ -25,6 +24,10 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.origin_columns import ORIGIN_COLUMNS, origin_expression
+from smartcity_desktop.services.raw_sql import raw
+from smartcity_desktop.services.record_search import fts_query as fts_query  # re-exported
+from smartcity_desktop.services.record_search import matching_ids
+from smartcity_desktop.services.record_search import search as search_rows
 from smartcity_desktop.services.review_results import REVIEW_RESULT, result_codes
 from smartcity_desktop.storage.models import (
     RECORD_MODELS,
@@ -217,16 +220,9 @@ class RecordService:
         if flt.office_code:
             query = query.where(model.office_code == flt.office_code)
         if flt.search:
-            fts = fts_query(flt.search)
-            if fts:
-                query = query.where(
-                    model.id.in_(
-                        text(
-                            "SELECT d.record_id FROM record_search JOIN search_doc d "
-                            "ON d.rowid = record_search.rowid WHERE record_search MATCH :q"
-                        ).bindparams(q=fts)
-                    )
-                )
+            matching = matching_ids(self.ctx.db.engine.dialect.name, flt.search)
+            if matching is not None:
+                query = query.where(model.id.in_(matching))
         return query
 
     def link_choices(self, kind: RecordKind) -> list[tuple[str, str, str]]:
@@ -236,10 +232,10 @@ class RecordService:
         """
         table = RecordKind(kind).value
         with self.ctx.db.session() as session:
-            driver = session.connection().connection.driver_connection
-            assert driver is not None
-            rows = driver.execute(
-                f"SELECT id, title, status FROM {table} WHERE deleted = 0 ORDER BY title, id"
+            conn = raw(session)
+            rows = conn.execute(
+                f"SELECT id, title, status FROM {table} WHERE deleted = false "
+                f"ORDER BY {conn.bytewise('title', 'id')}"
             ).fetchall()
             return [(row[0], row[1], row[2]) for row in rows]
 
@@ -247,23 +243,10 @@ class RecordService:
         self, query_text: str, kind: RecordKind | None = None, limit: int | None = None
     ) -> list[tuple[str, str]]:
         """Full-text search over titles and descriptions: (kind, id) pairs, best match first."""
-        fts = fts_query(query_text)
-        if not fts:
-            return []
-        sql = (
-            "SELECT d.kind, d.record_id FROM record_search JOIN search_doc d "
-            "ON d.rowid = record_search.rowid WHERE record_search MATCH :q"
-        )
-        params: dict[str, Any] = {"q": fts}
-        if kind is not None:
-            sql += " AND d.kind = :kind"
-            params["kind"] = RecordKind(kind).value
-        sql += " ORDER BY bm25(record_search, 10.0, 1.0)"
-        if limit:
-            sql += " LIMIT :limit"
-            params["limit"] = limit
         with self.ctx.db.session() as session:
-            return [(r[0], r[1]) for r in session.execute(text(sql), params)]
+            return search_rows(
+                session, query_text, RecordKind(kind).value if kind is not None else None, limit
+            )
 
     def counts(self) -> dict[str, int]:
         with self.ctx.db.session() as session:
@@ -496,12 +479,3 @@ class RecordService:
         return content_hash(
             kind.value, row.id, row.office_code, row.revision, row.status, row.deleted, values
         )
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_query(user_text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word must match, as a prefix."""
-    tokens = _TOKEN.findall(user_text)[:12]
-    return " ".join(f'"{t}"*' for t in tokens)

@@ -18,8 +18,9 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.reports.dates import format_date_long
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.gui_support import format_count, format_rupiah
+from smartcity_desktop.services.raw_sql import raw
 from smartcity_desktop.services.records import RecordService
-from smartcity_desktop.services.review.targets import driver, load_targets, region_names
+from smartcity_desktop.services.review.targets import load_targets, region_names
 
 EMPTY = "–"
 
@@ -106,10 +107,12 @@ def merge_candidates(ctx: AppContext, kind: str, desa: str, exclude: str) -> lis
     """Live records of the same kind and village, by title, that ``exclude`` may be merged into."""
     RecordKind(kind)  # refuses an unknown kind before it reaches the SQL text
     with ctx.db.session() as session:
-        rows = driver(session).execute(
-            f"SELECT id, title FROM {kind} WHERE office_code = ? AND deleted = 0 AND id != ? "
-            "ORDER BY title COLLATE NOCASE, id",
-            (desa, exclude),
+        # lower() folds A-Z as SQLite's NOCASE does, and PostgreSQL has it too.
+        conn = raw(session)
+        rows = conn.execute(
+            f"SELECT id, title FROM {kind} WHERE office_code = :desa AND deleted = false "
+            f"AND id != :exclude ORDER BY {conn.bytewise('lower(title)', 'id')}",
+            {"desa": desa, "exclude": exclude},
         )
         return [MergeCandidate(row[0], row[1] or "") for row in rows]
 
@@ -117,5 +120,5 @@ def merge_candidates(ctx: AppContext, kind: str, desa: str, exclude: str) -> lis
 def bundles_received(ctx: AppContext) -> int:
     """How many bundles this office has imported (0: nothing has arrived yet)."""
     with ctx.db.session() as session:
-        row = driver(session).execute("SELECT count(*) FROM bundle_ledger").fetchone()
+        row = raw(session).execute("SELECT count(*) FROM bundle_ledger").fetchone()
         return int(row[0])

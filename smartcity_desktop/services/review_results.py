@@ -22,7 +22,8 @@ from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import REASON_LIST, ReviewState, state_label
 from smartcity_desktop.i18n import N_, _, current_language
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.review.targets import driver, region_names
+from smartcity_desktop.services.raw_sql import raw
+from smartcity_desktop.services.review.targets import region_names
 
 REVIEW_RESULT = "review_result"  # the derived list column
 
@@ -109,18 +110,18 @@ def review_notes(
     kinds = [RecordKind(kind).value] if kind is not None else [k.value for k in RecordKind]
     rows: list[Any] = []
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         for table in kinds:
             sql = (
                 "SELECT v.target_id, v.office_code, v.state, v.reason, v.comment, "
                 f"v.target_revision, v.updated_at FROM review v JOIN {table} r "
-                "ON r.id = v.target_id WHERE v.deleted = 0 AND v.target_kind = ? "
-                "AND r.office_code = ?"
+                "ON r.id = v.target_id WHERE v.deleted = false AND v.target_kind = :kind "
+                "AND r.office_code = :office"
             )
-            params: tuple[str, ...] = (table, own)
+            params = {"kind": table, "office": own}
             if record_id is not None:
-                sql += " AND v.target_id = ?"
-                params += (record_id,)
+                sql += " AND v.target_id = :id"
+                params["id"] = record_id
             rows.extend(conn.execute(sql, params).fetchall())
         names = region_names(session, {row[1] for row in rows})
     out: dict[str, list[ReviewNote]] = {}
@@ -151,15 +152,15 @@ def kecamatan_notes(ctx: AppContext, desa_code: str) -> dict[str, ReviewNote]:
     kecamatan = desa_code.rsplit(".", 1)[0]
     rows: list[Any] = []
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         for table in (k.value for k in RecordKind):
             rows.extend(
                 conn.execute(
                     "SELECT v.target_id, v.office_code, v.state, v.reason, v.comment, "
                     f"v.target_revision, v.updated_at FROM review v JOIN {table} r "
-                    "ON r.id = v.target_id WHERE v.deleted = 0 AND v.target_kind = ? "
-                    "AND r.office_code = ? AND v.office_code = ?",
-                    (table, desa_code, kecamatan),
+                    "ON r.id = v.target_id WHERE v.deleted = false AND v.target_kind = :kind "
+                    "AND r.office_code = :desa AND v.office_code = :kecamatan",
+                    {"kind": table, "desa": desa_code, "kecamatan": kecamatan},
                 ).fetchall()
             )
         name = region_names(session, [kecamatan]).get(kecamatan, kecamatan)
@@ -195,10 +196,10 @@ def result_codes(
     table = RecordKind(kind).value
     best: dict[str, tuple[int, int, str]] = {}  # as ``deciding``: newest revision, then higher up
     with ctx.db.session() as session:
-        for target, reviewer, state, revision in driver(session).execute(
+        for target, reviewer, state, revision in raw(session).execute(
             "SELECT target_id, office_code, state, target_revision FROM review "
-            "WHERE deleted = 0 AND target_kind = ?",
-            (table,),
+            "WHERE deleted = false AND target_kind = :kind",
+            {"kind": table},
         ):
             record = wanted.get(target)
             if record is None or not record[0].startswith(reviewer + "."):

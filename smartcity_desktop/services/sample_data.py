@@ -38,7 +38,6 @@ from smartcity_desktop.storage.models import (
     RECORD_MODELS,
     Attachment,
     ProposalLink,
-    bulk_insert_raw,
     table_of,
 )
 from smartcity_desktop.storage.search_index import insert_indexed
@@ -221,8 +220,8 @@ def generate(ctx: AppContext, req: SampleRequest, progress: Progress | None = No
             for r in rows:
                 r.pop("_values")
             insert_indexed(connection, table_of(RECORD_MODELS[kind]), rows)
-        bulk_insert_raw(connection, table_of(ProposalLink), links)
-        bulk_insert_raw(connection, table_of(Attachment), photos)
+        insert_indexed(connection, table_of(ProposalLink), links)
+        insert_indexed(connection, table_of(Attachment), photos)
     return Change(
         Action.CREATED,
         frozenset({"problem", "potential", "proposal", "attachment"}),

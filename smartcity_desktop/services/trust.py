@@ -35,6 +35,7 @@ from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.office import active_key_row, unlock_key
+from smartcity_desktop.services.raw_sql import qmark_query
 from smartcity_desktop.services.trust_state import read_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
 from smartcity_desktop.storage.models import (
@@ -68,7 +69,7 @@ def load_trust_state(ctx: AppContext) -> TrustState:
     """The stored trust state plus what this office's own records say about who is certified
     (``services.trust_state``, shared with ``smartcity verify``)."""
     with ctx.db.session() as session:
-        return read_trust_state(session.connection().exec_driver_sql)
+        return read_trust_state(qmark_query(session))
 
 
 def save_trust_state(ctx: AppContext, state: TrustState) -> None:

@@ -137,10 +137,14 @@ def resolve_location(paths: DataPaths, cli_value: str | None = None) -> Database
 
 
 def password_for(url: URL) -> str | None:
-    """The password for ``url`` from the OS credential store; None lets libpq look (PGPASSWORD,
-    pgpass). The single place a credential store lookup belongs."""
-    del url
-    return None
+    """The password for ``url`` typed at start for this run, else the one kept in the OS credential
+    store (storage/db_secrets.py); None lets libpq look (PGPASSWORD, pgpass). A URL without a user
+    name has no entry: libpq then connects as the operating-system user."""
+    if not url.username or not url.database:
+        return None
+    from smartcity_desktop.storage.db_secrets import password_for as kept_password
+
+    return kept_password(url)
 
 
 def connect_url(url: URL) -> URL:

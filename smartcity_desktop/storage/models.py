@@ -125,6 +125,9 @@ class Problem(LocatedRecord, Base):
     __table_args__ = (
         Index("ix_problem_link_choice", "deleted", "title", "id", "status"),
         Index("ix_problem_queue", "office_code", "created_at", "id"),
+        # Analysis (migration 0010): live rows counted per village; the data-change check.
+        Index("ix_problem_live", "office_code", "deleted"),
+        Index("ix_problem_changes", "updated_at", "revision"),
     )
     causes: Mapped[str | None] = mapped_column(Text)
     since_date: Mapped[str | None] = mapped_column(String(10))
@@ -139,6 +142,8 @@ class Potential(LocatedRecord, Base):
     __table_args__ = (
         Index("ix_potential_link_choice", "deleted", "title", "id", "status"),
         Index("ix_potential_queue", "office_code", "created_at", "id"),
+        Index("ix_potential_live", "office_code", "deleted"),
+        Index("ix_potential_changes", "updated_at", "revision"),
     )
     potential_type: Mapped[str | None] = mapped_column(String(20))
     magnitude: Mapped[str | None] = mapped_column(String(200))
@@ -147,7 +152,11 @@ class Potential(LocatedRecord, Base):
 class Proposal(LocatedRecord, Base):
     __tablename__ = tables.PROPOSAL
     # A village's records in a stable order (review queue: next and previous record).
-    __table_args__ = (Index("ix_proposal_queue", "office_code", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_proposal_queue", "office_code", "created_at", "id"),
+        Index("ix_proposal_live", "office_code", "deleted"),
+        Index("ix_proposal_changes", "updated_at", "revision"),
+    )
     opd: Mapped[str | None] = mapped_column(String(200))
     beneficiaries: Mapped[str | None] = mapped_column(String(200))
     volume: Mapped[float | None] = mapped_column(Float)
@@ -172,7 +181,8 @@ class ProposalLink(Base):
     )
     target_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     target_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    __table_args__ = (Index("ix_proposal_link_target", "target_id"),)
+    # "Is this problem answered by a live proposal?" from the index alone (migration 0010).
+    __table_args__ = (Index("ix_proposal_link_answer", "target_id", "proposal_id"),)
 
 
 class Attachment(OwnedRow, Base):
@@ -202,6 +212,7 @@ class Review(OwnedRow, Base):
         # A review queue asks "this office's review of that record" for thousands of records.
         Index("ix_review_office_target", "office_code", "target_id"),
         Index("ix_review_office_state", "office_code", "state"),
+        Index("ix_review_changes", "updated_at", "revision"),
     )
 
     @declared_attr.directive

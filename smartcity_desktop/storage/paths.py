@@ -124,8 +124,13 @@ def portable_marker(paths: DataPaths, app_dir: Path | None = None) -> Path | Non
     return folder / PORTABLE_MARKER
 
 
+# SQLite copies, and pg_dump archives of an office on PostgreSQL (services/pg_backup.py).
+BACKUP_SUFFIXES = (".sqlite", ".pgdump")
+
+
 def list_backups(backups_dir: Path) -> list[Path]:
-    """Newest first (the names start with the UTC time they were made)."""
+    """Newest first (the names start with the UTC time they were made), of either kind."""
     if not backups_dir.is_dir():
         return []
-    return sorted(backups_dir.glob("smartcity-*.sqlite"), reverse=True)
+    found = [p for suffix in BACKUP_SUFFIXES for p in backups_dir.glob(f"smartcity-*{suffix}")]
+    return sorted(found, key=lambda p: p.name, reverse=True)

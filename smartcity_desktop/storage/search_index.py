@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
+from sqlalchemy.exc import DBAPIError
 
 from smartcity_desktop.storage.models import bulk_insert_raw
 
@@ -19,6 +20,9 @@ SEARCHABLE = frozenset({"problem", "potential", "proposal"})
 def insert_indexed(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert new rows (uniform keys, ids not yet present) and index the searchable ones."""
     if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _insert_indexed_postgresql(connection, table, rows)
         return
     if table.name not in SEARCHABLE:
         bulk_insert_raw(connection, table, rows)
@@ -40,3 +44,42 @@ def insert_indexed(connection: Any, table: Table, rows: list[dict[str, Any]]) ->
         f"JOIN {table.name} t ON t.id = d.record_id WHERE d.rowid > ?",
         (start,),
     )
+
+
+def _insert_indexed_postgresql(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    if table.name not in SEARCHABLE:
+        _copy_rows(connection, table, rows)
+        return
+    suspend = text("SELECT set_config('smartcity.search_suspended', :value, true)")
+    connection.execute(suspend, {"value": "on"})
+    try:
+        _copy_rows(connection, table, rows)
+    finally:
+        connection.execute(suspend, {"value": "off"})
+    connection.execute(
+        text(
+            "INSERT INTO search_doc(kind, record_id, document) "
+            "SELECT :kind, t.id, smartcity_search_document(t.title, t.description) "
+            "FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS w(id, n) "
+            f"JOIN {table.name} t ON t.id = w.id WHERE NOT t.deleted ORDER BY w.n"
+        ),
+        {"kind": str(table.name), "ids": [row["id"] for row in rows if not row["deleted"]]},
+    )
+
+
+def _copy_rows(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``COPY ... FROM STDIN`` on the session's own psycopg connection (same transaction): about
+    three times the rows per second of an executemany of INSERTs. psycopg's errors are raised as
+    SQLAlchemy's, as every other statement's are."""
+    columns = list(rows[0])
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
+    except dbapi_error as exc:
+        raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
+    finally:
+        cursor.close()

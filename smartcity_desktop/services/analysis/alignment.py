@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
+from typing import Any
 
 from sqlalchemy import text
 
@@ -18,6 +19,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.crosswalk import CrosswalkRow, Matcher, crosswalk_rows
 from smartcity_desktop.services.analysis.cutoff import data_cut_off
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
+from smartcity_desktop.services.analysis.proposal_facts import proposals_in_scope
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
     Chart,
@@ -41,47 +43,50 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     crosswalk = crosswalk_rows(ctx)
     matcher = Matcher(crosswalk)
     with ctx.db.session() as session:
-        counts: dict[str, list[tuple[str | None, str | None, int]]] = {
-            kind: [
-                (u, d, n)
-                for u, d, n in session.execute(
-                    text(
-                        f"SELECT r.urusan, r.dimension, count(*) FROM {kind} r WHERE {where} "
-                        "GROUP BY r.urusan, r.dimension"
-                    ),
-                    params,
-                )
-            ]
-            for kind in ("proposal", "problem")
-        }
-        opd_rows: list[tuple[str | None, int, int | None, int]] = [
-            (opd, n, cost, villages)
-            for opd, n, cost, villages in session.execute(
+        problem_counts = [
+            (u, d, n)
+            for u, d, n in session.execute(
                 text(
-                    "SELECT r.opd, count(*), sum(r.estimated_cost), count(DISTINCT r.office_code) "
-                    f"FROM proposal r WHERE {where} GROUP BY r.opd"
+                    f"SELECT r.urusan, r.dimension, count(*) FROM problem r WHERE {where} "
+                    "GROUP BY r.urusan, r.dimension"
                 ),
                 params,
             )
         ]
-        # Ids for the drill-down of each programme; the match itself is per distinct triple.
-        programme_ids: dict[int, list[str]] = defaultdict(list)
-        programme_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        rows_by_index = {id(r): n for n, r in enumerate(matcher.rows)}
-        unmatched = len(matcher.rows)
-        for record_id, urusan, sub, opd, cost in session.execute(
-            text(
-                "SELECT r.id, r.urusan, r.sub_element, r.opd, r.estimated_cost FROM proposal r "
-                f"WHERE {where}"
-            ),
-            params,
-        ):
-            hit = matcher.match(urusan, sub, opd)
-            index = rows_by_index[id(hit)] if hit is not None else unmatched
-            programme_ids[index].append(record_id)
-            sums = programme_sums[index]
-            sums[0] += 1
-            sums[1] += cost or 0
+    # The proposals from the office's kept rows (proposal_facts): a filter change reads none of
+    # them again, and each distinct (urusan, sub-element, OPD) is matched once.
+    proposal_cells: Counter[tuple[str | None, str | None]] = Counter()
+    opd_sums: dict[str | None, list[Any]] = {}
+    programme_ids: dict[int, list[str]] = defaultdict(list)
+    programme_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows_by_index = {id(r): n for n, r in enumerate(matcher.rows)}
+    unmatched = len(matcher.rows)
+    matched: dict[tuple[str | None, str | None, str | None], int] = {}
+    for f in proposals_in_scope(ctx, scope):
+        proposal_cells[(f.urusan, f.dimension)] += 1
+        line = opd_sums.get(f.opd)
+        if line is None:
+            line = opd_sums[f.opd] = [0, None, set()]
+        line[0] += 1
+        if f.cost is not None:
+            line[1] = (line[1] or 0) + f.cost
+        line[2].add(f.desa)
+        triple = (f.urusan, f.sub_element, f.opd)
+        index = matched.get(triple)
+        if index is None:
+            hit = matcher.match(*triple)
+            index = matched[triple] = rows_by_index[id(hit)] if hit is not None else unmatched
+        programme_ids[index].append(f.id)
+        sums = programme_sums[index]
+        sums[0] += 1
+        sums[1] += f.cost or 0
+    counts = {
+        "proposal": [(u, d, n) for (u, d), n in proposal_cells.items()],
+        "problem": problem_counts,
+    }
+    opd_rows: list[tuple[str | None, int, int | None, int]] = [
+        (opd, n, cost, len(villages)) for opd, (n, cost, villages) in opd_sums.items()
+    ]
     if tick is not None:
         tick(1, 1)
     tables = (

@@ -92,6 +92,11 @@ def drill_records(
             where = where.replace("r.deleted = 0", "r.deleted + 0 = 0", 1)
             if narrowed.kecamatan or narrowed.desa:
                 where = where.replace("r.dimension = :", "r.dimension || '' = :", 1)
+            if drill.ids:
+                # By primary key: otherwise SQLite walks the village index in the listing's
+                # order and tests every row of the area against the ids (5,757 problems of an
+                # issue: 900 ms instead of a few tens).
+                where = where.replace("r.office_code IN (", "r.office_code || '' IN (", 1)
             allowed = _columns(kind)
             for n, (column, value) in enumerate(drill.where):
                 if column not in allowed:
@@ -121,26 +126,27 @@ def drill_records(
                 if drill.ids
                 else [()]
             )
+            # One statement per kind, its id list expanded at each run: a text() of 500 named
+            # parameters built anew for each part cost more than the queries (an issue of
+            # 5,757 problems took 337 ms).
+            sql = base + (" AND r.id IN :ids" if drill.ids else "")
+            counting = text(f"SELECT count(*) FROM ({sql}) counted")
+            listing = text(sql + " ORDER BY r.office_code, r.title LIMIT :room")
+            if drill.ids:
+                counting = counting.bindparams(bindparam("ids", expanding=True))
+                listing = listing.bindparams(bindparam("ids", expanding=True))
             for part in id_parts:
-                sql, extra = base, dict(params)
+                extra = dict(params)
                 if part:
-                    names = []
-                    for n, record_id in enumerate(part):
-                        extra[f"i{n}"] = record_id
-                        names.append(f":i{n}")
-                    sql += f" AND r.id IN ({', '.join(names)})"
+                    extra["ids"] = list(part)
                 # Counted in SQL and read up to the limit: a whole kabupaten's 200,000 records
                 # are never brought into Python to show 5,000 of them.
-                total += session.execute(
-                    text(f"SELECT count(*) FROM ({sql}) counted"), extra
-                ).scalar_one()
+                total += session.execute(counting, extra).scalar_one()
                 room = limit - len(found)
                 if room <= 0:
                     continue
                 extra["room"] = room
-                for row in session.execute(
-                    text(sql + " ORDER BY r.office_code, r.title LIMIT :room"), extra
-                ):
+                for row in session.execute(listing, extra):
                     found.append((kind, *row))
         states = _review_states(session, [(r[1], r[3]) for r in found])
     region_names = scope.area.names
@@ -177,13 +183,13 @@ def unlinked_condition(kind: str, alias: str) -> str:
         return (
             "NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.proposal_id = "
             f"{alias}.id AND l.target_id NOT IN ("
-            "SELECT d.id FROM problem d WHERE d.deleted = 1 "
-            "UNION ALL SELECT d.id FROM potential d WHERE d.deleted = 1))"
+            "SELECT d.id FROM problem d WHERE d.deleted = true "
+            "UNION ALL SELECT d.id FROM potential d WHERE d.deleted = true))"
         )
     # Record ids are unique across kinds, so the target id alone names the record.
     return (
         f"NOT EXISTS (SELECT 1 FROM proposal_link l WHERE l.target_id = {alias}.id "
-        "AND l.proposal_id NOT IN (SELECT d.id FROM proposal d WHERE d.deleted = 1))"
+        "AND l.proposal_id NOT IN (SELECT d.id FROM proposal d WHERE d.deleted = true))"
     )
 
 
@@ -202,7 +208,7 @@ def _review_states(session: Any, records: list[tuple[str, str]]) -> dict[str, st
     # One statement, compiled once; its list is expanded at each run (5,000 records are 10
     # runs). Building a text() of 500 named parameters each time cost more than the queries.
     sql = text(
-        "SELECT target_id, office_code, state FROM review WHERE deleted = 0 AND target_id IN :ids"
+        "SELECT target_id, office_code, state FROM review WHERE deleted = false AND target_id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]

@@ -2,16 +2,19 @@
 
 A problem is answered when a live proposal names it in "Masalah yang diatasi" (``proposal_link``),
 whichever village the proposal comes from and whether or not the filter shows that proposal. A
-proposal is linked when it names a live problem or potential. Counts come from one GROUP BY per
-kind; the two lists show the first ``LIST_LIMIT`` records in village order (a village's most
-severe problems first), and the summary's drill-downs reach every one.
+proposal is linked when it names a live problem or potential. Each record's link check is read
+once and kept until the data changes (``kept_rows``), so a filter change only counts; the two
+lists show the first ``LIST_LIMIT`` records in village order (a village's most severe problems
+first), and the summary's drill-downs reach every one.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 
@@ -19,6 +22,13 @@ from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.drill import unlinked_condition
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
+from smartcity_desktop.services.analysis.kept_rows import (
+    by_desa,
+    created_day,
+    in_scope,
+    kept,
+    sharing,
+)
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
     Chart,
@@ -47,15 +57,13 @@ LIST_LIMIT = 500
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
     scope = resolve(ctx, flt)
     area = scope.area
-    where, params = scope.where("r")
-    # Each kind's link check is a lookup per record inside SQLite, which lets go of the GIL: the
-    # two kinds run side by side on their own connections.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        problem_part = pool.submit(_kind_part, ctx, "problem", area, where, params)
-        proposal_part = pool.submit(_kind_part, ctx, "proposal", area, where, params)
-        problem_cells, problems = problem_part.result()
-        proposal_cells, proposals = proposal_part.result()
-    counts = {"problem": problem_cells, "proposal": proposal_cells}
+    found = kept(ctx, "gaps", _read)
+    counts, listed = {}, {}
+    for kind in ("problem", "proposal"):
+        rows = in_scope(found[kind].rows, found[kind].by_desa, scope)
+        counts[kind] = _cells(rows, area)
+        listed[kind] = _listed(kind, rows)
+    problems, proposals = listed["problem"], listed["proposal"]
     if tick is not None:
         tick(1, 1)
     dimensions = ordered("dimensions", (d for c in counts.values() for _k, d in c))
@@ -183,65 +191,81 @@ _Listed = list[tuple[Any, ...]]  # id, title, desa, dimension, sub-element, figu
 _Cells = dict[tuple[str, str | None], list[int]]  # (kecamatan, dimension) -> [records, unlinked]
 
 
-def _kind_part(
-    ctx: AppContext, kind: str, area: Area, where: str, params: dict[str, Any]
-) -> tuple[_Cells, _Listed]:
+class _Record(NamedTuple):
+    desa: str
+    dimension: str | None
+    trust: str | None
+    created: str
+    unlinked: bool
+    id: str
+    title: str
+    sub_element: str | None
+    figure: Any  # a problem's severity, a proposal's estimated cost
+
+
+@dataclass(frozen=True)
+class _Kept:
+    rows: tuple[_Record, ...]
+    by_desa: dict[str, tuple[_Record, ...]]
+
+
+def _read(session: Any, area: str) -> dict[str, _Kept]:
+    """Every live record of the area with its link check, read once: the check is a lookup per
+    record, too slow to repeat over 160,000 records on each filter change."""
+    out = {}
+    share = sharing()
+    for kind, figure in (("problem", "severity"), ("proposal", "estimated_cost")):
+        rows = [
+            _Record(
+                share(desa, desa),
+                share(dimension, dimension),
+                share(trust, trust),
+                share(day := created_day(created), day),
+                bool(unlinked),
+                record_id,
+                share(title, title),
+                share(sub, sub),
+                share(value, value),
+            )
+            for desa, dimension, trust, created, unlinked, record_id, title, sub, value in session.execute(
+                text(
+                    "SELECT r.office_code, r.dimension, r.trust_level, r.created_at, "
+                    f"CASE WHEN {unlinked_condition(kind, 'r')} THEN 1 ELSE 0 END, r.id, "
+                    f"r.title, r.sub_element, r.{figure} FROM {kind} r "
+                    "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi"
+                ),
+                {"lo": area + ".", "hi": area + "/"},
+            ).all()
+        ]
+        out[kind] = _Kept(tuple(rows), by_desa(rows))
+    return out
+
+
+def _cells(rows: Sequence[_Record], area: Area) -> _Cells:
+    counted: Counter[tuple[str, str | None, bool]] = Counter(
+        (r.desa, r.dimension, r.unlinked) for r in rows
+    )
     cells: _Cells = defaultdict(lambda: [0, 0])
-    with ctx.db.session() as session:
-        for desa, dimension, count, unlinked in session.execute(
-            text(
-                "SELECT r.office_code, r.dimension, count(*), "
-                f"sum(CASE WHEN {unlinked_condition(kind, 'r')} THEN 1 ELSE 0 END) "
-                f"FROM {kind} r WHERE {where} GROUP BY r.office_code, r.dimension"
-            ),
-            params,
-        ):
-            cell = cells[(area.desa_kecamatan[desa], dimension)]
-            cell[0] += count
-            cell[1] += int(unlinked or 0)
-        listed = (
-            _problem_list(session, where, params)
-            if kind == "problem"
-            else _proposal_list(session, where, params)
+    for (desa, dimension, unlinked), n in counted.items():
+        cell = cells[(area.desa_kecamatan[desa], dimension)]
+        cell[0] += n
+        if unlinked:
+            cell[1] += n
+    return cells
+
+
+def _listed(kind: str, rows: Sequence[_Record]) -> _Listed:
+    """The first LIST_LIMIT records without a link in village order (problems: the most severe
+    first in each village), then title and id."""
+    unlinked = [r for r in rows if r.unlinked]
+    if kind == "problem":
+        rank = {code: n for n, code in enumerate(ref_list("tingkat_keparahan").codes())}
+        first = heapq.nsmallest(
+            LIST_LIMIT, unlinked, key=lambda r: (r.desa, -rank.get(r.figure, -1), r.title, r.id)
         )
-    return cells, listed
-
-
-def _problem_list(session: Any, where: str, params: dict[str, Any]) -> _Listed:
-    # Village order first: SQLite walks the office_code index and stops at the limit, instead
-    # of checking every problem's links to sort them all by severity.
-    ranks = ref_list("tingkat_keparahan").codes()
-    rank = (
-        "CASE r.severity "
-        + " ".join(f"WHEN :sev{n} THEN {n}" for n in range(len(ranks)))
-        + " ELSE -1 END"
-    )
-    extra = dict(params) | {f"sev{n}": code for n, code in enumerate(ranks)}
-    extra["limit"] = LIST_LIMIT
-    return list(
-        session.execute(
-            text(
-                "SELECT r.id, r.title, r.office_code, r.dimension, r.sub_element, r.severity "
-                f"FROM problem r WHERE {where} AND {unlinked_condition('problem', 'r')} "
-                f"ORDER BY r.office_code, {rank} DESC, r.title, r.id LIMIT :limit"
-            ),
-            extra,
-        )
-    )
-
-
-def _proposal_list(session: Any, where: str, params: dict[str, Any]) -> _Listed:
-    return list(
-        session.execute(
-            text(
-                "SELECT r.id, r.title, r.office_code, r.dimension, r.sub_element, "
-                f"r.estimated_cost FROM proposal r WHERE {where} AND "
-                f"{unlinked_condition('proposal', 'r')} "
-                "ORDER BY r.office_code, r.title, r.id LIMIT :limit"
-            ),
-            dict(params) | {"limit": LIST_LIMIT},
-        )
-    )
+    else:
+        first = heapq.nsmallest(LIST_LIMIT, unlinked, key=lambda r: (r.desa, r.title, r.id))
+    return [(r.id, r.title, r.desa, r.dimension, r.sub_element, r.figure) for r in first]
 
 
 def _listing(

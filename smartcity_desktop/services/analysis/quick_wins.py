@@ -12,17 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import text
-
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState, state_label
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.cutoff import data_cut_off
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.proposal_facts import (
-    KECAMATAN_REVIEW_JOIN,
     ProposalFacts,
-    proposal_facts,
+    proposals_in_scope,
 )
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
@@ -64,71 +61,68 @@ def allowed_ratings(criteria: QuickWinCriteria) -> tuple[str, ...]:
     return codes[: codes.index(criteria.quick_win_min) + 1]
 
 
-def _sql_conditions(criteria: QuickWinCriteria) -> tuple[dict[str, str], dict[str, object]]:
-    """criterion -> SQL condition that holds when a proposal passes it (duration is in Python)."""
-    params: dict[str, object] = {}
-    names = []
-    for n, code in enumerate(allowed_ratings(criteria)):
-        params[f"q{n}"] = code
-        names.append(f":q{n}")
-    conditions = {"quick_win": f"r.quick_win IN ({', '.join(names)})"}
-    if criteria.verified:
-        # Wrapped so that SQLite keeps probing the review by (office, record), never walks a
-        # kecamatan's accepted reviews once per proposal.
-        conditions["diterima"] = "coalesce(v.state, '') = :q_state"
-        params["q_state"] = ReviewState.DITERIMA.value
-    if criteria.cost_max:
-        conditions["biaya"] = "r.estimated_cost IS NOT NULL AND r.estimated_cost <= :q_cost"
-        params["q_cost"] = criteria.cost_max
-    if criteria.implementer:
-        conditions["pelaksana"] = (
-            "((r.opd IS NOT NULL AND r.opd <> '') OR r.implementation IS NOT NULL)"
-        )
-    return conditions, params
-
-
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
     scope = resolve(ctx, flt)
     area = scope.area
     criteria = quick_win_criteria(ctx)
-    conditions, params = _sql_conditions(criteria)
-    where, scope_params = scope.where("r")
+    # The active criteria, in the order of the screening table (duration last).
+    conditions = ["quick_win"]
+    conditions += ["diterima"] if criteria.verified else []
+    conditions += ["biaya"] if criteria.cost_max else []
+    conditions += ["pelaksana"] if criteria.implementer else []
+    allowed = set(allowed_ratings(criteria))
+    accepted = ReviewState.DITERIMA.value
+    cap, days_max = criteria.cost_max, criteria.days_max
     failing: Counter[str] = Counter()
-    with ctx.db.session() as session:
-        cases = ", ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in conditions.values())
-        # One row per combination of passes and dates: a few thousand at most, never per record.
-        total = 0
-        for row in session.execute(
-            text(
-                f"SELECT {cases}, r.start_date, r.end_date, count(*) FROM proposal r "
-                f"{KECAMATAN_REVIEW_JOIN} WHERE {where} "
-                f"GROUP BY {cases}, r.start_date, r.end_date"
-            ),
-            {**params, **scope_params},
-        ):
-            *passes, start, end, count = row
-            total += count
-            for key, ok in zip(conditions, passes, strict=True):
-                if not ok:
-                    failing[key] += count
-            if criteria.days_max:
-                days = duration_days(start, end)
-                if days is None or days > criteria.days_max:
-                    failing["durasi"] += count
-        extra = " AND " + " AND ".join(f"({c})" for c in conditions.values())
-        candidates: list[tuple[ProposalFacts, int | None]] = []
-        for f in proposal_facts(session, scope, extra, params):
-            days = duration_days(f.start_date, f.end_date)
-            if criteria.days_max and (days is None or days > criteria.days_max):
-                continue
+    # From the office's kept proposals: a filter change reads none of them again.
+    facts = proposals_in_scope(ctx, scope)
+    total = len(facts)
+    candidates: list[tuple[ProposalFacts, int | None]] = []
+    # Durations once per distinct pair of dates (villages repeat them).
+    durations: dict[tuple[str | None, str | None], int | None] = {}
+    fail_rating = fail_review = fail_cost = fail_implementer = fail_days = 0
+    for f in facts:
+        (_i, _t, _d, _dim, _u, opd, _b, cost, quick, start, end, implementation, state,
+         *_rest) = f  # fmt: skip
+        passes = True
+        if quick not in allowed:
+            fail_rating += 1
+            passes = False
+        if criteria.verified and state != accepted:
+            fail_review += 1
+            passes = False
+        if cap and (cost is None or cost > cap):
+            fail_cost += 1
+            passes = False
+        if criteria.implementer and not opd and implementation is None:
+            fail_implementer += 1
+            passes = False
+        dates = (start, end)
+        days = durations.get(dates, -1)
+        if days == -1:
+            days = durations[dates] = duration_days(start, end)
+        if days_max and (days is None or days > days_max):
+            fail_days += 1
+            passes = False
+        if passes:
             candidates.append((f, days))
+    for key, n in (
+        ("quick_win", fail_rating),
+        ("diterima", fail_review),
+        ("biaya", fail_cost),
+        ("pelaksana", fail_implementer),
+        ("durasi", fail_days),
+    ):
+        if n:
+            failing[key] = n
     if tick is not None:
         tick(1, 1)
     levels = ref_list("quick_win")
     patterns = ref_list("pola_pelaksanaan")
+    position = {code: levels.position(code) for code in {f.quick_win for f, _d in candidates}}
     candidates.sort(
         key=lambda c: (
-            levels.position(c[0].quick_win),
+            position[c[0].quick_win],
             c[1] if c[1] is not None else 10**9,
             c[0].cost if c[0].cost is not None else 10**15,
             c[0].desa,

@@ -21,11 +21,8 @@ Score = 100 × Σ weight × part ÷ Σ weights. Equal scores (to two decimals) s
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import state_label
@@ -34,14 +31,12 @@ from smartcity_desktop.services.analysis.cutoff import data_cut_off
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.proposal_facts import (
     EXCLUDED_STATES,
-    KECAMATAN_REVIEW_JOIN,
     REVIEW_POINTS,
     ProposalFacts,
-    kecamatan_params,
+    kept_proposals,
     linked_problems,
-    parse_beneficiaries,
+    proposals_in_scope,
     severity_max,
-    severity_weight_sql,
 )
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
@@ -85,161 +80,101 @@ def quick_win_points() -> dict[str | None, float]:
     return {code: (last - n) / last for n, code in enumerate(codes)}
 
 
-def _heads_table(
-    session: Session, where: str, params: dict[str, Any]
-) -> tuple[str, dict[str, Any]]:
-    """A derived table (txt, heads) of the beneficiary texts in scope that hold a count.
-
-    The texts are few next to the proposals (villages copy them from one another and from the
-    sample), so each is parsed once here and joined back in SQL.
-    """
-    rows = [
-        (value, heads)
-        for (value,) in session.execute(
-            text(
-                f"SELECT DISTINCT r.beneficiaries FROM proposal r WHERE {where} "
-                "AND r.beneficiaries IS NOT NULL"
-            ),
-            params,
-        )
-        if (heads := parse_beneficiaries(value)) > 0
-    ]
-    if not rows:
-        return "(SELECT '' AS txt, 0 AS heads WHERE 1 = 0)", {}
-    values, out = [], {}
-    for n, (value, heads) in enumerate(rows):
-        values.append(f"(:bt{n}, :bh{n})")
-        out[f"bt{n}"] = value
-        out[f"bh{n}"] = heads
-    return (
-        f"(SELECT bv.column1 AS txt, bv.column2 AS heads FROM (VALUES {', '.join(values)}) bv)",
-        out,
-    )
-
-
-def _case(column: str, points: dict[str | None, float], prefix: str) -> tuple[str, dict[str, Any]]:
-    parts, params = [], {}
-    for n, (code, value) in enumerate(points.items()):
-        if code is None or not value:
-            continue
-        parts.append(f"WHEN :{prefix}{n} THEN {float(value)!r}")
-        params[f"{prefix}{n}"] = code
-    if not parts:
-        return "0.0", params
-    return f"(CASE {column} {' '.join(parts)} ELSE 0.0 END)", params
-
-
 def ranked(
-    session: Session, scope: Scope, weights: dict[str, float], limit: int
+    ctx: AppContext, scope: Scope, weights: dict[str, float], limit: int
 ) -> tuple[list[Scored], int, int]:
     """The best ``limit`` proposals with their parts and points, how many were ranked and how
-    many were left out (ditolak, digabung). Scored and sorted in SQL: a regency has tens of
-    thousands of proposals, and only the listed ones come back to Python."""
-    where, params = scope.where("r")
-    kec, kec_params = kecamatan_params(scope)
-    sev, sev_params = severity_weight_sql("p.severity")
-    heads_sql, heads_params = _heads_table(session, where, params)
-    review_case, review_params = _case("b.state", REVIEW_POINTS, "rs")
-    qw_case, qw_params = _case("b.quick_win", quick_win_points(), "qw")
+    many were left out (ditolak, digabung). Scored from the office's kept proposals
+    (``proposal_facts.proposals_in_scope``): a filter change reads no proposal again."""
+    kept = kept_proposals(ctx)
+    facts = proposals_in_scope(ctx, scope, kept)
+    depth_of = kept.depth
+    excluded_states = set(EXCLUDED_STATES)
+    candidates = [f for f in facts if f.review_state not in excluded_states]
+    excluded = len(facts) - len(candidates)
     total = sum(weights.values())
     w = {k: 100 * weights[k] / total for k in WEIGHTS}
-    excluded_names = ", ".join(f":ex{n}" for n in range(len(EXCLUDED_STATES)))
-    all_params: dict[str, Any] = {
-        **params,
-        **kec_params,
-        **sev_params,
-        **heads_params,
-        **review_params,
-        **qw_params,
-        **{f"w_{k}": v for k, v in w.items()},
-        **{f"ex{n}": state for n, state in enumerate(EXCLUDED_STATES)},
-        "sev_max": float(severity_max()),
-        "limit": limit,
-    }
-    review_join = KECAMATAN_REVIEW_JOIN
-    sql = f"""
-WITH lk AS (
-  SELECT l.proposal_id AS pid, count(DISTINCT p.office_code) AS reach, max({sev}) AS worst
-  FROM proposal r CROSS JOIN proposal_link l CROSS JOIN problem p
-  WHERE {where} AND l.proposal_id = r.id AND l.target_kind = 'problem'
-    AND p.id = l.target_id AND p.deleted = 0
-  GROUP BY l.proposal_id
-), depth AS (
-  SELECT office_code AS k, max(priority) AS n FROM review
-  WHERE deleted = 0 AND target_kind = 'proposal' AND priority IS NOT NULL
-    AND office_code IN ({kec})
-  GROUP BY office_code
-), b AS (
-  SELECT r.id, r.title, r.office_code AS desa, coalesce(lk.reach, 0) AS reach,
-    coalesce(lk.worst, 0) AS worst, coalesce(bh.heads, 0) AS heads, r.estimated_cost AS cost,
-    CASE WHEN r.estimated_cost IS NOT NULL AND bh.heads > 0
-      THEN r.estimated_cost * 1.0 / bh.heads END AS cph,
-    r.quick_win, v.state, v.priority, v.office_code AS reviewer, coalesce(depth.n, 0) AS depth
-  FROM proposal r {review_join}
-  LEFT JOIN lk ON lk.pid = r.id
-  LEFT JOIN {heads_sql} bh ON bh.txt = r.beneficiaries
-  LEFT JOIN depth ON depth.k = v.office_code
-  WHERE {where} AND (v.state IS NULL OR v.state NOT IN ({excluded_names}))
-), m AS (
-  SELECT b.*, max(b.reach) OVER () AS max_reach, max(b.heads) OVER () AS max_heads,
-    min(CASE WHEN b.cph > 0 THEN b.cph END) OVER () AS cheapest, count(*) OVER () AS ranked
-  FROM b
-), s AS (
-  SELECT m.*,
-    CASE WHEN max_reach > 0 THEN :w_jangkauan * reach / max_reach ELSE 0 END
-    + :w_keparahan * worst / :sev_max
-    + CASE WHEN max_heads > 0 THEN :w_penerima * heads / max_heads ELSE 0 END
-    + CASE WHEN cph IS NULL THEN 0 WHEN cph = 0 THEN :w_biaya_per_penerima
-      ELSE :w_biaya_per_penerima * cheapest / cph END
-    + CASE WHEN priority >= 1 AND depth >= priority
-      THEN :w_prioritas * (depth - priority + 1) / depth ELSE 0 END
-    + :w_reviu * {review_case.replace("b.state", "m.state")}
-    + :w_quick_win * {qw_case.replace("b.quick_win", "m.quick_win")} AS score
-  FROM m
-)
-SELECT id, title, desa, reach, worst, heads, cost, cph, quick_win, state, priority, reviewer,
-  depth, max_reach, max_heads, cheapest, ranked, score
-FROM s ORDER BY round(CAST(score AS NUMERIC), 2) DESC, desa, title, id LIMIT :limit
-"""
-    rows = list(session.execute(text(sql), all_params))
-    excluded = session.execute(
-        text(
-            f"SELECT count(*) FROM proposal r {review_join} "
-            f"WHERE {where} AND v.state IN ({excluded_names})"
-        ),
-        {**params, **{f"ex{n}": s for n, s in enumerate(EXCLUDED_STATES)}},
-    ).scalar_one()
-    sev_max = severity_max()
+    sev_max = float(severity_max())
     qw = quick_win_points()
-    out = []
-    for (rid, title, desa, reach, worst, heads, cost, cph, quick, state, priority, reviewer,
-         depth, max_reach, max_heads, cheapest, _ranked, score) in rows:  # fmt: skip
-        parts = {
-            "jangkauan": reach / max_reach if max_reach else 0.0,
-            "keparahan": worst / sev_max,
-            "penerima": heads / max_heads if max_heads else 0.0,
-            "biaya_per_penerima": 0.0 if cph is None else 1.0 if cph == 0 else cheapest / cph,
+    cph_of = [
+        f.cost * 1.0 / f.heads if f.cost is not None and f.heads > 0 else None for f in candidates
+    ]
+    max_reach = max((f.reach for f in candidates), default=0)
+    max_heads = max((f.heads for f in candidates), default=0)
+    cheapest = min((c for c in cph_of if c is not None and c > 0), default=None)
+    w_reach, w_sev, w_heads = w["jangkauan"], w["keparahan"], w["penerima"]
+    w_cost, w_prio, w_review, w_qw = (
+        w["biaya_per_penerima"],
+        w["prioritas"],
+        w["reviu"],
+        w["quick_win"],
+    )
+
+    def parts_of(f: ProposalFacts, cph: float | None) -> dict[str, float]:
+        depth = depth_of.get(f.reviewer or "", 0)
+        priority = f.priority
+        return {
+            "jangkauan": f.reach / max_reach if max_reach else 0.0,
+            "keparahan": f.worst_severity / sev_max,
+            "penerima": f.heads / max_heads if max_heads else 0.0,
+            "biaya_per_penerima": 0.0
+            if cph is None
+            else 1.0
+            if cph == 0
+            else (cheapest or 0.0) / cph,
             "prioritas": (depth - priority + 1) / depth
-            if priority and priority >= 1 and depth >= priority
+            if priority is not None and priority >= 1 and depth >= priority
             else 0.0,
-            "reviu": REVIEW_POINTS.get(state, 0.0),
-            "quick_win": qw.get(quick, 0.0),
+            "reviu": REVIEW_POINTS.get(f.review_state, 0.0),
+            "quick_win": qw.get(f.quick_win, 0.0),
         }
-        facts = ProposalFacts(
-            rid, title, desa, None, None, None, None, cost, quick, None, None, None, state,
-            priority, reviewer, reach, worst, 0,
-        )  # fmt: skip
+
+    # The score as one sum, term by term in the order of the weights (the points shown add up
+    # to it); written out rather than through parts_of, on unpacked rows: it runs for every
+    # proposal in scope.
+    review_points, qw_get, depth_get = REVIEW_POINTS.get, qw.get, depth_of.get
+    scores = []
+    for f, cph in zip(candidates, cph_of, strict=True):
+        (_i, _t, _d, _dim, _u, _o, _b, _c, quick, _s, _e, _m, state, priority, reviewer,
+         reach, worst, _n, _sub, _tr, _cr, heads) = f  # fmt: skip
+        score = w_reach * reach / max_reach if max_reach > 0 else 0.0
+        score += w_sev * worst / sev_max
+        if max_heads > 0:
+            score += w_heads * heads / max_heads
+        if cph is not None:
+            score += w_cost if cph == 0 else w_cost * (cheapest or 0.0) / cph
+        if priority is not None and priority >= 1:
+            depth = depth_get(reviewer or "", 0)
+            if depth >= priority:
+                score += w_prio * (depth - priority + 1) / depth
+        score += w_review * review_points(state, 0.0)
+        score += w_qw * qw_get(quick, 0.0)
+        scores.append(score)
+    rounded = [round(score, 2) for score in scores]
+    order = range(len(candidates))
+    if len(candidates) > limit:
+        # Only the rows that can be listed are sorted: those at or above the limit-th score.
+        cut = heapq.nlargest(limit, rounded)[-1]
+        order = [n for n in order if rounded[n] >= cut]  # type: ignore[assignment]
+    best = sorted(
+        order,
+        key=lambda n: (-rounded[n], candidates[n].desa, candidates[n].title, candidates[n].id),
+    )[:limit]
+    out = []
+    for n in best:
+        f, cph = candidates[n], cph_of[n]
+        parts = parts_of(f, cph)
         points = {k: w[k] * parts[k] for k in WEIGHTS}
-        out.append(Scored(facts, heads, cph, parts, points, float(score)))
-    return out, (rows[0][16] if rows else 0), int(excluded)
+        out.append(Scored(f, f.heads, cph, parts, points, scores[n]))
+    return out, len(candidates), excluded
 
 
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
     scope = resolve(ctx, flt)
     area = scope.area
     weights = ranking_weights(ctx)
+    shown, ranked_count, excluded = ranked(ctx, scope, weights, ROW_LIMIT)
     with ctx.db.session() as session:
-        shown, ranked_count, excluded = ranked(session, scope, weights, ROW_LIMIT)
         links = linked_problems(session, [s.facts.id for s in shown])
     if tick is not None:
         tick(1, 1)

@@ -109,6 +109,9 @@ def resolve(ctx: AppContext, flt: AnalysisFilter) -> Scope:
         )
     with ctx.db.session() as session:
         kecamatan, names, desa_kecamatan = _regions(session, office.code, office.role)
+    # The office itself by name too (the XLSX's Keterangan names it; a kabupaten is no row of
+    # its own area).
+    names.setdefault(office.code, office.name)
     if flt.kecamatan:
         kecamatan = [k for k in kecamatan if k == flt.kecamatan]
     wanted = set(kecamatan)

@@ -32,6 +32,7 @@ from smartcity_desktop.services.exchange.kept import discard, keep_bundle
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
 from smartcity_desktop.services.exchange.rows import SeenRows, plan, read_chunks, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
+from smartcity_desktop.services.raw_sql import qmark_query
 from smartcity_desktop.services.read_only import ReadOnlyOffice
 from smartcity_desktop.services.trust_state import read_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
@@ -302,7 +303,7 @@ def _import_verified(
                 take_turn(
                     session, *_import_lock_names(result), sqlite_wait_seconds=IMPORT_WAIT_SECONDS
                 )
-                query = session.connection().exec_driver_sql
+                query = qmark_query(session)
                 _check_bundle(ctx, session, query, result, report, mode, progress, new_blobs, kept)
                 if mode != "import":
                     session.rollback()
@@ -589,4 +590,4 @@ def _stored(ctx: Office) -> Iterator[Query]:
         yield ctx.query
         return
     with ctx.db.session() as session:
-        yield session.connection().exec_driver_sql
+        yield qmark_query(session)

@@ -32,6 +32,7 @@ from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
 from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS
 from smartcity_desktop.services.exchange.common import Refused as _Refused
 from smartcity_desktop.services.import_report import BundleReport, RecordOutcome
+from smartcity_desktop.services.raw_sql import qmark_query
 from smartcity_desktop.storage.stored_reads import Query, stored_rows
 
 # Reading and planning need no database layer (``smartcity verify`` plans through a read-only
@@ -160,7 +161,7 @@ def plan(
     the rows of the bundles forwarded inside this one, which its reviews may name."""
     if not rows:
         return []
-    query = db if callable(db) else db.connection().exec_driver_sql
+    query = db if callable(db) else qmark_query(db)
     if rows[0].kind == REVIEW_KIND:
         _check_reviews(query, rows, [seen, *also_seen], report.sender_role or "", receiver)
     else:
@@ -392,7 +393,6 @@ def write(
     from smartcity_desktop.storage.models import (
         ProposalLink,
         RecordConflict,
-        bulk_insert_raw,
         table_of,
     )
     from smartcity_desktop.storage.search_index import insert_indexed
@@ -474,4 +474,4 @@ def write(
                 ProposalLink.proposal_id.in_(relinked[start : start + _CHUNK])
             )
         )
-    bulk_insert_raw(connection, table_of(ProposalLink), links)
+    insert_indexed(connection, table_of(ProposalLink), links)

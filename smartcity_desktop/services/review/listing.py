@@ -26,8 +26,8 @@ from smartcity_desktop.domain.review import (
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.review.targets import KIND_ORDER, driver, region_names
-from smartcity_desktop.storage.models import sqlite_datetime
+from smartcity_desktop.services.raw_sql import Raw, as_datetime, raw
+from smartcity_desktop.services.review.targets import KIND_ORDER, region_names
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,8 @@ _REVIEW_COLS = (
 _VALUES_AT = 8  # index of the first review value in a row of _REVIEW_COLS
 
 
-def _parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+def _parse_time(value: Any) -> datetime:
+    return as_datetime(value)
 
 
 def _check_state(state: str | None) -> None:
@@ -126,23 +126,23 @@ def list_reviews(ctx: AppContext, flt: ReviewFilter | None = None) -> list[Revie
     kinds = [k for k in KIND_ORDER if flt.kind in (None, k)]
     out: list[ReviewView] = []
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         for kind in kinds:
             sql = (
                 f"SELECT {_REVIEW_COLS}, r.office_code, r.title, r.revision FROM review v "
                 f"JOIN {kind} r ON r.id = v.target_id "
-                "WHERE v.deleted = 0 AND v.target_kind = ?"
+                "WHERE v.deleted = false AND v.target_kind = :kind"
             )
-            params: list[Any] = [kind]
+            params: dict[str, Any] = {"kind": kind}
             if flt.desa:
-                sql += " AND r.office_code = ?"
-                params.append(flt.desa)
+                sql += " AND r.office_code = :desa"
+                params["desa"] = flt.desa
             if flt.state:
-                sql += " AND v.state = ?"
-                params.append(flt.state)
+                sql += " AND v.state = :state"
+                params["state"] = flt.state
             if flt.reviewer:
-                sql += " AND v.office_code = ?"
-                params.append(flt.reviewer)
+                sql += " AND v.office_code = :reviewer"
+                params["reviewer"] = flt.reviewer
             if flt.changed_only:
                 sql += " AND r.revision > v.target_revision"
             for row in conn.execute(sql, params):
@@ -172,13 +172,13 @@ def _view(row: Any, office: str | None, title: str | None, revision: int | None)
 def own_review(ctx: AppContext, record_id: str) -> ReviewView | None:
     """This office's live review of a record, for the form beside the record."""
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         for kind in KIND_ORDER:
             row = conn.execute(
                 f"SELECT {_REVIEW_COLS}, r.office_code, r.title, r.revision FROM review v "
                 f"JOIN {kind} r ON r.id = v.target_id "
-                "WHERE v.office_code = ? AND v.target_id = ? AND v.deleted = 0",
-                (ctx.office.code, record_id),
+                "WHERE v.office_code = :office AND v.target_id = :id AND v.deleted = false",
+                {"office": ctx.office.code, "id": record_id},
             ).fetchone()
             if row is not None:
                 return _view(row, row[-3], row[-2], row[-1])
@@ -224,19 +224,26 @@ _QUEUE_COLS = (
 )
 
 
-def _queue_sql(kind: str, flt: QueueFilter) -> str:
+def _queue_sql(conn: Raw, kind: str, flt: QueueFilter) -> str:
     sql = (
-        f"SELECT {_QUEUE_COLS} FROM {kind} r INDEXED BY ix_{kind}_queue "
-        "LEFT JOIN review v ON v.office_code = ? AND v.target_id = r.id AND v.deleted = 0 "
-        "WHERE r.office_code = ? AND r.deleted = 0"
+        f"SELECT {_QUEUE_COLS} FROM {kind} r{conn.indexed_by(f'ix_{kind}_queue')} "
+        "LEFT JOIN review v ON v.office_code = :office AND v.target_id = r.id "
+        "AND v.deleted = false WHERE r.office_code = :desa AND r.deleted = false"
     )
     if flt.unreviewed:
         sql += " AND v.id IS NULL"
     if flt.changed:
         sql += " AND v.id IS NOT NULL AND r.revision > v.target_revision"
     if flt.state:
-        sql += " AND v.state = ?"
+        sql += " AND v.state = :state"
     return sql
+
+
+def _queue_params(ctx: AppContext, desa: str, flt: QueueFilter) -> dict[str, Any]:
+    params: dict[str, Any] = {"office": ctx.office.code, "desa": desa}
+    if flt.state:
+        params["state"] = flt.state
+    return params
 
 
 def _entry(kind: str, row: Any) -> QueueEntry:
@@ -259,12 +266,10 @@ def review_queue(ctx: AppContext, desa: str, flt: QueueFilter | None = None) -> 
     _check_state(flt.state)
     out: list[QueueEntry] = []
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         for kind in _kinds(flt):
-            params: list[Any] = [ctx.office.code, desa]
-            if flt.state:
-                params.append(flt.state)
-            sql = _queue_sql(kind, flt) + " ORDER BY r.created_at, r.id"
+            params = _queue_params(ctx, desa, flt)
+            sql = _queue_sql(conn, kind, flt) + " ORDER BY r.created_at, r.id"
             out.extend(_entry(kind, row) for row in conn.execute(sql, params))
     return out
 
@@ -288,7 +293,7 @@ def queue_step(
         kinds.reverse()
     op, order = ("<", "DESC") if backwards else (">", "ASC")
     with ctx.db.session() as session:
-        conn = driver(session)
+        conn = raw(session)
         position = _position(session, desa, current) if current else None
         if position is not None and position[0] not in kinds:
             position = None
@@ -296,14 +301,12 @@ def queue_step(
         for kind in kinds:
             if not started and kind != position[0]:  # type: ignore[index]
                 continue
-            params: list[Any] = [ctx.office.code, desa]
-            if flt.state:
-                params.append(flt.state)
-            sql = _queue_sql(kind, flt)
+            params = _queue_params(ctx, desa, flt)
+            sql = _queue_sql(conn, kind, flt)
             if not started:
                 assert position is not None
-                sql += f" AND (r.created_at, r.id) {op} (?, ?)"
-                params.extend([position[1], position[2]])
+                sql += f" AND (r.created_at, r.id) {op} (:at, :at_id)"
+                params.update(at=position[1], at_id=position[2])
             started = True
             sql += f" ORDER BY r.created_at {order}, r.id {order} LIMIT 1"
             row = conn.execute(sql, params).fetchone()
@@ -312,15 +315,17 @@ def queue_step(
     return None
 
 
-def _position(session: Session, desa: str, record_id: str) -> tuple[str, str, str] | None:
-    conn = driver(session)
+def _position(session: Session, desa: str, record_id: str) -> tuple[str, Any, str] | None:
+    """The record's kind and place in the order; the time as the engine compares it (text on
+    SQLite, a timestamp on PostgreSQL)."""
+    conn = raw(session)
     for kind in KIND_ORDER:
         row = conn.execute(
-            f"SELECT created_at FROM {kind} WHERE id = ? AND office_code = ?", (record_id, desa)
+            f"SELECT created_at FROM {kind} WHERE id = :id AND office_code = :desa",
+            {"id": record_id, "desa": desa},
         ).fetchone()
         if row is not None:
-            created = row[0] if isinstance(row[0], str) else sqlite_datetime(row[0])
-            return kind, created, record_id
+            return kind, row[0], record_id
     return None
 
 

@@ -41,13 +41,8 @@ from smartcity_desktop.domain.review import (
     VillageStage,
     village_digest,
 )
-from smartcity_desktop.services.review.targets import (
-    KIND_ORDER,
-    chunks,
-    driver,
-    placeholders,
-    village_rows,
-)
+from smartcity_desktop.services.raw_sql import Raw, raw, time_text
+from smartcity_desktop.services.review.targets import KIND_ORDER, village_rows
 
 
 @dataclass(frozen=True)
@@ -146,7 +141,7 @@ def village_statuses(
     ``cache`` keeps the costly part between calls (see above)."""
     codes = list(desa_codes)
     statuses = {code: VillageStatus(code) for code in codes}
-    conn = driver(session)
+    conn = raw(session)
     reviewers = {code: parent_of(code) for code in codes}
     verifications = _verdicts(conn, TargetKind.DESA.value, codes)
     by_review: dict[str, str] = {}
@@ -237,7 +232,7 @@ def _part_keys(
     session: Session, codes: Sequence[str], reviewers: dict[str, str | None]
 ) -> dict[str, tuple[Any, ...]]:
     """For each village, what its kept part depends on, from small tables and indexes only."""
-    conn = driver(session)
+    conn = raw(session)
     identity = conn.execute("SELECT code FROM office_identity WHERE id = 1").fetchone()
     own = identity[0] if identity else None
     ledger = {
@@ -250,12 +245,12 @@ def _part_keys(
     wanted = list(codes) + sorted({r for r in reviewers.values() if r})
     rows: dict[tuple[str, str], int] = {}
     for kind in (*KIND_ORDER, "review"):
-        for part in chunks(wanted):
+        for part in conn.chunks(wanted):
+            where, binds = conn.among("office_code", "office", part)
             # Index only (office_code): no record is read.
             for office, count in conn.execute(
-                f"SELECT office_code, count(*) FROM {kind} "
-                f"WHERE office_code IN ({placeholders(part)}) GROUP BY office_code",
-                tuple(part),
+                f"SELECT office_code, count(*) FROM {kind} WHERE {where} GROUP BY office_code",
+                binds,
             ):
                 rows[(kind, office)] = count
     own_reviews: tuple[Any, ...] = ()
@@ -263,9 +258,9 @@ def _part_keys(
         # This office reviews these villages itself: its reviews change without an import.
         own_reviews = tuple(
             conn.execute(
-                "SELECT count(*), max(updated_at), total(revision) FROM review "
-                "WHERE office_code = ?",
-                (own,),
+                "SELECT count(*), max(updated_at), coalesce(sum(revision), 0) FROM review "
+                "WHERE office_code = :office",
+                {"office": own},
             ).fetchone()
         )
     keys = {}
@@ -279,7 +274,7 @@ def _part_keys(
             own_reviews if reviewer == own else (),
         )
     # As the cache file gives them back (tuples become lists), so that both compare alike.
-    normalised: dict[str, Any] = json.loads(json.dumps(keys))
+    normalised: dict[str, Any] = json.loads(json.dumps(keys, default=time_text))
     return normalised
 
 
@@ -290,7 +285,7 @@ def _record_parts(
     need_digest: set[str],
 ) -> dict[str, _RecordPart]:
     rows = village_rows(session, codes)
-    conn = driver(session)
+    conn = raw(session)
     counts = {code: dict.fromkeys(KIND_ORDER, 0) for code in codes}
     reviewed = dict.fromkeys(codes, 0)
     changed = dict.fromkeys(codes, 0)
@@ -307,8 +302,8 @@ def _record_parts(
     for office in sorted({r for code in codes if (r := reviewers[code]) is not None}):
         for target_id, state, target_revision in conn.execute(
             "SELECT target_id, state, target_revision FROM review "
-            "WHERE office_code = ? AND deleted = 0",
-            (office,),
+            "WHERE office_code = :office AND deleted = false",
+            {"office": office},
         ):
             found = record_revision.get(target_id)
             if found is None:
@@ -336,15 +331,16 @@ def _record_parts(
     }
 
 
-def _verdicts(conn: Any, kind: str, target_ids: Sequence[str]) -> dict[tuple[str, str], Verdict]:
+def _verdicts(conn: Raw, kind: str, target_ids: Sequence[str]) -> dict[tuple[str, str], Verdict]:
     out: dict[tuple[str, str], Verdict] = {}
-    for part in chunks(list(target_ids)):
+    for part in conn.chunks(list(target_ids)):
+        where, binds = conn.among("target_id", "target", part)
         for row in conn.execute(
-            f"SELECT {_VERDICT_COLS} FROM review WHERE deleted = 0 AND target_kind = ? "
-            f"AND target_id IN ({placeholders(part)})",
-            (kind, *part),
+            f"SELECT {_VERDICT_COLS} FROM review WHERE deleted = false AND target_kind = :kind "
+            f"AND {where}",
+            {"kind": kind, **binds},
         ):
-            out[(row[1], row[10])] = Verdict(*row[:10])
+            out[(row[1], row[10])] = Verdict(*[*row[:9], time_text(row[9])])
     return out
 
 

@@ -3,17 +3,16 @@ rows per bulk review or completeness page)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from smartcity_desktop.domain.fields import RecordKind
+from smartcity_desktop.services.raw_sql import raw
 
 KIND_ORDER: tuple[str, ...] = tuple(k.value for k in RecordKind)
-# SQLite's default limit on bound parameters is 32766 nowadays, 999 on old builds.
-CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,33 +26,18 @@ class Target:
     title: str
 
 
-def driver(session: Session) -> Any:
-    """The sqlite3 connection under a session (inside the session's transaction)."""
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    return conn
-
-
-def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
-def placeholders(items: Sequence[Any]) -> str:
-    return ",".join("?" for _i in items)
-
-
 def load_targets(session: Session, ids: Iterable[str]) -> dict[str, Target]:
     """Records by id, whatever their kind (ids are UUIDs, unique across the three tables)."""
     wanted = list(dict.fromkeys(ids))
     found: dict[str, Target] = {}
-    conn = driver(session)
+    conn = raw(session)
     for kind in KIND_ORDER:
-        for part in chunks(wanted):
+        for part in conn.chunks(wanted):
+            where, binds = conn.among("id", "id", part)
             for row in conn.execute(
                 f"SELECT id, office_code, revision, content_hash, deleted, title FROM {kind} "
-                f"WHERE id IN ({placeholders(part)})",
-                tuple(part),
+                f"WHERE {where}",
+                binds,
             ):
                 found[row[0]] = Target(kind, row[0], row[1], row[2], row[3], bool(row[4]), row[5])
     return found
@@ -62,13 +46,12 @@ def load_targets(session: Session, ids: Iterable[str]) -> dict[str, Target]:
 def village_rows(session: Session, offices: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
     """(kind, id, revision, deleted) of every record of each office, tombstones included."""
     out: dict[str, list[tuple[Any, ...]]] = {code: [] for code in offices}
-    conn = driver(session)
+    conn = raw(session)
     for kind in KIND_ORDER:
-        for part in chunks(list(offices)):
+        for part in conn.chunks(list(offices)):
+            where, binds = conn.among("office_code", "office", part)
             for row in conn.execute(
-                f"SELECT office_code, id, revision, deleted FROM {kind} "
-                f"WHERE office_code IN ({placeholders(part)})",
-                tuple(part),
+                f"SELECT office_code, id, revision, deleted FROM {kind} WHERE {where}", binds
             ):
                 out[row[0]].append((kind, row[1], row[2], bool(row[3])))
     return out
@@ -80,12 +63,11 @@ def region_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
 
     wanted = list(dict.fromkeys(codes))
     names: dict[str, str] = {}
-    conn = driver(session)
-    for part in chunks(wanted):
+    conn = raw(session)
+    for part in conn.chunks(wanted):
+        where, binds = conn.among("code", "code", part)
         for row in conn.execute(
-            "SELECT code, name, level, kind, parent_code FROM region "
-            f"WHERE code IN ({placeholders(part)})",
-            tuple(part),
+            f"SELECT code, name, level, kind, parent_code FROM region WHERE {where}", binds
         ):
             names[row[0]] = Region(*row).display_name
     return names

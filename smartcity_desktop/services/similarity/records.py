@@ -18,7 +18,7 @@ from smartcity_desktop.domain.regions import level_of_code, parent_of
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.services.review.targets import driver
+from smartcity_desktop.services.raw_sql import raw
 
 KINDS = ("problem", "potential", "proposal")
 _TICK = 5000
@@ -116,21 +116,21 @@ def load_rows(
     code = check_area(ctx, area.kecamatan)
     problem = kind == "problem"
     extra = "severity, affected_count, affected_unit" if problem else "NULL, NULL, NULL"
-    sql = (
-        f"SELECT id, office_code, content_hash, dimension, sub_element, urusan, {extra}, "
-        f"{_TEXT_COLUMNS[kind]} FROM {kind} "
-        # A range, not LIKE: it uses the office_code index ('/' sorts right after '.').
-        "WHERE deleted = 0 AND office_code > ? AND office_code < ?"
-    )
-    params: list[object] = [code + ".", code + "/"]
-    if area.dimension:
-        sql += " AND dimension = ?"
-        params.append(area.dimension)
-    sql += " ORDER BY id"
     rows: list[Row] = []
     villages: dict[str, bool] = {}
     with ctx.db.session() as session:
-        for r in driver(session).execute(sql, params):
+        conn = raw(session)
+        # Not LIKE: on SQLite a range, which uses the office_code index.
+        below, params = conn.below("office_code", "area", code)
+        sql = (
+            f"SELECT id, office_code, content_hash, dimension, sub_element, urusan, {extra}, "
+            f"{_TEXT_COLUMNS[kind]} FROM {kind} WHERE deleted = false AND {below}"
+        )
+        if area.dimension:
+            sql += " AND dimension = :dimension"
+            params["dimension"] = area.dimension
+        sql += f" ORDER BY {conn.bytewise('id')}"
+        for r in conn.execute(sql, params):
             desa = r[1]
             village = villages.get(desa)
             if village is None:

@@ -14,8 +14,19 @@ if connection is None:
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    # The FTS5 index and its shadow tables are made by hand in migration 0001, not by the ORM.
-    return not (type_ == "table" and name is not None and name.startswith("record_search"))
+    # The FTS5 index and its shadow tables are made by hand in migration 0001, not by the ORM; so
+    # are PostgreSQL's search index (migration 0012) and a PostgreSQL office's attachment store
+    # (migration 0013, storage/db_blobs.py).
+    if name is None:
+        return True
+    if type_ == "table":
+        return not (
+            name.startswith(("record_search", "attachment_blob")) or name == "search_setting"
+        )
+    if type_ == "column":
+        table = getattr(obj, "table", None)
+        return not (name == "document" and getattr(table, "name", None) == "search_doc")
+    return not (type_ == "index" and name == "ix_search_doc_document")
 
 
 context.configure(

@@ -1,0 +1,119 @@
+"""``smartcity db copy`` as a user runs it: what it prints, where the office points afterwards,
+and the exit status of a refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from smartcity_desktop.cli.main import main
+from smartcity_desktop.storage.paths import DataPaths
+from tests.conftest import copy_office
+
+PG_ADMIN_URL = os.environ.get("SMARTCITY_TEST_POSTGRES_URL")
+needs_postgres = pytest.mark.skipif(
+    not PG_ADMIN_URL, reason="SMARTCITY_TEST_POSTGRES_URL is not set"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def kabupaten(office_templates: dict[str, Path], tmp_path: Path) -> DataPaths:
+    return copy_office(office_templates, "kabupaten", tmp_path / "kabupaten")
+
+
+def test_copy_to_a_new_sqlite_file_reports_the_check(
+    capsys: pytest.CaptureFixture[str], kabupaten: DataPaths, tmp_path: Path
+) -> None:
+    target = tmp_path / "salinan.sqlite"
+    code, out, err = run(
+        capsys, "--data-dir", str(kabupaten.root), "db", "copy", "--to", str(target)
+    )
+    assert code == 0, err
+    assert f"Basis data disalin ke {target}" in out
+    assert "hash isi setiap tabel sama" in out
+    assert f"tetap ada di {kabupaten.database}" in out
+    assert "Menyalin region" in err and "Memeriksa region" in err  # progress on stderr
+    assert target.is_file()
+
+
+def test_a_non_empty_target_exits_1_and_names_its_tables(
+    capsys: pytest.CaptureFixture[str],
+    kabupaten: DataPaths,
+    office_templates: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    other = copy_office(office_templates, "desa", tmp_path / "desa").database
+    before = other.read_bytes()
+    code, _out, err = run(
+        capsys, "--data-dir", str(kabupaten.root), "db", "copy", "--to", str(other)
+    )
+    assert code == 1
+    assert "Gagal: Tujuan" in err and "tidak kosong: sudah ada tabel region" in err
+    assert other.read_bytes() == before
+
+
+def test_db_needs_a_subcommand_and_copy_needs_a_target(
+    capsys: pytest.CaptureFixture[str], kabupaten: DataPaths
+) -> None:
+    code, _out, err = run(capsys, "--data-dir", str(kabupaten.root), "db")
+    assert code == 2
+    code, _out, err = run(capsys, "--data-dir", str(kabupaten.root), "db", "copy")
+    assert code == 2 and "--to" in err
+
+
+@pytest.fixture
+def pg_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    assert PG_ADMIN_URL
+    admin_url = make_url(PG_ADMIN_URL)
+    name = f"pgcopy_c_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    if admin_url.password:
+        monkeypatch.setenv("PGPASSWORD", admin_url.password)
+    url = admin_url._replace(database=name, password=None, drivername="postgresql+psycopg")
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@needs_postgres
+def test_copy_to_postgresql_points_the_office_there_without_the_password(
+    capsys: pytest.CaptureFixture[str], kabupaten: DataPaths, pg_database: str
+) -> None:
+    password = make_url(PG_ADMIN_URL or "").password or ""
+    with_password = make_url(pg_database)._replace(password=password)
+    given = with_password.render_as_string(hide_password=False)
+    code, out, err = run(capsys, "--data-dir", str(kabupaten.root), "db", "copy", "--to", given)
+    assert code == 0, err
+    location = kabupaten.root / "database.json"
+    assert json.loads(location.read_text()) == {"url": pg_database}
+    assert f"Kantor ini sekarang memakai {pg_database}." in out
+    assert f":{password}@" not in out + err + location.read_text()
+    assert "PGPASSWORD atau berkas pgpass" in out
+    # the next command opens the server (password from PGPASSWORD) and finds the office
+    code, out, err = run(capsys, "--data-dir", str(kabupaten.root), "stats")
+    assert code == 0, err
