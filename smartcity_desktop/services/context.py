@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import os
+import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,11 +38,22 @@ class OfficeInfo:
     operator: str
 
 
+def workstation_user() -> str:
+    """Who works at this PC, as "login@computer": several analysts' PCs share one office (and its
+    one operator name) when the database is on a server."""
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in the environment or the system
+        login = "?"
+    return f"{login}@{socket.gethostname() or '?'}"
+
+
 @dataclass
 class AppContext:
     paths: DataPaths
     db: Database
     clock: Callable[[], datetime] = utc_now
+    person: str = field(default_factory=workstation_user)
     _office: OfficeInfo | None = field(default=None, repr=False)
 
     @property

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartcity_desktop.i18n import _
 from smartcity_desktop.storage import migrations
+from smartcity_desktop.storage.connection_lost import watch_connection
 from smartcity_desktop.storage.durable import fsync_dir, fsync_file
 from smartcity_desktop.storage.errors import (
     CorruptDatabaseError,
@@ -105,6 +106,7 @@ class Database:
         self.engine = engine
         self.backups_dir = backups_dir if backups_dir is not None else path.parent / "backups"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        watch_connection(engine)
         # Pages are checked once per process before the first write (about 1 s per GB): a
         # damaged file is never written to, whatever the write is.
         self._health_lock = threading.Lock()

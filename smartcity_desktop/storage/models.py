@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from smartcity_desktop.storage import table_names as tables
 
@@ -214,6 +214,14 @@ class Review(OwnedRow, Base):
         Index("ix_review_office_state", "office_code", "state"),
         Index("ix_review_changes", "updated_at", "revision"),
     )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Optimistic locking on the revision the service already counts: every UPDATE says
+        # "WHERE revision = <the one read>", so a save racing another PC's save of the same
+        # review changes nothing and fails instead of silently overwriting it.
+        return {"version_id_col": cls.__table__.c.revision, "version_id_generator": False}
+
     target_kind: Mapped[str] = mapped_column(String(10))
     target_id: Mapped[str] = mapped_column(String(36), index=True)
     target_revision: Mapped[int | None] = mapped_column(Integer)
@@ -226,6 +234,9 @@ class Review(OwnedRow, Base):
     redirect_opd: Mapped[str | None] = mapped_column(String(200))
     redirect_level: Mapped[str | None] = mapped_column(String(20))
     merge_into: Mapped[str | None] = mapped_column(String(36), index=True)
+    # Who saved this revision here, as "login@computer" (several analyst PCs share one office and
+    # so one operator name); local to this database, never in a bundle. NULL for received rows.
+    changed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class FormDraft(Base):
@@ -301,7 +312,11 @@ class BundleLedger(Base):
     size: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(Text)  # JSON {"new": n, "updated": n, ...}
     forwarded_by: Mapped[str | None] = mapped_column(String(64))
-    __table_args__ = (Index("ix_bundle_ledger_sender_seq", "sender_office", "sequence"),)
+    # Unique: two imports running at once on two PCs cannot both record one sender's number (the
+    # same bundle twice, or a reused number with other content); the later one fails.
+    __table_args__ = (
+        Index("ix_bundle_ledger_sender_seq", "sender_office", "sequence", unique=True),
+    )
 
 
 class RecordConflict(Base):

@@ -62,7 +62,12 @@ from smartcity_desktop.services.completeness import (
     stages_for,
 )
 from smartcity_desktop.services.gui_support import format_count
-from smartcity_desktop.services.review import ReviewInvalid, verify_village
+from smartcity_desktop.services.review import (
+    ReviewChanged,
+    ReviewInvalid,
+    verdict_version,
+    verify_village,
+)
 
 if TYPE_CHECKING:
     from smartcity_desktop.gui.shell import Shell
@@ -301,6 +306,7 @@ class CompletenessPage(QWidget):
         self.verify_button = QPushButton(_("Simpan verifikasi"))
         self.verify_button.clicked.connect(self.verify_selected)
         self.verify_error = QLabel(wordWrap=True)
+        self.verify_version = 0
         self.verify_error.setStyleSheet(ERROR_STYLE)
         self.verify_target = QLabel()
         verify_row = QHBoxLayout()
@@ -701,6 +707,9 @@ class CompletenessPage(QWidget):
                 )
             )
         self.verify_error.clear()
+        # The verdict's revision as shown now: a verdict another analyst saves meanwhile is then
+        # never silently replaced.
+        self.verify_version = verdict_version(self.ctx, line.code) if line is not None else 0
         # Nothing received from a village: nothing to verify there yet.
         self.verify_box.setEnabled(line is not None and line.status.total > 0)
         self.verify_target.setText(line.name + ":" if line is not None else "")
@@ -808,13 +817,20 @@ class CompletenessPage(QWidget):
                 self.verify_state.currentData(),
                 reason=self.verify_reason.currentData(),
                 comment=self.verify_comment.text().strip() or None,
+                expected=self.verify_version,
             )
         except ReviewInvalid as exc:
             self.verify_error.setText("\n".join(p.message for p in exc.problems))
             return False
+        except ReviewChanged as exc:
+            # Show the verdict saved elsewhere (the list reloads), the message kept under it.
+            message = str(exc)
+            self.reload(then=lambda: self.verify_error.setText(message))
+            return False
         except UserError as exc:
             self.verify_error.setText(str(exc))
             return False
+        self.verify_version = verdict_version(self.ctx, line.code)
         self._publish(change)
         self.verify_comment.clear()
         self.verify_error.setText("")

@@ -43,11 +43,13 @@ from smartcity_desktop.services.review import (
     Decision,
     QueueEntry,
     QueueFilter,
+    ReviewChanged,
     ReviewInvalid,
     own_review,
     queue_step,
     review_queue,
     review_records,
+    review_versions,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +70,13 @@ def _state_text(entry: QueueEntry) -> str:
     return text
 
 
+def _decision_text(decision: Decision) -> str:
+    parts = [state_label(decision.state) if decision.state else _("tanpa hasil")]
+    if decision.comment:
+        parts.append(f"“{decision.comment}”")
+    return ", ".join(parts)
+
+
 class ReviewQueuePage(QWidget):
     def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,8 +85,12 @@ class ReviewQueuePage(QWidget):
         self.entries: list[QueueEntry] = []
         self.row_of: dict[str, int] = {}
         self.current: QueueEntry | None = None
+        # This office's review revision of each record as last loaded here: a save hands it back,
+        # so a review another analyst saved meanwhile is never silently overwritten.
+        self.versions: dict[str, int] = {}
         self._publishing = False
         self._syncing = False
+        self._unsaved: tuple[Decision, int] | None = None
 
         title = QLabel(_("Reviu Data Desa"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -162,6 +175,12 @@ class ReviewQueuePage(QWidget):
         self.next_button.setToolTip(_("PgDown atau Alt+Kanan"))
         self.next_button.clicked.connect(self.next_record)
         self.message = QLabel(wordWrap=True)
+        self.reload_button = QPushButton(_("&Muat ulang reviu terbaru"))
+        self.reload_button.setToolTip(
+            _("Tampilkan reviu yang disimpan analis lain; isian Anda tetap tertulis di bawahnya")
+        )
+        self.reload_button.clicked.connect(self.reload_after_conflict)
+        self.reload_button.hide()
         keys = QLabel(
             _("Tombol: {keys} hasil · Enter simpan dan lanjut · PgDown/PgUp pindah catatan").format(
                 keys=" ".join(STATE_KEYS.values())
@@ -184,6 +203,7 @@ class ReviewQueuePage(QWidget):
         right_layout.addWidget(self.kecamatan_note)
         right_layout.addWidget(self.form)
         right_layout.addLayout(nav)
+        right_layout.addWidget(self.reload_button)
         right_layout.addWidget(self.message)
         right_layout.addStretch(1)
         right_layout.addWidget(keys)
@@ -222,6 +242,7 @@ class ReviewQueuePage(QWidget):
             self.prev_button,
             self.save_button,
             self.next_button,
+            self.reload_button,
         ]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -301,6 +322,7 @@ class ReviewQueuePage(QWidget):
         desa = self.desa.currentData()
         keep = self.current.id if self.current else None
         self.entries = review_queue(self.ctx, desa, self.queue_filter()) if desa else []
+        self.versions = review_versions(self.ctx, [e.id for e in self.entries])
         if self.above_kecamatan:
             from smartcity_desktop.services.review_results import kecamatan_notes
 
@@ -330,6 +352,7 @@ class ReviewQueuePage(QWidget):
 
         self.current = entry
         self.message.clear()
+        self.reload_button.hide()
         has = entry is not None
         for widget in (self.form, self.save_button):
             widget.setEnabled(has)
@@ -344,6 +367,8 @@ class ReviewQueuePage(QWidget):
         self.record_view.show_record(record_details(self.ctx, entry.kind, entry.id))
         if self.above_kecamatan:
             self._show_kecamatan_note(entry)
+        # The revision first: a save in between makes the form's revision older, never newer.
+        self.versions.update(review_versions(self.ctx, [entry.id]))
         review = own_review(self.ctx, entry.id)
         values = review.values if review is not None else None
         merge: list[tuple[str, str]] = []
@@ -464,17 +489,44 @@ class ReviewQueuePage(QWidget):
         return True
 
     def _save(self, ids: list[str], decision: Decision) -> bool:
+        expected = {i: self.versions.get(i, 0) for i in ids}
         try:
-            change = review_records(self.ctx, ids, decision)
+            change = review_records(self.ctx, ids, decision, expected=expected)
         except ReviewInvalid as exc:
             self.form.show_problems(exc.problems)
+            return False
+        except ReviewChanged as exc:
+            self.form.show_error(str(exc))
+            self._unsaved = (decision, len(ids))
+            self.reload_button.show()
             return False
         except UserError as exc:
             self.form.show_error(str(exc))
             return False
         self.form.clear_errors()
+        self.reload_button.hide()
+        self.versions.update(review_versions(self.ctx, ids))
         self._publish(change)
         return True
+
+    def reload_after_conflict(self) -> None:
+        """Show what the other analyst saved, and below it what was typed here and not saved, so
+        the two can be compared before saving again."""
+        unsaved = self._unsaved
+        if unsaved is not None and unsaved[1] > 1:
+            self.reload()
+        else:
+            if self.current is not None:
+                self._refresh_rows([self.current.id])  # the list shows the stored verdict too
+            self.show_entry(self.current)
+        self.reload_button.hide()
+        if unsaved is not None:
+            self.message.setText(
+                _("Reviu terbaru dimuat. Isian Anda yang belum tersimpan: {summary}").format(
+                    summary=_decision_text(unsaved[0])
+                )
+            )
+        self._unsaved = None
 
     def _refresh_rows(self, ids: list[str]) -> None:
         """Only the rows just reviewed: re-reading the whole list would cost a step's budget."""

@@ -135,7 +135,7 @@ def export_bundle(
     progress = progress or NoProgress()
     if max_part_size is not None and max_part_size < 64 * 1024:
         raise UserError(_("Ukuran bagian terlalu kecil: minimal 64K."), code="export.part_size")
-    with export_lock(ctx.paths):
+    with export_lock(ctx.paths, ctx.db):
         # Holding the lock, any export still pending was interrupted: its number is burnt.
         journal.abandon_pending(ctx)
         return _export(ctx, passphrase, out, full, max_part_size, progress)

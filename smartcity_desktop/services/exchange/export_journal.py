@@ -167,7 +167,7 @@ def close_interrupted(ctx: AppContext) -> list[int]:
             )
         if not pending:
             return []
-        with export_lock_if_free(ctx.paths) as free:
+        with export_lock_if_free(ctx.paths, ctx.db) as free:
             return abandon_pending(ctx) if free else []
     except (UserError, OSError) as exc:
         # A read-only folder or a full disk: the next export closes them under its lock anyway.

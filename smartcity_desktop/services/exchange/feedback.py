@@ -68,7 +68,7 @@ def feedback_bundles(
             )
     progress = progress or NoProgress()
     results: dict[str, ExportResult] = {}
-    with export_lock(ctx.paths):
+    with export_lock(ctx.paths, ctx.db):
         journal.abandon_pending(ctx)
         identity = signing_identity(ctx, passphrase)
         # The list in force here goes down with the reviews, so a desa that never talks to the

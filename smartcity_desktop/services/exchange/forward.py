@@ -67,7 +67,7 @@ def forward_bundle(
     _check_kecamatan(ctx)
     if max_part_size is not None and max_part_size < 64 * 1024:
         raise UserError(_("Ukuran bagian terlalu kecil: minimal 64K."), code="export.part_size")
-    with export_lock(ctx.paths):
+    with export_lock(ctx.paths, ctx.db):
         journal.abandon_pending(ctx)
         chosen = [(row.content_hash, kept_path(ctx.paths, row.content_hash))
                   for row in forwardable(ctx, desa)]  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +45,25 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 Office = AppContext | ReadOnlyOffice
+
+# How long an import waits on SQLite for another process's import to finish before it says the
+# database is busy (PostgreSQL imports of one sender wait for each other without a limit).
+IMPORT_WAIT_SECONDS = 120.0
+
+# Called with the bundle's content hash inside the import transaction, once its rows are written
+# and before its ledger entry: the moment where an interruption (a lost connection, a second
+# import of the same bundle) matters most. Tests and monitoring wait there (``rows_written_hook``).
+_rows_written_hooks: list[Callable[[str], None]] = []
+
+
+@contextmanager
+def rows_written_hook(hook: Callable[[str], None]) -> Iterator[None]:
+    """Run ``hook(content_hash)`` at that moment of every import, for the block."""
+    _rows_written_hooks.append(hook)
+    try:
+        yield
+    finally:
+        _rows_written_hooks.remove(hook)
 
 
 def group_inputs(paths: Iterable[Path]) -> list[list[Path]]:
@@ -273,17 +292,43 @@ def _import_verified(
                 _check_bundle(ctx, None, query, result, report, mode, progress, new_blobs, kept)
             return
         assert isinstance(ctx, AppContext)
-        with ctx.db.transaction() as session:
-            query = qmark_query(session)
-            _check_bundle(ctx, session, query, result, report, mode, progress, new_blobs, kept)
-            if mode != "import":
-                session.rollback()
+        from sqlalchemy.exc import IntegrityError
+
+        from smartcity_desktop.storage.write_locks import take_turn
+
+        try:
+            with ctx.db.transaction() as session:
+                # Before the ledger is read: an import of the same sender's bundle on another PC
+                # (or in another process) waits here until this one has committed or rolled back.
+                take_turn(
+                    session, *_import_lock_names(result), sqlite_wait_seconds=IMPORT_WAIT_SECONDS
+                )
+                query = qmark_query(session)
+                _check_bundle(ctx, session, query, result, report, mode, progress, new_blobs, kept)
+                if mode != "import":
+                    session.rollback()
+        except IntegrityError:
+            # Only a writer that did not take its turn gets here (the ledger's keys still hold):
+            # say what the ledger says now, as for an import that came second.
+            _undo_files(ctx, new_blobs, kept)
+            new_blobs.clear()
+            kept.clear()
+            with _stored(ctx) as query:
+                if not _already_imported(query, result.content_hash, report):
+                    _check_sequence_free(query, header.sender_office, header.sequence)
+                    raise
     except ProblemError as exc:  # the file changed between verifying and reading it
         _undo_files(ctx, new_blobs, kept)
         raise _Refused(exc.problem.code, exc.problem.message) from exc
     except BaseException:
         _undo_files(ctx, new_blobs, kept)
         raise
+
+
+def _import_lock_names(result: VerificationResult) -> list[str]:
+    """The senders whose ledger entries this bundle may write: its own and every forwarded one."""
+    offices = {r.header.sender_office for r in (result, *result.forwarded) if r.header is not None}
+    return [f"smartcity:import:{office}" for office in offices]
 
 
 def _check_bundle(
@@ -321,6 +366,8 @@ def _check_bundle(
         _take_revocations(ctx, session if writing else None, query, result, report)
         if writing:
             assert session is not None and isinstance(ctx, AppContext)
+            for hook in list(_rows_written_hooks):
+                hook(result.content_hash)
             _add_ledger(ctx, session, result, report, size=result.path.stat().st_size)
             # A village's bundle is kept at its kecamatan to forward the original; removed
             # again if the commit fails.

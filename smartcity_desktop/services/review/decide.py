@@ -8,12 +8,14 @@ never touched.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from smartcity_desktop.domain.fields import kind_label
 from smartcity_desktop.domain.regions import level_of_code, parent_of
@@ -34,7 +36,14 @@ from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.owned_rows import first_revision, next_revision
 from smartcity_desktop.services.review.targets import Target, load_targets, village_rows
+from smartcity_desktop.services.review.versions import (
+    changed_meanwhile,
+    check_versions,
+    review_lock_name,
+    review_versions,
+)
 from smartcity_desktop.storage.models import Review
+from smartcity_desktop.storage.write_locks import take_turn
 
 # More than this many records named in one refusal message is unreadable; the count says the rest.
 _NAMED = 5
@@ -207,6 +216,7 @@ def _write(
     else:
         row = Review(**first_revision(ctx, now), **values)
         session.add(row)
+    row.changed_by = ctx.person
     row.content_hash = review_hash(row.id, row.office_code, row.revision, row.deleted, values)
     return row, True
 
@@ -223,16 +233,37 @@ def _own_reviews(session: Session, office: str, target_ids: Sequence[str]) -> di
     return out
 
 
-def review_records(ctx: AppContext, record_ids: Sequence[str], decision: Decision) -> Change:
+@contextmanager
+def _saving(ctx: AppContext, target_ids: Sequence[str]) -> Iterator[Session]:
+    """One review transaction, taking its turn among this office's review saves on every PC; a
+    save that still loses a race at the write is refused like any other late save."""
+    try:
+        with ctx.db.transaction() as session:
+            take_turn(session, review_lock_name(ctx.office.code))
+            yield session
+            session.flush()
+    except StaleDataError as exc:
+        raise changed_meanwhile(ctx, target_ids) from exc
+
+
+def review_records(
+    ctx: AppContext,
+    record_ids: Sequence[str],
+    decision: Decision,
+    *,
+    expected: Mapping[str, int] | None = None,
+) -> Change:
     """One decision for every named record, in one transaction: all of them or none.
 
     Refuses, with nothing written: a desa reviewing; unknown, deleted or own records; records
-    outside this office's area; an invalid decision (reason, priority, redirect, merge)."""
+    outside this office's area; an invalid decision (reason, priority, redirect, merge);
+    ``expected`` given (record id: this office's review revision when the form loaded it, 0 for
+    none, see ``review_versions``) and a review changed since (``ReviewChanged``)."""
     _check_reviewer(ctx)
     ids = list(dict.fromkeys(record_ids))
     if not ids:
         raise ReviewRefused(_("Tidak ada catatan yang dipilih."), code="review.nothing_selected")
-    with ctx.db.transaction() as session:
+    with _saving(ctx, ids) as session:
         found = load_targets(session, ids)
         _refuse_targets(ctx, ids, found)
         targets = [found[i] for i in ids]
@@ -261,6 +292,7 @@ def review_records(ctx: AppContext, record_ids: Sequence[str], decision: Decisio
             if problems:
                 raise ReviewInvalid(problems)
         existing = _own_reviews(session, ctx.office.code, ids)
+        check_versions(ctx, existing, expected, selected=len(ids))
         now = ctx.clock()
         changed: list[str] = []
         base = asdict(decision)  # once: asdict is slow enough to matter for 1,000 records
@@ -285,24 +317,31 @@ def _prefix(target: Target, count: int) -> str:
     )
 
 
-def review_record(ctx: AppContext, record_id: str, decision: Decision) -> Change:
-    return review_records(ctx, [record_id], decision)
+def review_record(
+    ctx: AppContext, record_id: str, decision: Decision, *, expected: int | None = None
+) -> Change:
+    return review_records(
+        ctx, [record_id], decision, expected=None if expected is None else {record_id: expected}
+    )
 
 
-def withdraw_review(ctx: AppContext, record_id: str) -> Change:
+def withdraw_review(ctx: AppContext, record_id: str, *, expected: int | None = None) -> Change:
     """Take this office's review of a record back: a tombstone, so the withdrawal can travel."""
     _check_reviewer(ctx)
-    with ctx.db.transaction() as session:
+    with _saving(ctx, [record_id]) as session:
         row = session.scalar(
             select(Review).where(
                 Review.office_code == ctx.office.code, Review.target_id == record_id
             )
         )
+        if row is not None and expected is not None:
+            check_versions(ctx, {record_id: row}, {record_id: expected})
         if row is None or row.deleted:
             raise ReviewRefused(
                 _("Catatan ini belum direviu oleh kantor ini."), code="review.not_reviewed"
             )
         next_revision(ctx, row, ctx.clock(), deleted=True)
+        row.changed_by = ctx.person
         row.content_hash = review_hash(row.id, row.office_code, row.revision, True, values_of(row))
         return Change(
             Action.REVIEWED, frozenset({"review", row.target_kind}), (record_id,), row.revision
@@ -316,12 +355,14 @@ def verify_village(
     *,
     reason: str | None = None,
     comment: str | None = None,
+    expected: int | None = None,
 ) -> Change:
     """A verdict on everything a village sent.
 
     At its kecamatan: *diterima* marks the village "diverifikasi kecamatan" (only once every live
     record is reviewed at its current revision); *perlu_perbaikan* returns it. At the kabupaten:
-    accepts or returns the kecamatan's verification of that village (a review of that review)."""
+    accepts or returns the kecamatan's verification of that village (a review of that review).
+    ``expected``: this office's revision of that verdict when it was loaded (see review_record)."""
     _check_reviewer(ctx)
     office = ctx.office
     if level_of_code(desa_code) != "desa_kelurahan" or not may_review(
@@ -334,7 +375,7 @@ def verify_village(
             code="review.outside_area",
         )
     decision = Decision(state=state, reason=reason, comment=comment)
-    with ctx.db.transaction() as session:
+    with _saving(ctx, [desa_code]) as session:
         if office.role == "kecamatan":
             kind, target_id, revision, digest = _village_target(session, office.code, desa_code)
             if state == ReviewState.DITERIMA:
@@ -346,6 +387,8 @@ def verify_village(
         if problems:
             raise ReviewInvalid(problems)
         existing = _own_reviews(session, office.code, [target_id]).get(target_id)
+        if existing is not None and expected is not None:
+            check_versions(ctx, {target_id: existing}, {target_id: expected})
         row, wrote = _write(ctx, session, existing, values, ctx.clock())
         return Change(
             Action.REVIEWED,
@@ -354,6 +397,25 @@ def verify_village(
             row.revision,
             {"changed": int(wrote), "unchanged": int(not wrote)},
         )
+
+
+def verdict_version(ctx: AppContext, desa_code: str) -> int:
+    """This office's revision of its verdict on a village as stored now (0 for none): what a
+    screen remembers when it shows the village, and hands to ``verify_village`` as ``expected``."""
+    target = desa_code
+    if ctx.office.role == "kabupaten":  # the verdict is on the kecamatan's verification
+        with ctx.db.session() as session:
+            found = session.scalar(
+                select(Review.id).where(
+                    Review.office_code == parent_of(desa_code),
+                    Review.target_kind == TargetKind.DESA.value,
+                    Review.target_id == desa_code,
+                )
+            )
+        if found is None:
+            return 0
+        target = found
+    return review_versions(ctx, [target])[target]
 
 
 def _village_target(session: Session, own: str, desa_code: str) -> tuple[str, str, int, str]:
@@ -414,6 +476,7 @@ __all__ = [
     "ReviewRefused",
     "review_record",
     "review_records",
+    "verdict_version",
     "verify_village",
     "withdraw_review",
 ]

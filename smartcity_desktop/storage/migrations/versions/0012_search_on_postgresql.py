@@ -16,7 +16,7 @@ SQLite keeps its FTS5 table (migrations 0001 and 0003); nothing changes there. O
   no other connection sees it) and indexes its rows in one statement.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
