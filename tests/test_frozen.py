@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,38 @@ def test_a_bundle_given_on_the_command_line_opens_and_a_second_start_hands_it_ov
     finally:
         first.kill()
         first.communicate()
+
+
+@pytest.fixture
+def server_database() -> Iterator[str]:
+    """A fresh, empty database on SMARTCITY_TEST_POSTGRES_URL's server (dropped afterwards)."""
+    from tests import postgres_support
+
+    if not postgres_support.admin_url():
+        pytest.skip("SMARTCITY_TEST_POSTGRES_URL not set (no PostgreSQL server)")
+    databases = postgres_support.Databases()
+    name = databases.create("frozen")
+    try:
+        yield postgres_support.database_url(name)
+    finally:
+        databases.drop(name)
+
+
+def test_a_kabupaten_office_on_a_postgresql_server(server_database: str, tmp_path: Path) -> None:
+    """The frozen app carries psycopg, its libpq and SQLAlchemy's postgresql dialect."""
+    data = tmp_path / "kabupaten"
+    url = ("--database-url", server_database)
+    result = run(data, *url, "init", "--role", "kabupaten", "--office", "32.16", "--operator", "X")
+    assert result.returncode == 0, result.stderr
+    assert not (data / "smartcity.sqlite").exists()
+    result = run(data, *url, "stats", "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["office"] == "32.16"
+    # A server that cannot be reached is named in the message, not shown as a traceback.
+    from sqlalchemy.engine import make_url
+
+    closed = make_url(server_database).set(host="127.0.0.1", port=1)
+    result = run(data, "--database-url", closed.render_as_string(hide_password=False), "stats")
+    assert result.returncode == 1
+    assert "127.0.0.1:1" in result.stderr and "Traceback" not in result.stderr

@@ -46,10 +46,10 @@ class ExternalChanges(QObject):
         interval_ms: int = 1500,
     ) -> None:
         super().__init__(parent)
-        from smartcity_desktop.services.data_watch import DataWatch
+        from smartcity_desktop.services.data_watch import open_data_watch
 
         self.hub = hub
-        self.watch = DataWatch(ctx)
+        self.watch = open_data_watch(ctx)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)

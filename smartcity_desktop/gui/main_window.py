@@ -294,6 +294,7 @@ class MainWindow(QMainWindow):
         if shell.ctx.office != self.office:
             raise ValueError("the shell belongs to another office")
         self.shell = shell
+        self._show_where_the_data_is(shell)
         shell.hub.changed.connect(self._on_change)
         from smartcity_desktop.gui.changes import ExternalChanges
 
@@ -314,6 +315,18 @@ class MainWindow(QMainWindow):
         given, self._given = self._given, []
         for files in given:
             self.open_given(files, to_front=False)
+
+    def _show_where_the_data_is(self, shell: Shell) -> None:
+        """On a shared server, say which one: several analysts' windows look alike otherwise."""
+        from smartcity_desktop.services.database_place import server_of
+
+        server = server_of(shell.ctx)
+        if server is None:
+            return
+        where = _("Basis data: server {server}").format(server=server)
+        self.status_office.setText(f"{self.status_office.text()} · {where}")
+        self.status_office.setToolTip(self.status_office.text())
+        self.setWindowTitle(f"{self.office.name} ({server}) - SmartCity Desktop")
 
     def after_first_paint(self, fn: Callable[[], None], at_latest_ms: int = 1000) -> None:
         """Call ``fn`` once, on the event-loop turn after the window was first painted (or after

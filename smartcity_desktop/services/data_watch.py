@@ -13,12 +13,15 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from smartcity_desktop.services.context import AppContext
+
+if TYPE_CHECKING:
+    from smartcity_desktop.services.server_watch import ServerDataWatch
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +81,12 @@ class DataWatch:
 
     def __exit__(self, *_exc: Any) -> None:
         self.close()
+
+
+def open_data_watch(ctx: AppContext) -> DataWatch | ServerDataWatch:
+    """The watch for where the office's database is: its SQLite file or a PostgreSQL server."""
+    if ctx.db.url is not None:
+        from smartcity_desktop.services.server_watch import ServerDataWatch
+
+        return ServerDataWatch(ctx)
+    return DataWatch(ctx)

@@ -58,6 +58,11 @@ def describe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def server_label(url: URL) -> str:
+    """host:port/database, for a status line: no user, no password."""
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
 def parse_url(value: str, where: str) -> URL:
     """A PostgreSQL URL; ``postgresql://`` and ``postgres://`` get the psycopg 3 driver."""
     from sqlalchemy.engine import make_url
