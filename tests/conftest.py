@@ -113,6 +113,8 @@ def desa_ctx(desa_paths: DataPaths) -> Iterator[AppContext]:
 
 BACKENDS = ("sqlite", "postgresql")
 POSTGRES_READY = "postgres_ready"
+# A test whose setup is SQLite's own (ATTACH, a trigger that fakes a full disk) stays on SQLite.
+SQLITE_ONLY = "sqlite_only"
 # =1: every module runs on PostgreSQL too, marked or not (to see which are ready).
 POSTGRES_SURVEY_ENV = "SMARTCITY_TEST_POSTGRES_ALL"
 
@@ -121,6 +123,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{POSTGRES_READY}: the module's backend-parametrised tests also run on PostgreSQL",
+    )
+    config.addinivalue_line(
+        "markers", f"{SQLITE_ONLY}(reason): this test runs on SQLite only, whatever its module says"
     )
 
 
@@ -132,6 +137,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     if postgres_support.admin_url() is None:
+        return
+    if metafunc.definition.get_closest_marker(SQLITE_ONLY) is not None:
         return
     if (
         metafunc.definition.get_closest_marker(POSTGRES_READY) is None

@@ -33,6 +33,9 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import DESA_CODE, KECAMATAN_CODE
 from tests.services.review_helpers import forward, ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
+
 TARUMAJAYA = [
     "32.16.01.1007",
     "32.16.01.2001",

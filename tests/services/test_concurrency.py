@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from smartcity_desktop.domain.fields import RecordKind
@@ -27,6 +28,9 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.models import BundleLedger, Review
 from tests.services.review_helpers import ids, new_office
 from tests.services.test_exchange import export, pin
+
+pytestmark = pytest.mark.postgres_ready
+
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER_DESA = "32.16.01.2002"

@@ -31,6 +31,8 @@ from smartcity_desktop.storage.models import BundleLedger, RecordConflict
 from tests.conftest import PASSPHRASE
 from tests.services.test_records import PROBLEM
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def pin(receiver: AppContext, sender: AppContext) -> None:
     trust.pin_office(receiver, sender.office.code, office_fingerprint(sender))

@@ -34,6 +34,8 @@ from tests.services.forwarding_helpers import (
 )
 from tests.services.review_helpers import ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def test_feedback_round_trip_to_the_kabupaten(
     desa_ctx: AppContext, kecamatan_ctx: AppContext, kabupaten_ctx: AppContext, tmp_path: Path

@@ -23,6 +23,9 @@ from tests.storage.pg_scratch import admin_url
 # ported); until then SMARTCITY_TEST_POSTGRES_ALL=1 runs it there.
 
 
+pytestmark = pytest.mark.postgres_ready
+
+
 def _end_import_session(ctx: AppContext) -> None:
     """End the one session of this database that is inside a transaction: the import's."""
     engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")

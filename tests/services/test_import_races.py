@@ -27,6 +27,8 @@ from smartcity_desktop.storage.models import BundleLedger
 from tests.services.test_exchange import export, pin, state
 from tests.services.test_records import PROBLEM
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def other_pc(kecamatan_ctx: AppContext) -> Iterator[AppContext]:

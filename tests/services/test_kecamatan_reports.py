@@ -29,6 +29,9 @@ from smartcity_desktop.services.settings import update_settings
 from tests.conftest import DESA_CODE
 from tests.services.review_helpers import ids, new_office, send
 
+pytestmark = pytest.mark.postgres_ready
+
+
 OTHER_DESA = "32.16.01.2002"  # Segarajaya, also in Tarumajaya
 LATE_DESA = "32.16.01.2003"  # Pusaka Rakyat: never sends anything
 CAMAT = "Drs. H. Rahmat Hidayat, M.Si."

@@ -30,6 +30,9 @@ from tests.conftest import PASSPHRASE
 from tests.services.test_exchange import export, one, pin
 from tests.services.test_records import PROBLEM
 
+pytestmark = pytest.mark.postgres_ready
+
+
 SECOND_DESA = "32.16.01.2002"  # Segarajaya, Tarumajaya
 OTHER_KECAMATAN_DESA = "32.16.02.2001"  # Bunibakti, Babelan
 

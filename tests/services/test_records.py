@@ -18,6 +18,9 @@ from smartcity_desktop.services.records import (
     fts_query,
 )
 
+pytestmark = pytest.mark.postgres_ready
+
+
 PROBLEM: dict[str, Any] = {
     "title": "Krisis air bersih musim kemarau",
     "description": "Sumur warga kering dari Juli sampai Oktober.",

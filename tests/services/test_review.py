@@ -31,6 +31,9 @@ from smartcity_desktop.storage.models import Review
 from tests.conftest import DESA_CODE, KECAMATAN_CODE
 from tests.services.review_helpers import ids, new_office, send
 
+pytestmark = pytest.mark.postgres_ready
+
+
 OTHER_DESA = "32.16.01.2002"  # Segarajaya, also in Tarumajaya
 
 
@@ -230,6 +233,7 @@ def test_unknown_records_are_refused(village: AppContext) -> None:
     assert refused.value.code == "review.record_not_found"
 
 
+@pytest.mark.sqlite_only("copies a record across offices with SQLite's ATTACH")
 def test_records_outside_the_reviewers_area_are_refused(
     village: AppContext, tmp_path: Path
 ) -> None:

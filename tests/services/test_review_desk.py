@@ -21,6 +21,8 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import DESA_CODE
 from tests.services.review_helpers import ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def village(desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path) -> AppContext:

@@ -31,6 +31,9 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import DESA_CODE, KABUPATEN_CODE, KECAMATAN_CODE, PASSPHRASE
 from tests.services.review_helpers import carry_reviews, ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
+
 REPAIR = Decision("perlu_perbaikan", reason="foto_belum_ada", comment="Foto jalan rusak")
 
 

@@ -27,6 +27,9 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.models import Review
 from tests.services.review_helpers import ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
+
 ACCEPT = Decision(state="diterima", comment="Sesuai")
 RETURN = Decision(state="perlu_perbaikan", reason="foto_belum_ada", comment="Lengkapi foto")
 

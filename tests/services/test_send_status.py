@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import export_bundle
@@ -14,6 +16,9 @@ from smartcity_desktop.services.review import Decision, review_record
 from smartcity_desktop.services.send_status import describe_send_status, send_status
 from tests.conftest import PASSPHRASE
 from tests.services.review_helpers import carry_reviews, ids, send
+
+pytestmark = pytest.mark.postgres_ready
+
 
 PROBLEM: dict[str, Any] = {
     "title": "Banjir rob di RW 02",

@@ -21,6 +21,8 @@ from smartcity_desktop.services.records import RecordService
 from tests.conftest import DESA_CODE, PASSPHRASE
 from tests.services.test_records import PROBLEM
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def typo(fp: str, group: int = 3) -> str:
     """``fp`` with one character of one group changed, as a mishearing over the phone would."""
@@ -209,6 +211,7 @@ def test_a_pin_can_be_removed_and_the_removal_is_audited(
     assert err.value.code == "trust.no_pin"
 
 
+@pytest.mark.sqlite_only("fakes a full disk with a SQLite trigger")
 def test_the_audit_entry_is_written_with_the_change_or_not_at_all(
     desa_ctx: AppContext, kecamatan_ctx: AppContext
 ) -> None:

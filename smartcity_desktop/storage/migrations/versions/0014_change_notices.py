@@ -9,7 +9,7 @@ sessions' notices from other PCs' by that id. Form drafts and the search index a
 follow the data or belong to one PC. SQLite is left exactly as before.
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
