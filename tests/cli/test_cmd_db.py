@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from smartcity_desktop.cli.main import main
 from smartcity_desktop.storage.paths import DataPaths
+from tests.cli.test_cli import run
 from tests.conftest import copy_office
 from tests.pg_scratch import office_database_url
 
@@ -20,15 +20,6 @@ PG_ADMIN_URL = os.environ.get("SMARTCITY_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(
     not PG_ADMIN_URL, reason="SMARTCITY_TEST_POSTGRES_URL is not set"
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
