@@ -1,5 +1,5 @@
 """Throw-away PostgreSQL databases for tests, on the server named by SMARTCITY_TEST_POSTGRES_URL
-(tests that use them are skipped when it is unset).
+(an admin URL; tests that use them are skipped when it is unset).
 
 ``office_database`` gives a database holding an office's schema and identity, built from the models
 with the head revision stamped, as a database copied from an office looks to a probe.
@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 ADMIN_URL_ENV = "SMARTCITY_TEST_POSTGRES_URL"
-PREFIX = "pgsettings_t_"
+PREFIX = "pgscratch_"
 
 
 def admin_url() -> URL:
@@ -29,10 +29,11 @@ def admin_url() -> URL:
 
 
 @contextmanager
-def scratch_database() -> Iterator[URL]:
-    """A new empty database (dropped afterwards); its URL carries the admin's password."""
+def scratch_database(prefix: str = PREFIX) -> Iterator[URL]:
+    """A new empty database, dropped (with any sessions still on it) at the end; its URL carries
+    the admin's password."""
     admin = admin_url()
-    name = PREFIX + secrets.token_hex(4)
+    name = prefix + secrets.token_hex(4)
     engine = create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with engine.connect() as connection:
@@ -41,6 +42,16 @@ def scratch_database() -> Iterator[URL]:
     finally:
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def terminate(url: URL, pid: int) -> None:
+    """End one server session from another connection, as an administrator (or a crash) would."""
+    engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
         engine.dispose()
 
 
@@ -75,3 +86,15 @@ def add_role(url: URL, role: str, password: str) -> None:
             connection.execute(text(f'GRANT CONNECT ON DATABASE "{url.database}" TO "{role}"'))
     finally:
         engine.dispose()
+
+
+@contextmanager
+def office_database_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A scratch database's URL as an office keeps it in database.json, without the password: the
+    office finds that where an analyst PC would, in PGPASSWORD."""
+    with scratch_database() as url:
+        if url.password:
+            monkeypatch.setenv("PGPASSWORD", url.password)
+        # URL.set ignores None, so the password is dropped with _replace
+        plain = url._replace(password=None, drivername="postgresql+psycopg")
+        yield plain.render_as_string(hide_password=False)

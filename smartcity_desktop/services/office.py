@@ -147,14 +147,7 @@ def init_office(
             ).format(folder=paths.root),
             code="init.already",
         )
-    regions = bundled_regions()
-    region = find_office_region(regions, role, office_code)
-    trusted_root = _check_root_document(root_key_document, role, region.code)
-    ensure_writable_folder(paths.root)
-
-    office_key = SigningKey.generate()
-    root_key = SigningKey.generate() if role == "kabupaten" else None
-    now = utc_now()
+    new = _NewOffice.prepare(paths, role, office_code, root_key_document)
     tmp_path = paths.database.with_name(paths.database.name + ".init")
     for leftover in (tmp_path, *(tmp_path.with_name(tmp_path.name + s) for s in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
@@ -162,19 +155,7 @@ def init_office(
     try:
         db = Database.open(tmp_path, paths.backups, create=True)
         with db.transaction() as session:
-            _write_office(
-                session,
-                region,
-                role=role,
-                operator=operator,
-                passphrase=passphrase,
-                language=language,
-                office_key=office_key,
-                root_key=root_key,
-                trusted_root=trusted_root,
-                regions=regions,
-                now=now,
-            )
+            new.write(session, operator=operator, passphrase=passphrase, language=language)
         db.close()
         db = None
         if paths.database.exists():  # another process won the race
@@ -193,19 +174,76 @@ def init_office(
             *(tmp_path.with_name(tmp_path.name + s) for s in ("-wal", "-shm")),
         ):
             leftover.unlink(missing_ok=True)
-    for folder in (paths.attachments, paths.backups, paths.logs, paths.exports):
-        folder.mkdir(parents=True, exist_ok=True)
-    log.info("office initialised: %s (%s), key %s", region.code, role, office_key.public.key_id)
-    return InitResult(
-        office_code=region.code,
-        office_name=region.display_name,
-        role=role,
-        key_id=office_key.public.key_id,
-        fingerprint=office_key.public.fingerprint,
-        root_fingerprint=(
-            root_key.public.fingerprint if root_key else (trusted_root[1] if trusted_root else None)
-        ),
-    )
+    return new.finish(paths, where=str(paths.database))
+
+
+@dataclass(frozen=True)
+class _NewOffice:
+    """What a new office is made of before it is written: its region, its keys and the root it
+    trusts. The same whether the database is a SQLite file or a server."""
+
+    region: domain_regions.Region
+    regions: list[domain_regions.Region]
+    role: str
+    office_key: SigningKey
+    root_key: SigningKey | None
+    trusted_root: tuple[bytes, str] | None
+
+    @classmethod
+    def prepare(
+        cls, paths: DataPaths, role: str, office_code: str, root_key_document: bytes | None
+    ) -> _NewOffice:
+        regions = bundled_regions()
+        region = find_office_region(regions, role, office_code)
+        trusted_root = _check_root_document(root_key_document, role, region.code)
+        ensure_writable_folder(paths.root)
+        return cls(
+            region=region,
+            regions=regions,
+            role=role,
+            office_key=SigningKey.generate(),
+            root_key=SigningKey.generate() if role == "kabupaten" else None,
+            trusted_root=trusted_root,
+        )
+
+    def write(self, session: Session, *, operator: str, passphrase: str, language: str) -> None:
+        _write_office(
+            session,
+            self.region,
+            role=self.role,
+            operator=operator,
+            passphrase=passphrase,
+            language=language,
+            office_key=self.office_key,
+            root_key=self.root_key,
+            trusted_root=self.trusted_root,
+            regions=self.regions,
+            now=utc_now(),
+        )
+
+    def finish(self, paths: DataPaths, *, where: str) -> InitResult:
+        for folder in (paths.attachments, paths.backups, paths.logs, paths.exports):
+            folder.mkdir(parents=True, exist_ok=True)
+        log.info(
+            "office initialised: %s (%s) on %s, key %s",
+            self.region.code,
+            self.role,
+            where,
+            self.office_key.public.key_id,
+        )
+        root = self.root_key
+        return InitResult(
+            office_code=self.region.code,
+            office_name=self.region.display_name,
+            role=self.role,
+            key_id=self.office_key.public.key_id,
+            fingerprint=self.office_key.public.fingerprint,
+            root_fingerprint=(
+                root.public.fingerprint
+                if root
+                else (self.trusted_root[1] if self.trusted_root else None)
+            ),
+        )
 
 
 def _write_office(
@@ -285,12 +323,7 @@ def _init_on_server(
 ) -> InitResult:
     """``init_office`` into an empty PostgreSQL database: migrated and filled in one transaction
     each; an office already there is refused and left as it was."""
-    regions = bundled_regions()
-    region = find_office_region(regions, role, office_code)
-    trusted_root = _check_root_document(root_key_document, role, region.code)
-    ensure_writable_folder(paths.root)
-    office_key = SigningKey.generate()
-    root_key = SigningKey.generate() if role == "kabupaten" else None
+    new = _NewOffice.prepare(paths, role, office_code, root_key_document)
     db = Database.open_location(location, paths.backups, create=True)
     try:
         with db.transaction() as session:
@@ -302,40 +335,10 @@ def _init_on_server(
                     ).format(where=location.describe()),
                     code="init.already",
                 )
-            _write_office(
-                session,
-                region,
-                role=role,
-                operator=operator,
-                passphrase=passphrase,
-                language=language,
-                office_key=office_key,
-                root_key=root_key,
-                trusted_root=trusted_root,
-                regions=regions,
-                now=utc_now(),
-            )
+            new.write(session, operator=operator, passphrase=passphrase, language=language)
     finally:
         db.close()
-    for folder in (paths.attachments, paths.backups, paths.logs, paths.exports):
-        folder.mkdir(parents=True, exist_ok=True)
-    log.info(
-        "office initialised: %s (%s) on %s, key %s",
-        region.code,
-        role,
-        location.describe(),
-        office_key.public.key_id,
-    )
-    return InitResult(
-        office_code=region.code,
-        office_name=region.display_name,
-        role=role,
-        key_id=office_key.public.key_id,
-        fingerprint=office_key.public.fingerprint,
-        root_fingerprint=(
-            root_key.public.fingerprint if root_key else (trusted_root[1] if trusted_root else None)
-        ),
-    )
+    return new.finish(paths, where=location.describe())
 
 
 def _check_root_document(

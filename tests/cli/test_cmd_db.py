@@ -5,31 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from smartcity_desktop.cli.main import main
 from smartcity_desktop.storage.paths import DataPaths
+from tests.cli.test_cli import run
 from tests.conftest import copy_office
+from tests.pg_scratch import office_database_url
 
 PG_ADMIN_URL = os.environ.get("SMARTCITY_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(
     not PG_ADMIN_URL, reason="SMARTCITY_TEST_POSTGRES_URL is not set"
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -79,25 +69,8 @@ def test_db_needs_a_subcommand_and_copy_needs_a_target(
 
 @pytest.fixture
 def pg_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    assert PG_ADMIN_URL
-    admin_url = make_url(PG_ADMIN_URL)
-    name = f"pgcopy_c_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    if admin_url.password:
-        monkeypatch.setenv("PGPASSWORD", admin_url.password)
-    url = admin_url._replace(database=name, password=None, drivername="postgresql+psycopg")
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with office_database_url(monkeypatch) as url:
+        yield url
 
 
 @needs_postgres

@@ -8,23 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from smartcity_desktop.cli.main import main
 from smartcity_desktop.storage import db_secrets
 from smartcity_desktop.storage.migrations import head_revision
 from smartcity_desktop.storage.paths import DataPaths
+from tests.cli.test_cli import run
 from tests.conftest import KABUPATEN_CODE, copy_office
 from tests.keyring_backend import file_keyring, no_keyring
 
 URL = "postgresql+psycopg://analis@db.kabupaten.local:5433/smartcity_kab"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

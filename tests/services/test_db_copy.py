@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime
@@ -47,6 +46,7 @@ from smartcity_desktop.services.db_copy import (
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import copy_office
+from tests.pg_scratch import office_database_url
 
 PG_ADMIN_URL = os.environ.get("SMARTCITY_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(
@@ -288,24 +288,8 @@ def test_a_desa_stays_on_sqlite(office_templates: dict[str, Path], tmp_path: Pat
 def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A new, empty database on the test server; dropped afterwards. The office reopened on it
     finds the password where an analyst PC would: PGPASSWORD (database.json never holds it)."""
-    assert PG_ADMIN_URL
-    name = f"pgcopy_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name, drivername="postgresql+psycopg")
-    if admin.url.password:
-        monkeypatch.setenv("PGPASSWORD", admin.url.password)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with office_database_url(monkeypatch) as url:
+        yield url
 
 
 def blob_count(url: str) -> int | None:

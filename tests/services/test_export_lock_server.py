@@ -17,7 +17,7 @@ from smartcity_desktop.services.exchange.export_lock import (
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base
 from smartcity_desktop.storage.paths import DataPaths
-from tests.storage.pg_scratch import scratch_database, terminate
+from tests.pg_scratch import scratch_database, terminate
 
 
 def _pc(folder: Path, url: object) -> tuple[DataPaths, Database]:

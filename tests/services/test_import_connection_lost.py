@@ -16,8 +16,8 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.exchange import import_files
 from smartcity_desktop.services.exchange.importer import rows_written_hook
 from smartcity_desktop.services.sample_data import SampleRequest, generate
+from tests.pg_scratch import admin_url
 from tests.services.test_exchange import export, one, pin, state
-from tests.storage.pg_scratch import admin_url
 
 # To be marked ``pytest.mark.postgres_ready`` once the import runs on PostgreSQL (its SQL is being
 # ported); until then SMARTCITY_TEST_POSTGRES_ALL=1 runs it there.

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select, text
 from smartcity_desktop.storage.connection_lost import ConnectionLostError
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base, Setting
-from tests.storage.pg_scratch import scratch_database, terminate
+from tests.pg_scratch import scratch_database, terminate
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.write_locks import take_turn
-from tests.storage.pg_scratch import scratch_database
+from tests.pg_scratch import scratch_database
 
 HOLD = 0.8
 
