@@ -190,3 +190,17 @@ def test_init_can_install_the_root_key_at_once(
         root,
     )
     assert code == 1 and "kunci induknya sendiri" in err
+
+
+def test_the_kabupaten_exports_nothing_upward_and_is_pointed_to_feedback(
+    capsys: pytest.CaptureFixture[str], offices: dict[str, str], tmp_path: Path
+) -> None:
+    kab = offices["kabupaten"]
+    for extra in ((), ("--full",)):
+        code, _out, err = run(
+            capsys, "--data-dir", kab, "export", "--out", str(tmp_path / "kab.scb"), *extra
+        )
+        assert code == 1
+        assert "tidak mengirim data ke kantor di atasnya" in err
+        assert "smartcity feedback" in err
+    assert list(tmp_path.glob("kab.scb*")) == []

@@ -133,6 +133,16 @@ def export_bundle(
     as sent a record that did not go out.
     """
     progress = progress or NoProgress()
+    if ctx.office.role == "kabupaten":
+        # The top of the chain: nobody would import the bundle, yet its rows would count as sent.
+        raise UserError(
+            _(
+                "Kabupaten tidak mengirim data ke kantor di atasnya, jadi tidak ada paket yang "
+                "dibuat. Hasil verifikasi kabupaten sampai ke desa lewat berkas umpan balik: "
+                "'smartcity feedback --out FOLDER' atau halaman Kirim Data."
+            ),
+            code="export.top_of_chain",
+        )
     if max_part_size is not None and max_part_size < 64 * 1024:
         raise UserError(_("Ukuran bagian terlalu kecil: minimal 64K."), code="export.part_size")
     with export_lock(ctx.paths, ctx.db):
