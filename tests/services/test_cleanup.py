@@ -249,3 +249,24 @@ def test_a_folder_whose_database_is_on_a_server_keeps_its_cache_without_the_serv
     result = clean_leftovers(paths)
     assert result.removed == [partial]
     assert all(p.exists() for p in cached)
+
+
+def test_a_cli_command_on_a_server_office_removes_its_old_orphaned_rows(
+    kecamatan_ctx: AppContext, backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the rows of a server's photo store; SQLite's files: the test above")
+    from smartcity_desktop.storage.db_blobs import blob_table
+
+    blobs_ = kecamatan_ctx.blobs
+    old, _new = blobs_.put_bytes(b"stored by an import killed yesterday")
+    young, _new = blobs_.put_bytes(b"stored by an import still running")
+    with kecamatan_ctx.db.engine.begin() as connection:
+        connection.execute(
+            blob_table.update()
+            .where(blob_table.c.sha256 == old)
+            .values(stored_at=text("now() AT TIME ZONE 'UTC' - interval '1 day'"))
+        )
+    assert main(["--data-dir", str(kecamatan_ctx.paths.root), "stats", "--json"]) == 0
+    capsys.readouterr()
+    assert not blobs_.exists(old) and blobs_.exists(young)
