@@ -3,10 +3,13 @@ bundle's number and a bundle's size are 64-bit columns there (migration 0015).""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import Engine, text, update
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services.analysis import AnalysisFilter, view
@@ -55,3 +58,45 @@ def test_a_bundle_number_and_size_past_two_to_the_31(
     with kecamatan_ctx.db.session() as s:
         row = s.query(BundleLedger).one()
         assert (row.sequence, row.size) == (2**40, 5 * 2**30)
+
+
+def _widths(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        columns = {
+            f"{table}.{column}": kind
+            for table, column, kind in connection.execute(
+                text(
+                    "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND (table_name, column_name) IN "
+                    "(('proposal', 'estimated_cost'), ('bundle_export', 'sequence'), "
+                    "('bundle_export', 'size'), ('bundle_ledger', 'sequence'), "
+                    "('bundle_ledger', 'size'))"
+                )
+            )
+        }
+        columns["numbering"] = connection.scalar(
+            text(
+                "SELECT data_type FROM pg_sequences WHERE schemaname || '.' || sequencename = "
+                "pg_get_serial_sequence('bundle_export', 'sequence')"
+            )
+        )
+    return columns
+
+
+def test_migration_0015_widens_on_postgresql_and_narrows_back(
+    kecamatan_ctx: AppContext, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite's INTEGER is 64-bit already: migration 0015 changes nothing there")
+    module = importlib.import_module(
+        "smartcity_desktop.storage.migrations.versions.0015_wide_integers_on_postgresql"
+    )
+    engine = kecamatan_ctx.db.engine
+    assert set(_widths(engine).values()) == {"bigint"}
+    for direction, width in (("downgrade", "integer"), ("upgrade", "bigint")):
+        with (
+            engine.begin() as connection,
+            Operations.context(MigrationContext.configure(connection)),
+        ):
+            getattr(module, direction)()
+        assert set(_widths(engine).values()) == {width}

@@ -10,6 +10,7 @@ Revises: 0014
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
@@ -30,15 +31,27 @@ def _on_postgresql() -> bool:
     return bool(op.get_bind().dialect.name == "postgresql")
 
 
+def _serial_sequence() -> str | None:
+    """The sequence that numbers exports (a serial column's, made 32-bit with it)."""
+    name = op.get_bind().scalar(
+        sa.text("SELECT pg_get_serial_sequence('bundle_export', 'sequence')")
+    )
+    return str(name) if name else None
+
+
 def upgrade() -> None:
     if not _on_postgresql():
         return
     for table, column in COLUMNS:
         op.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" TYPE BIGINT')
+    if (sequence := _serial_sequence()) is not None:
+        op.execute(f"ALTER SEQUENCE {sequence} AS BIGINT")
 
 
 def downgrade() -> None:
     if not _on_postgresql():
         return
+    if (sequence := _serial_sequence()) is not None:
+        op.execute(f"ALTER SEQUENCE {sequence} AS INTEGER")
     for table, column in COLUMNS:  # fails for a value that needs 64 bits, as it should
         op.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" TYPE INTEGER')
