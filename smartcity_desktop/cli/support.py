@@ -29,8 +29,9 @@ def database_url(args: argparse.Namespace) -> str | None:
     return str(value) if value else None
 
 
-# Data folders opened by this command, cleaned again when it ends (services/cleanup.py).
-_opened: dict[DataPaths, float] = {}
+# Data folders opened by this command (with their database, for an office on a server), cleaned
+# again when it ends (services/cleanup.py).
+_opened: dict[DataPaths, tuple[float, Any]] = {}
 
 
 def open_office(args: argparse.Namespace) -> AppContext:
@@ -41,8 +42,8 @@ def open_office(args: argparse.Namespace) -> AppContext:
     ctx = open_context(paths, database_url(args))
     configure_logging(paths.logs)
     started = time.time()
-    clean_quietly(paths, started)
-    _opened.setdefault(paths, started)
+    clean_quietly(paths, started, ctx.db.engine)
+    _opened.setdefault(paths, (started, ctx.db.engine))
     if not getattr(args, "lang", None) and not os.environ.get(LANG_ENV):
         from smartcity_desktop.services.settings import get_setting
 
@@ -84,5 +85,5 @@ def clean_after_command() -> None:
     from smartcity_desktop.services.cleanup import clean_quietly
 
     while _opened:
-        paths, started = _opened.popitem()
-        clean_quietly(paths, started)
+        paths, (started, engine) = _opened.popitem()
+        clean_quietly(paths, started, engine)

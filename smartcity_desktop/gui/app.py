@@ -349,7 +349,7 @@ class _Start:
             return
         window.attach(Shell(ctx, self.runner, ChangeHub(), self.dialogs))
         check_database_in_background(window.shell, window)
-        clean_leftovers_in_background(self.runner, ctx.paths)
+        clean_leftovers_in_background(self.runner, ctx.paths, ctx.db.engine)
         log.info("desktop started for %s", ctx.office.code)
 
     def finish(self) -> None:
@@ -379,13 +379,14 @@ def quit_when_idle(runner: Any, poll_ms: int = 50) -> None:
 DAILY_CHECK_MS = 60 * 60 * 1000  # an app left open for days still makes its daily backup
 
 
-def clean_leftovers_in_background(runner: Any, paths: DataPaths) -> None:
+def clean_leftovers_in_background(runner: Any, paths: DataPaths, engine: Any = None) -> None:
     """Remove what interrupted work left (services/cleanup.py): once now, at start, and after
-    every task from now on, on the worker thread."""
+    every task from now on, on the worker thread. ``engine``: the office's database (on a server,
+    the orphaned photos are its rows)."""
     from smartcity_desktop.services.cleanup import clean_quietly
 
-    runner.submit(lambda _progress: clean_quietly(paths, time.time()))
-    runner.after_each = lambda started: clean_quietly(paths, started)
+    runner.submit(lambda _progress: clean_quietly(paths, time.time(), engine))
+    runner.after_each = lambda started: clean_quietly(paths, started, engine)
 
 
 def check_database_in_background(shell: Any, window: Any = None) -> None:

@@ -261,12 +261,24 @@ def restore_backup(
     """Replace the office database with ``backup``: the replaced file is kept beside it under a
     dated name, never deleted; a crash leaves either the old or the new database. The caller has
     closed its own connections to the database. Callable from a separate process."""
+    from smartcity_desktop.services.context import server_location_set
     from smartcity_desktop.storage.restore import replace_database
 
     backup = backup.resolve()
     if backup == paths.database.resolve():
         raise RestoreError(_("Itu basis data yang sedang dipakai, bukan cadangan."))
     summary = describe_backup(paths, backup)
+    if server_location_set(paths):
+        # A SQLite backup written into a folder whose database is on a server would be ignored:
+        # the office would go on with the server's data while the restore said it was done.
+        raise RestoreError(
+            _(
+                "Folder data ini memakai basis data di server PostgreSQL: cadangan SQLite tidak "
+                "dapat dipulihkan ke sana. Gunakan pg_restore dari cadangan server; tidak ada yang "
+                "diubah."
+            ),
+            code="restore.postgres_unsupported",
+        )
     if _desktop_holder(paths) is not None:
         raise RestoreError(
             _(

@@ -20,6 +20,13 @@ The rule. A leftover is removed only when all of these hold:
    time (``BlobStore`` does), so a blob about to be referenced again by an import or an attachment
    in another process is young by rule 2 and stays. The time is checked again just before removal.
 
+On PostgreSQL the photos are rows of the office database (``attachment_blob``, storage/db_blobs.py)
+and the ``attachments`` folder is this PC's cache of them. The same rule holds there: a blob row no
+attachment row names, stored (or last claimed) at least ``BLOB_STALE_AFTER`` before the operation
+started, is deleted in one statement that checks the references itself, as the server sees them
+committed; cached files are checked against the server's attachment rows, never against a SQLite
+file left in the folder from before the office moved.
+
 Cleanup runs at the start of the desktop app and of every CLI command that opens an office, and
 after each operation; not for ``smartcity verify``, which opens the office read-only and writes
 nothing (services/read_only.py). It never makes an operation fail: what it cannot do now (a
@@ -31,7 +38,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smartcity_desktop.storage.leftovers import (
     OpenFiles,
@@ -41,6 +50,9 @@ from smartcity_desktop.storage.leftovers import (
     temporary_files,
 )
 from smartcity_desktop.storage.paths import DataPaths
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -53,24 +65,34 @@ BLOB_STALE_AFTER = 60 * 60.0
 class CleanupResult:
     removed: list[Path] = field(default_factory=list)
     in_use: list[Path] = field(default_factory=list)  # old enough, but a process has them open
+    database_blobs: int = 0  # orphaned blob rows deleted from a PostgreSQL office's database
 
 
-def clean_leftovers(paths: DataPaths, started: float | None = None) -> CleanupResult:
+def clean_leftovers(
+    paths: DataPaths, started: float | None = None, engine: Engine | None = None
+) -> CleanupResult:
     """Apply the rule above for an operation that started at ``started`` (``time.time()``;
-    now when None). Raises nothing for files it cannot remove; may raise for a database that
+    now when None). ``engine`` is the office's open database: needed for an office on a server
+    (without it, a folder whose database is elsewhere keeps its blobs); a SQLite office's file is
+    read directly. Raises nothing for files it cannot remove; may raise for a database that
     cannot be read (the blobs are then left alone), see ``clean_quietly``."""
     started = time.time() if started is None else started
     result = CleanupResult()
     open_files = OpenFiles()
     for candidate in temporary_files(paths):
         _remove_if_stale(candidate.path, started - STALE_AFTER, open_files, result)
+    server = engine if engine is not None and engine.dialect.name != "sqlite" else None
+    if server is not None:
+        result.database_blobs = _remove_orphaned_rows(server, paths, started)
+    elif engine is None and _database_elsewhere(paths):
+        return result  # the references are on a server this call was not given
     stale_blobs = {
         sha: path
         for sha, path in blob_files(paths)
         if (mtime := modified_at(path)) is not None and mtime <= started - BLOB_STALE_AFTER
     }
     if stale_blobs:
-        referenced = referenced_blobs(paths)
+        referenced = referenced_blobs(paths, server)
         for sha, path in sorted(stale_blobs.items()):
             if sha not in referenced:
                 _remove_if_stale(path, started - BLOB_STALE_AFTER, open_files, result)
@@ -83,20 +105,50 @@ def clean_leftovers(paths: DataPaths, started: float | None = None) -> CleanupRe
     return result
 
 
-def clean_quietly(paths: DataPaths, started: float | None = None) -> CleanupResult | None:
+def clean_quietly(
+    paths: DataPaths, started: float | None = None, engine: Engine | None = None
+) -> CleanupResult | None:
     """``clean_leftovers`` for the start and the end of an operation: never raises."""
     try:
-        return clean_leftovers(paths, started)
+        return clean_leftovers(paths, started, engine)
     except Exception:  # cleanup must never turn a good operation into a failed one
         log.warning("cleanup of %s skipped", paths.root, exc_info=True)
         return None
 
 
-def referenced_blobs(paths: DataPaths) -> set[str]:
-    """Every blob hash an attachment row names, read from the committed database (standard
-    library only: cheap for commands that never load the database layer)."""
+def _database_elsewhere(paths: DataPaths) -> bool:
+    from smartcity_desktop.services.context import server_location_set
+
+    return server_location_set(paths)
+
+
+def _remove_orphaned_rows(engine: Engine, paths: DataPaths, started: float) -> int:
+    """Rule 4 on the server: blob rows no attachment row names, older than the margin."""
+    from smartcity_desktop.storage.db_blobs import DatabaseBlobStore, database_holds_blobs
+
+    if not database_holds_blobs(engine):
+        return 0
+    older_than = timedelta(seconds=BLOB_STALE_AFTER + time.time() - started)
+    removed = DatabaseBlobStore(engine, paths.attachments).remove_orphans(older_than)
+    if removed:
+        log.info("removed %d orphaned attachment(s) from the database", removed)
+    return removed
+
+
+def referenced_blobs(paths: DataPaths, engine: Engine | None = None) -> set[str]:
+    """Every blob hash an attachment row names, read from the committed database: through
+    ``engine`` when given, else from the SQLite file (standard library only: cheap for commands
+    that never load the database layer)."""
     from smartcity_desktop.storage.sqlite_file import read_only_connection
 
+    if engine is not None:
+        from sqlalchemy import text
+
+        with engine.connect() as connection:
+            return {
+                str(sha)
+                for sha in connection.scalars(text("SELECT DISTINCT sha256 FROM attachment"))
+            }
     if not paths.database.is_file():
         raise FileNotFoundError(paths.database)
     with read_only_connection(paths.database) as conn:

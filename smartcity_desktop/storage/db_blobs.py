@@ -25,7 +25,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -50,6 +50,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 from smartcity_desktop.storage.blobs import CHUNK, BlobStore, _replace_into
 from smartcity_desktop.storage.errors import StorageError, translate_os_error
@@ -91,8 +92,10 @@ chunk_table = Table(
 _attachment = table("attachment", column("sha256"))
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+def _now() -> ColumnElement[datetime]:
+    """The server's time (UTC, as the columns hold it), not this PC's: the orphan sweep of one PC
+    compares it with times that other PCs wrote, and village PCs' clocks are often hours off."""
+    return func.timezone("UTC", func.now(), type_=DateTime)
 
 
 class DatabaseBlobStore(BlobStore):

@@ -16,6 +16,8 @@ from tests.conftest import DESA_CODE, KECAMATAN_CODE
 from tests.services.forwarding_helpers import accept_everything
 from tests.services.review_helpers import forward, send
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def kab(

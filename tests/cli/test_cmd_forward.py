@@ -15,6 +15,8 @@ from tests.conftest import DESA_CODE, KECAMATAN_CODE, PASSPHRASE
 from tests.services.forwarding_helpers import pin
 from tests.services.review_helpers import ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def at(ctx: AppContext, *args: str) -> list[str]:
     return ["--data-dir", str(ctx.paths.root), *args]

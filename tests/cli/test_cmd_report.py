@@ -11,6 +11,8 @@ from smartcity_desktop.cli.main import main
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage.paths import DataPaths
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def test_report_desa_writes_the_pdf(
     desa_paths: DataPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]

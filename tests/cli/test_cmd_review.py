@@ -14,6 +14,8 @@ from tests.cli.test_cli import run
 from tests.conftest import DESA_CODE
 from tests.services.review_helpers import feedback, ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def kec(desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path) -> AppContext:

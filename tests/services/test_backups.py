@@ -3,6 +3,7 @@ backups before imports and daily, rotation by the retention in the settings."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -27,8 +28,11 @@ from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.settings import update_settings
+from smartcity_desktop.storage.location import DATABASE_FILE
 from smartcity_desktop.storage.paths import DataPaths
 from tests.storage_faults import damage_pages
+
+pytestmark = pytest.mark.postgres_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,12 +97,34 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(desa_ctx: AppContext) -
     assert not list(paths.root.glob("smartcity-before-restore-*"))
 
 
+@pytest.mark.sqlite_only(
+    "a SQLite backup of another office; on PostgreSQL the kecamatan's backup is a pg_dump, which "
+    "restore never applies (restore.pg_dump)"
+)
 def test_another_offices_backup_is_refused(desa_ctx: AppContext, kecamatan_ctx: AppContext) -> None:
     other = back_up_now(kecamatan_ctx)
     desa_ctx.close()
     with pytest.raises(RestoreError) as err:
         restore_backup(desa_ctx.paths, other)
     assert err.value.code == "restore.other_office"
+
+
+def test_a_sqlite_backup_is_not_restored_into_a_folder_whose_database_is_on_a_server(
+    desa_ctx: AppContext,
+) -> None:
+    """The file would be written beside a database.json that the office goes on using."""
+    paths = desa_ctx.paths
+    backup = back_up_now(desa_ctx)
+    desa_ctx.close()
+    (paths.root / DATABASE_FILE).write_text(
+        json.dumps({"url": "postgresql+psycopg://analis@127.0.0.1:5432/kantor"}), encoding="utf-8"
+    )
+    before = paths.database.read_bytes()
+    with pytest.raises(RestoreError) as err:
+        restore_backup(paths, backup)
+    assert err.value.code == "restore.postgres_unsupported"
+    assert paths.database.read_bytes() == before
+    assert not list(paths.root.glob("smartcity-before-restore-*"))
 
 
 def test_restore_is_refused_while_the_desktop_has_the_folder_open(desa_ctx: AppContext) -> None:
@@ -143,8 +169,10 @@ def test_the_cli_restores_from_a_subprocess_and_needs_yes(desa_ctx: AppContext) 
 
 
 def test_one_backup_before_an_import_of_many_bundles_none_for_a_dry_run(
-    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path, backend: str
 ) -> None:
+    """On PostgreSQL none at all: the server's backups are scheduled pg_dumps (docs/postgresql.md)
+    and an import there is one transaction."""
     from smartcity_desktop.services.exchange import import_files
 
     before = len(backup_entries(kecamatan_ctx.paths.backups))
@@ -153,6 +181,9 @@ def test_one_backup_before_an_import_of_many_bundles_none_for_a_dry_run(
     assert len(backup_entries(kecamatan_ctx.paths.backups)) == before
     import_files(kecamatan_ctx, missing)
     entries = backup_entries(kecamatan_ctx.paths.backups)
+    if backend == "postgresql":
+        assert len(entries) == before
+        return
     assert len(entries) == before + 1 and entries[0].reason == "pre-import"
 
 

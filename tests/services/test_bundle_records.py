@@ -10,6 +10,8 @@ import pytest
 from smartcity_desktop.domain.records import content_hash
 from smartcity_desktop.services.bundle_records import RowError, check_row
 
+pytestmark = pytest.mark.postgres_ready
+
 VALUES: dict[str, Any] = {
     "title": "Jalan desa rusak",
     "description": "Jalan utama berlubang sepanjang 2 km.",

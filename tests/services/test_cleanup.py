@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from smartcity_desktop.cli.main import main
 from smartcity_desktop.services.cleanup import BLOB_STALE_AFTER, STALE_AFTER, clean_leftovers
@@ -17,6 +18,8 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.leftovers import OpenFiles
 from smartcity_desktop.storage.paths import DataPaths
+
+pytestmark = pytest.mark.postgres_ready
 
 DAY = 24 * 3600.0
 ORPHAN = "ab" + "0" * 62
@@ -193,3 +196,77 @@ def test_every_cli_command_that_opens_the_office_cleans_at_start(
     capsys.readouterr()
     assert not any(p.exists() for p in old)
     assert all(p.exists() for p in kept)
+
+
+def test_orphaned_blobs_go_on_either_backend(
+    desa_ctx: AppContext, kecamatan_ctx: AppContext, tmp_path: Path, backend: str
+) -> None:
+    """On PostgreSQL the photos are rows of the database: an orphaned row goes as an orphaned
+    file does on SQLite, and a photo an attachment row names stays, as does its cached file."""
+    from smartcity_desktop.services.exchange import import_files
+    from tests.services.test_exchange import export, one, pin
+
+    generate(desa_ctx, SampleRequest(problems=1, potentials=0, proposals=0, photos=1, seed=4))
+    pin(kecamatan_ctx, desa_ctx)
+    assert one(import_files(kecamatan_ctx, [export(desa_ctx, tmp_path, "1.scb")])).ok
+    blobs_ = kecamatan_ctx.blobs
+    with kecamatan_ctx.db.session() as s:
+        [kept] = s.scalars(text("SELECT sha256 FROM attachment")).all()
+    orphan, new = blobs_.put_bytes(b"a photo an interrupted import stored")
+    assert new and blobs_.exists(orphan)
+    paths, engine = kecamatan_ctx.paths, kecamatan_ctx.db.engine
+
+    result = clean_leftovers(paths, engine=engine)  # both are young: nothing goes
+    assert result.removed == [] and result.database_blobs == 0
+    assert blobs_.exists(orphan)
+
+    later = time.time() + BLOB_STALE_AFTER + 60  # an operation that starts long after both
+    result = clean_leftovers(paths, started=later, engine=engine)
+    assert not blobs_.exists(orphan) and blobs_.exists(kept)
+    assert result.database_blobs == (1 if backend == "postgresql" else 0)
+    cached = [p.name for p in paths.attachments.glob("??/*")]
+    assert orphan not in cached and kept in cached
+    assert blobs_.path_for(kept).read_bytes()  # the photo is still there to show
+
+
+def test_a_folder_whose_database_is_on_a_server_keeps_its_cache_without_the_server(
+    desa_with_photos: AppContext,
+) -> None:
+    """Called without the office's database, cleanup does not judge the cache of a server's
+    photos by a SQLite file left in the folder (it would find none of them referenced)."""
+    import json
+
+    paths = desa_with_photos.paths
+    desa_with_photos.close()  # its SQLite file stays in the folder, as after a move to a server
+    write(paths.attachments / ORPHAN[:2] / ORPHAN, b"a photo only the server's rows name")
+    cached = blobs(paths)
+    for blob in cached:
+        os.utime(blob, (time.time() - DAY,) * 2)
+    (paths.root / "database.json").write_text(
+        json.dumps({"url": "postgresql+psycopg://analis@127.0.0.1:5432/kantor"}), encoding="utf-8"
+    )
+    partial = write(paths.exports / ".p.scb.1234.partial")
+    result = clean_leftovers(paths)
+    assert result.removed == [partial]
+    assert all(p.exists() for p in cached)
+
+
+def test_a_cli_command_on_a_server_office_removes_its_old_orphaned_rows(
+    kecamatan_ctx: AppContext, backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the rows of a server's photo store; SQLite's files: the test above")
+    from smartcity_desktop.storage.db_blobs import blob_table
+
+    blobs_ = kecamatan_ctx.blobs
+    old, _new = blobs_.put_bytes(b"stored by an import killed yesterday")
+    young, _new = blobs_.put_bytes(b"stored by an import still running")
+    with kecamatan_ctx.db.engine.begin() as connection:
+        connection.execute(
+            blob_table.update()
+            .where(blob_table.c.sha256 == old)
+            .values(stored_at=text("now() AT TIME ZONE 'UTC' - interval '1 day'"))
+        )
+    assert main(["--data-dir", str(kecamatan_ctx.paths.root), "stats", "--json"]) == 0
+    capsys.readouterr()
+    assert not blobs_.exists(old) and blobs_.exists(young)

@@ -27,6 +27,7 @@ from smartcity_desktop.services.exchange import (
 from smartcity_desktop.services.office import office_fingerprint, unlock_key
 from smartcity_desktop.services.records import ListFilter, RecordService
 from smartcity_desktop.services.sample_data import SampleRequest, generate
+from smartcity_desktop.storage.db_blobs import BLOB_TABLE, database_holds_blobs
 from smartcity_desktop.storage.models import BundleLedger, RecordConflict
 from tests.conftest import PASSPHRASE
 from tests.services.test_records import PROBLEM
@@ -64,6 +65,12 @@ def state(ctx: AppContext) -> tuple[Any, ...]:
             )
         ]
     blobs = sorted(p.name for p in ctx.paths.attachments.rglob("*") if p.is_file())
+    if database_holds_blobs(ctx.db.engine):  # PostgreSQL: the photos themselves are rows
+        with ctx.db.session() as s:
+            blobs += [
+                f"db:{sha}"
+                for sha in s.scalars(text(f"SELECT sha256 FROM {BLOB_TABLE} ORDER BY 1"))
+            ]
     staging = (
         sorted(p.name for p in ctx.paths.staging.rglob("*")) if ctx.paths.staging.exists() else []
     )

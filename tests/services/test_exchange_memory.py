@@ -21,6 +21,8 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.storage.blobs import BlobStore
 from tests.services.test_exchange import export, one, pin, state
 
+pytestmark = pytest.mark.postgres_ready
+
 SMALL = SampleRequest(problems=80, potentials=40, proposals=80, seed=11)
 BIG = SampleRequest(problems=800, potentials=400, proposals=800, seed=12)
 
@@ -121,14 +123,15 @@ def test_a_refusal_in_a_later_chunk_leaves_nothing_behind(
     pin(kecamatan_ctx, desa_ctx)
     monkeypatch.setattr(exchange_rows, "CHUNK_ROWS", 1)
     written: list[str] = []
-    put_stream = BlobStore.put_stream
+    store_class = type(kecamatan_ctx.blobs)  # the folder's, or the database's on PostgreSQL
+    put_stream = store_class.put_stream
 
     def spy(store: BlobStore, *args: Any, **kwargs: Any) -> tuple[str, bool]:
         sha, new = put_stream(store, *args, **kwargs)
         written.append(sha)
         return sha, new
 
-    monkeypatch.setattr(BlobStore, "put_stream", spy)
+    monkeypatch.setattr(store_class, "put_stream", spy)
     before = state(kecamatan_ctx)
     report = one(import_files(kecamatan_ctx, [bundle]))
     assert [f.code for f in report.findings] == ["record.duplicate_id"]

@@ -32,6 +32,8 @@ from smartcity_desktop.storage.models import BundleExport
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import PASSPHRASE
 
+pytestmark = pytest.mark.postgres_ready
+
 ROOT = Path(__file__).resolve().parents[2]
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")
 

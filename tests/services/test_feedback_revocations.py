@@ -30,6 +30,8 @@ from tests.conftest import DESA_CODE, KECAMATAN_CODE, PASSPHRASE
 from tests.services.forwarding_helpers import accept_everything, database_state, files_state, pin
 from tests.services.review_helpers import ids, send
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @dataclass
 class Chain:

@@ -24,6 +24,8 @@ from tests.services.forwarding_helpers import (
 )
 from tests.services.review_helpers import ids, new_office, send
 
+pytestmark = pytest.mark.postgres_ready
+
 OTHER_KECAMATAN_DESA = "32.16.02.2001"
 
 

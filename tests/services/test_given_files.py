@@ -12,6 +12,8 @@ from smartcity_desktop.services.given_files import absolute_paths, given_files
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import PASSPHRASE
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def bundle(desa_ctx: AppContext, tmp_path: Path) -> Path:

@@ -9,6 +9,8 @@ import pytest
 from smartcity_desktop.services import import_report
 from smartcity_desktop.services.import_report import BundleReport, RecordOutcome
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def _outcome(n: int, action: str, kind: str = "problem") -> RecordOutcome:
     return RecordOutcome(kind, f"id-{n}", 1, action, f"Judul {n}")

@@ -42,6 +42,8 @@ from tests.conftest import DESA_CODE, KABUPATEN_CODE, KECAMATAN_CODE, copy_offic
 from tests.services.forwarding_helpers import accept_everything
 from tests.services.review_helpers import forward, new_office, send
 
+pytestmark = pytest.mark.postgres_ready
+
 BABELAN = "32.16.02"
 PANTAI_MAKMUR = "32.16.01.2003"
 BUNIBAKTI = "32.16.02.2001"

@@ -16,6 +16,8 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.trust import pin_office
 from tests.conftest import DESA_CODE, PASSPHRASE
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def _text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)

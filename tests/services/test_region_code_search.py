@@ -7,6 +7,8 @@ import pytest
 from smartcity_desktop.services.gui_support import RegionIndex, region_code_typed
 from smartcity_desktop.services.regions import bundled_regions
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture(scope="module")
 def index() -> RegionIndex:

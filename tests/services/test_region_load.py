@@ -25,6 +25,8 @@ from smartcity_desktop.storage.models import Region
 from smartcity_desktop.storage.paths import DataPaths
 from tests.conftest import PASSPHRASE
 
+pytestmark = pytest.mark.postgres_ready
+
 HEADER = "kode,nama,tingkat,jenis,kode_induk\n"
 
 

@@ -15,6 +15,8 @@ from smartcity_desktop.services.regions import (
 )
 from smartcity_desktop.services.settings import get_settings, update_settings
 
+pytestmark = pytest.mark.postgres_ready
+
 NEWER = """kode,nama,tingkat,jenis,kode_induk
 32,Jawa Barat,provinsi,,
 32.16,Kabupaten Bekasi,kabupaten_kota,kabupaten,32

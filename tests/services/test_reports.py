@@ -21,6 +21,8 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.settings import update_settings
 from smartcity_desktop.storage.errors import DiskFullError
 
+pytestmark = pytest.mark.postgres_ready
+
 KNOWN_TITLE = "Lampu jalan padam di Dusun Krajan"
 HEAD_NAME = "H. Ahmad Suryana"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from smartcity_desktop.services import trust
 from smartcity_desktop.services.backups import back_up_now, restore_backup
 from smartcity_desktop.services.context import AppContext, open_context
@@ -12,6 +14,8 @@ from smartcity_desktop.services.exchange import export_bundle, import_files
 from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import PASSPHRASE
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def _export(ctx: AppContext, out: Path) -> tuple[Path, int]:

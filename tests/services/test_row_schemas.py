@@ -20,6 +20,8 @@ from smartcity_desktop.services.row_schemas import KINDS, dumps, file_name, row_
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.conftest import PASSPHRASE
 
+pytestmark = pytest.mark.postgres_ready
+
 SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 
 

@@ -13,6 +13,8 @@ from smartcity_desktop.services.stats import office_stats
 from smartcity_desktop.storage.errors import DiskFullError
 from smartcity_desktop.storage.paths import DataPaths
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def test_sample_data_is_valid_final_and_deterministic(
     desa_ctx: AppContext, kecamatan_ctx: AppContext

@@ -11,6 +11,8 @@ from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.domain.validation import normalise, validate
 from smartcity_desktop.services.sample_data import SampleGenerator
 
+pytestmark = pytest.mark.postgres_ready
+
 SEEDS = range(1, 41)
 PER_SEED = 25
 

@@ -207,6 +207,25 @@ def test_orphans_older_than_the_margin_are_swept(engine: Engine, tmp_path: Path)
         assert connection.scalar(select(func.count()).select_from(chunk_table)) == 0
 
 
+def test_blob_times_are_the_servers_clock(engine: Engine, tmp_path: Path) -> None:
+    """The sweep of one PC compares times that other PCs wrote: they are all the server's (a
+    village PC's clock may be hours off), so a blob just stored never looks old."""
+    blobs = store(engine, tmp_path / "attachments")
+    sha, _new = blobs.put_bytes(b"baru saja disimpan")
+    assert blobs.claim(sha)
+    with engine.connect() as connection:
+        stored, claimed, server = connection.execute(
+            select(
+                blob_table.c.stored_at,
+                blob_table.c.claimed_at,
+                func.timezone("UTC", func.now()),
+            )
+        ).one()
+    assert abs(stored - server) < timedelta(minutes=1)
+    assert abs(claimed - server) < timedelta(minutes=1)
+    assert blobs.remove_orphans(timedelta(hours=1)) == 0
+
+
 def test_writing_and_reading_a_big_file_streams_in_chunks(engine: Engine, tmp_path: Path) -> None:
     size = CHUNK * 24
     source = tmp_path / "besar.bin"

@@ -43,7 +43,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         for source, dimension, scale, count, costed, total in session.execute(
             text(
                 "SELECT r.funding_source, r.dimension, r.scale, count(*), "
-                "count(r.estimated_cost), coalesce(sum(r.estimated_cost), 0) "
+                "count(r.estimated_cost), CAST(coalesce(sum(r.estimated_cost), 0) AS BIGINT) "
                 f"FROM proposal r WHERE {where} "
                 "GROUP BY r.funding_source, r.dimension, r.scale"
             ),

@@ -97,7 +97,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         for band_key, dimension, opd, count, cost in session.execute(
             text(
                 f"SELECT {case} AS band, r.dimension, r.opd, count(*), "
-                "coalesce(sum(r.estimated_cost), 0) "
+                "CAST(coalesce(sum(r.estimated_cost), 0) AS BIGINT) "
                 f"FROM proposal r WHERE {where} GROUP BY 1, 2, 3"
             ),
             params,

@@ -36,6 +36,12 @@ def store_attachment(
     def check(path: Path) -> None:
         check_attachment(path, row)
 
+    if sha in new_blobs:
+        # Stored by this import for an earlier row (the same photo on two records, or a file
+        # that is what one row declares and not another's). Not claimed: a claim would keep a
+        # server's store (storage/db_blobs.py) from taking it back if the import fails.
+        check(blobs.path_for(sha))
+        return
     if blobs.claim(sha):  # claim, not exists: see services/cleanup.py
         check(blobs.path_for(sha))
         return
