@@ -56,9 +56,16 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(args: Sequence[str], log: Path) -> tuple[Child, float]:
+def timed(what: str, args: Sequence[str], log: Path) -> tuple[Child, float]:
+    """The process's wall and CPU time; the load average (1 min) around it, since the machine is
+    shared and the wall time depends on it."""
     before = children_cpu()
+    load = os.getloadavg()[0]
     child = run_child(args, log)
+    print(
+        f"{what}: load average {load:.1f} when it started, {os.getloadavg()[0]:.1f} when it ended",
+        flush=True,
+    )
     if child.returncode != 0:
         sys.exit(f"smartcity {' '.join(args[:4])} … failed:\n{child.stdout[-3000:]}{child.stderr}")
     return child, children_cpu() - before
@@ -135,7 +142,9 @@ def main() -> int:
 
         on_sqlite = work / "import-sqlite"
         copy_office(kabupaten, on_sqlite)
-        child, cpu = timed(["--data-dir", str(on_sqlite), "import", *files], work / "log-sqlite")
+        child, cpu = timed(
+            "SQLite import", ["--data-dir", str(on_sqlite), "import", *files], work / "log-sqlite"
+        )
         records = check(on_sqlite, None, len(bundles))
         sqlite_line = line("SQLite     smartcity import", child, cpu)
 
@@ -144,10 +153,11 @@ def main() -> int:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         moved, moved_cpu = timed(
-            ["--data-dir", str(on_pg), "db", "copy", "--to", url], work / "log-copy"
+            "setup copy", ["--data-dir", str(on_pg), "db", "copy", "--to", url], work / "log-copy"
         )
         print(line("setup: smartcity db copy of the empty kabupaten", moved, moved_cpu))
         child, cpu = timed(
+            "PostgreSQL import",
             ["--data-dir", str(on_pg), "--database-url", url, "import", *files],
             work / "log-postgresql",
         )
