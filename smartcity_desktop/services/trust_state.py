@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from functools import lru_cache
 
 from smartcity_desktop.crypto.certificates import Certificate
 from smartcity_desktop.crypto.problems import ProblemError
@@ -20,12 +21,19 @@ def read_trust_state(query: Query) -> TrustState:
     the certificates its root issued and the offices whose certified bundles it accepted."""
     document, issued, certified = trust_rows(query, CERTIFIED)
     state = TrustState.from_bytes(document) if document is not None else TrustState()
-    certificates = []
-    for text in issued:
-        try:
-            certificates.append(Certificate.from_dict(json.loads(text)))
-        except (ProblemError, ValueError):
-            continue  # a damaged record proves nothing; the stored state still loads
+    certificates = [c for c in map(_issued_certificate, issued) if c is not None]
     return dataclasses.replace(
         state, issued=tuple(certificates), certified_offices=frozenset(certified)
     )
+
+
+@lru_cache(maxsize=4096)
+def _issued_certificate(text: str) -> Certificate | None:
+    """One stored certificate, parsed once per process: an import of many bundles reads the trust
+    state once per bundle, and a kabupaten has issued one certificate per village (parsing all of
+    them again for every bundle was a fifth of a second per bundle). A certificate is immutable;
+    the cache is keyed by its exact stored text."""
+    try:
+        return Certificate.from_dict(json.loads(text))
+    except (ProblemError, ValueError):
+        return None  # a damaged record proves nothing; the stored state still loads

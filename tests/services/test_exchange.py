@@ -25,10 +25,12 @@ from smartcity_desktop.services.exchange import (
     verify_files,
 )
 from smartcity_desktop.services.office import office_fingerprint, unlock_key
+from smartcity_desktop.services.raw_sql import qmark_query
 from smartcity_desktop.services.records import ListFilter, RecordService
 from smartcity_desktop.services.sample_data import SampleRequest, generate
+from smartcity_desktop.services.trust_state import read_trust_state
 from smartcity_desktop.storage.db_blobs import BLOB_TABLE, database_holds_blobs
-from smartcity_desktop.storage.models import BundleLedger, RecordConflict
+from smartcity_desktop.storage.models import BundleLedger, IssuedCertificate, RecordConflict
 from tests.conftest import PASSPHRASE
 from tests.services.test_records import PROBLEM
 
@@ -131,6 +133,35 @@ def test_certification_makes_bundles_certified(
     trust.write_request(desa, PASSPHRASE, tmp_path / "desa.req")
     cert = trust.certify_request(kab, PASSPHRASE, tmp_path / "desa.req", tmp_path / "desa.cert", 30)
     assert cert.office_code == desa.office.code
+    trust.install_certificate(desa, tmp_path / "desa.cert")
+    report = one(import_files(kab, [export(desa, tmp_path, "b.scb")]))
+    assert report.status == "imported" and report.trust_level == "certified"
+
+
+def test_a_damaged_issued_certificate_is_skipped_and_new_ones_count_in_the_same_process(
+    desa_with_data: AppContext, kabupaten_ctx: AppContext, tmp_path: Path
+) -> None:
+    """The issued certificates are parsed once per process (one import reads the trust state once
+    per bundle): a damaged row still proves nothing, and one issued later is read at once."""
+    desa, kab = desa_with_data, kabupaten_ctx
+
+    def issued() -> int:
+        with kab.db.session() as s:
+            return len(read_trust_state(qmark_query(s)).issued_for(desa.office.code))
+
+    with kab.db.transaction() as s:
+        s.add(
+            IssuedCertificate(
+                serial="damaged", office_code=desa.office.code, key_id="x" * 16,
+                issued_at=kab.clock(), certificate="{not json",
+            )
+        )  # fmt: skip
+    assert issued() == 0
+    trust.export_root(kab, tmp_path / "root.json")
+    trust.add_root(desa, tmp_path / "root.json")
+    trust.write_request(desa, PASSPHRASE, tmp_path / "desa.req")
+    trust.certify_request(kab, PASSPHRASE, tmp_path / "desa.req", tmp_path / "desa.cert")
+    assert issued() == 1
     trust.install_certificate(desa, tmp_path / "desa.cert")
     report = one(import_files(kab, [export(desa, tmp_path, "b.scb")]))
     assert report.status == "imported" and report.trust_level == "certified"
