@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -37,6 +38,9 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+
+# Money and byte sizes (migration 0015): 64-bit on PostgreSQL; SQLite's INTEGER already is.
+WIDE_INTEGER = BigInteger().with_variant(Integer(), "sqlite")
 
 # The states of an export (BundleExport.status).
 EXPORT_PENDING = "pending"
@@ -161,7 +165,7 @@ class Proposal(LocatedRecord, Base):
     beneficiaries: Mapped[str | None] = mapped_column(String(200))
     volume: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(50))
-    estimated_cost: Mapped[int | None] = mapped_column(Integer)
+    estimated_cost: Mapped[int | None] = mapped_column(WIDE_INTEGER)  # rupiah: past 2^31
     funding_source: Mapped[str | None] = mapped_column(String(20))
     bidang_desa: Mapped[str | None] = mapped_column(String(20))
     start_date: Mapped[str | None] = mapped_column(String(10))
@@ -286,7 +290,7 @@ class BundleExport(Base):
     full: Mapped[bool] = mapped_column(Boolean)
     files: Mapped[str] = mapped_column(Text)  # JSON list of final file names; [] until written
     folder: Mapped[str | None] = mapped_column(Text)  # where the files go
-    size: Mapped[int | None] = mapped_column(Integer)  # known once written
+    size: Mapped[int | None] = mapped_column(WIDE_INTEGER)  # known once written
     parts_sha256: Mapped[str | None] = mapped_column(String(64))  # a split bundle's whole hash
     counts: Mapped[str] = mapped_column(Text)  # JSON {kind: n}
     __table_args__ = (
@@ -309,7 +313,7 @@ class BundleLedger(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     trust_level: Mapped[str] = mapped_column(String(20))
     file_name: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(WIDE_INTEGER)
     outcome: Mapped[str] = mapped_column(Text)  # JSON {"new": n, "updated": n, ...}
     forwarded_by: Mapped[str | None] = mapped_column(String(64))
     # Unique: two imports running at once on two PCs cannot both record one sender's number (the
