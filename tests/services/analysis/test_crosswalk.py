@@ -19,6 +19,8 @@ from smartcity_desktop.services.analysis.crosswalk import (
 from smartcity_desktop.services.context import AppContext, open_context
 from tests.services.review_helpers import new_office
 
+pytestmark = pytest.mark.postgres_ready
+
 HEADER = "urusan,sub_elemen,opd,kode_program,nama_program\n"
 GOOD = [CrosswalkRow("1.03", "", "", "1.03.02", "Program Sumber Daya Air")]
 
