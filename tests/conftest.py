@@ -238,6 +238,73 @@ def office_paths(
     return copy_office(templates, role, target)
 
 
+@dataclass
+class KnownOnPostgres:
+    """The known data sets of the tests (built once per session on SQLite, through the real
+    offices and bundles) moved to the server: each office folder of a set is copied into a
+    template database by the product's own ``db copy`` once per session, and each test gets a
+    clone of it."""
+
+    databases: postgres_support.Databases
+    root: Path
+    made: dict[Path, str]  # a session template's office folder -> its template database
+
+    def clone(self, source: Path) -> str:
+        """A new database (dropped after the session) holding the office at ``source``."""
+        from smartcity_desktop.services.db_copy import copy_office_database
+
+        if source not in self.made:
+            name = self.databases.create("tpl_known")
+            folder = self.root / str(len(self.made))
+            shutil.copytree(source, folder, ignore=shutil.ignore_patterns("backups"))
+            ctx = open_context(DataPaths(folder))
+            try:
+                copy_office_database(ctx, postgres_support.database_url(name))
+            finally:
+                ctx.close()
+            self.made[source] = name
+        return self.databases.create("known", template=self.made[source])
+
+
+@pytest.fixture(scope="session")
+def known_on_postgres(
+    postgres_databases: postgres_support.Databases, tmp_path_factory: pytest.TempPathFactory
+) -> KnownOnPostgres:
+    return KnownOnPostgres(postgres_databases, tmp_path_factory.mktemp("known-on-postgres"), {})
+
+
+def known_database_url(request: pytest.FixtureRequest, backend: str, source: Path) -> str | None:
+    """For a test on PostgreSQL, the URL of a fresh database holding what the office folder
+    ``source`` (of a session's known data set) holds; None on SQLite."""
+    if backend != "postgresql":
+        return None
+    known: KnownOnPostgres = request.getfixturevalue("known_on_postgres")
+    name = known.clone(source)
+    request.addfinalizer(lambda: known.databases.drop_later(name))
+    return postgres_support.database_url(name)
+
+
+def known_office_on_backend(
+    request: pytest.FixtureRequest, backend: str, source: Path, target: Path
+) -> None:
+    """``target``, a copy of the known office folder ``source``, keeps its database on the test's
+    backend: on PostgreSQL its database.json names a clone and its SQLite file is gone."""
+    from sqlalchemy.engine import make_url
+
+    found = known_database_url(request, backend, source)
+    if found is None:
+        return
+    url = make_url(found)
+    if url.password:
+        monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setenv("PGPASSWORD", url.password)
+    (target / DATABASE_FILE).write_text(
+        json.dumps({"url": _without_password(url)}), encoding="utf-8"
+    )
+    for leftover in target.glob(DataPaths(target).database.name + "*"):
+        leftover.unlink()
+
+
 @pytest.fixture
 def kecamatan_paths(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> DataPaths:
     return office_paths(request, backend, "kecamatan", tmp_path / "kecamatan")

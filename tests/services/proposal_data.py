@@ -24,7 +24,7 @@ from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.review.decide import Decision, review_records
 from smartcity_desktop.storage.paths import DataPaths
-from tests.conftest import KABUPATEN_CODE, KECAMATAN_CODE
+from tests.conftest import KABUPATEN_CODE, KECAMATAN_CODE, known_office_on_backend
 from tests.services.review_helpers import forward, new_office, send
 
 A = "32.16.01.2001"  # Desa Sagara Makmur, Kecamatan Tarumajaya
@@ -139,8 +139,13 @@ def proposals_template(tmp_path_factory: pytest.TempPathFactory) -> Known:
 
 
 @pytest.fixture
-def proposals(proposals_template: Known, tmp_path: Path) -> Iterator[Known]:
-    """A private copy of the known data set, free to change."""
+def proposals(
+    proposals_template: Known, tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> Iterator[Known]:
+    """A private copy of the known data set, free to change; the kecamatan and the kabupaten on
+    the test's backend (the villages stay on SQLite)."""
     target = tmp_path / "known"
     shutil.copytree(proposals_template.root, target)
+    for office in ("kecamatan", "kabupaten"):
+        known_office_on_backend(request, backend, proposals_template.root / office, target / office)
     yield Known(target, dict(proposals_template.ids))

@@ -19,7 +19,7 @@ from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.storage.paths import DataPaths
-from tests.conftest import KABUPATEN_CODE, KECAMATAN_CODE
+from tests.conftest import KABUPATEN_CODE, KECAMATAN_CODE, known_office_on_backend
 from tests.services.review_helpers import new_office, send
 
 A = "32.16.01.2001"  # Desa Sagara Makmur, Kecamatan Tarumajaya
@@ -250,8 +250,13 @@ def known_template(tmp_path_factory: pytest.TempPathFactory) -> Known:
 
 
 @pytest.fixture
-def known(known_template: Known, tmp_path: Path) -> Iterator[Known]:
-    """A private copy of the known data set, free to change."""
+def known(
+    known_template: Known, tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> Iterator[Known]:
+    """A private copy of the known data set, free to change; the kecamatan and the kabupaten on
+    the test's backend (the villages stay on SQLite)."""
     target = tmp_path / "known"
     shutil.copytree(known_template.root, target)
+    for office in ("kecamatan", "kabupaten"):
+        known_office_on_backend(request, backend, known_template.root / office, target / office)
     yield Known(target, dict(known_template.ids))

@@ -12,6 +12,8 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage import database as database_module
 from smartcity_desktop.storage.leftovers import temporary_files
 
+# SQLite only: a backup is a copy of the SQLite file (a server's backups: tests/services/test_pg_backup.py).
+
 
 def test_the_copy_is_flushed_before_its_rename_and_the_folder_after(
     desa_ctx: AppContext, monkeypatch: pytest.MonkeyPatch

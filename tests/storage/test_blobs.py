@@ -11,6 +11,8 @@ import pytest
 from smartcity_desktop.storage.blobs import BlobStore
 from smartcity_desktop.storage.errors import DiskFullError, StorageError
 
+# No database: the attachment store in the data folder (PostgreSQL's store: test_db_blobs.py).
+
 
 def test_blobs_are_stored_once_by_sha256(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "attachments")

@@ -14,6 +14,8 @@ from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Base, Setting
 from tests.pg_scratch import scratch_database, terminate
 
+# PostgreSQL only, on a scratch server database of its own: SQLite has no connection to lose.
+
 
 @pytest.fixture
 def server_db(tmp_path: Path) -> Iterator[Database]:

@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 
+from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database, inspect_database, list_backups
 from smartcity_desktop.storage.errors import (
@@ -21,6 +22,11 @@ from smartcity_desktop.storage.errors import (
 )
 from smartcity_desktop.storage.models import Base
 from smartcity_desktop.storage.paths import DataPaths
+
+# The database file itself (WAL, backups, corrupt or foreign files, sidecars, the SQLite schema) is
+# SQLite's; the models against the migrations on PostgreSQL: tests/storage/test_postgres.py. The
+# tests on what any office database does take the backend fixture and run on both.
+pytestmark = pytest.mark.postgres_ready
 
 
 def digest(path: Path) -> str:
@@ -215,12 +221,15 @@ def test_inspection_leaves_no_sidecar_files(fresh_db: Database, tmp_path: Path) 
     assert siblings(copy) == {"smartcity.sqlite"}
 
 
-def test_raw_bulk_inserts_store_datetimes_exactly_as_the_orm_does(fresh_db: Database) -> None:
+def test_raw_bulk_inserts_store_datetimes_exactly_as_the_orm_does(
+    backend: str, kecamatan_ctx: AppContext
+) -> None:
     from datetime import datetime
 
     from smartcity_desktop.storage.models import FormDraft, bulk_insert_raw, table_of
 
     moments = [datetime(2026, 11, 28, 7, 5, 3, 120), datetime(2026, 1, 2, 3, 4, 5)]
+    fresh_db = kecamatan_ctx.db
     with fresh_db.transaction() as s:
         s.add(FormDraft(key="orm", payload="{}", saved_at=moments[0]))
         bulk_insert_raw(

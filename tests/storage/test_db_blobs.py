@@ -25,6 +25,8 @@ from smartcity_desktop.storage.errors import StorageError
 from smartcity_desktop.storage.models import Base
 from tests.pg_scratch import scratch_database
 
+# PostgreSQL only, on a scratch server database of its own: a SQLite office keeps photos in its folder.
+
 
 def run_migration_0013(engine: Engine, direction: str = "upgrade") -> None:
     import importlib

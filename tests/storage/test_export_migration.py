@@ -11,6 +11,8 @@ from sqlalchemy import create_engine
 from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database
 
+# SQLite only: an office file written before migration 0005 (offices on a server start at the head).
+
 ROW = (
     7,
     "a" * 64,

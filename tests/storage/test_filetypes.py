@@ -30,6 +30,8 @@ from tests.storage.sample_files import (
     xref_stream_pdf_bytes,
 )
 
+# No database: the bytes of attachments.
+
 
 def webp_bytes() -> bytes:
     from PIL import Image

@@ -16,6 +16,8 @@ from smartcity_desktop.storage.media import (
 )
 from tests.storage.sample_files import large_png_bytes, pdf_bytes, png_header_only
 
+# No database: photos and PDFs prepared for attaching.
+
 
 def jpeg(width: int, height: int, *, orientation: int | None = None) -> bytes:
     img = Image.new("RGB", (width, height), (200, 30, 30))

@@ -12,6 +12,8 @@ from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.models import Review
 
+# SQLite only: an office file written before migration 0007 (offices on a server start at the head).
+
 OLD_ROWS = [
     # id, verification, notes, recommendation
     ("11111111-1111-4111-8111-111111111111", "diterima", "Sudah dicek di lapangan", None),

@@ -9,6 +9,8 @@ from sqlalchemy import create_engine, inspect, text
 from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database
 
+# SQLite only: an office file written before migration 0008 (offices on a server start at the head).
+
 
 def test_upgrade_from_0007_adds_the_decision_table_and_keeps_records(tmp_path: Path) -> None:
     path = tmp_path / "smartcity.sqlite"

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database
 
+# SQLite only: an office file written before migration 0009 (offices on a server start at the head).
+
 
 def test_upgrade_from_0008_adds_the_crosswalk_and_keeps_settings(tmp_path: Path) -> None:
     path = tmp_path / "smartcity.sqlite"

@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, inspect, text
 
 from smartcity_desktop.storage import migrations
 
+# SQLite only: an office file written before migration 0010 (offices on a server start at the head).
+
 NEW = {
     "problem": {"ix_problem_live", "ix_problem_changes"},
     "potential": {"ix_potential_live", "ix_potential_changes"},

@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, text
 
 from smartcity_desktop.storage import migrations
 
+# SQLite only by design: 0013 leaves SQLite unchanged (on PostgreSQL: test_db_blobs.py).
+
 
 def schema(path: Path) -> list[tuple[str, str, str | None]]:
     engine = create_engine(f"sqlite:///{path}")

@@ -16,6 +16,8 @@ from sqlalchemy import create_engine
 from smartcity_desktop.storage import migrations
 from smartcity_desktop.storage.database import Database
 
+# SQLite only: a process killed mid-migration on the office file (PostgreSQL's DDL is transactional).
+
 ROOT = Path(__file__).resolve().parents[2]
 OLD = "0002"
 

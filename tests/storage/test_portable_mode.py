@@ -23,6 +23,8 @@ from smartcity_desktop.storage.paths import (
     resolve_data_dir,
 )
 
+# No database: where the data folder is.
+
 
 @pytest.fixture
 def usb_app(tmp_path: Path) -> Path:

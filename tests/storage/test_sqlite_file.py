@@ -12,6 +12,8 @@ from smartcity_desktop.storage.errors import NewerDatabaseError, NotADatabaseErr
 from smartcity_desktop.storage.paths import DataPaths
 from smartcity_desktop.storage.sqlite_file import read_office
 
+# SQLite only: the quick look reads the SQLite file itself.
+
 
 def copied(paths: DataPaths, tmp_path: Path) -> Path:
     copy = tmp_path / "copy" / "smartcity.sqlite"

@@ -16,6 +16,8 @@ from smartcity_desktop.storage.database import Database
 from smartcity_desktop.storage.write_locks import take_turn
 from tests.pg_scratch import scratch_database
 
+# Both backends through its own engine fixture (a scratch server database), not the office fixtures.
+
 HOLD = 0.8
 
 

@@ -30,6 +30,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.view_settings import SettingsRefused, _refuse_desa
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.raw_sql import POSTGRESQL, dialect_of
 from smartcity_desktop.storage.models import RpjmdCrosswalk
 
 COLUMNS = ("urusan", "sub_elemen", "opd", "kode_program", "nama_program")
@@ -92,16 +93,19 @@ def opd_norm(text: str | None) -> str:
 
 def crosswalk_rows(ctx: AppContext) -> list[CrosswalkRow]:
     with ctx.db.session() as session:
+        columns: list[Any] = [
+            RpjmdCrosswalk.programme_code,
+            RpjmdCrosswalk.urusan,
+            RpjmdCrosswalk.sub_element,
+            RpjmdCrosswalk.opd,
+        ]
+        if dialect_of(session) == POSTGRESQL:
+            # By code point, as SQLite sorts: a server's collation may order case and punctuation
+            # otherwise (OPD names), and the first of two equally specific rows is the one used.
+            columns = [c.collate("C") for c in columns]
         return [
             CrosswalkRow(r.urusan, r.sub_element, r.opd, r.programme_code, r.programme_name)
-            for r in session.scalars(
-                select(RpjmdCrosswalk).order_by(
-                    RpjmdCrosswalk.programme_code,
-                    RpjmdCrosswalk.urusan,
-                    RpjmdCrosswalk.sub_element,
-                    RpjmdCrosswalk.opd,
-                )
-            )
+            for r in session.scalars(select(RpjmdCrosswalk).order_by(*columns, RpjmdCrosswalk.id))
         ]
 
 

@@ -18,6 +18,7 @@ from smartcity_desktop.services.analysis.filters import TRUST_LEVELS, AnalysisFi
 from smartcity_desktop.services.analysis.result import Drill, Span
 from smartcity_desktop.services.analysis.scope import KIND_TABLES, AnalysisRefused, resolve
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.raw_sql import raw
 
 LIMIT = 5000
 _CHUNK = 500
@@ -131,7 +132,9 @@ def drill_records(
             # 5,757 problems took 337 ms).
             sql = base + (" AND r.id IN :ids" if drill.ids else "")
             counting = text(f"SELECT count(*) FROM ({sql}) counted")
-            listing = text(sql + " ORDER BY r.office_code, r.title LIMIT :room")
+            # By village and title, ties by id; text by code point on any server (SQLite's order).
+            order = raw(session).bytewise("r.office_code", "r.title", "r.id")
+            listing = text(f"{sql} ORDER BY {order} LIMIT :room")
             if drill.ids:
                 counting = counting.bindparams(bindparam("ids", expanding=True))
                 listing = listing.bindparams(bindparam("ids", expanding=True))

@@ -28,6 +28,7 @@ from smartcity_desktop.services.analysis.kept_rows import (
     sharing,
 )
 from smartcity_desktop.services.analysis.scope import Scope
+from smartcity_desktop.services.raw_sql import raw
 
 if TYPE_CHECKING:
     from smartcity_desktop.services.context import AppContext
@@ -108,6 +109,7 @@ def linked_problems(
 ) -> dict[str, list[tuple[str, str]]]:
     """proposal id -> [(problem id, desa)] of its live linked problems."""
     out: dict[str, list[tuple[str, str]]] = {}
+    order = raw(session).bytewise("p.office_code", "p.id")  # SQLite's order on any server
     for start in range(0, len(proposal_ids), _CHUNK):
         part = proposal_ids[start : start + _CHUNK]
         params = {f"i{n}": v for n, v in enumerate(part)}
@@ -115,7 +117,7 @@ def linked_problems(
             "SELECT l.proposal_id, p.id, p.office_code FROM proposal_link l "
             "CROSS JOIN problem p WHERE l.target_kind = 'problem' AND l.proposal_id IN "
             f"({', '.join(':' + k for k in params)}) AND p.id = l.target_id AND p.deleted = false "
-            "ORDER BY p.office_code, p.id"
+            f"ORDER BY {order}"
         )
         for proposal_id, problem_id, desa in session.execute(text(sql), params):
             out.setdefault(proposal_id, []).append((problem_id, desa))
@@ -181,7 +183,9 @@ def _read_proposals(session: Session, area: str) -> KeptProposals:
             "r.estimated_cost, r.quick_win, r.start_date, r.end_date, r.implementation, "
             "v.state, v.priority, v.office_code, r.sub_element, r.trust_level, r.created_at "
             f"FROM proposal r {KECAMATAN_REVIEW_JOIN} "
-            "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi"
+            "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi "
+            # In one order on every engine: the views list record ids (drill-downs) in it.
+            f"ORDER BY {raw(session).bytewise('r.office_code', 'r.id')}"
         ),
         {"lo": area + ".", "hi": area + "/"},
     ).all():

@@ -19,6 +19,8 @@ from tests.services.proposal_data import Known, proposals, proposals_template
 
 __all__ = ["proposals", "proposals_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 VIEW = "keselarasan-urusan-opd-rpjmd"
 
 

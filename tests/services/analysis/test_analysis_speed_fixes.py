@@ -24,6 +24,8 @@ from tests.services.proposal_data import Known, proposals, proposals_template
 
 __all__ = ["proposals", "proposals_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def kab(proposals: Known) -> Iterator[AppContext]:

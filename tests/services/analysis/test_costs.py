@@ -9,9 +9,18 @@ scale desa: pa2 pb2 pd1 pd2; kecamatan: pa3; kabupaten: pa1 pb1 pc1; (none): pc2
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
+from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services.analysis import AnalysisFilter, view
-from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.context import AppContext, open_context
+from smartcity_desktop.services.records import RecordService
+from smartcity_desktop.storage.paths import DataPaths
 from tests.services.analysis.views_data import (
+    A,
     C,
     M,
     ViewsData,
@@ -23,8 +32,11 @@ from tests.services.analysis.views_data import (
     views_shared,
     views_template,
 )
+from tests.services.review_helpers import send
 
 __all__ = ["kab", "views_data", "views_shared", "views_template"]
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def test_cost_by_funding_source_dimension_and_scale(
@@ -75,3 +87,39 @@ def test_a_desa_filter(kab: AppContext) -> None:
     count = result.table("jumlah")
     assert count.totals is not None
     assert count.totals.values[count.column_index("total")] == 2  # pc1 pc2
+
+
+BIG = 50_000_000_000  # rupiah: a regency programme, past 2^31
+
+
+def test_a_cost_past_two_to_the_31_is_stored_read_and_summed(
+    views_template: ViewsData, views_data: ViewsData, tmp_path: Path
+) -> None:
+    """Rp 50 miliar written at a village, sent to the kabupaten and counted in its totals: on
+    PostgreSQL the column is 64-bit (migration 0015), as SQLite's INTEGER always is."""
+    shutil.copytree(
+        views_template.root / A, tmp_path / "desa", ignore=shutil.ignore_patterns("backups")
+    )
+    desa = open_context(DataPaths(tmp_path / "desa"))
+    kab = views_data.open("kabupaten")
+    try:
+        values = {
+            "title": "Normalisasi sungai dan tanggul laut",
+            "description": "Program kabupaten.",
+            "dimension": "environment",
+            "sub_element": "proteksi_lingkungan",
+            "estimated_cost": BIG,
+            "funding_source": "apbd_kab",
+            "scale": "kabupaten",
+        }
+        record = RecordService(desa).create(RecordKind.PROPOSAL, values, finalise=True).ids[0]
+        assert RecordService(desa).get(RecordKind.PROPOSAL, record).values["estimated_cost"] == BIG
+        send(desa, kab, tmp_path / "bundles", "big.scb")
+        assert RecordService(kab).get(RecordKind.PROPOSAL, record).values["estimated_cost"] == BIG
+        cost = view("biaya-sumber-dana").compute(kab, AnalysisFilter()).table("biaya")
+        assert cell(cost, "APBD Kabupaten", "environment") == 1250 * M + BIG
+        assert cost.totals is not None
+        assert cost.totals.values[cost.column_index("total")] == 2755 * M + BIG
+    finally:
+        desa.close()
+        kab.close()

@@ -3,7 +3,6 @@ and the column and changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,17 @@ from smartcity_desktop.services.analysis.crosswalk import (
     replace_crosswalk,
 )
 from smartcity_desktop.services.context import AppContext, open_context
-from tests.conftest import KABUPATEN_CODE
 from tests.services.review_helpers import new_office
+
+pytestmark = pytest.mark.postgres_ready
 
 HEADER = "urusan,sub_elemen,opd,kode_program,nama_program\n"
 GOOD = [CrosswalkRow("1.03", "", "", "1.03.02", "Program Sumber Daya Air")]
 
 
 @pytest.fixture
-def kab(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(new_office(tmp_path / "kab", "kabupaten", KABUPATEN_CODE))
-    yield ctx
-    ctx.close()
+def kab(kabupaten_ctx: AppContext) -> AppContext:
+    return kabupaten_ctx
 
 
 def test_a_csv_replaces_the_table(kab: AppContext, tmp_path: Path) -> None:

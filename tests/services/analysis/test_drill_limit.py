@@ -14,6 +14,8 @@ from tests.services.similarity_data import Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 @pytest.fixture
 def kab(known: Known) -> Iterator[AppContext]:

@@ -29,6 +29,8 @@ from smartcity_desktop.services.analysis.result import (
 )
 from smartcity_desktop.storage.errors import DiskFullError
 
+# No database: tables written to XLSX and CSV (the views on PostgreSQL: test_postgresql_parity_analysis).
+
 KEC = "32.16.01"
 
 

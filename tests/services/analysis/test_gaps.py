@@ -28,6 +28,8 @@ from tests.services.analysis.views_data import (
 
 __all__ = ["kab", "views_data", "views_shared", "views_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def test_unanswered_problems_and_unlinked_proposals(
     views_shared: ViewsData, kab: AppContext

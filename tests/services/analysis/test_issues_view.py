@@ -9,6 +9,8 @@ c3 has urusan 1.03 and stays out of the flood issue; a4 and d1 share no key word
 
 from __future__ import annotations
 
+import pytest
+
 from smartcity_desktop.services.analysis import AnalysisFilter, view
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.similarity import merge_issues
@@ -23,6 +25,8 @@ from tests.services.analysis.views_data import (
 )
 
 __all__ = ["kab", "views_data", "views_shared", "views_template"]
+
+pytestmark = pytest.mark.postgres_ready
 
 FLOOD = "proteksi_lingkungan|2.11|banjir+rob"
 WASTE = "sampah_limbah|2.11|bantaran+menumpuk"

@@ -20,6 +20,8 @@ from tests.services.similarity_data import A, Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 TARUMAJAYA = "32.16.01"
 BABELAN = "32.16.02"
 # Villages per kecamatan in the bundled region list (the Bekasi CSV).

@@ -10,6 +10,8 @@ but one potential only (below the minimum of 3); every other LQ is at most 1.
 
 from __future__ import annotations
 
+import pytest
+
 from smartcity_desktop.services.analysis import AnalysisFilter, view
 from smartcity_desktop.services.context import AppContext
 from tests.services.analysis.views_data import (
@@ -26,6 +28,8 @@ from tests.services.analysis.views_data import (
 )
 
 __all__ = ["kab", "views_data", "views_shared", "views_template"]
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def test_types_by_kecamatan_and_the_standouts(views_shared: ViewsData, kab: AppContext) -> None:

@@ -37,6 +37,8 @@ from tests.services.proposal_data import Known, proposals, proposals_template
 
 __all__ = ["proposals", "proposals_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 TARUMAJAYA = "32.16.01"
 
 

@@ -7,6 +7,8 @@ after 2035: pd1 (2037-01-31)            no end date: pa3, pc2 (pc2 has a start d
 
 from __future__ import annotations
 
+import pytest
+
 from smartcity_desktop.services.analysis import AnalysisFilter, view
 from smartcity_desktop.services.context import AppContext
 from tests.services.analysis.views_data import (
@@ -25,6 +27,8 @@ from tests.services.analysis.views_data import (
 )
 
 __all__ = ["kab", "views_data", "views_shared", "views_template"]
+
+pytestmark = pytest.mark.postgres_ready
 
 BANDS = ["sebelum", "b2", "b5", "b10", "sesudah", "tanpa"]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from smartcity_desktop.services.analysis import AnalysisFilter, view
 from smartcity_desktop.services.context import AppContext
 from tests.services.analysis.views_data import (
@@ -25,6 +27,8 @@ from tests.services.analysis.views_data import (
 )
 
 __all__ = ["kab", "views_data", "views_shared", "views_template"]
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def test_severity_by_dimension_and_affected_by_unit(

@@ -32,7 +32,12 @@ from smartcity_desktop.services.analysis import (
 from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.storage.paths import DataPaths
-from tests.conftest import KABUPATEN_CODE, KECAMATAN_CODE
+from tests.conftest import (
+    KABUPATEN_CODE,
+    KECAMATAN_CODE,
+    known_database_url,
+    known_office_on_backend,
+)
 from tests.services.review_helpers import new_office, send
 from tests.services.similarity_data import PROBLEMS, A, B, C, D
 
@@ -327,9 +332,15 @@ def _copy_kabupaten(template: ViewsData, target: Path) -> ViewsData:
 
 
 @pytest.fixture
-def views_data(views_template: ViewsData, tmp_path: Path) -> ViewsData:
-    """A private copy of the known kabupaten, free to change."""
-    return _copy_kabupaten(views_template, tmp_path / "known")
+def views_data(
+    views_template: ViewsData, tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> ViewsData:
+    """A private copy of the known kabupaten, free to change, on the test's backend."""
+    data = _copy_kabupaten(views_template, tmp_path / "known")
+    known_office_on_backend(
+        request, backend, views_template.root / "kabupaten", data.root / "kabupaten"
+    )
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -346,9 +357,16 @@ def fixed_clock(year: int = FIRST_YEAR) -> Callable[[], dt.datetime]:
 
 
 @pytest.fixture
-def kab(views_shared: ViewsData) -> Iterator[AppContext]:
-    """The kabupaten of the known set (shared: read only), its clock in June of ``FIRST_YEAR``."""
-    ctx = views_shared.open("kabupaten")
+def kab(
+    views_template: ViewsData,
+    views_shared: ViewsData,
+    request: pytest.FixtureRequest,
+    backend: str,
+) -> Iterator[AppContext]:
+    """The kabupaten of the known set (shared: read only), its clock in June of ``FIRST_YEAR``;
+    on PostgreSQL a fresh database holding the same."""
+    url = known_database_url(request, backend, views_template.root / "kabupaten")
+    ctx = open_context(views_shared.paths("kabupaten"), url)
     ctx.clock = fixed_clock()
     yield ctx
     ctx.close()

@@ -28,6 +28,8 @@ from tests.services.similarity_data import A, B, C, Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 FLOOD = "proteksi_lingkungan|2.11|banjir+rob"
 WASTE = "sampah_limbah|2.11|bantaran+menumpuk"
 ROADS = "transportasi|1.03|jalan+rusak"

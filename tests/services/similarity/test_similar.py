@@ -19,6 +19,8 @@ from tests.services.similarity_data import A, B, C, Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def labelled(k: Known, groups: list[SimilarGroup]) -> list[tuple[list[str], str]]:
     # Members come by village, then id (a random UUID): within one village, any order.

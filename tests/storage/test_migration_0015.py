@@ -1,0 +1,55 @@
+"""Migration 0015: money and bundle sizes are 64-bit on PostgreSQL; SQLite is left as it was."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.storage import migrations
+
+pytestmark = pytest.mark.postgres_ready
+
+wide_money = importlib.import_module(
+    "smartcity_desktop.storage.migrations.versions.0015_wide_money_columns"
+)
+
+
+def test_sqlite_schema_is_unchanged(tmp_path: Path) -> None:
+    def schema(path: Path) -> list[tuple[str, str]]:
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE name != 'alembic_version'")
+            )
+            result = sorted((str(name), str(sql)) for name, sql in rows)
+        engine.dispose()
+        return result
+
+    before, after = tmp_path / "before.sqlite", tmp_path / "after.sqlite"
+    migrations.upgrade(create_engine(f"sqlite:///{before}"), wide_money.down_revision)
+    migrations.upgrade(create_engine(f"sqlite:///{after}"), "0015")
+    assert schema(before) == schema(after)
+
+
+def test_money_and_sizes_are_64_bit_columns(backend: str, kabupaten_ctx: AppContext) -> None:
+    """BIGINT on PostgreSQL; INTEGER on SQLite, which stores up to 8 bytes. (A value past 2^31
+    written and summed: tests/services/analysis/test_costs.py.)"""
+    with kabupaten_ctx.db.session() as session:
+        for table, columns in wide_money.WIDENED.items():
+            if backend == "postgresql":
+                sql = (
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND table_name = :table"
+                )
+                found = {row[0]: row[1] for row in session.execute(text(sql), {"table": table})}
+                expected = "bigint"
+            else:
+                rows = session.execute(text(f"PRAGMA table_info({table})")).all()
+                found = {row[1]: row[2] for row in rows}
+                expected = "INTEGER"
+            for column in columns:
+                assert found[column] == expected, (table, column)
