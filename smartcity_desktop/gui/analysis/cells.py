@@ -59,14 +59,14 @@ def is_number(kind: ColumnType) -> bool:
     return kind is not ColumnType.TEXT
 
 
-def balanced_lines(title: str, most: int = 3) -> list[str]:
-    """``title`` broken at spaces into as few lines as keep each short (about 14 characters,
-    up to ``most`` lines), the lines as even as possible: a column header then needs no more
+def balanced_lines(title: str, most: int = 3, line: int = 14) -> list[str]:
+    """``title`` broken at spaces into as few lines as keep each short (about ``line``
+    characters, up to ``most`` lines), the lines as even as possible: a column header then needs no more
     width than its numbers ("Tata Kelola / Pemerintahan / Cerdas")."""
     words = title.split()
-    if len(words) < 2 or len(title) <= 12:
+    if len(words) < 2 or len(title) <= line - 4:
         return [title]
-    count = min(most, len(words), max(1, -(-len(title) // 14)))
+    count = min(most, len(words), max(1, -(-len(title) // line)))
     count = max(count, 2)
     best: list[str] = [title]
     best_width = len(title)

@@ -306,8 +306,10 @@ class AnalysisPage(ComputedPage):
         if drill is None or result is None:
             self.status.setText(_("Angka ini tidak punya rincian catatan."))
             return
-        what = "{view} · {table}\n{cell}".format(
-            view=result.title, table=table.title, cell=model.describe(row, column).split(" — ")[0]
+        # A view of one table often names it as the view: said once ("Isu strategis").
+        where = result.title if table.title == result.title else f"{result.title} · {table.title}"
+        what = "{where}\n{cell}".format(
+            where=where, cell=model.describe(row, column).split(" — ")[0]
         )
         ctx, flt = self.shell.ctx, result.filter
 

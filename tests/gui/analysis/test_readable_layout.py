@@ -157,3 +157,43 @@ def test_issues_page_names_issues_and_shows_village_lists_whole(
     tree.setColumnWidth(0, 200)
     QApplication.processEvents()
     assert tree.visualItemRect(top).height() > metrics.height() * 2
+
+
+def test_long_titles_break_into_balanced_lines() -> None:
+    assert balanced_lines("Total") == ["Total"]
+    assert balanced_lines("Desa/kelurahan") == ["Desa/kelurahan"]  # one word is never broken
+    assert balanced_lines("Tambun Selatan") == ["Tambun", "Selatan"]
+    assert balanced_lines("Tata Kelola Pemerintahan Cerdas") == [
+        "Tata Kelola",
+        "Pemerintahan",
+        "Cerdas",
+    ]
+    assert balanced_lines("Dinas Pariwisata", 3, 22) == ["Dinas Pariwisata"]
+
+
+def test_a_long_name_beside_a_horizontal_bar_wraps_instead_of_being_cut(qtbot: Any) -> None:
+    from PySide6.QtCharts import QBarCategoryAxis
+
+    from smartcity_desktop.gui.analysis.view_chart import chart_view
+    from smartcity_desktop.services.analysis.result import Chart, Series
+
+    names = ("Dinas Pariwisata", "Dinas Komunikasi, Informatika, Persandian dan Statistik")
+    view = chart_view(Chart("OPD", names, (Series("Usulan", (2.0, 1.0)),), horizontal=True))
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    QApplication.processEvents()
+    (axis,) = [a for a in view.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    assert axis.categories() == [
+        "Dinas Komunikasi,<br>Informatika, Persandian<br>dan Statistik",
+        "Dinas Pariwisata",
+    ]
+    # Too many bars for two lines each: one line, so that the axis hides no name.
+    many = tuple(f"{n}. Dinas Pemberdayaan Masyarakat dan Desa" for n in range(1, 13))
+    crowded = chart_view(Chart("OPD", many, (Series("Usulan", (1.0,) * 12),), horizontal=True))
+    qtbot.addWidget(crowded)
+    crowded.resize(400, 200)
+    crowded.show()
+    QApplication.processEvents()
+    (axis,) = [a for a in crowded.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    assert not any("<br>" in c for c in axis.categories())

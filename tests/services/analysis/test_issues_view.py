@@ -9,7 +9,14 @@ c3 has urusan 1.03 and stays out of the flood issue; a4 and d1 share no key word
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+from openpyxl import load_workbook
+
 from smartcity_desktop.services.analysis import AnalysisFilter, view
+from smartcity_desktop.services.analysis.export_table import write_csv, write_xlsx
+from smartcity_desktop.services.annex import annex_view
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.similarity import merge_issues
 from tests.services.analysis.views_data import (
@@ -125,3 +132,25 @@ def test_a_stored_decision_applies_at_once(views_data: ViewsData) -> None:
     assert first[-2] == "Pesisir" and first[3] == 5
     assert after.extra["decisions"][0]["applied"] is True
     assert before.table("isu").rows[0].values[-2] == "banjir, rob, tambak"
+
+
+def test_exports_lead_with_the_name_and_keep_the_key_the_annex_prints_names_only(
+    views_shared: ViewsData, kab: AppContext, tmp_path: Path
+) -> None:
+    result = view("isu-strategis").compute(kab, AnalysisFilter())
+    name = "Proteksi lingkungan · 2.11 Lingkungan Hidup · banjir, rob, tambak"
+    (path,) = write_csv(result, tmp_path / "isu.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header, first, *_rest = csv.reader(handle)
+    assert header[0] == "Isu" and first[0] == name
+    assert header[-1] == "Kunci isu (untuk gabung/pisah)" and first[-1] == FLOOD
+    write_xlsx(result, tmp_path / "isu.xlsx")
+    sheet = load_workbook(tmp_path / "isu.xlsx").worksheets[0]
+    assert sheet["A2"].value == name
+    assert sheet.cell(2, len(header)).value == FLOOD
+    printed = annex_view(result, "").tables[0]
+    titles = [c.title for c in printed.columns]
+    assert titles[0] == "Isu" and "Kunci isu (untuk gabung/pisah)" not in titles
+    assert "Sub-elemen" not in titles and len(printed.rows[0]) == len(titles)
+    assert printed.rows[0][0] == name
+    assert not any("|" in str(v) for row in printed.rows for v in row)
