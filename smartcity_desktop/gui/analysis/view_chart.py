@@ -83,7 +83,8 @@ def _wrap_to_bars(axis: QBarCategoryAxis, names: list[str], area: QRectF) -> Non
     if not names or area.height() <= 0:
         return
     line = QFontMetricsF(axis.labelsFont()).lineSpacing()
-    lines = max(1, min(3, int(area.height() / len(names) / line)))
+    # The axis hides a name that comes too near its neighbour: keep a little room between.
+    lines = max(1, min(3, int(area.height() / len(names) / line - 0.15)))
     wanted = [_wrapped(n, lines) for n in names]
     if axis.categories() != wanted:
         axis.setCategories(wanted)
