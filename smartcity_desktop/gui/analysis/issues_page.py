@@ -223,7 +223,9 @@ class IssuesPage(ComputedPage):
             top.setToolTip(6, ", ".join(cluster.examples))
             top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             for column in (1, 2, 5):
-                top.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+                top.setTextAlignment(
+                    column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
             self.tree.addTopLevelItem(top)
         self.status.setText(
             _(
