@@ -46,7 +46,7 @@ WRAP = Qt.TextFlag.TextWordWrap
 # table's width), so a wrapped name still shows a few words per line.
 TEXT_FLOOR = 110
 FIRST_FLOOR = 180
-FIRST_SHARE = 0.35
+FIRST_SHARE = 0.25
 # Rows grow to their wrapped text in tables up to this long (a view's lists stop at 500).
 WRAP_ROWS_UP_TO = 1000
 
