@@ -76,6 +76,8 @@ LANDSCAPE = landscape(A4)
 PAD = 2.5  # cell padding left and right, points
 HEAT_HIGH = colors.HexColor("#F4A3A3")
 SAMPLE_ROWS = 300  # rows measured to size a column
+TEXT_LEAST = 28  # mm a text column keeps before its words break
+FIRST_LEAST = 45  # mm the first column keeps: it names the row
 
 
 def document_title() -> str:
@@ -136,7 +138,8 @@ def _column_widths(
             natural = max([stringWidth(c, FONT, size) for c in cells] + [0]) + 2 * PAD + 1
             least = max(
                 header_least,
-                min(natural, 28 * mm),
+                # The first column names the row (an isu, an urusan, a title): it keeps more.
+                min(natural, (FIRST_LEAST if n == 0 else TEXT_LEAST) * mm),
                 max([_longest_word(c, FONT, size) + 2 * PAD + 1 for c in cells] + [0]),
             )
             out.append((min(least, 60 * mm), max(min(natural, 95 * mm), header_least, least)))

@@ -159,11 +159,20 @@ def annex_view(result: ViewResult, summary: str, row_limit: int = ROW_LIMIT) -> 
 
 
 def _table(view: str, table: Table, row_limit: int) -> AnnexTable:
+    # Internal columns (an isu's key, the parts its readable name already shows) are data for
+    # spreadsheets and scripts, not for a printed page.
+    shown = [n for n, c in enumerate(table.columns) if not c.internal]
+
+    def cells(values: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(values[n] for n in shown)
+
     return AnnexTable(
         title=table.title,
-        columns=tuple(AnnexColumn(c.title, c.type.value, c.heat) for c in table.columns),
-        rows=tuple(r.values for r in table.rows[:row_limit]),
-        totals=table.totals.values if table.totals is not None else None,
+        columns=tuple(
+            AnnexColumn(c.title, c.type.value, c.heat) for c in table.columns if not c.internal
+        ),
+        rows=tuple(cells(r.values) for r in table.rows[:row_limit]),
+        totals=cells(table.totals.values) if table.totals is not None else None,
         chart=annex_chart(table.chart) if table.chart is not None else None,
         note=table.note,
         total_rows=len(table.rows),

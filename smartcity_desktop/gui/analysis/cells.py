@@ -57,3 +57,31 @@ def heat_class(value: Any, highest: float) -> int | None:
 
 def is_number(kind: ColumnType) -> bool:
     return kind is not ColumnType.TEXT
+
+
+def balanced_lines(title: str, most: int = 3, line: int = 14) -> list[str]:
+    """``title`` broken at spaces into as few lines as keep each short (about ``line``
+    characters, up to ``most`` lines), the lines as even as possible: a column header then needs no more
+    width than its numbers ("Tata Kelola / Pemerintahan / Cerdas")."""
+    words = title.split()
+    if len(words) < 2 or len(title) <= line - 4:
+        return [title]
+    count = min(most, len(words), max(1, -(-len(title) // line)))
+    count = max(count, 2)
+    best: list[str] = [title]
+    best_width = len(title)
+
+    def split(start: int, lines: int) -> list[list[str]]:
+        if lines == 1:
+            return [[" ".join(words[start:])]]
+        out = []
+        for end in range(start + 1, len(words) - lines + 2):
+            head = " ".join(words[start:end])
+            out += [[head, *rest] for rest in split(end, lines - 1)]
+        return out
+
+    for candidate in split(0, count):
+        width = max(len(line) for line in candidate)
+        if width < best_width:
+            best, best_width = candidate, width
+    return best

@@ -40,6 +40,7 @@ HEADERS = (
     N_("Kepercayaan"),
     N_("Reviu kecamatan"),
 )
+TITLE_COLUMN = 1
 
 
 def trust_text(label: str) -> str:
@@ -116,10 +117,14 @@ class DrillList(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((115, 290, 150, 155, 135)):
-            self.table.setColumnWidth(column, width)
+        # The title takes what the other columns leave; they are as wide as their longest
+        # entry (a desa or kecamatan name is never cut); a title too long for its column is
+        # whole in its tooltip.
+        header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(500)
+        for column in range(len(HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
         self.table.activated_row.connect(self.open_requested)
         layout = QVBoxLayout(self)
@@ -161,7 +166,10 @@ class DrillDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Catatan di balik angka"))
-        self.resize(1000, 560)
+        # As wide as the window allows (a 1366-pixel laptop: the titles get the room).
+        screen = parent.screen().availableGeometry() if parent.screen() else None
+        width = 1000 if screen is None else max(1000, min(1300, screen.width() - 60))
+        self.resize(width, 560)
         heading = QLabel(what)
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.PlainText)

@@ -8,24 +8,31 @@ decision is stored by the service and can be withdrawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
 )
 
 from smartcity_desktop.domain.reference import ref_list
+from smartcity_desktop.gui.analysis.cells import format_cell
 from smartcity_desktop.gui.analysis.common import AreaFilters, BusyRow, ComputedPage
+from smartcity_desktop.gui.analysis.result_table import WrapHeader
 from smartcity_desktop.gui.tasks import TaskProgress
 from smartcity_desktop.i18n import N_, _
+from smartcity_desktop.services.analysis.result import ColumnType
 
 if TYPE_CHECKING:
     from smartcity_desktop.gui.shell import Shell
@@ -35,7 +42,7 @@ if TYPE_CHECKING:
 KEY_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = (
-    N_("Isu (kata kunci bersama)"),
+    N_("Isu (sub-elemen · urusan · kata kunci bersama)"),
     N_("Desa"),
     N_("Kec."),
     N_("Σ terdampak"),
@@ -51,6 +58,42 @@ def affected_text(affected: dict[str, int]) -> str:
         f"{count:,}".replace(",", ".") + f" {units.label(unit) if unit != '-' else ''}".rstrip()
         for unit, count in sorted(affected.items())
     )
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """Row heights for wrapped text: QTreeView asks a cell's size without its column's width,
+    so a long name would stay on one line; this measures it at the width it is drawn in."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        width = self.tree.header().sectionSize(index.column())
+        if index.column() == 0:
+            depth, parent = 1, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= self.tree.indentation() * depth
+        measured = QStyleOptionViewItem(option)
+        measured.rect = QRect(0, 0, max(width, 1), 10_000)
+        return super().sizeHint(measured, index)
+
+
+class IssueTree(QTreeWidget):
+    """The isu list; ``resized`` is called when its width changes (the columns are fitted)."""
+
+    def __init__(self, resized: Callable[[], None]) -> None:
+        super().__init__()
+        self._resized = resized
+        self.setHeader(WrapHeader(self))
+        self.setItemDelegate(WrapDelegate(self))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._resized()
 
 
 def ask_label(parent: QWidget, title: str, prompt: str) -> tuple[str, bool]:
@@ -83,14 +126,19 @@ class IssuesPage(ComputedPage):
         self.busy = BusyRow(_("Kemajuan perhitungan isu strategis"))
         self.status = QLabel(wordWrap=True)
 
-        self.tree = QTreeWidget()
+        self.tree = IssueTree(self.fit_columns)
         self.tree.setAccessibleName(_("Daftar isu strategis"))
         self.tree.setHeaderLabels([_(c) for c in COLUMNS])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
-        for column, width in enumerate((400, 50, 45, 170, 100, 140)):
-            self.tree.setColumnWidth(column, width)
+        # Names wrap onto more lines rather than being cut: a desa list stays readable.
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        header.sectionResized.connect(self._section_resized)
 
         self.merge_button = QPushButton(_("&Gabungkan isu"))
         self.merge_button.setAccessibleName(_("Gabungkan isu yang dipilih menjadi satu"))
@@ -110,6 +158,7 @@ class IssuesPage(ComputedPage):
         self.busy.cancel.clicked.connect(self.cancel)
         self.tree.itemSelectionChanged.connect(self._update_actions)
         self.tree.itemExpanded.connect(self.expand)
+        self.tree.itemExpanded.connect(lambda _item: self.fit_columns())
         self.merge_button.clicked.connect(self.merge_selected)
         self.split_button.clicked.connect(self.split_selected)
         self.undo_button.clicked.connect(self.undo_selected)
@@ -151,11 +200,11 @@ class IssuesPage(ComputedPage):
         severity = ref_list("tingkat_keparahan")
         self.tree.clear()
         for cluster in self.clusters:
-            mean = "" if cluster.mean_severity is None else f"{cluster.mean_severity:.1f}"
+            mean = format_cell(cluster.mean_severity, ColumnType.FLOAT)
             mark = {"merge": _(" [digabung]"), "split": _(" [dipisah]")}.get(cluster.origin, "")
             top = QTreeWidgetItem(
                 [
-                    cluster.title + mark,
+                    cluster.name + mark,
                     str(len(cluster.desa)),
                     str(len(cluster.kecamatan)),
                     affected_text(cluster.affected),
@@ -165,17 +214,63 @@ class IssuesPage(ComputedPage):
                 ]
             )
             top.setData(0, KEY_ROLE, cluster.key)
-            top.setToolTip(0, cluster.reason)
+            top.setToolTip(
+                0,
+                cluster.reason
+                + "\n"
+                + _("Kunci isu (untuk gabung/pisah lewat perintah): {key}").format(key=cluster.key),
+            )
+            top.setToolTip(6, ", ".join(cluster.examples))
             top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             for column in (1, 2, 5):
-                top.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+                top.setTextAlignment(
+                    column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
             self.tree.addTopLevelItem(top)
         self.status.setText(
             _(
                 "{n} isu dari {records} permasalahan. Arahkan tetikus ke isu untuk alasannya."
             ).format(n=len(self.clusters), records=result.records)
         )
+        self.fit_columns()
         self._update_actions()
+
+    def fit_columns(self) -> None:
+        """Numbers as wide as they are; the example villages as wide as their longest list
+        while the names keep nearly half of the rest (else two fifths), the isu names the rest,
+        wrapping onto more lines where a name is longer."""
+        tree = self.tree
+        for column in range(1, 6):
+            tree.resizeColumnToContents(column)
+        numbers = sum(tree.columnWidth(c) for c in range(1, 6))
+        room = tree.viewport().width() - numbers - 2
+        if room <= 0:
+            return
+        metrics = tree.fontMetrics()
+        pad = 2 * tree.style().pixelMetric(tree.style().PixelMetric.PM_FocusFrameHMargin) + 8
+        names = examples = 0
+        for n in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(n)
+            names = max(names, metrics.horizontalAdvance(item.text(0)) + tree.indentation())
+            examples = max(examples, metrics.horizontalAdvance(item.text(6)))
+            for c in range(item.childCount() if item.isExpanded() else 0):
+                child = item.child(c)
+                names = max(
+                    names, metrics.horizontalAdvance(child.text(0)) + 2 * tree.indentation()
+                )
+                examples = max(examples, metrics.horizontalAdvance(child.text(6)))
+        names, examples = names + pad, examples + pad
+        if names + examples <= room or room - examples >= max(260, room * 9 // 20):
+            width = examples  # the names wrap where they must, the village lists stay whole
+        else:
+            width = max(room * 2 // 5, room - names)
+        width = max(width, 120)
+        tree.setColumnWidth(6, width)
+        tree.setColumnWidth(0, max(room - width, 200))
+
+    def _section_resized(self, *_args: object) -> None:
+        # Wrapped rows take their new height when a column's width changes.
+        self.tree.doItemsLayout()
 
     def expand(self, item: QTreeWidgetItem) -> None:
         """Show a cluster's records (its rows are built when first opened)."""
@@ -188,6 +283,7 @@ class IssuesPage(ComputedPage):
         for record_id in cluster.record_ids:
             title, desa = titles[record_id]
             child = QTreeWidgetItem([title, "", "", "", "", "", desa])
+            child.setToolTip(0, title)
             child.setData(0, KEY_ROLE, cluster.key)
             child.setData(0, RECORD_ROLE, record_id)
             item.addChild(child)

@@ -8,6 +8,8 @@ its series, category and value.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCharts import (
     QAbstractBarSeries,
     QBarCategoryAxis,
@@ -20,11 +22,11 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtCore import QMargins, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from smartcity_desktop.gui.analysis.cells import format_cell
+from smartcity_desktop.gui.analysis.cells import balanced_lines, format_cell
 from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.result import Chart, ColumnType
 
@@ -38,6 +40,7 @@ OKABE_ITO = (
     "#F0E442",
     "#000000",
 )
+LABEL_LINE = 22  # characters of a line of a bar's name beside a horizontal bar
 # Past this many categories the labels under vertical bars are turned to fit.
 TURN_LABELS_FROM = 8
 
@@ -67,6 +70,26 @@ def _scale(highest: float) -> tuple[float, str]:
     return 1.0, ""
 
 
+def _wrapped(label: str, lines: int) -> str:
+    if lines < 2:
+        return label
+    return "<br>".join(html.escape(line) for line in balanced_lines(label, lines, LABEL_LINE))
+
+
+def _wrap_to_bars(axis: QBarCategoryAxis, names: list[str], area: QRectF) -> None:
+    """Break the names beside horizontal bars onto as many lines as a bar's band has room for
+    (up to 3): a long name on one line is cut at the chart's edge, and names taller than their
+    band are hidden by the axis."""
+    if not names or area.height() <= 0:
+        return
+    line = QFontMetricsF(axis.labelsFont()).lineSpacing()
+    # The axis hides a name that comes too near its neighbour: keep a little room between.
+    lines = max(1, min(3, int(area.height() / len(names) / line - 0.15)))
+    wanted = [_wrapped(n, lines) for n in names]
+    if axis.categories() != wanted:
+        axis.setCategories(wanted)
+
+
 def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
     bars = _series(chart)
     divisor, unit = _scale(_highest(chart))
@@ -93,6 +116,10 @@ def chart_view(chart: Chart, parent: QWidget | None = None) -> QChartView:
     qchart.setMargins(QMargins(4, 4, 4, 4))
     category_axis = QBarCategoryAxis()
     category_axis.append(categories)
+    if chart.horizontal:
+        # A long name beside a bar wraps onto lines as the bars' height allows (the axis draws
+        # its labels as rich text): on one line it would be cut at a narrow chart's left edge.
+        qchart.plotAreaChanged.connect(lambda area: _wrap_to_bars(category_axis, categories, area))
     value_axis = QValueAxis()
     value_axis.setTitleText(f"{unit} {chart.value_label}".strip())
     value_axis.setLabelFormat("%.0f")

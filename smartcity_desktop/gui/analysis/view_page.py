@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -45,6 +47,7 @@ NAME_ROLE = Qt.ItemDataRole.UserRole
 # A table this narrow leaves room for its chart beside it; a wider one has the chart below.
 CHART_BESIDE_UP_TO = 4
 RECORD_KINDS = ("problem", "potential", "proposal", "review")
+NOTE_LINES = 5  # the notes under the tables show this many lines, the rest scroll
 
 
 def _when(value: dt.datetime) -> str:
@@ -83,7 +86,7 @@ class TablePane(QWidget):
                 view = self.view
                 rows = view.verticalHeader().defaultSectionSize() * view.model().rowCount()
                 wanted = rows + view.horizontalHeader().sizeHint().height() + 24
-                splitter.setSizes([min(wanted, 300), 300])
+                splitter.setSizes([min(wanted, 360), 260])
             layout.addWidget(splitter, 1)
         else:
             layout.addWidget(self.view, 1)
@@ -128,6 +131,15 @@ class AnalysisPage(ComputedPage):
         self.notes.setTextFormat(Qt.TextFormat.PlainText)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes.setAccessibleName(_("Catatan dan batas data tampilan"))
+        # Long notes (weights, criteria) scroll within a few lines: at 768 pixels high the
+        # table and its chart need the room.
+        self.notes_area = QScrollArea()
+        self.notes_area.setWidget(self.notes)
+        self.notes_area.setWidgetResizable(True)
+        self.notes_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.notes_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.notes_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.notes_area.setMaximumHeight(self.notes.fontMetrics().lineSpacing() * NOTE_LINES + 4)
         self.xlsx_button = QPushButton(_("Simpan &XLSX…"))
         self.xlsx_button.setAccessibleName(_("Simpan tampilan sebagai berkas XLSX"))
         self.csv_button = QPushButton(_("Simpan &CSV…"))
@@ -152,7 +164,7 @@ class AnalysisPage(ComputedPage):
         right.addWidget(self.busy)
         right.addWidget(self.status)
         right.addWidget(self.tabs, 1)
-        right.addWidget(self.notes)
+        right.addWidget(self.notes_area)
         right.addLayout(actions)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -229,7 +241,8 @@ class AnalysisPage(ComputedPage):
                 lambda row, column, pane=pane: self.drill(pane.table, pane.view, row, column)
             )
             self.panes.append(pane)
-            self.tabs.addTab(pane, table.title)
+            tab = self.tabs.addTab(pane, table.tab_title)
+            self.tabs.setTabToolTip(tab, table.title)
         if 0 <= current < self.tabs.count():
             self.tabs.setCurrentIndex(current)
         self.notes.setText("\n".join(self._note_lines(result)))
@@ -293,8 +306,10 @@ class AnalysisPage(ComputedPage):
         if drill is None or result is None:
             self.status.setText(_("Angka ini tidak punya rincian catatan."))
             return
-        what = "{view} · {table}\n{cell}".format(
-            view=result.title, table=table.title, cell=model.describe(row, column).split(" — ")[0]
+        # A view of one table often names it as the view: said once ("Isu strategis").
+        where = result.title if table.title == result.title else f"{result.title} · {table.title}"
+        what = "{where}\n{cell}".format(
+            where=where, cell=model.describe(row, column).split(" — ")[0]
         )
         ctx, flt = self.shell.ctx, result.filter
 

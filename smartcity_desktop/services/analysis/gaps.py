@@ -73,6 +73,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         _summary(
             "masalah-tanpa-usulan",
             _("Permasalahan tanpa usulan per dimensi dan kecamatan"),
+            _("Permasalahan tanpa usulan"),
             "problem",
             area,
             dimensions,
@@ -81,6 +82,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         _summary(
             "usulan-tanpa-tautan",
             _("Usulan tanpa tautan per dimensi dan kecamatan"),
+            _("Usulan tanpa tautan"),
             "proposal",
             area,
             dimensions,
@@ -131,6 +133,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
 def _summary(
     key: str,
     title: str,
+    short_title: str,
     kind: str,
     area: Area,
     dimensions: list[str | None],
@@ -184,7 +187,7 @@ def _summary(
         stacked=True,
         value_label=_("permasalahan") if kind == "problem" else _("usulan"),
     )
-    return Table(key, title, columns, tuple(rows), totals, chart)
+    return Table(key, title, columns, tuple(rows), totals, chart, short_title=short_title)
 
 
 _Listed = list[tuple[Any, ...]]  # id, title, desa, dimension, sub-element, figure

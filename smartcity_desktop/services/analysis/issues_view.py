@@ -54,6 +54,7 @@ NAME = "isu-strategis"
 PROBLEM = ("problem",)
 CHART_CLUSTERS = 8  # each bar named whole beside it; more do not fit the chart's height
 NO_UNIT = "-"
+CHART_WORDS = 3  # shared words naming a bar: the number beside it matches the table's row
 
 _models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
 _lock = threading.Lock()
@@ -113,10 +114,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     if any(NO_UNIT in c.affected for c in clusters):
         units.append(NO_UNIT)
     columns = [
-        Column("kunci", _("Kunci isu")),
-        Column("judul", _("Isu")),
-        Column("sub_elemen", _("Sub-elemen")),
-        Column("urusan", _("Urusan")),
+        Column("isu", _("Isu")),
         Column("desa", _("Desa"), ColumnType.INT, heat=True),
         Column("kecamatan", _("Kecamatan"), ColumnType.INT),
         Column("catatan", _("Permasalahan"), ColumnType.INT),
@@ -133,6 +131,12 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         Column("terberat", _("Keparahan terberat")),
         Column("rata_rata", _("Rata-rata keparahan"), ColumnType.FLOAT),
         Column("contoh", _("Contoh desa")),
+        # The parts of "Isu" one by one, for sorting and filtering a spreadsheet, and the key
+        # that ``analysis isu-gabung``/``isu-pisah`` take: in CSV, XLSX and JSON only.
+        Column("sub_elemen", _("Sub-elemen"), internal=True),
+        Column("urusan", _("Urusan"), internal=True),
+        Column("judul", _("Kata kunci bersama atau nama isu"), internal=True),
+        Column("kunci", _("Kunci isu (untuk gabung/pisah)"), internal=True),
     ]
     rows = tuple(_row(c, units, columns) for c in clusters)
     clustered = sum(len(c.record_ids) for c in clusters)
@@ -140,7 +144,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     chart = (
         Chart(
             _("Isu strategis paling luas (banyaknya desa)"),
-            tuple(bar_label(n, c.title) for n, c in enumerate(shown, 1)),
+            tuple(bar_label(n, c.short_title(CHART_WORDS)) for n, c in enumerate(shown, 1)),
             (Series(_("Desa"), tuple(float(len(c.desa)) for c in shown)),),
             horizontal=True,
             value_label=_("desa"),
@@ -200,10 +204,7 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
 def _row(cluster: IssueCluster, units: list[str], columns: list[Column]) -> Row:
     drill = Drill(PROBLEM, ids=cluster.record_ids)
     values = (
-        cluster.key,
-        cluster.title,
-        ", ".join(sub_element_label(s) for s in cluster.sub_elements),
-        ", ".join(urusan_label(u) for u in cluster.urusan),
+        cluster.name,
         len(cluster.desa),
         len(cluster.kecamatan),
         len(cluster.record_ids),
@@ -211,6 +212,10 @@ def _row(cluster: IssueCluster, units: list[str], columns: list[Column]) -> Row:
         label("tingkat_keparahan", cluster.worst_severity) if cluster.worst_severity else "",
         cluster.mean_severity,
         ", ".join(cluster.examples),
+        ", ".join(sub_element_label(s) for s in cluster.sub_elements),
+        ", ".join(urusan_label(u) for u in cluster.urusan),
+        cluster.title,
+        cluster.key,
     )
     drills = {c.key: drill for c in columns if c.type is not ColumnType.TEXT}
     drills[""] = drill

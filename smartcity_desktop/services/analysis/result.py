@@ -30,6 +30,9 @@ class Column:
     title: str  # already translated
     type: ColumnType = ColumnType.TEXT
     heat: bool = False  # coloured by value in a heat table (GUI and PDF)
+    # Data for scripts and spreadsheets (an internal key, or parts a readable column already
+    # shows): written to CSV, XLSX and JSON, left out on screen and in the annex PDF.
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,11 @@ class Table:
     totals: Row | None = None
     chart: Chart | None = None
     note: str = ""  # one line under the table (how a figure is computed)
+    short_title: str = ""  # a tab's label where ``title`` is too long for a row of tabs
+
+    @property
+    def tab_title(self) -> str:
+        return self.short_title or self.title
 
     def column_index(self, key: str) -> int:
         for n, column in enumerate(self.columns):

@@ -30,6 +30,7 @@ SEVERITY_RANK = {"ringan": 1, "sedang": 2, "berat": 3, "sangat_berat": 4}
 _SEVERITY_BY_RANK = {rank: code for code, rank in SEVERITY_RANK.items()}
 EXAMPLES = 3
 TITLE_WORDS = 6
+NAME_WORDS = 4  # in ``IssueCluster.name``, after the sub-element and urusan
 NO_URUSAN = "-"
 
 
@@ -52,10 +53,27 @@ class IssueCluster:
     @property
     def title(self) -> str:
         """The staff's name for a merged or split issue, else its first shared words."""
+        return self.short_title(TITLE_WORDS)
+
+    @property
+    def name(self) -> str:
+        """What a planner reads: sub-element · urusan · shared words (or the staff's name),
+        e.g. "Tata kelola sampah dan limbah · 2.11 Lingkungan Hidup · jalan, liar". The key
+        (``key``) stays the cluster's identity for merge and split decisions."""
+        parts = [
+            ", ".join(sub_element_label(s) for s in self.sub_elements),
+            ", ".join(urusan_label(u) for u in self.urusan if u != NO_URUSAN),
+            self.short_title(NAME_WORDS),
+        ]
+        return " · ".join(p for p in parts if p)
+
+    def short_title(self, words: int) -> str:
+        """The staff's name, else the first ``words`` shared words (", …" when there are more):
+        short enough for a chart's bar or a name that also carries sub-element and urusan."""
         if self.label:
             return self.label
-        shown = ", ".join(self.shared_words[:TITLE_WORDS]) or "-"
-        return shown + (", …" if len(self.shared_words) > TITLE_WORDS else "")
+        shown = ", ".join(self.shared_words[:words]) or "-"
+        return shown + (", …" if len(self.shared_words) > words else "")
 
     @property
     def reason(self) -> str:
@@ -63,7 +81,7 @@ class IssueCluster:
 
         return _("sub-elemen: {sub}; urusan: {urusan}; kata kunci bersama: {words}").format(
             sub=", ".join(sub_element_label(s) for s in self.sub_elements),
-            urusan=", ".join(self.urusan),
+            urusan=", ".join(urusan_label(u) for u in self.urusan),
             words=", ".join(self.shared_words) or "-",
         )
 
@@ -72,6 +90,7 @@ class IssueCluster:
             "key": self.key,
             "origin": self.origin,
             "title": self.title,
+            "name": self.name,
             "reason": self.reason,
             "sub_elements": list(self.sub_elements),
             "urusan": list(self.urusan),

@@ -112,16 +112,19 @@ def test_issues_page_shows_clusters_filters_and_decides(qtbot: Any, kab: AppCont
         for i in range(page.tree.topLevelItemCount())
     ]
     assert rows[0] == [
-        "banjir, rob, tambak",
+        "Proteksi lingkungan · 2.11 Lingkungan Hidup · banjir, rob, tambak",
         "3",
         "2",
         "320 Jiwa; 40 KK",
         "Sangat berat",
-        "3.0",
+        "3,0",
         "Desa Hurip Jaya, Desa Sagara Makmur, Desa Samudra Jaya",
     ]
     assert len(rows) == len(expected) == 3
-    assert page.tree.topLevelItem(0).toolTip(0) == expected[0].reason
+    assert page.tree.topLevelItem(0).toolTip(0) == (
+        expected[0].reason
+        + "\nKunci isu (untuk gabung/pisah lewat perintah): proteksi_lingkungan|2.11|banjir+rob"
+    )
 
     # A filter change is answered from memory.
     page.filters.kecamatan.setCurrentIndex(page.filters.kecamatan.findData("32.16.01"))
@@ -134,7 +137,10 @@ def test_issues_page_shows_clusters_filters_and_decides(qtbot: Any, kab: AppCont
     page.tree.topLevelItem(1).setSelected(True)
     assert page.merge_button.isEnabled() and not page.split_button.isEnabled()
     page.merge_button.click()
-    assert top_texts(page.tree)[0] == "Lingkungan pesisir [digabung]"
+    assert top_texts(page.tree)[0] == (
+        "Proteksi lingkungan, Tata kelola sampah dan limbah · 2.11 Lingkungan Hidup · "
+        "Lingkungan pesisir [digabung]"
+    )
 
     # Split one record out of the merged cluster: open it, select a record.
     merged = page.tree.topLevelItem(0)

@@ -68,8 +68,11 @@ def test_clusters_and_their_figures_match_a_hand_count(known: Known, kab: AppCon
     assert flood.examples == ("Desa Hurip Jaya", "Desa Sagara Makmur", "Desa Samudra Jaya")
     assert flood.shared_words == ("banjir", "rob", "tambak")
     assert flood.reason == (
-        "sub-elemen: Proteksi lingkungan; urusan: 2.11; kata kunci bersama: banjir, rob, tambak"
+        "sub-elemen: Proteksi lingkungan; urusan: 2.11 Lingkungan Hidup; kata kunci bersama: "
+        "banjir, rob, tambak"
     )
+    # What a planner reads instead of the key "proteksi_lingkungan|2.11|banjir+rob".
+    assert flood.name == "Proteksi lingkungan · 2.11 Lingkungan Hidup · banjir, rob, tambak"
     assert waste.affected == {} and waste.worst_severity == "berat"
     assert waste.mean_severity == pytest.approx(2.5)
     assert roads.affected == {"jiwa": 450} and len(roads.kecamatan) == 1
