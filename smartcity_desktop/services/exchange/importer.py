@@ -32,7 +32,6 @@ from smartcity_desktop.services.exchange.kept import discard, keep_bundle
 from smartcity_desktop.services.exchange.ledger import MAX_SEQUENCE, gaps
 from smartcity_desktop.services.exchange.rows import SeenRows, plan, read_chunks, write
 from smartcity_desktop.services.import_report import BundleReport, Finding
-from smartcity_desktop.services.raw_sql import qmark_query
 from smartcity_desktop.services.read_only import ReadOnlyOffice
 from smartcity_desktop.services.trust_state import read_trust_state
 from smartcity_desktop.storage.errors import translate_os_error
@@ -294,6 +293,7 @@ def _import_verified(
         assert isinstance(ctx, AppContext)
         from sqlalchemy.exc import IntegrityError
 
+        from smartcity_desktop.services.raw_sql import qmark_query
         from smartcity_desktop.storage.write_locks import take_turn
 
         try:
@@ -589,5 +589,7 @@ def _stored(ctx: Office) -> Iterator[Query]:
     if isinstance(ctx, ReadOnlyOffice):
         yield ctx.query
         return
+    from smartcity_desktop.services.raw_sql import qmark_query  # SQLAlchemy: not for verify
+
     with ctx.db.session() as session:
         yield qmark_query(session)

@@ -32,7 +32,6 @@ from smartcity_desktop.services.exchange.common import CHUNK as _CHUNK
 from smartcity_desktop.services.exchange.common import EXCHANGED_KINDS
 from smartcity_desktop.services.exchange.common import Refused as _Refused
 from smartcity_desktop.services.import_report import BundleReport, RecordOutcome
-from smartcity_desktop.services.raw_sql import qmark_query
 from smartcity_desktop.storage.stored_reads import Query, stored_rows
 
 # Reading and planning need no database layer (``smartcity verify`` plans through a read-only
@@ -161,7 +160,12 @@ def plan(
     the rows of the bundles forwarded inside this one, which its reviews may name."""
     if not rows:
         return []
-    query = db if callable(db) else qmark_query(db)
+    if callable(db):
+        query = db
+    else:  # an import's session; verify passes a query and never loads SQLAlchemy
+        from smartcity_desktop.services.raw_sql import qmark_query
+
+        query = qmark_query(db)
     if rows[0].kind == REVIEW_KIND:
         _check_reviews(query, rows, [seen, *also_seen], report.sender_role or "", receiver)
     else:
