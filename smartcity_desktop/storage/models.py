@@ -419,6 +419,27 @@ def bulk_insert_raw(connection: Any, table: Table, rows: list[dict[str, Any]]) -
     connection.exec_driver_sql(sql, params)
 
 
+class RecordWords(Base):
+    """The key words of a record's texts (``domain.keywords``), derived data kept beside the record
+    so that Isu strategis and Data serupa need not split 80,000 texts in every new process.
+
+    A row is valid for one revision of a record (``content_hash``) under one version of the word
+    rules (``rules``: a digest of the stop words and the splitting rules); any other row is stale
+    and computed again when read. Words are separated by single spaces (a key word never holds
+    one); ``title_words`` keeps the title's order, ``words`` is sorted. Written by the record
+    save and import paths and filled on first read (``services.stored_words``); not
+    a record: it never travels in a bundle, and no change notice is sent for it.
+    """
+
+    __tablename__ = "record_words"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    rules: Mapped[str] = mapped_column(String(16))
+    title_words: Mapped[str] = mapped_column(Text)
+    words: Mapped[str] = mapped_column(Text)
+
+
 class IssueDecision(OwnedRow, Base):
     """A person's correction of the isu strategis clusters, owned by the office that made it.
 
