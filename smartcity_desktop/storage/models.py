@@ -128,6 +128,8 @@ class Problem(LocatedRecord, Base):
         # Analysis (migration 0010): live rows counted per village; the data-change check.
         Index("ix_problem_live", "office_code", "deleted"),
         Index("ix_problem_changes", "updated_at", "revision"),
+        # A proposal's linked problems (village, severity) read from the index alone (0016).
+        Index("ix_problem_link_facts", "id", "deleted", "office_code", "severity"),
     )
     causes: Mapped[str | None] = mapped_column(Text)
     since_date: Mapped[str | None] = mapped_column(String(10))

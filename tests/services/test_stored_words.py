@@ -205,10 +205,14 @@ def test_downgrade_drops_the_table(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'smartcity.sqlite'}")
     migrations.upgrade(engine)
     assert "record_words" in inspect(engine).get_table_names()
+    assert "ix_problem_link_facts" in {i["name"] for i in inspect(engine).get_indexes("problem")}
     cfg = migrations.alembic_config()
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0014")
         conn.commit()
     assert "record_words" not in inspect(engine).get_table_names()
+    assert "ix_problem_link_facts" not in {
+        i["name"] for i in inspect(engine).get_indexes("problem")
+    }
     engine.dispose()

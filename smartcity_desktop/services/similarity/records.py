@@ -116,7 +116,7 @@ def load_rows(
     extra = "severity, affected_count, affected_unit" if problem else "NULL, NULL, NULL"
     rows: list[Row] = []
     missing: list[int] = []  # positions in rows of records without valid stored words
-    villages: dict[str, bool] = {}
+    villages: dict[str, str | None] = {}  # desa -> its kecamatan; None: not a village
     with ctx.db.session() as session:
         conn = raw(session)
         stored = stored_words.read(session, kind)
@@ -139,10 +139,12 @@ def load_rows(
 
         for r in conn.execute(sql, params):
             desa = r[1]
-            village = villages.get(desa)
-            if village is None:
-                village = villages[desa] = level_of_code(desa) == "desa_kelurahan"
-            if not village:
+            if desa in villages:
+                kecamatan = villages[desa]
+            else:
+                village = level_of_code(desa) == "desa_kelurahan"
+                kecamatan = villages[desa] = (parent_of(desa) or "") if village else None
+            if kecamatan is None:
                 continue  # a kecamatan's own records are not a village's
             if tick is not None and not len(rows) % _TICK:
                 tick(len(rows))
@@ -157,7 +159,7 @@ def load_rows(
                     kind,
                     r[0],
                     desa,
-                    parent_of(desa) or "",
+                    kecamatan,
                     r[9],
                     r[3],
                     r[4],

@@ -9,6 +9,11 @@ them from then on. A migration that filled it would have to carry its own copy o
 
 No change-notice trigger (migration 0014): the rows are derived, not the office's data.
 
+Also ``ix_problem_link_facts (id, deleted, office_code, severity)``: the proposal views read the
+village and severity of every linked problem (80,000 links at a regency) when they first compute;
+with this index SQLite reads them from the index instead of each problem's row (about 0.7 s of
+CPU down to 0.4 s).
+
 Revision ID: 0016
 Revises: 0014 (to be chained after 0015 when both are merged)
 """
@@ -35,7 +40,14 @@ def upgrade() -> None:
         sa.Column("words", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("record_id", name=op.f("pk_record_words")),
     )
+    op.create_index(
+        "ix_problem_link_facts",
+        "problem",
+        ["id", "deleted", "office_code", "severity"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_problem_link_facts", table_name="problem")
     op.drop_table("record_words")
