@@ -22,12 +22,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from operator import attrgetter
 from typing import NamedTuple
 
 MIN_SHARED = 2
 # Seeds come from the first words of a title only: C(6, 2) = 15 seeds a record at most, so that
 # 200,000 records stay within a few hundred milliseconds.
 MAX_TITLE_WORDS = 6
+_DESA = attrgetter("desa")
 
 
 class Item(NamedTuple):
@@ -100,7 +102,8 @@ def _group_bucket(bucket: tuple[str, ...], items: list[Item], min_desa: int) -> 
             postings.setdefault(seed, []).append(item)
 
     def score(members: Sequence[Item]) -> tuple[int, int]:
-        return len({m.desa for m in members}), len(members)
+        # map over attrgetter: the set is built in C (scored for every seed of 80,000 records)
+        return len(set(map(_DESA, members))), len(members)
 
     heap: list[tuple[int, int, tuple[str, ...]]] = []
     for seed, members in postings.items():

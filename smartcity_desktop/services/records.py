@@ -29,6 +29,7 @@ from smartcity_desktop.services.record_search import fts_query as fts_query  # r
 from smartcity_desktop.services.record_search import matching_ids
 from smartcity_desktop.services.record_search import search as search_rows
 from smartcity_desktop.services.review_results import REVIEW_RESULT, result_codes
+from smartcity_desktop.services.stored_words import TEXT_FIELDS, store_for
 from smartcity_desktop.storage.models import (
     RECORD_MODELS,
     Attachment,
@@ -123,6 +124,20 @@ def _replace_links(session: Session, proposal_id: str, values: Values) -> None:
             session.add(
                 ProposalLink(proposal_id=proposal_id, target_kind=target_kind, target_id=target)
             )
+
+
+def _store_words(session: Session, kind: RecordKind, row: LocatedRecord) -> None:
+    """A problem's key words for Isu strategis, stored with each new content hash."""
+    if kind is RecordKind.PROBLEM:
+        fields = TEXT_FIELDS[kind.value]
+        store_for(
+            session,
+            kind.value,
+            [
+                {"id": row.id, "content_hash": row.content_hash}
+                | {f: getattr(row, f) for f in fields}
+            ],
+        )
 
 
 def to_record(kind: RecordKind, row: LocatedRecord, links: dict[str, list[str]]) -> Record:
@@ -281,6 +296,7 @@ class RecordService:
             _apply_values(kind, row, values)
             row.content_hash = self._hash(kind, row, values)
             session.add(row)
+            _store_words(session, kind, row)
             if kind is RecordKind.PROPOSAL:
                 session.flush()
                 _replace_links(session, row.id, values)
@@ -316,6 +332,7 @@ class RecordService:
             row.updated_at = self.ctx.clock()
             row.author = author or self.ctx.office.operator
             row.content_hash = self._hash(kind, row, values)
+            _store_words(session, kind, row)
             if kind is RecordKind.PROPOSAL:
                 _replace_links(session, record_id, values)
             return Change(Action.UPDATED, frozenset({kind}), (record_id,), row.revision)
@@ -339,6 +356,7 @@ class RecordService:
             row.revision += 1
             row.updated_at = self.ctx.clock()
             row.content_hash = self._hash(kind, row, values)
+            _store_words(session, kind, row)
             # Photos attached while the record was a draft go out with it from now on.
             self._follow_record(session, record_id, finalise=True)
             return Change(Action.FINALISED, frozenset({kind}), (record_id,), row.revision)

@@ -134,6 +134,8 @@ class Problem(LocatedRecord, Base):
         # Analysis (migration 0010): live rows counted per village; the data-change check.
         Index("ix_problem_live", "office_code", "deleted"),
         Index("ix_problem_changes", "updated_at", "revision"),
+        # A proposal's linked problems (village, severity) read from the index alone (0016).
+        Index("ix_problem_link_facts", "id", "deleted", "office_code", "severity"),
     )
     causes: Mapped[str | None] = mapped_column(Text)
     since_date: Mapped[str | None] = mapped_column(String(10))
@@ -423,6 +425,27 @@ def bulk_insert_raw(connection: Any, table: Table, rows: list[dict[str, Any]]) -
                 values[i] = sqlite_datetime(values[i])
         params.append(tuple(values))
     connection.exec_driver_sql(sql, params)
+
+
+class RecordWords(Base):
+    """The key words of a record's texts (``domain.keywords``), derived data kept beside the record
+    so that Isu strategis and Data serupa need not split 80,000 texts in every new process.
+
+    A row is valid for one revision of a record (``content_hash``) under one version of the word
+    rules (``rules``: a digest of the stop words and the splitting rules); any other row is stale
+    and computed again when read. Words are separated by single spaces (a key word never holds
+    one); ``title_words`` keeps the title's order, ``words`` is sorted. Written by the record
+    save and import paths and filled on first read (``services.stored_words``); not
+    a record: it never travels in a bundle, and no change notice is sent for it.
+    """
+
+    __tablename__ = "record_words"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    rules: Mapped[str] = mapped_column(String(16))
+    title_words: Mapped[str] = mapped_column(Text)
+    words: Mapped[str] = mapped_column(Text)
 
 
 class IssueDecision(OwnedRow, Base):

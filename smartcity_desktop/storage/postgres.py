@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from smartcity_desktop.i18n import _
@@ -140,6 +140,21 @@ def _check_revision(engine: Engine, url: URL, *, create: bool) -> str | None:
     return revision
 
 
+def _session_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Every connection of the app: no JIT compilation. The server compiles a query to machine
+    code when the planner's cost estimate passes ``jit_above_cost``; the analysis views' link
+    checks (a correlated NOT EXISTS the planner costs at tens of millions) then spent about two
+    seconds compiling a query that runs in a few hundred milliseconds, on every first
+    computation. No query of the app runs long enough for JIT to pay back."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
 def _operational_errors() -> tuple[type[BaseException], ...]:
     import psycopg
 
@@ -157,6 +172,7 @@ def open_server(
         pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "smartcity"},
     )
+    event.listen(engine, "connect", _session_settings, insert=True)
     try:
         revision = _check_revision(engine, url, create=create)
         if revision != migrations.head_revision():

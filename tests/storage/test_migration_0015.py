@@ -1,4 +1,5 @@
-"""Migration 0015: money and bundle sizes are 64-bit on PostgreSQL; SQLite is left as it was."""
+"""Migration 0015: money, bundle numbers and sizes are 64-bit on PostgreSQL; SQLite is left as it
+was."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from smartcity_desktop.storage import migrations
 pytestmark = pytest.mark.postgres_ready
 
 wide_money = importlib.import_module(
-    "smartcity_desktop.storage.migrations.versions.0015_wide_money_columns"
+    "smartcity_desktop.storage.migrations.versions.0015_wide_integers_on_postgresql"
 )
 
 
@@ -39,7 +40,8 @@ def test_money_and_sizes_are_64_bit_columns(backend: str, kabupaten_ctx: AppCont
     """BIGINT on PostgreSQL; INTEGER on SQLite, which stores up to 8 bytes. (A value past 2^31
     written and summed: tests/services/analysis/test_costs.py.)"""
     with kabupaten_ctx.db.session() as session:
-        for table, columns in wide_money.WIDENED.items():
+        for table in {table for table, _column in wide_money.COLUMNS}:
+            columns = [column for t, column in wide_money.COLUMNS if t == table]
             if backend == "postgresql":
                 sql = (
                     "SELECT column_name, data_type FROM information_schema.columns "

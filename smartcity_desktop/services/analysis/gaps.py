@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.i18n import _
-from smartcity_desktop.services.analysis.drill import unlinked_condition
+from smartcity_desktop.services.analysis.drill import linked_ids_sql, unlinked_condition
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.kept_rows import (
     by_desa,
@@ -217,14 +217,24 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
     record, too slow to repeat over 160,000 records on each filter change."""
     out = {}
     share = sharing()
+    # SQLite: the linked ids as one set, checked here (an index probe per record cost it about
+    # as much again as reading the records). PostgreSQL hashes the condition's subquery itself,
+    # faster than sending the ids.
+    in_python = session.get_bind().dialect.name == "sqlite"
     for kind, figure in (("problem", "severity"), ("proposal", "estimated_cost")):
+        linked: set[str] = (
+            {record_id for (record_id,) in session.execute(text(linked_ids_sql(kind)))}
+            if in_python
+            else set()
+        )
+        check = "1" if in_python else f"CASE WHEN {unlinked_condition(kind, 'r')} THEN 1 ELSE 0 END"
         rows = [
             _Record(
                 share(desa, desa),
                 share(dimension, dimension),
                 share(trust, trust),
                 share(day := created_day(created), day),
-                bool(unlinked),
+                bool(unlinked) and record_id not in linked,
                 record_id,
                 share(title, title),
                 share(sub, sub),
@@ -232,9 +242,8 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
             )
             for desa, dimension, trust, created, unlinked, record_id, title, sub, value in session.execute(
                 text(
-                    "SELECT r.office_code, r.dimension, r.trust_level, r.created_at, "
-                    f"CASE WHEN {unlinked_condition(kind, 'r')} THEN 1 ELSE 0 END, r.id, "
-                    f"r.title, r.sub_element, r.{figure} FROM {kind} r "
+                    f"SELECT r.office_code, r.dimension, r.trust_level, r.created_at, {check}, "
+                    f"r.id, r.title, r.sub_element, r.{figure} FROM {kind} r "
                     "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi"
                 ),
                 {"lo": area + ".", "hi": area + "/"},

@@ -394,6 +394,7 @@ def write(
 
     from smartcity_desktop.services.exchange.attachments import store_attachment
     from smartcity_desktop.services.exchange.common import MODELS
+    from smartcity_desktop.services.stored_words import store_for
     from smartcity_desktop.storage.models import (
         ProposalLink,
         RecordConflict,
@@ -472,6 +473,9 @@ def write(
                 .values({c: bindparam(f"b_{c}") for c in columns}),
                 [{f"b_{k}": v for k, v in row.items()} for row in updates[kind]],
             )
+    # The key words of the problems written, for Isu strategis (stored_words): split here once
+    # rather than in the next analysis process.
+    store_for(connection, "problem", [*inserts.get("problem", ()), *updates.get("problem", ())])
     for start in range(0, len(relinked), _CHUNK):
         session.execute(
             delete(ProposalLink).where(

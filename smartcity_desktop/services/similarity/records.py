@@ -1,9 +1,9 @@
 """The records an analysis looks at, with their key words (computed once per record revision).
 
 Key words depend only on a record's text, and the text only changes with a new revision (a new
-content hash). They are kept in memory keyed by (id, content hash), so a filter change or a second
-computation in the same process reads the rows and reuses the words: on 200,000 problems that is
-the difference between a few seconds and a few hundred milliseconds (benchmarks/README.md).
+content hash). They are stored beside the record (``stored_words``, table ``record_words``) and
+read with it, so a new process does not split every text again; a record without valid stored
+words has them computed (kept in memory keyed by content hash) and stored for the next process.
 """
 
 from __future__ import annotations
@@ -11,22 +11,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from smartcity_desktop.domain.keywords import key_words, words_of
+from sqlalchemy import text
+
 from smartcity_desktop.domain.regions import level_of_code, parent_of
 from smartcity_desktop.errors import UserError
 from smartcity_desktop.i18n import _
+from smartcity_desktop.services import stored_words
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.raw_sql import raw
+from smartcity_desktop.services.stored_words import TEXT_FIELDS, Stored
 
 KINDS = ("problem", "potential", "proposal")
 _TICK = 5000
-_TEXT_COLUMNS = {
-    "problem": "title, description, causes",
-    "potential": "title, description, magnitude",
-    "proposal": "title, description, beneficiaries",
-}
+_CHUNK = 500
 
 
 class SimilarityRefused(UserError):
@@ -68,8 +67,7 @@ _cache_lock = threading.Lock()
 def _words(digest: str, texts: Sequence[str | None]) -> _Words:
     hit = _cache.get(digest)
     if hit is None:
-        title = tuple(words_of(texts[0]))
-        hit = (title, key_words(texts[1:], title))
+        hit = stored_words.compute(texts)
         with _cache_lock:
             _cache[digest] = hit
     return hit
@@ -117,35 +115,51 @@ def load_rows(
     problem = kind == "problem"
     extra = "severity, affected_count, affected_unit" if problem else "NULL, NULL, NULL"
     rows: list[Row] = []
-    villages: dict[str, bool] = {}
+    missing: list[int] = []  # positions in rows of records without valid stored words
+    villages: dict[str, str | None] = {}  # desa -> its kecamatan; None: not a village
     with ctx.db.session() as session:
         conn = raw(session)
+        stored = stored_words.read(session, kind)
         # Not LIKE: on SQLite a range, which uses the office_code index.
         below, params = conn.below("office_code", "area", code)
         sql = (
             f"SELECT id, office_code, content_hash, dimension, sub_element, urusan, {extra}, "
-            f"{_TEXT_COLUMNS[kind]} FROM {kind} WHERE deleted = false AND {below}"
+            f"title FROM {kind} WHERE deleted = false AND {below}"
         )
         if area.dimension:
             sql += " AND dimension = :dimension"
             params["dimension"] = area.dimension
-        sql += f" ORDER BY {conn.bytewise('id')}"
+        decoded: dict[str, tuple[str, ...]] = {}  # equal stored texts decoded once
+
+        def decode(value: str) -> tuple[str, ...]:
+            words = decoded.get(value)
+            if words is None:
+                words = decoded[value] = stored_words.decode(value)
+            return words
+
         for r in conn.execute(sql, params):
             desa = r[1]
-            village = villages.get(desa)
-            if village is None:
-                village = villages[desa] = level_of_code(desa) == "desa_kelurahan"
-            if not village:
+            if desa in villages:
+                kecamatan = villages[desa]
+            else:
+                village = level_of_code(desa) == "desa_kelurahan"
+                kecamatan = villages[desa] = (parent_of(desa) or "") if village else None
+            if kecamatan is None:
                 continue  # a kecamatan's own records are not a village's
             if tick is not None and not len(rows) % _TICK:
                 tick(len(rows))
-            title_words, words = _words(r[2], (r[9], r[10], r[11]))
+            found = stored.get(r[0])
+            if found is not None and found[0] == r[2]:
+                title_words, words = decode(found[1]), decode(found[2])
+            else:
+                title_words, words = (), ()
+                missing.append(len(rows))
             rows.append(
                 Row(
                     kind,
                     r[0],
                     desa,
-                    parent_of(desa) or "",
+                    kecamatan,
                     r[9],
                     r[3],
                     r[4],
@@ -157,7 +171,37 @@ def load_rows(
                     words,
                 )
             )
+        computed = _fill(session, kind, rows, missing)
+    stored_words.store_quietly(ctx.db, kind, computed)
+    # In id order, as SQLite compares text (code points; PostgreSQL's "C" collation alike):
+    # sorted here, not by the query, which would sort 80,000 rows on disk.
+    rows.sort(key=_by_id)
     return rows
+
+
+def _by_id(row: Row) -> str:
+    return row.id
+
+
+def _fill(session: Any, kind: str, rows: list[Row], missing: list[int]) -> list[Stored]:
+    """Key words of the rows at ``missing`` from their texts (read by id), put in place."""
+    fields = TEXT_FIELDS[kind]
+    computed: list[Stored] = []
+    digests = {rows[n].id: n for n in missing}
+    ids = list(digests)
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        params = {f"i{n}": v for n, v in enumerate(part)}
+        sql = (
+            f"SELECT id, content_hash, {', '.join(fields)} FROM {kind} "
+            f"WHERE id IN ({', '.join(':' + k for k in params)})"
+        )
+        for record_id, digest, *texts in session.execute(text(sql), params):
+            n = digests[record_id]
+            title_words, words = _words(digest, texts)
+            rows[n] = rows[n]._replace(title_words=title_words, words=words)
+            computed.append((record_id, digest, (title_words, words)))
+    return computed
 
 
 def region_names(ctx: AppContext, codes: Sequence[str]) -> dict[str, str]:

@@ -1,0 +1,107 @@
+"""The first computation of each analysis view in a new process, beside its refreshes.
+
+    python3 benchmarks/analysis_first.py --workdir /tmp/bav [--reuse] [--database-url URL]
+        [--views isu-strategis,peringkat-usulan] [--runs 3]
+
+Setup: the kabupaten office of ``analysis_views.py`` (200,000 records of 187 villages; reused
+with --reuse). With --database-url the views read that server database instead (made from the
+office with ``smartcity db copy --to URL``; the password in PGPASSWORD).
+
+Measured, per view, in a new Python process each (what ``smartcity analysis VIEW --json`` pays,
+start-up excluded): the first ``compute`` with no filter (target 500 ms on PostgreSQL, issue 11),
+then the worst median over --runs of a refresh after a filter change (no filter, one dimension, a
+period; target 300 ms, issue 8). Wall and CPU of the measuring process; a server on the same
+machine works outside that CPU. The load average is printed with each line: on a shared machine
+the wall times are pessimistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+CHILD = r"""
+import datetime as dt, os, statistics, sys, time
+from pathlib import Path
+from smartcity_desktop.services.analysis import VIEWS, AnalysisFilter
+from smartcity_desktop.services.context import open_context
+from smartcity_desktop.storage.paths import DataPaths
+
+name, root, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ctx = open_context(DataPaths(Path(root)))
+try:
+    spec = VIEWS[name]
+    t, c = time.perf_counter(), time.process_time()
+    spec.compute(ctx, AnalysisFilter())
+    first = (time.perf_counter() - t, time.process_time() - c)
+    worst = (0.0, 0.0)
+    for flt in (
+        AnalysisFilter(),
+        AnalysisFilter(dimension="living"),
+        AnalysisFilter(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 6, 30)),
+    ):
+        walls, cpus = [], []
+        for _r in range(runs):
+            t, c = time.perf_counter(), time.process_time()
+            spec.compute(ctx, flt)
+            walls.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+        worst = max(worst, (statistics.median(walls), statistics.median(cpus)))
+    print(f"{first[0]} {first[1]} {worst[0]} {worst[1]} {os.getloadavg()[0]}")
+finally:
+    ctx.close()
+"""
+
+
+def main() -> int:
+    from analysis_views import setup  # type: ignore[import-not-found]
+
+    from smartcity_desktop.services.analysis import VIEWS
+    from smartcity_desktop.storage.location import DATABASE_URL_ENV
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--database-url", help="read the views from this server database")
+    parser.add_argument("--views", help="comma-separated names (default: every view)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    paths = setup(args.workdir, args.records, args.reuse)
+    env = dict(os.environ)
+    env.pop(DATABASE_URL_ENV, None)
+    if args.database_url:
+        env[DATABASE_URL_ENV] = args.database_url
+    names = args.views.split(",") if args.views else list(VIEWS)
+    side = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{side}: first computation in a new process; worst refresh (median of {args.runs})")
+    print(f"{'view':<30} {'first wall/CPU ms':>18} {'refresh wall/CPU ms':>20}  load")
+    missed = False
+    for name in names:
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, name, str(paths.root), str(args.runs)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.exit(f"{name} failed:\n{done.stderr}")
+        first_wall, first_cpu, wall, cpu, load = map(float, done.stdout.split()[-5:])
+        missed |= bool(args.database_url) and first_wall > 0.5
+        print(
+            f"{name:<30} {first_wall * 1000:>9.0f}/{first_cpu * 1000:<8.0f} "
+            f"{wall * 1000:>10.0f}/{cpu * 1000:<9.0f} {load:.1f}",
+            flush=True,
+        )
+    print(f"on {os.cpu_count()} cores")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
