@@ -182,7 +182,7 @@ def test_migration_0016_adds_an_empty_table_and_the_first_read_fills_it(known: K
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE record_words"))
         conn.execute(text("DROP INDEX ix_problem_link_facts"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
     assert "record_words" not in inspect(engine).get_table_names()
     migrations.upgrade(engine)
     with engine.connect() as conn:
