@@ -63,8 +63,9 @@ def test_isu_strategis_prints_the_keys_that_merge_and_split_take(
 ) -> None:
     code, out, err = run(capsys, *at(views_data, "analysis", "isu-strategis"))
     assert code == 0, err
-    assert "Kunci isu\tIsu\t" in out
-    assert "proteksi_lingkungan|2.11|banjir+rob\tbanjir, rob, tambak\t" in out
+    # the readable name first; the key that isu-gabung and isu-pisah take, last
+    assert "\nIsu\t" in out and "\tKunci isu (untuk gabung/pisah)\n" in out
+    assert "\tbanjir, rob, tambak\tproteksi_lingkungan|2.11|banjir+rob\n" in out
     code, out, err = run(
         capsys,
         *at(
