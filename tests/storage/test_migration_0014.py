@@ -6,10 +6,10 @@ import importlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.storage import migrations
+from tests.storage.sqlite_schema import assert_sqlite_schema_unchanged
 
 pytestmark = pytest.mark.postgres_ready
 
@@ -19,21 +19,7 @@ change_notices = importlib.import_module(
 
 
 def test_sqlite_schema_is_unchanged(tmp_path: Path) -> None:
-    def schema(path: Path) -> list[tuple[str, str]]:
-        engine = create_engine(f"sqlite:///{path}")
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE name != 'alembic_version'")
-            )
-            result = sorted((str(name), str(sql)) for name, sql in rows)
-        engine.dispose()
-        return result
-
-    before, after = tmp_path / "before.sqlite", tmp_path / "after.sqlite"
-    # the revision before it, whichever it is once the migrations are chained
-    migrations.upgrade(create_engine(f"sqlite:///{before}"), change_notices.down_revision)
-    migrations.upgrade(create_engine(f"sqlite:///{after}"), "0014")
-    assert schema(before) == schema(after)
+    assert_sqlite_schema_unchanged(tmp_path, "0014", change_notices.down_revision)
 
 
 def test_every_watched_table_has_its_trigger(backend: str, kabupaten_ctx: AppContext) -> None:

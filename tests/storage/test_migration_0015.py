@@ -7,10 +7,10 @@ import importlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from smartcity_desktop.services.context import AppContext
-from smartcity_desktop.storage import migrations
+from tests.storage.sqlite_schema import assert_sqlite_schema_unchanged
 
 pytestmark = pytest.mark.postgres_ready
 
@@ -20,20 +20,7 @@ wide_money = importlib.import_module(
 
 
 def test_sqlite_schema_is_unchanged(tmp_path: Path) -> None:
-    def schema(path: Path) -> list[tuple[str, str]]:
-        engine = create_engine(f"sqlite:///{path}")
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE name != 'alembic_version'")
-            )
-            result = sorted((str(name), str(sql)) for name, sql in rows)
-        engine.dispose()
-        return result
-
-    before, after = tmp_path / "before.sqlite", tmp_path / "after.sqlite"
-    migrations.upgrade(create_engine(f"sqlite:///{before}"), wide_money.down_revision)
-    migrations.upgrade(create_engine(f"sqlite:///{after}"), "0015")
-    assert schema(before) == schema(after)
+    assert_sqlite_schema_unchanged(tmp_path, "0015", wide_money.down_revision)
 
 
 def test_money_and_sizes_are_64_bit_columns(backend: str, kabupaten_ctx: AppContext) -> None:
