@@ -24,6 +24,8 @@ from sqlalchemy import text
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.similarity import sub_element_label
 from smartcity_desktop.i18n import _
+from smartcity_desktop.services import stored_words
+from smartcity_desktop.services.analysis import kept_files
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
@@ -56,6 +58,9 @@ CHART_CLUSTERS = 8  # each bar named whole beside it; more do not fit the chart'
 NO_UNIT = "-"
 CHART_WORDS = 3  # shared words naming a bar: the number beside it matches the table's row
 
+# Raise when the clusters' rules or IssueModel.to_plain change: older kept files are then unused.
+MODEL_VERSION = 1
+
 _models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
 _lock = threading.Lock()
 
@@ -72,18 +77,33 @@ def _fingerprint(ctx: AppContext) -> tuple[Any, ...]:
 
 
 def model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
-    """The office's clusters, formed again only when its problems or decisions changed."""
-    key = str(ctx.db.path.resolve())
+    """The office's clusters, formed again only when its problems or decisions changed: kept in
+    this process, and in a file for the next one (``kept_files``)."""
+    key = ctx.db.describe()
     mark = _fingerprint(ctx)
     with _lock:
         hit = _models.get(key)
     if hit is not None and hit[0] == mark:
         return hit[1]
-    total = int(mark[1] or 0)
-    built = issue_model(ctx, (lambda n: tick(n, total)) if tick is not None else None)
+    path = kept_files.path_of(ctx.paths.root, NAME)
+    stamp = kept_files.stamp(NAME, MODEL_VERSION, stored_words.rules(), key, mark)
+    built = _from_file(kept_files.load(path, stamp))
+    if built is None:
+        total = int(mark[1] or 0)
+        built = issue_model(ctx, (lambda n: tick(n, total)) if tick is not None else None)
+        kept_files.save(path, stamp, built.to_plain())
     with _lock:
         _models[key] = (mark, built)
     return built
+
+
+def _from_file(stored: Any) -> IssueModel | None:
+    if stored is None:
+        return None
+    try:
+        return IssueModel.from_plain(stored)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None  # a file of the right stamp changed by hand: formed again
 
 
 def forget_models() -> None:

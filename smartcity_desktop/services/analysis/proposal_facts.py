@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState
 from smartcity_desktop.services.analysis.kept_rows import (
+    Plain,
     by_desa,
     created_day,
     in_scope,
@@ -146,7 +147,16 @@ class KeptProposals:
 
 def kept_proposals(ctx: AppContext) -> KeptProposals:
     """Every live proposal of the office's area with its review and links (see the module)."""
-    return kept(ctx, "proposals", _read_proposals)
+    return kept(ctx, "proposals", _read_proposals, _PLAIN)
+
+
+def _from_plain(data: tuple[list[tuple[object, ...]], dict[str, int]]) -> KeptProposals:
+    rows = tuple(map(ProposalFacts._make, data[0]))
+    return KeptProposals(rows, dict(data[1]), by_desa(rows))
+
+
+# Kept between processes (``kept_rows.Plain``): the rows as tuples (strings shared as read).
+_PLAIN = Plain[KeptProposals](lambda k: ([tuple(r) for r in k.rows], k.depth), _from_plain)
 
 
 def _read_proposals(session: Session, area: str) -> KeptProposals:

@@ -212,6 +212,55 @@ class IssueModel:
         self._views: dict[AreaFilter, IssueResult] = {}
         self._by_id: dict[str, Row] | None = None
 
+    def to_plain(self) -> tuple[Any, ...]:
+        """The model as plain data (``analysis.kept_files``), without the records' key words:
+        they only form the clusters, which are kept whole."""
+        no_words: tuple[str, ...] = ()
+        rows = [(*r[:-2], no_words, no_words) for r in self.rows]
+        built = [
+            (
+                b.key,
+                b.origin,
+                b.label,
+                b.shared,
+                [
+                    (
+                        key,
+                        p.ids,
+                        p.per_desa,
+                        p.affected,
+                        p.sub_elements,
+                        p.urusan,
+                        p.rank_sum,
+                        p.rank_n,
+                        p.worst,
+                    )
+                    for key, p in b.parts.items()
+                ],
+            )
+            for b in self.built
+        ]
+        decisions = [
+            (d.id, d.action, d.cluster_keys, d.record_ids, d.label, d.applied)
+            for d in self.decisions
+        ]
+        return rows, built, decisions, self.names
+
+    @classmethod
+    def from_plain(cls, data: tuple[Any, ...]) -> IssueModel:
+        """The model from ``to_plain``'s data, read back whole (its lists, dicts and sets are
+        new objects, owned by the model from here)."""
+        rows, built, decisions, names = data
+        return cls(
+            list(map(Row._make, rows)),
+            [
+                _Built(key, origin, label, shared, {p[0]: _Part(*p[1:]) for p in parts})
+                for key, origin, label, shared, parts in built
+            ],
+            [DecisionView(*d) for d in decisions],
+            names,
+        )
+
     def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Title and village name of records (a cluster's drill-down)."""
         by_id = self._rows_by_id()
