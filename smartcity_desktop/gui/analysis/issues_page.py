@@ -172,13 +172,15 @@ class IssuesPage(ComputedPage):
         ctx = self.shell.ctx
 
         def work(progress: TaskProgress) -> IssueModel:
-            from smartcity_desktop.services.similarity import issue_model
+            # The clusters the Analisis page's Isu strategis shows, kept alike: formed again only
+            # when the problems or decisions changed, read from the data folder otherwise.
+            from smartcity_desktop.services.analysis.issues_view import model
 
-            def tick(done: int) -> None:
+            def tick(done: int, _total: int) -> None:
                 progress.check()
                 progress.report(done, 0, _("Membaca permasalahan… {n}").format(n=done))
 
-            return issue_model(ctx, tick)
+            return model(ctx, tick)
 
         self.compute(
             work,
