@@ -11,7 +11,7 @@ Measured, per view, in a new Python process each (what ``smartcity analysis VIEW
 start-up excluded):
 
 - the first ``compute`` with no filter after a data change: the kept files of the data folder
-  (``services/analysis/kept_files.py``) removed first, so the process builds what it keeps;
+  (``services/kept_files.py``) removed first, so the process builds what it keeps;
 - the first ``compute`` in the next new process, the data unchanged: it reads the kept files
   (target 500 ms on PostgreSQL, issue 11);
 - in that process, the worst median over --runs of a refresh after a filter change (no filter,

@@ -58,7 +58,8 @@ LIST_LIMIT = 500
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
     scope = resolve(ctx, flt)
     area = scope.area
-    found = kept(ctx, "gaps", _read, _PLAIN)
+    # Reviews play no part in a link check: a review saved here keeps the kept read.
+    found = kept(ctx, "gaps", _read, _PLAIN, ("problem", "potential", "proposal"))
     counts, listed = {}, {}
     for kind in ("problem", "proposal"):
         rows = in_scope(found[kind].rows, found[kind].by_desa, scope)

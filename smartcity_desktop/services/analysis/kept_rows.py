@@ -26,7 +26,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from smartcity_desktop.services.analysis import kept_files
+from smartcity_desktop.services import kept_files
 from smartcity_desktop.services.analysis.scope import Scope
 from smartcity_desktop.services.context import AppContext
 
@@ -51,11 +51,11 @@ _kept: dict[tuple[str, str, str], tuple[tuple[Any, ...], Any]] = {}
 _lock = threading.Lock()
 
 
-def data_mark(session: Session) -> tuple[Any, ...]:
-    """Changes whenever a record, review or link is added, changed or deleted, and with every
-    import."""
+def data_mark(session: Session, tables: Sequence[str] = MARKED_TABLES) -> tuple[Any, ...]:
+    """Changes whenever a row of ``tables`` or a link is added, changed or deleted, and with
+    every import."""
     out: list[Any] = []
-    for table in MARKED_TABLES:
+    for table in tables:
         out += session.execute(
             text(f"SELECT count(*), sum(revision), max(updated_at) FROM {table}")
         ).one()
@@ -77,13 +77,17 @@ class Plain(Generic[T]):
 
 
 def kept(
-    ctx: AppContext, name: str, build: Callable[[Session, str], T], plain: Plain[T] | None = None
+    ctx: AppContext,
+    name: str,
+    build: Callable[[Session, str], T],
+    plain: Plain[T] | None = None,
+    tables: Sequence[str] = MARKED_TABLES,
 ) -> T:
-    """``build(session, office_code)``, kept under ``name`` until ``data_mark`` changes: in this
-    process, and with ``plain`` also in a file for the next one."""
+    """``build(session, office_code)``, kept under ``name`` until ``data_mark`` of the tables
+    it reads changes: in this process, and with ``plain`` also in a file for the next one."""
     key = (ctx.db.describe(), ctx.office.code, name)
     with ctx.db.session() as session:
-        mark = data_mark(session)
+        mark = data_mark(session, tables)
         with _lock:
             hit = _kept.get(key)
         if hit is not None and hit[0] == mark:

@@ -8,6 +8,7 @@ words, two villages or more), corrected by the office's stored merge and split d
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,6 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.similarity.records import (
     AreaFilter,
     Row,
-    check_area,
     load_rows,
     region_names,
 )
@@ -213,7 +213,7 @@ class IssueModel:
         self._by_id: dict[str, Row] | None = None
 
     def to_plain(self) -> tuple[Any, ...]:
-        """The model as plain data (``analysis.kept_files``), without the records' key words:
+        """The model as plain data (``kept_files``), without the records' key words:
         they only form the clusters, which are kept whole."""
         no_words: tuple[str, ...] = ()
         rows = [(*r[:-2], no_words, no_words) for r in self.rows]
@@ -339,48 +339,71 @@ def issue_model(ctx: AppContext, tick: Callable[[int], None] | None = None) -> I
     return model_from_rows(ctx, rows, live_decisions(ctx))
 
 
-def issue_clusters(ctx: AppContext, area: AreaFilter | None = None) -> IssueResult:
-    """The clusters of the office's area, decisions applied, as seen through ``area``; the most
-    widespread first."""
-    area = area or AreaFilter()
-    check_area(ctx, area.kecamatan)
-    return issue_model(ctx).view(area)
-
-
 def model_from_rows(
     ctx: AppContext, rows: Sequence[Row], decisions: Sequence[IssueDecision]
 ) -> IssueModel:
-    by_id = {row.id: row for row in rows}
-    items = [
-        Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
-        for r in rows
-        if r.sub_element is not None
-    ]
-    working = {
-        g.key: _Working(g.key, "auto", [m.id for m in g.members], g.seed)
-        for g in group_items(items, min_desa=2)
-    }
-    views = [_apply(working, d) for d in decisions]
-    built: list[_Built] = []
-    for w in working.values():
+    return IssueGroups(rows).model(ctx, decisions)
+
+
+class IssueGroups:
+    """The area's problems and their automatic groups, formed once per change of the problems.
+    ``model`` applies any set of decisions to them without grouping again, and builds a cluster's
+    figures only for a member list it has not seen: after a merge or split decision, only the
+    clusters it touched are summed again."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = list(rows)
+        self.by_id = {row.id: row for row in self.rows}
+        items = [
+            Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
+            for r in self.rows
+            if r.sub_element is not None
+        ]
+        self.auto = [
+            (g.key, tuple(m.id for m in g.members), g.seed) for g in group_items(items, min_desa=2)
+        ]
+        self._built: dict[tuple[str, str, str | None, tuple[str, ...]], _Built | None] = {}
+        self._lock = threading.Lock()
+
+    def model(self, ctx: AppContext, decisions: Sequence[IssueDecision]) -> IssueModel:
+        working = {key: _Working(key, "auto", list(ids), seed) for key, ids, seed in self.auto}
+        views = [_apply(working, d) for d in decisions]
+        built: list[_Built] = []
+        for w in working.values():
+            memo = (w.key, w.origin, w.label, tuple(w.ids))
+            with self._lock:
+                found = self._built.get(memo, _UNSEEN)
+            if found is _UNSEEN:
+                found = self._build(w)
+                with self._lock:
+                    self._built[memo] = found
+            if found is not None:
+                built.append(found)  # type: ignore[arg-type]
+        codes = {
+            code
+            for b in built
+            for (kecamatan, _dim), part in b.parts.items()
+            for code in (kecamatan, *part.per_desa)
+        }
+        return IssueModel(self.rows, built, views, region_names(ctx, sorted(codes)))
+
+    def _build(self, w: _Working) -> _Built | None:
+        by_id = self.by_id
         members = sorted((by_id[i] for i in w.ids if i in by_id), key=lambda r: (r.desa, r.id))
-        if members:
-            shared = shared_words((r.words for r in members), w.seed)
-            parts: dict[_PartKey, _Part] = {}
-            for r in members:
-                key = (r.kecamatan, r.dimension)
-                part = parts.get(key)
-                if part is None:
-                    part = parts[key] = _Part()
-                part.add(r)
-            built.append(_Built(w.key, w.origin, w.label, shared, parts))
-    codes = {
-        code
-        for b in built
-        for (kecamatan, _dim), part in b.parts.items()
-        for code in (kecamatan, *part.per_desa)
-    }
-    return IssueModel(rows, built, views, region_names(ctx, sorted(codes)))
+        if not members:
+            return None
+        shared = shared_words((r.words for r in members), w.seed)
+        parts: dict[_PartKey, _Part] = {}
+        for r in members:
+            key = (r.kecamatan, r.dimension)
+            part = parts.get(key)
+            if part is None:
+                part = parts[key] = _Part()
+            part.add(r)
+        return _Built(w.key, w.origin, w.label, shared, parts)
+
+
+_UNSEEN = object()
 
 
 def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionView:

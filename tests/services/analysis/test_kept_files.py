@@ -1,4 +1,4 @@
-"""Kept analysis reads between processes (services/analysis/kept_files.py): a new process with
+"""Kept analysis reads between processes (services/kept_files.py): a new process with
 unchanged data reads the file and gets exactly what a build gives; any change makes the file stale;
 a file changed by hand is refused without running anything."""
 
@@ -13,18 +13,21 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from smartcity_desktop.services.analysis import (
-    VIEWS,
-    AnalysisFilter,
-    drill_records,
-    kept_files,
-    view,
-)
-from smartcity_desktop.services.analysis.issues_view import forget_models
+from smartcity_desktop.domain.review import ReviewState
+from smartcity_desktop.services import kept_files
+from smartcity_desktop.services.analysis import VIEWS, AnalysisFilter, drill_records, view
 from smartcity_desktop.services.analysis.kept_rows import Plain, forget_kept, kept
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.review.decide import Decision, review_record
+from smartcity_desktop.services.similarity import (
+    forget_models,
+    merge_issues,
+    split_issue,
+    withdraw_issue_decision,
+)
 from tests.services.analysis.views_data import (
     ViewsData,
+    fixed_clock,
     kab,
     views_data,
     views_shared,
@@ -177,3 +180,60 @@ def test_a_folder_that_cannot_be_made_costs_only_the_file(tmp_path: Path) -> Non
     (tmp_path / "cache").write_text("bukan folder", encoding="utf-8")
     kept_files.save(kept_files.path_of(tmp_path, "uji"), "cap", [1, 2])
     assert kept_files.load(kept_files.path_of(tmp_path, "uji"), "cap") is None
+
+
+def _formed_afresh(ctx: AppContext) -> dict[str, Any]:
+    """Isu strategis as a new process with no kept file forms it."""
+    _new_process()
+    kept_files.path_of(ctx.paths.root, "isu-strategis").unlink(missing_ok=True)
+    return view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+
+
+def test_decisions_applied_to_the_kept_groups_equal_clusters_formed_afresh(
+    views_data: ViewsData,
+) -> None:
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()  # one "computed at" in every result
+    try:
+        first = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        keys = [c["key"] for c in first["clusters"]]
+        merged = merge_issues(ctx, keys[:2], "Pesisir")
+        after_merge = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_merge != first
+        assert after_merge == _formed_afresh(ctx)
+        biggest = max(after_merge["clusters"], key=lambda c: c["record_count"])
+        split_issue(ctx, biggest["key"], biggest["record_ids"][:1], "Satu desa")
+        after_split = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_split != after_merge
+        assert after_split == _formed_afresh(ctx)
+        withdraw_issue_decision(ctx, merged.ids[0])
+        after_undo = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_undo == _formed_afresh(ctx)
+    finally:
+        ctx.close()
+
+
+def test_a_review_the_kabupaten_saves_keeps_the_proposals_and_gaps_reads(
+    views_data: ViewsData,
+) -> None:
+    # At a kabupaten the proposals' facts carry the kecamatan's reviews, which only arrive by
+    # import; a review the kabupaten saves itself changes neither read (nor, for the gaps, any).
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    try:
+        _new_process()
+        ranked = view("peringkat-usulan").compute(ctx, AnalysisFilter()).as_dict()
+        gaps = view("kesenjangan-masalah-usulan").compute(ctx, AnalysisFilter()).as_dict()
+        written = _files(ctx)
+        with ctx.db.session() as session:
+            proposal = session.execute(
+                text("SELECT id FROM proposal WHERE NOT deleted ORDER BY id")
+            ).scalar()
+        review_record(ctx, proposal, Decision(ReviewState.DITERIMA.value, priority=1))
+        _new_process()
+        assert view("peringkat-usulan").compute(ctx, AnalysisFilter()).as_dict() == ranked
+        assert view("kesenjangan-masalah-usulan").compute(ctx, AnalysisFilter()).as_dict() == gaps
+        assert _files(ctx)["proposals"] == written["proposals"]
+        assert _files(ctx)["gaps"] == written["gaps"]
+    finally:
+        ctx.close()
