@@ -64,6 +64,17 @@ def load(path: Path, expected: str) -> Any | None:
     return data if found == expected else None
 
 
+def pack(data: Any) -> bytes:
+    """Plain data as one bytes value inside a kept file: read back with ``unpack`` only when
+    needed, so that loading the file does not make its objects."""
+    return pickle.dumps(data, protocol=5)
+
+
+def unpack(packed: bytes) -> Any:
+    """What ``pack`` packed, read as plain data only (a class is refused, never made)."""
+    return _PlainOnly(io.BytesIO(packed)).load()
+
+
 def save(path: Path, stamp_: str, data: Any) -> None:
     """Keep ``data`` (plain data only) under ``stamp_``, replacing the file whole: a crash leaves
     the old file or none, and a failing disk only costs the next process the time to build."""

@@ -8,6 +8,7 @@ words, two villages or more), corrected by the office's stored merge and split d
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.similarity import Item, group_items, shared_words, sub_element_label
+from smartcity_desktop.services import kept_files
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.similarity.records import (
     AreaFilter,
@@ -199,24 +201,36 @@ class IssueModel:
         built: Sequence[_Built],
         decisions: Sequence[DecisionView],
         names: dict[str, str],
+        counts: dict[_PartKey, int] | None = None,
+        read_titles: Callable[[], dict[str, str]] | None = None,
     ) -> None:
+        """``counts``: the rows' problems per kecamatan and dimension, when known already.
+        ``read_titles``: the records' titles when the rows carry none (a model read back from a
+        kept file reads them only for a cluster's list of records)."""
         self.rows = list(rows)
         self.built = list(built)
-        # Problems per kecamatan and dimension: the "n problems" of any filter.
-        self.counts: dict[_PartKey, int] = {}
-        for r in self.rows:
-            k = (r.kecamatan, r.dimension)
-            self.counts[k] = self.counts.get(k, 0) + 1
+        if counts is None:
+            # Problems per kecamatan and dimension: the "n problems" of any filter.
+            counts = {}
+            for r in self.rows:
+                k = (r.kecamatan, r.dimension)
+                counts[k] = counts.get(k, 0) + 1
+        self.counts = counts
         self.decisions = list(decisions)
         self.names = names
         self._views: dict[AreaFilter, IssueResult] = {}
         self._by_id: dict[str, Row] | None = None
+        self._read_titles = read_titles
+        self._titles: dict[str, str] | None = None
 
     def to_plain(self) -> tuple[Any, ...]:
-        """The model as plain data (``kept_files``), without the records' key words:
-        they only form the clusters, which are kept whole."""
+        """The model as plain data (``kept_files``). The records go without their key words
+        (those only form the clusters, which are kept whole) and without their titles, which go
+        packed apart: only a cluster's list of records shows them, and 80,000 titles are much of
+        what reading the file back costs."""
         no_words: tuple[str, ...] = ()
-        rows = [(*r[:-2], no_words, no_words) for r in self.rows]
+        rows = [(*r[:4], "", *r[5:-2], no_words, no_words) for r in self.rows]
+        titles = kept_files.pack({r.id: r.title for r in self.rows})
         built = [
             (
                 b.key,
@@ -244,13 +258,28 @@ class IssueModel:
             (d.id, d.action, d.cluster_keys, d.record_ids, d.label, d.applied)
             for d in self.decisions
         ]
-        return rows, built, decisions, self.names
+        return rows, list(self.counts.items()), titles, built, decisions, self.names
 
     @classmethod
-    def from_plain(cls, data: tuple[Any, ...]) -> IssueModel:
-        """The model from ``to_plain``'s data, read back whole (its lists, dicts and sets are
-        new objects, owned by the model from here)."""
-        rows, built, decisions, names = data
+    def from_plain(
+        cls, data: tuple[Any, ...], read_titles: Callable[[], dict[str, str]]
+    ) -> IssueModel:
+        """The model from ``to_plain``'s data (its lists, dicts and sets are new objects, owned
+        by the model from here). ``read_titles`` reads the titles from the database instead, if
+        the packed ones cannot be read (a file changed by hand)."""
+        rows, counts, packed, built, decisions, names = data
+        if not isinstance(packed, bytes):
+            raise TypeError("packed titles expected")
+
+        def titles() -> dict[str, str]:
+            try:
+                found = kept_files.unpack(packed)
+                if isinstance(found, dict):
+                    return found
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                pass
+            return read_titles()
+
         return cls(
             list(map(Row._make, rows)),
             [
@@ -259,13 +288,18 @@ class IssueModel:
             ],
             [DecisionView(*d) for d in decisions],
             names,
+            dict(counts),
+            titles,
         )
 
     def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Title and village name of records (a cluster's drill-down)."""
         by_id = self._rows_by_id()
+        if self._read_titles is not None and self._titles is None:
+            self._titles = self._read_titles()
+        titles = self._titles or {}
         return {
-            i: (by_id[i].title, self.names.get(by_id[i].desa, by_id[i].desa))
+            i: (titles.get(i, by_id[i].title), self.names.get(by_id[i].desa, by_id[i].desa))
             for i in record_ids
             if i in by_id
         }

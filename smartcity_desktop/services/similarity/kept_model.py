@@ -27,7 +27,7 @@ NAME = "isu-strategis"
 Tick = Callable[[int, int], None]  # (done, total); it may raise to cancel
 
 # Raise when the clusters' rules or IssueModel.to_plain change: older kept files are then unused.
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 
 _models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
 _groups: dict[str, tuple[tuple[Any, ...], IssueGroups]] = {}
@@ -59,7 +59,7 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
         return hit[1]
     path = kept_files.path_of(ctx.paths.root, NAME)
     stamp = kept_files.stamp(NAME, MODEL_VERSION, stored_words.rules(), key, mark)
-    built = _from_file(kept_files.load(path, stamp))
+    built = _from_file(kept_files.load(path, stamp), lambda: _titles(ctx))
     if built is None:
         problems = mark[:4]
         with _lock:
@@ -79,11 +79,15 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
     return built
 
 
-def _from_file(stored: Any) -> IssueModel | None:
+def _titles(ctx: AppContext) -> dict[str, str]:
+    return {r.id: r.title for r in load_rows(ctx, "problem", AreaFilter())}
+
+
+def _from_file(stored: Any, read_titles: Callable[[], dict[str, str]]) -> IssueModel | None:
     if stored is None:
         return None
     try:
-        return IssueModel.from_plain(stored)
+        return IssueModel.from_plain(stored, read_titles)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError):
         return None  # a file of the right stamp changed by hand: formed again
 

@@ -21,6 +21,7 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.review.decide import Decision, review_record
 from smartcity_desktop.services.similarity import (
     forget_models,
+    kept_model,
     merge_issues,
     split_issue,
     withdraw_issue_decision,
@@ -237,3 +238,19 @@ def test_a_review_the_kabupaten_saves_keeps_the_proposals_and_gaps_reads(
         assert _files(ctx)["gaps"] == written["gaps"]
     finally:
         ctx.close()
+
+
+def test_a_model_read_back_names_a_clusters_records_as_a_built_one(kab: AppContext) -> None:
+    _new_process()
+    built = kept_model(kab)
+    ids = [i for b in built.built for p in b.parts.values() for i in p.ids]
+    expected = built.titles(ids)
+    assert expected and all(title for title, _desa in expected.values())
+    _new_process()
+    assert kept_model(kab).titles(ids) == expected
+    # Titles packed in a file changed by hand: read from the database instead.
+    path = kept_files.path_of(kab.paths.root, "isu-strategis")
+    stamp, data = pickle.loads(path.read_bytes())  # the test's own file: trusted
+    kept_files.save(path, stamp, (*data[:2], b"rusak", *data[3:]))
+    _new_process()
+    assert kept_model(kab).titles(ids) == expected
