@@ -17,8 +17,9 @@ from pathlib import Path
 from smartcity_desktop.storage.paths import DataPaths
 
 # The temporary names the writers use (see docs/development.md, "Temporary files"):
-# ``.<final-name>.<random>.partial`` for bundles, parts, backups, the restore's copy and small files
-# (bundles/writer.py, bundles/parts.py, storage/database.py, storage/restore.py, storage/durable.py),
+# ``.<final-name>.<random>.partial`` for bundles, parts, backups, the restore's copy, small files and
+# kept reads (bundles/writer.py, bundles/parts.py, storage/database.py, storage/restore.py,
+# storage/durable.py, services/review/stages.py, services/kept_files.py),
 # ``<name>.partial`` for small documents (services/trust.py) and backups of older versions,
 # ``<name>.partial-journal``: SQLite's rollback journal of a backup copy cut short (a full disk),
 # ``.<stem>-<random>.part`` for PDFs (services/reports.py) and ``.incoming-<random>`` for blobs.
@@ -42,6 +43,9 @@ def temporary_files(paths: DataPaths) -> Iterator[Candidate]:
     yield from _matching(paths.exports, (_PARTIAL, _PART), recursive=True)
     yield from _matching(paths.backups, (_PARTIAL, _JOURNAL), recursive=False)
     yield from _matching(paths.root / "receipts", (_PARTIAL, _PART), recursive=True)
+    # Kelengkapan's and the analysis views' kept reads (services/review/stages.py,
+    # services/kept_files.py): a crash while writing one leaves its .partial.
+    yield from _matching(paths.root / "cache", (_PARTIAL,), recursive=True)
     for candidate in _matching(paths.attachments, (_INCOMING,), recursive=True):
         yield Candidate(candidate.path, "incoming")
     # Staging holds only work in progress (parts being joined): whatever is there is temporary.

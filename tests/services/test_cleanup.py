@@ -48,6 +48,8 @@ def leftovers(paths: DataPaths, *, age: float = DAY) -> list[Path]:
         ),
         write(root / "receipts" / "2026" / ".tanda-terima-x1y2.part", age=age),
         write(root / "trust.json.partial", age=age),
+        write(root / "cache" / ".kelengkapan.json.5e6f7a8b.partial", age=age),
+        write(root / "cache" / "analysis" / ".proposals.pickle.0a1b2c3d.partial", age=age),
         write(root / "attachments" / ".incoming-q1w2e3", age=age),
         write(root / "attachments" / "ab" / ".incoming-r4t5y6", age=age),
         staged.parent,
@@ -64,6 +66,8 @@ def keepers(paths: DataPaths) -> list[Path]:
         write(root / "logs" / "old.partial"),
         write(root / "receipts" / "2026" / "tanda-terima.pdf"),
         write(root / "attachments" / "ab" / "not-a-blob.partial-ish"),
+        write(root / "cache" / "analysis" / "proposals.pickle"),
+        write(root / "cache" / "kelengkapan.json"),
     ]
 
 

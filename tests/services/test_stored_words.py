@@ -4,6 +4,7 @@ stale; Isu strategis gives the same clusters with and without them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,9 +60,13 @@ def _assert_valid(ctx: AppContext) -> None:
         ), record_id
 
 
-def _fresh_process() -> None:
+def _fresh_process(root: Path | None = None) -> None:
+    """A new process; with ``root``, one that finds no kept analysis files in that data folder
+    either (as after a change of the problems), so the clusters are formed from the words."""
     forget_words()
     forget_models()
+    if root is not None:
+        shutil.rmtree(root / "cache" / "analysis", ignore_errors=True)
 
 
 def test_saved_records_store_their_words_and_an_edit_replaces_them(known: Known) -> None:
@@ -118,7 +123,7 @@ def test_missing_or_stale_words_are_computed_and_stored_on_read(known: Known) ->
                 text("UPDATE record_words SET rules = 'other', words = 'x' WHERE record_id = :i"),
                 {"i": known.ids["c1"]},
             )
-        _fresh_process()
+        _fresh_process(kab.paths.root)
         again = view("isu-strategis").compute(kab, AnalysisFilter()).as_dict()
         expected.pop("computed_at", None)
         again.pop("computed_at", None)
@@ -188,7 +193,7 @@ def test_migration_0016_adds_an_empty_table_and_the_first_read_fills_it(known: K
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM record_words")).scalar() == 0
     engine.dispose()
-    _fresh_process()
+    _fresh_process(path.parent)
     kab = known.open("kabupaten")
     try:
         again = view("isu-strategis").compute(kab, AnalysisFilter()).as_dict()

@@ -1,6 +1,6 @@
 """Isu strategis: problems recurring across villages, as clusters with their figures.
 
-The clusters of the whole area are computed once off the GUI thread (``issue_model``); a filter
+The clusters of the whole area are computed once off the GUI thread (``kept_model``); a filter
 change only selects, in memory, which records count (well under the 300 ms of issue 8 on
 200,000 problems: benchmarks/README.md). Staff merge clusters and split records out of one; each
 decision is stored by the service and can be withdrawn.
@@ -172,13 +172,15 @@ class IssuesPage(ComputedPage):
         ctx = self.shell.ctx
 
         def work(progress: TaskProgress) -> IssueModel:
-            from smartcity_desktop.services.similarity import issue_model
+            # The clusters the Analisis page's Isu strategis shows, kept alike: formed again only
+            # when the problems or decisions changed, read from the data folder otherwise.
+            from smartcity_desktop.services.similarity import kept_model
 
-            def tick(done: int) -> None:
+            def tick(done: int, _total: int) -> None:
                 progress.check()
                 progress.report(done, 0, _("Membaca permasalahan… {n}").format(n=done))
 
-            return issue_model(ctx, tick)
+            return kept_model(ctx, tick)
 
         self.compute(
             work,

@@ -23,6 +23,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.drill import linked_ids_sql, unlinked_condition
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
 from smartcity_desktop.services.analysis.kept_rows import (
+    Plain,
     by_desa,
     created_day,
     in_scope,
@@ -57,7 +58,8 @@ LIST_LIMIT = 500
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
     scope = resolve(ctx, flt)
     area = scope.area
-    found = kept(ctx, "gaps", _read)
+    # Reviews play no part in a link check: a review saved here keeps the kept read.
+    found = kept(ctx, "gaps", _read, _PLAIN, ("problem", "potential", "proposal"))
     counts, listed = {}, {}
     for kind in ("problem", "proposal"):
         rows = in_scope(found[kind].rows, found[kind].by_desa, scope)
@@ -210,6 +212,20 @@ class _Record(NamedTuple):
 class _Kept:
     rows: tuple[_Record, ...]
     by_desa: dict[str, tuple[_Record, ...]]
+
+
+def _from_plain(data: dict[str, list[tuple[Any, ...]]]) -> dict[str, _Kept]:
+    out = {}
+    for kind, plain_rows in data.items():
+        rows = tuple(map(_Record._make, plain_rows))
+        out[kind] = _Kept(rows, by_desa(rows))
+    return out
+
+
+# Kept between processes (``kept_rows.Plain``): per kind, the rows as tuples.
+_PLAIN = Plain[dict[str, _Kept]](
+    lambda found: {kind: [tuple(r) for r in k.rows] for kind, k in found.items()}, _from_plain
+)
 
 
 def _read(session: Any, area: str) -> dict[str, _Kept]:

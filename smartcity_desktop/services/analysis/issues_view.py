@@ -2,8 +2,8 @@
 ``services.similarity.issues``), with the office's stored merge and split decisions applied.
 
 Clusters are formed over the office's whole area from every problem's key words, which takes
-seconds on 200,000 problems; the model is therefore kept per office file until the problems or
-the decisions change, and a filter change only combines it again:
+seconds on 200,000 problems; the model is therefore kept until the problems or the decisions
+change (``similarity.kept_model``), and a filter change only combines it again:
 
 - a kecamatan and a dimension are served from the sums the model made per kecamatan and
   dimension;
@@ -15,9 +15,6 @@ the decisions change, and a filter change only combines it again:
 """
 
 from __future__ import annotations
-
-import threading
-from typing import Any
 
 from sqlalchemy import text
 
@@ -43,11 +40,13 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.similarity.issues import (
     SEVERITY_RANK,
     IssueCluster,
-    IssueModel,
     IssueResult,
-    issue_model,
     urusan_label,
 )
+
+# forget_models: tests and benchmarks that measure a first computation import it from here too.
+from smartcity_desktop.services.similarity.kept_model import forget_models as forget_models
+from smartcity_desktop.services.similarity.kept_model import kept_model
 from smartcity_desktop.services.similarity.records import AreaFilter
 
 NAME = "isu-strategis"
@@ -56,46 +55,11 @@ CHART_CLUSTERS = 8  # each bar named whole beside it; more do not fit the chart'
 NO_UNIT = "-"
 CHART_WORDS = 3  # shared words naming a bar: the number beside it matches the table's row
 
-_models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
-_lock = threading.Lock()
-
-
-def _fingerprint(ctx: AppContext) -> tuple[Any, ...]:
-    with ctx.db.session() as session:
-        problems = session.execute(
-            text("SELECT count(*), sum(revision), max(updated_at) FROM problem")
-        ).one()
-        decisions = session.execute(
-            text("SELECT count(*), sum(revision), max(updated_at) FROM issue_decision")
-        ).one()
-    return (ctx.office.code, *problems, *decisions)
-
-
-def model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
-    """The office's clusters, formed again only when its problems or decisions changed."""
-    key = str(ctx.db.path.resolve())
-    mark = _fingerprint(ctx)
-    with _lock:
-        hit = _models.get(key)
-    if hit is not None and hit[0] == mark:
-        return hit[1]
-    total = int(mark[1] or 0)
-    built = issue_model(ctx, (lambda n: tick(n, total)) if tick is not None else None)
-    with _lock:
-        _models[key] = (mark, built)
-    return built
-
-
-def forget_models() -> None:
-    """Drop the kept clusters (tests and benchmarks measure a first computation)."""
-    with _lock:
-        _models.clear()
-
 
 def issues(ctx: AppContext, scope: Scope, tick: Tick | None = None) -> IssueResult:
     """The clusters under the scope's filter."""
     flt = scope.filter
-    found = model(ctx, tick)
+    found = kept_model(ctx, tick)
     if not (flt.desa or flt.stage or flt.trust or flt.date_from or flt.date_to):
         return found.view(AreaFilter(kecamatan=flt.kecamatan, dimension=flt.dimension))
     where, params = scope.where("r")

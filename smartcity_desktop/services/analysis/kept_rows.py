@@ -9,6 +9,10 @@ rules (``Scope.where``: the filter's villages, dimension, trust level and creati
 ``data_mark`` tells whether anything changed: every change of an owned row raises its revision
 or adds a row, and the ``ix_<table>_changes (updated_at, revision)`` indexes (migration 0010)
 answer it without reading the rows.
+
+A read given a ``Plain`` (its conversion to plain data and back) is also kept in a file of the
+data folder under the same mark (``kept_files``): a new process with unchanged data reads the
+file instead of the database.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from smartcity_desktop.services import kept_files
 from smartcity_desktop.services.analysis.scope import Scope
 from smartcity_desktop.services.context import AppContext
 
@@ -45,11 +51,11 @@ _kept: dict[tuple[str, str, str], tuple[tuple[Any, ...], Any]] = {}
 _lock = threading.Lock()
 
 
-def data_mark(session: Session) -> tuple[Any, ...]:
-    """Changes whenever a record, review or link is added, changed or deleted, and with every
-    import."""
+def data_mark(session: Session, tables: Sequence[str] = MARKED_TABLES) -> tuple[Any, ...]:
+    """Changes whenever a row of ``tables`` or a link is added, changed or deleted, and with
+    every import."""
     out: list[Any] = []
-    for table in MARKED_TABLES:
+    for table in tables:
         out += session.execute(
             text(f"SELECT count(*), sum(revision), max(updated_at) FROM {table}")
         ).one()
@@ -60,19 +66,57 @@ def data_mark(session: Session) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def kept(ctx: AppContext, name: str, build: Callable[[Session, str], T]) -> T:
-    """``build(session, office_code)``, kept under ``name`` until ``data_mark`` changes."""
-    key = (str(ctx.db.path.resolve()), ctx.office.code, name)
+@dataclass(frozen=True)
+class Plain(Generic[T]):
+    """How a kept read becomes plain data for its file (``kept_files``) and back. ``version``:
+    raise it when the read's shape or meaning changes, so that older files are built again."""
+
+    to_plain: Callable[[T], Any]
+    from_plain: Callable[[Any], T]
+    version: int = 1
+
+
+def kept(
+    ctx: AppContext,
+    name: str,
+    build: Callable[[Session, str], T],
+    plain: Plain[T] | None = None,
+    tables: Sequence[str] = MARKED_TABLES,
+) -> T:
+    """``build(session, office_code)``, kept under ``name`` until ``data_mark`` of the tables
+    it reads changes: in this process, and with ``plain`` also in a file for the next one."""
+    key = (ctx.db.describe(), ctx.office.code, name)
     with ctx.db.session() as session:
-        mark = data_mark(session)
+        mark = data_mark(session, tables)
         with _lock:
             hit = _kept.get(key)
         if hit is not None and hit[0] == mark:
             return hit[1]  # type: ignore[no-any-return]
-        built = build(session, ctx.office.code)
+        if plain is None:
+            built = build(session, ctx.office.code)
+        else:
+            path = kept_files.path_of(ctx.paths.root, name)
+            stamp = kept_files.stamp(name, plain.version, *key, mark)
+            found = _from_file(plain, kept_files.load(path, stamp))
+            if found:
+                built = found[0]
+            else:
+                built = build(session, ctx.office.code)
+                kept_files.save(path, stamp, plain.to_plain(built))
     with _lock:
         _kept[key] = (mark, built)
     return built
+
+
+def _from_file(plain: Plain[T], stored: Any) -> tuple[T] | tuple[()]:
+    """The read back from its file's plain data; nothing when there is no file or its data does
+    not fit (a file of the right stamp changed by hand)."""
+    if stored is None:
+        return ()
+    try:
+        return (plain.from_plain(stored),)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return ()
 
 
 def forget_kept() -> None:

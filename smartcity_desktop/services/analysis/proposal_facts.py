@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.review import ReviewState
 from smartcity_desktop.services.analysis.kept_rows import (
+    MARKED_TABLES,
+    Plain,
     by_desa,
     created_day,
     in_scope,
@@ -146,7 +148,20 @@ class KeptProposals:
 
 def kept_proposals(ctx: AppContext) -> KeptProposals:
     """Every live proposal of the office's area with its review and links (see the module)."""
-    return kept(ctx, "proposals", _read_proposals)
+    # The facts carry the kecamatan's review of each proposal. At a kabupaten those reviews only
+    # arrive by import (every import changes the mark): a review the kabupaten saves itself keeps
+    # the kept read. At a kecamatan its own reviews are the ones read.
+    tables = ("problem", "proposal") if ctx.office.role == "kabupaten" else MARKED_TABLES
+    return kept(ctx, "proposals", _read_proposals, _PLAIN, tables)
+
+
+def _from_plain(data: tuple[list[tuple[object, ...]], dict[str, int]]) -> KeptProposals:
+    rows = tuple(map(ProposalFacts._make, data[0]))
+    return KeptProposals(rows, dict(data[1]), by_desa(rows))
+
+
+# Kept between processes (``kept_rows.Plain``): the rows as tuples (strings shared as read).
+_PLAIN = Plain[KeptProposals](lambda k: ([tuple(r) for r in k.rows], k.depth), _from_plain)
 
 
 def _read_proposals(session: Session, area: str) -> KeptProposals:

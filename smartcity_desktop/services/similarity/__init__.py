@@ -3,6 +3,7 @@
 
 - ``similar``: Data serupa, candidates to merge (a *digabung* review through ``services.review``);
 - ``issues``: Isu strategis, recurring problems with their figures;
+- ``kept_model``: the clusters kept while the problems and decisions are unchanged;
 - ``decisions``: staff merging and splitting isu strategis clusters, stored as owned rows;
 - ``records``: the records of an area with their key words (kept per record revision).
 """
@@ -17,8 +18,14 @@ from smartcity_desktop.services.similarity.issues import (
     IssueCluster,
     IssueModel,
     IssueResult,
-    issue_clusters,
     issue_model,
+)
+from smartcity_desktop.services.similarity.kept_model import (
+    forget_models,
+    kept_model,
+)
+from smartcity_desktop.services.similarity.kept_model import (
+    kept_clusters as issue_clusters,
 )
 from smartcity_desktop.services.similarity.records import (
     AreaFilter,
@@ -41,9 +48,11 @@ __all__ = [
     "Member",
     "SimilarGroup",
     "SimilarityRefused",
+    "forget_models",
     "forget_words",
     "issue_clusters",
     "issue_model",
+    "kept_model",
     "merge_group",
     "merge_issues",
     "similar_groups",

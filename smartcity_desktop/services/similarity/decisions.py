@@ -18,7 +18,8 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.owned_rows import first_revision, next_revision
-from smartcity_desktop.services.similarity.issues import IssueCluster, issue_clusters
+from smartcity_desktop.services.similarity.issues import IssueCluster
+from smartcity_desktop.services.similarity.kept_model import kept_clusters
 from smartcity_desktop.services.similarity.records import SimilarityRefused, check_area
 from smartcity_desktop.storage.models import IssueDecision
 
@@ -46,7 +47,7 @@ def _hash(row: IssueDecision) -> str:
 
 
 def _current(ctx: AppContext) -> dict[str, IssueCluster]:
-    return {c.key: c for c in issue_clusters(ctx).clusters}
+    return {c.key: c for c in kept_clusters(ctx).clusters}
 
 
 def _label(label: str | None) -> str | None:

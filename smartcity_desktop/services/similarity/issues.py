@@ -8,6 +8,8 @@ words, two villages or more), corrected by the office's stored merge and split d
 from __future__ import annotations
 
 import json
+import pickle
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +18,11 @@ from sqlalchemy import select
 
 from smartcity_desktop.domain.reference import ref_list
 from smartcity_desktop.domain.similarity import Item, group_items, shared_words, sub_element_label
+from smartcity_desktop.services import kept_files
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.similarity.records import (
     AreaFilter,
     Row,
-    check_area,
     load_rows,
     region_names,
 )
@@ -199,24 +201,105 @@ class IssueModel:
         built: Sequence[_Built],
         decisions: Sequence[DecisionView],
         names: dict[str, str],
+        counts: dict[_PartKey, int] | None = None,
+        read_titles: Callable[[], dict[str, str]] | None = None,
     ) -> None:
+        """``counts``: the rows' problems per kecamatan and dimension, when known already.
+        ``read_titles``: the records' titles when the rows carry none (a model read back from a
+        kept file reads them only for a cluster's list of records)."""
         self.rows = list(rows)
         self.built = list(built)
-        # Problems per kecamatan and dimension: the "n problems" of any filter.
-        self.counts: dict[_PartKey, int] = {}
-        for r in self.rows:
-            k = (r.kecamatan, r.dimension)
-            self.counts[k] = self.counts.get(k, 0) + 1
+        if counts is None:
+            # Problems per kecamatan and dimension: the "n problems" of any filter.
+            counts = {}
+            for r in self.rows:
+                k = (r.kecamatan, r.dimension)
+                counts[k] = counts.get(k, 0) + 1
+        self.counts = counts
         self.decisions = list(decisions)
         self.names = names
         self._views: dict[AreaFilter, IssueResult] = {}
         self._by_id: dict[str, Row] | None = None
+        self._read_titles = read_titles
+        self._titles: dict[str, str] | None = None
+
+    def to_plain(self) -> tuple[Any, ...]:
+        """The model as plain data (``kept_files``). The records go without their key words
+        (those only form the clusters, which are kept whole) and without their titles, which go
+        packed apart: only a cluster's list of records shows them, and 80,000 titles are much of
+        what reading the file back costs."""
+        no_words: tuple[str, ...] = ()
+        rows = [(*r[:4], "", *r[5:-2], no_words, no_words) for r in self.rows]
+        titles = kept_files.pack({r.id: r.title for r in self.rows})
+        built = [
+            (
+                b.key,
+                b.origin,
+                b.label,
+                b.shared,
+                [
+                    (
+                        key,
+                        p.ids,
+                        p.per_desa,
+                        p.affected,
+                        p.sub_elements,
+                        p.urusan,
+                        p.rank_sum,
+                        p.rank_n,
+                        p.worst,
+                    )
+                    for key, p in b.parts.items()
+                ],
+            )
+            for b in self.built
+        ]
+        decisions = [
+            (d.id, d.action, d.cluster_keys, d.record_ids, d.label, d.applied)
+            for d in self.decisions
+        ]
+        return rows, list(self.counts.items()), titles, built, decisions, self.names
+
+    @classmethod
+    def from_plain(
+        cls, data: tuple[Any, ...], read_titles: Callable[[], dict[str, str]]
+    ) -> IssueModel:
+        """The model from ``to_plain``'s data (its lists, dicts and sets are new objects, owned
+        by the model from here). ``read_titles`` reads the titles from the database instead, if
+        the packed ones cannot be read (a file changed by hand)."""
+        rows, counts, packed, built, decisions, names = data
+        if not isinstance(packed, bytes):
+            raise TypeError("packed titles expected")
+
+        def titles() -> dict[str, str]:
+            try:
+                found = kept_files.unpack(packed)
+                if isinstance(found, dict):
+                    return found
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                pass
+            return read_titles()
+
+        return cls(
+            list(map(Row._make, rows)),
+            [
+                _Built(key, origin, label, shared, {p[0]: _Part(*p[1:]) for p in parts})
+                for key, origin, label, shared, parts in built
+            ],
+            [DecisionView(*d) for d in decisions],
+            names,
+            dict(counts),
+            titles,
+        )
 
     def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Title and village name of records (a cluster's drill-down)."""
         by_id = self._rows_by_id()
+        if self._read_titles is not None and self._titles is None:
+            self._titles = self._read_titles()
+        titles = self._titles or {}
         return {
-            i: (by_id[i].title, self.names.get(by_id[i].desa, by_id[i].desa))
+            i: (titles.get(i, by_id[i].title), self.names.get(by_id[i].desa, by_id[i].desa))
             for i in record_ids
             if i in by_id
         }
@@ -290,48 +373,71 @@ def issue_model(ctx: AppContext, tick: Callable[[int], None] | None = None) -> I
     return model_from_rows(ctx, rows, live_decisions(ctx))
 
 
-def issue_clusters(ctx: AppContext, area: AreaFilter | None = None) -> IssueResult:
-    """The clusters of the office's area, decisions applied, as seen through ``area``; the most
-    widespread first."""
-    area = area or AreaFilter()
-    check_area(ctx, area.kecamatan)
-    return issue_model(ctx).view(area)
-
-
 def model_from_rows(
     ctx: AppContext, rows: Sequence[Row], decisions: Sequence[IssueDecision]
 ) -> IssueModel:
-    by_id = {row.id: row for row in rows}
-    items = [
-        Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
-        for r in rows
-        if r.sub_element is not None
-    ]
-    working = {
-        g.key: _Working(g.key, "auto", [m.id for m in g.members], g.seed)
-        for g in group_items(items, min_desa=2)
-    }
-    views = [_apply(working, d) for d in decisions]
-    built: list[_Built] = []
-    for w in working.values():
+    return IssueGroups(rows).model(ctx, decisions)
+
+
+class IssueGroups:
+    """The area's problems and their automatic groups, formed once per change of the problems.
+    ``model`` applies any set of decisions to them without grouping again, and builds a cluster's
+    figures only for a member list it has not seen: after a merge or split decision, only the
+    clusters it touched are summed again."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = list(rows)
+        self.by_id = {row.id: row for row in self.rows}
+        items = [
+            Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
+            for r in self.rows
+            if r.sub_element is not None
+        ]
+        self.auto = [
+            (g.key, tuple(m.id for m in g.members), g.seed) for g in group_items(items, min_desa=2)
+        ]
+        self._built: dict[tuple[str, str, str | None, tuple[str, ...]], _Built | None] = {}
+        self._lock = threading.Lock()
+
+    def model(self, ctx: AppContext, decisions: Sequence[IssueDecision]) -> IssueModel:
+        working = {key: _Working(key, "auto", list(ids), seed) for key, ids, seed in self.auto}
+        views = [_apply(working, d) for d in decisions]
+        built: list[_Built] = []
+        for w in working.values():
+            memo = (w.key, w.origin, w.label, tuple(w.ids))
+            with self._lock:
+                found = self._built.get(memo, _UNSEEN)
+            if found is _UNSEEN:
+                found = self._build(w)
+                with self._lock:
+                    self._built[memo] = found
+            if found is not None:
+                built.append(found)  # type: ignore[arg-type]
+        codes = {
+            code
+            for b in built
+            for (kecamatan, _dim), part in b.parts.items()
+            for code in (kecamatan, *part.per_desa)
+        }
+        return IssueModel(self.rows, built, views, region_names(ctx, sorted(codes)))
+
+    def _build(self, w: _Working) -> _Built | None:
+        by_id = self.by_id
         members = sorted((by_id[i] for i in w.ids if i in by_id), key=lambda r: (r.desa, r.id))
-        if members:
-            shared = shared_words((r.words for r in members), w.seed)
-            parts: dict[_PartKey, _Part] = {}
-            for r in members:
-                key = (r.kecamatan, r.dimension)
-                part = parts.get(key)
-                if part is None:
-                    part = parts[key] = _Part()
-                part.add(r)
-            built.append(_Built(w.key, w.origin, w.label, shared, parts))
-    codes = {
-        code
-        for b in built
-        for (kecamatan, _dim), part in b.parts.items()
-        for code in (kecamatan, *part.per_desa)
-    }
-    return IssueModel(rows, built, views, region_names(ctx, sorted(codes)))
+        if not members:
+            return None
+        shared = shared_words((r.words for r in members), w.seed)
+        parts: dict[_PartKey, _Part] = {}
+        for r in members:
+            key = (r.kecamatan, r.dimension)
+            part = parts.get(key)
+            if part is None:
+                part = parts[key] = _Part()
+            part.add(r)
+        return _Built(w.key, w.origin, w.label, shared, parts)
+
+
+_UNSEEN = object()
 
 
 def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionView:

@@ -1,0 +1,256 @@
+"""Kept analysis reads between processes (services/kept_files.py): a new process with
+unchanged data reads the file and gets exactly what a build gives; any change makes the file stale;
+a file changed by hand is refused without running anything."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from smartcity_desktop.domain.review import ReviewState
+from smartcity_desktop.services import kept_files
+from smartcity_desktop.services.analysis import VIEWS, AnalysisFilter, drill_records, view
+from smartcity_desktop.services.analysis.kept_rows import Plain, forget_kept, kept
+from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.review.decide import Decision, review_record
+from smartcity_desktop.services.similarity import (
+    forget_models,
+    kept_model,
+    merge_issues,
+    split_issue,
+    withdraw_issue_decision,
+)
+from tests.services.analysis.views_data import (
+    ViewsData,
+    fixed_clock,
+    kab,
+    views_data,
+    views_shared,
+    views_template,
+)
+
+__all__ = ["kab", "views_data", "views_shared", "views_template"]
+
+pytestmark = pytest.mark.postgres_ready
+
+KEPT = ("proposals", "gaps", "isu-strategis")  # the reads kept in files
+
+
+def _new_process() -> None:
+    """What a new process starts with: nothing kept in memory."""
+    forget_kept()
+    forget_models()
+
+
+def _files(ctx: AppContext) -> dict[str, int]:
+    """The kept files and when each was last written."""
+    out = {}
+    for name in KEPT:
+        path = kept_files.path_of(ctx.paths.root, name)
+        if path.exists():
+            out[name] = path.stat().st_mtime_ns
+    return out
+
+
+def _everything(ctx: AppContext) -> dict[str, Any]:
+    """Every view's result under two filters (one served from the kept sums, one selecting
+    records in SQL), and the drill-down of each first row."""
+    out: dict[str, Any] = {}
+    for name in VIEWS:
+        for flt in (AnalysisFilter(), AnalysisFilter(stage="diterima")):
+            result = view(name).compute(ctx, flt)
+            out[f"{name} {flt}"] = result.as_dict()
+            for table in result.tables:
+                for row in table.rows[:1]:
+                    for key, drill in row.drills.items():
+                        found = drill_records(ctx, flt, drill)
+                        out[f"{name} {flt} {table.key} {key}"] = [r.id for r in found.rows]
+    return out
+
+
+def test_a_new_process_reads_the_kept_files_and_gets_what_a_build_gives(
+    kab: AppContext,
+) -> None:
+    _new_process()
+    built = _everything(kab)
+    written = _files(kab)
+    assert set(written) == set(KEPT)
+    _new_process()
+    assert _everything(kab) == built
+    assert _files(kab) == written  # read, not built and written again
+
+
+def test_a_change_makes_the_files_stale_in_every_process(views_data: ViewsData) -> None:
+    ctx = views_data.open("kabupaten")
+    try:
+        _new_process()
+        before = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        view("peringkat-usulan").compute(ctx, AnalysisFilter())
+        written = _files(ctx)
+        with ctx.db.transaction() as session:
+            problem = (
+                session.execute(text("SELECT id FROM problem WHERE NOT deleted ORDER BY id"))
+                .scalars()
+                .first()
+            )
+            session.execute(
+                text("UPDATE problem SET deleted = true, revision = revision + 1 WHERE id = :id"),
+                {"id": problem},
+            )
+            proposal = (
+                session.execute(text("SELECT id FROM proposal WHERE NOT deleted ORDER BY id"))
+                .scalars()
+                .first()
+            )
+            session.execute(
+                text("UPDATE proposal SET deleted = true, revision = revision + 1 WHERE id = :id"),
+                {"id": proposal},
+            )
+        _new_process()
+        after = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        ranked = view("peringkat-usulan").compute(ctx, AnalysisFilter())
+        assert after["records"] == before["records"] - 1
+        assert proposal not in {r.drills["usulan"].ids[0] for r in ranked.table("peringkat").rows}
+        rewritten = _files(ctx)
+        assert rewritten["isu-strategis"] != written["isu-strategis"]
+        assert rewritten["proposals"] != written["proposals"]
+    finally:
+        ctx.close()
+
+
+def test_kept_reads_a_file_instead_of_building(kab: AppContext) -> None:
+    builds: list[str] = []
+
+    def build(_session: Any, area: str) -> list[str]:
+        builds.append(area)
+        return [area, "dibaca"]
+
+    plain = Plain[list[str]](tuple, list)
+    _new_process()
+    assert kept(kab, "uji", build, plain) == [kab.office.code, "dibaca"]
+    _new_process()
+    assert kept(kab, "uji", build, plain) == [kab.office.code, "dibaca"]
+    assert builds == [kab.office.code]
+    # Another version of the read's shape: the file is not used.
+    _new_process()
+    kept(kab, "uji", build, Plain[list[str]](tuple, list, version=2))
+    assert len(builds) == 2
+
+
+def test_a_file_of_another_stamp_or_damaged_is_not_used(tmp_path: Path) -> None:
+    path = kept_files.path_of(tmp_path, "uji")
+    kept_files.save(path, "cap-1", {"baris": [("a", 1, None)], "kata": {"x", "y"}})
+    assert kept_files.load(path, "cap-1") == {"baris": [("a", 1, None)], "kata": {"x", "y"}}
+    assert kept_files.load(path, "cap-2") is None
+    path.write_bytes(path.read_bytes()[:20])
+    assert kept_files.load(path, "cap-1") is None
+    assert kept_files.load(tmp_path / "tidak-ada.pickle", "cap-1") is None
+    assert not list(path.parent.glob("*.partial"))
+
+
+class _Planted:
+    """What a hostile file could try: a pickle that calls a function while it is read."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (pathlib.Path.touch, (self.target,))
+
+
+def test_a_file_that_would_run_code_is_refused_and_runs_nothing(tmp_path: Path) -> None:
+    path = kept_files.path_of(tmp_path, "uji")
+    path.parent.mkdir(parents=True)
+    target = tmp_path / "dijalankan"
+    path.write_bytes(pickle.dumps(("cap", _Planted(target)), protocol=5))
+    assert kept_files.load(path, "cap") is None
+    assert not target.exists()
+    path.write_bytes(pickle.dumps(("cap", os.system), protocol=5))
+    assert kept_files.load(path, "cap") is None
+
+
+def test_a_folder_that_cannot_be_made_costs_only_the_file(tmp_path: Path) -> None:
+    # The cache folder's place is taken by a file: every write fails as on a read-only or full
+    # disk, and the caller builds as if there were no file.
+    (tmp_path / "cache").write_text("bukan folder", encoding="utf-8")
+    kept_files.save(kept_files.path_of(tmp_path, "uji"), "cap", [1, 2])
+    assert kept_files.load(kept_files.path_of(tmp_path, "uji"), "cap") is None
+
+
+def _formed_afresh(ctx: AppContext) -> dict[str, Any]:
+    """Isu strategis as a new process with no kept file forms it."""
+    _new_process()
+    kept_files.path_of(ctx.paths.root, "isu-strategis").unlink(missing_ok=True)
+    return view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+
+
+def test_decisions_applied_to_the_kept_groups_equal_clusters_formed_afresh(
+    views_data: ViewsData,
+) -> None:
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()  # one "computed at" in every result
+    try:
+        first = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        keys = [c["key"] for c in first["clusters"]]
+        merged = merge_issues(ctx, keys[:2], "Pesisir")
+        after_merge = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_merge != first
+        assert after_merge == _formed_afresh(ctx)
+        biggest = max(after_merge["clusters"], key=lambda c: c["record_count"])
+        split_issue(ctx, biggest["key"], biggest["record_ids"][:1], "Satu desa")
+        after_split = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_split != after_merge
+        assert after_split == _formed_afresh(ctx)
+        withdraw_issue_decision(ctx, merged.ids[0])
+        after_undo = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_undo == _formed_afresh(ctx)
+    finally:
+        ctx.close()
+
+
+def test_a_review_the_kabupaten_saves_keeps_the_proposals_and_gaps_reads(
+    views_data: ViewsData,
+) -> None:
+    # At a kabupaten the proposals' facts carry the kecamatan's reviews, which only arrive by
+    # import; a review the kabupaten saves itself changes neither read (nor, for the gaps, any).
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    try:
+        _new_process()
+        ranked = view("peringkat-usulan").compute(ctx, AnalysisFilter()).as_dict()
+        gaps = view("kesenjangan-masalah-usulan").compute(ctx, AnalysisFilter()).as_dict()
+        written = _files(ctx)
+        with ctx.db.session() as session:
+            proposal = session.execute(
+                text("SELECT id FROM proposal WHERE NOT deleted ORDER BY id")
+            ).scalar()
+        review_record(ctx, proposal, Decision(ReviewState.DITERIMA.value, priority=1))
+        _new_process()
+        assert view("peringkat-usulan").compute(ctx, AnalysisFilter()).as_dict() == ranked
+        assert view("kesenjangan-masalah-usulan").compute(ctx, AnalysisFilter()).as_dict() == gaps
+        assert _files(ctx)["proposals"] == written["proposals"]
+        assert _files(ctx)["gaps"] == written["gaps"]
+    finally:
+        ctx.close()
+
+
+def test_a_model_read_back_names_a_clusters_records_as_a_built_one(kab: AppContext) -> None:
+    _new_process()
+    built = kept_model(kab)
+    ids = [i for b in built.built for p in b.parts.values() for i in p.ids]
+    expected = built.titles(ids)
+    assert expected and all(title for title, _desa in expected.values())
+    _new_process()
+    assert kept_model(kab).titles(ids) == expected
+    # Titles packed in a file changed by hand: read from the database instead.
+    path = kept_files.path_of(kab.paths.root, "isu-strategis")
+    stamp, data = pickle.loads(path.read_bytes())  # the test's own file: trusted
+    kept_files.save(path, stamp, (*data[:2], b"rusak", *data[3:]))
+    _new_process()
+    assert kept_model(kab).titles(ids) == expected
