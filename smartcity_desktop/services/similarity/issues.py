@@ -176,6 +176,7 @@ class _Part:
 
 
 _PartKey = tuple[str, str | None]  # kecamatan, dimension
+AutoGroup = tuple[str, tuple[str, ...], tuple[str, ...]]  # key, member ids, seed words
 
 
 @dataclass(frozen=True)
@@ -203,10 +204,13 @@ class IssueModel:
         names: dict[str, str],
         counts: dict[_PartKey, int] | None = None,
         read_titles: Callable[[], dict[str, str]] | None = None,
+        auto: Sequence[AutoGroup] | None = None,
     ) -> None:
         """``counts``: the rows' problems per kecamatan and dimension, when known already.
         ``read_titles``: the records' titles when the rows carry none (a model read back from a
-        kept file reads them only for a cluster's list of records)."""
+        kept file reads them only for a cluster's list of records). ``auto``: the automatic
+        groups the decisions were applied to (``IssueGroups``), so that a next decision need not
+        form them again."""
         self.rows = list(rows)
         self.built = list(built)
         if counts is None:
@@ -222,6 +226,7 @@ class IssueModel:
         self._by_id: dict[str, Row] | None = None
         self._read_titles = read_titles
         self._titles: dict[str, str] | None = None
+        self.auto = list(auto) if auto is not None else None
 
     def to_plain(self) -> tuple[Any, ...]:
         """The model as plain data (``kept_files``). The records go without their key words
@@ -258,7 +263,7 @@ class IssueModel:
             (d.id, d.action, d.cluster_keys, d.record_ids, d.label, d.applied)
             for d in self.decisions
         ]
-        return rows, list(self.counts.items()), titles, built, decisions, self.names
+        return rows, list(self.counts.items()), titles, built, decisions, self.names, self.auto
 
     @classmethod
     def from_plain(
@@ -267,7 +272,7 @@ class IssueModel:
         """The model from ``to_plain``'s data (its lists, dicts and sets are new objects, owned
         by the model from here). ``read_titles`` reads the titles from the database instead, if
         the packed ones cannot be read (a file changed by hand)."""
-        rows, counts, packed, built, decisions, names = data
+        rows, counts, packed, built, decisions, names, auto = data
         if not isinstance(packed, bytes):
             raise TypeError("packed titles expected")
 
@@ -290,6 +295,7 @@ class IssueModel:
             names,
             dict(counts),
             titles,
+            auto,
         )
 
     def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -385,9 +391,20 @@ class IssueGroups:
     figures only for a member list it has not seen: after a merge or split decision, only the
     clusters it touched are summed again."""
 
-    def __init__(self, rows: Sequence[Row]) -> None:
+    def __init__(self, rows: Sequence[Row], known: IssueModel | None = None) -> None:
+        """``rows`` with their key words. ``known``: a model of the same problems (read back
+        from a kept file), whose automatic groups and clusters are taken instead of formed."""
         self.rows = list(rows)
         self.by_id = {row.id: row for row in self.rows}
+        self._built: dict[tuple[str, str, str | None, tuple[str, ...]], _Built | None] = {}
+        self._lock = threading.Lock()
+        if known is not None and known.auto is not None:
+            self.auto = list(known.auto)
+            members = {key: ids for key, ids, _seed in self.auto}
+            for b in known.built:
+                if b.origin == "auto" and b.key in members:
+                    self._built[(b.key, "auto", None, tuple(members[b.key]))] = b
+            return
         items = [
             Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
             for r in self.rows
@@ -396,8 +413,6 @@ class IssueGroups:
         self.auto = [
             (g.key, tuple(m.id for m in g.members), g.seed) for g in group_items(items, min_desa=2)
         ]
-        self._built: dict[tuple[str, str, str | None, tuple[str, ...]], _Built | None] = {}
-        self._lock = threading.Lock()
 
     def model(self, ctx: AppContext, decisions: Sequence[IssueDecision]) -> IssueModel:
         working = {key: _Working(key, "auto", list(ids), seed) for key, ids, seed in self.auto}
@@ -419,7 +434,7 @@ class IssueGroups:
             for (kecamatan, _dim), part in b.parts.items()
             for code in (kecamatan, *part.per_desa)
         }
-        return IssueModel(self.rows, built, views, region_names(ctx, sorted(codes)))
+        return IssueModel(self.rows, built, views, region_names(ctx, sorted(codes)), auto=self.auto)
 
     def _build(self, w: _Working) -> _Built | None:
         by_id = self.by_id

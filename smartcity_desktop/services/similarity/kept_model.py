@@ -27,7 +27,7 @@ NAME = "isu-strategis"
 Tick = Callable[[int, int], None]  # (done, total); it may raise to cancel
 
 # Raise when the clusters' rules or IssueModel.to_plain change: older kept files are then unused.
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 _models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
 _groups: dict[str, tuple[tuple[Any, ...], IssueGroups]] = {}
@@ -69,7 +69,10 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
             rows = load_rows(
                 ctx, "problem", AreaFilter(), (lambda n: tick(n, total)) if tick else None
             )
-            grouped = (problems, IssueGroups(rows))
+            # After a decision, the model kept before it (read from a file) has the same
+            # problems' groups: they are taken, not formed again.
+            known = hit[1] if hit is not None and hit[0][:4] == problems else None
+            grouped = (problems, IssueGroups(rows, known))
             with _lock:
                 _groups[key] = grouped
         built = grouped[1].model(ctx, live_decisions(ctx))

@@ -198,6 +198,10 @@ def test_decisions_applied_to_the_kept_groups_equal_clusters_formed_afresh(
     try:
         first = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
         keys = [c["key"] for c in first["clusters"]]
+        # A new process: the clusters come from the kept file, and the first decision takes
+        # their groups from there.
+        _new_process()
+        assert view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict() == first
         merged = merge_issues(ctx, keys[:2], "Pesisir")
         after_merge = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
         assert after_merge != first
