@@ -266,3 +266,35 @@ def test_downgrade_drops_the_table(backend: str, tmp_path: Path) -> None:
         assert "ix_problem_link_facts" not in {
             i["name"] for i in inspect(engine).get_indexes("problem")
         }
+
+
+def test_a_server_account_that_may_only_read_still_gives_the_words(
+    backend: str, known: Known
+) -> None:
+    """On a server the refusal is real: the database only accepts read-only transactions."""
+    if backend != "postgresql":
+        pytest.skip("a read-only server database; SQLite's refusal is faked above")
+    from tests.pg_scratch import admin_url
+
+    kab = known.open("kabupaten")
+    try:
+        with kab.db.transaction() as session:
+            session.execute(text("DELETE FROM record_words"))
+        url = kab.db.url
+    finally:
+        kab.close()
+    assert url is not None
+    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(
+            text(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
+        )
+    admin.dispose()
+    _fresh_process()
+    kab = known.open("kabupaten")
+    try:
+        rows = load_rows(kab, "problem", AreaFilter())
+        assert rows and all(r.words for r in rows)
+        assert _stored(kab) == {}
+    finally:
+        kab.close()
