@@ -237,6 +237,10 @@ def _refuse_unsuitable(ctx: AppContext, target: CopyTarget, source_label: str) -
             ),
             code="db_copy.same",
         )
+    if target.is_postgresql and not ctx.db.is_sqlite:
+        # Said before anything is read: the attachments kept in both databases would otherwise
+        # refuse it only after every table had been copied (minutes for a regency).
+        raise _refuse_server_to_server()
     pid = running_lock_holder(ctx.paths.lock_file)
     if pid is not None and pid != os.getpid():
         raise CopyRefused(
@@ -246,6 +250,16 @@ def _refuse_unsuitable(ctx: AppContext, target: CopyTarget, source_label: str) -
             ).format(pid=pid),
             code="db_copy.app_open",
         )
+
+
+def _refuse_server_to_server() -> CopyRefused:
+    return CopyRefused(
+        _(
+            "Menyalin dari satu server PostgreSQL ke server lain dilakukan dengan "
+            "pg_dump dan pg_restore, bukan dengan perintah ini."
+        ),
+        code="db_copy.server_to_server",
+    )
 
 
 def _same_database(target: CopyTarget, path: Path | None, url: URL | None) -> bool:
@@ -489,13 +503,7 @@ class _Copier:
         self._step("attachments", message)
         try:
             if from_db and into_db:
-                raise CopyRefused(
-                    _(
-                        "Menyalin dari satu server PostgreSQL ke server lain dilakukan dengan "
-                        "pg_dump dan pg_restore, bukan dengan perintah ini."
-                    ),
-                    code="db_copy.server_to_server",
-                )
+                raise _refuse_server_to_server()
             if from_db:
                 blobs.database_into_files(source, files, blobs.attachment_hashes(source), tick)
                 return None

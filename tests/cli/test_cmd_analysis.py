@@ -11,6 +11,8 @@ from tests.services.similarity_data import A, B, C, Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def at(k: Known, office: str, *args: str) -> list[str]:
     return ["--data-dir", str(k.root / office), *args]

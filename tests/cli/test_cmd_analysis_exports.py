@@ -16,6 +16,8 @@ from tests.services.similarity_data import Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def at(k: Known, office: str, *args: str) -> list[str]:
     return ["--data-dir", str(k.root / office), *args]

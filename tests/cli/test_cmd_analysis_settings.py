@@ -13,6 +13,8 @@ from tests.services.proposal_data import Known, proposals, proposals_template
 
 __all__ = ["proposals", "proposals_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def at(k: Known, *args: str) -> list[str]:
     return ["--data-dir", str(k.root / "kabupaten"), *args]

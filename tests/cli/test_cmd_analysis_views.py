@@ -12,6 +12,8 @@ from tests.services.analysis.views_data import ViewsData, views_data, views_temp
 
 __all__ = ["views_data", "views_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 ORDER = [
     "matriks-permasalahan",
     "isu-strategis",

@@ -9,9 +9,10 @@ import pytest
 
 from smartcity_desktop.services.context import open_context
 from smartcity_desktop.services.sample_data import SampleRequest, generate
-from smartcity_desktop.storage.paths import DataPaths
 from tests.cli.test_cli import run
-from tests.conftest import PASSPHRASE, copy_office
+from tests.conftest import PASSPHRASE, copy_office, office_paths
+
+pytestmark = pytest.mark.postgres_ready
 
 
 @pytest.fixture(autouse=True)
@@ -20,11 +21,17 @@ def _passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def offices(office_templates: dict[str, Path], tmp_path: Path) -> dict[str, str]:
-    folders = {
-        role: copy_office(office_templates, role, tmp_path / role)
-        for role in ("desa", "kecamatan", "kabupaten")
-    }
+def offices(
+    request: pytest.FixtureRequest,
+    backend: str,
+    office_templates: dict[str, Path],
+    tmp_path: Path,
+) -> dict[str, str]:
+    """A desa with sample records (on SQLite, as every desa), a kecamatan and a kabupaten on the
+    test's backend."""
+    folders = {"desa": copy_office(office_templates, "desa", tmp_path / "desa")}
+    for role in ("kecamatan", "kabupaten"):
+        folders[role] = office_paths(request, backend, role, tmp_path / role)
     ctx = open_context(folders["desa"])
     generate(ctx, SampleRequest(problems=5, potentials=2, proposals=3, photos=1))
     ctx.close()
@@ -126,7 +133,8 @@ def test_export_in_parts_and_import_in_any_order(
     run(capsys, "--data-dir", kec, "trust", "pin", "32.16.01.2001", fingerprint)
     code, out, _ = run(capsys, "--data-dir", kec, "import", *map(str, reversed(parts)))
     assert code == 0 and "DIIMPOR" in out
-    assert DataPaths(Path(kec)).database.exists()
+    code, out, _ = run(capsys, "--data-dir", kec, "bundles", "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 1
 
 
 def test_init_can_install_the_root_key_at_once(

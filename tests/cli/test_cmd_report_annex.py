@@ -12,6 +12,8 @@ from tests.services.similarity_data import A, Known, known, known_template
 
 __all__ = ["known", "known_template"]
 
+pytestmark = pytest.mark.postgres_ready
+
 
 def test_report_annex_writes_the_pdf(
     known: Known, capsys: pytest.CaptureFixture[str], tmp_path: Path

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import run
-from tests.conftest import DESA_CODE, PASSPHRASE, copy_office
+from tests.conftest import DESA_CODE, PASSPHRASE, copy_office, office_paths
 from tests.services.test_trust_pins import typo
+
+pytestmark = pytest.mark.postgres_ready
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +20,16 @@ def _passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def offices(office_templates: dict[str, Path], tmp_path: Path) -> dict[str, str]:
+def offices(
+    request: pytest.FixtureRequest,
+    backend: str,
+    office_templates: dict[str, Path],
+    tmp_path: Path,
+) -> dict[str, str]:
+    """A desa (on SQLite, as every desa) and a kecamatan on the test's backend."""
     return {
-        role: str(copy_office(office_templates, role, tmp_path / role).root)
-        for role in ("desa", "kecamatan")
+        "desa": str(copy_office(office_templates, "desa", tmp_path / "desa").root),
+        "kecamatan": str(office_paths(request, backend, "kecamatan", tmp_path / "kecamatan").root),
     }
 
 

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from smartcity_desktop.services.context import open_context
-from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.cli.test_cli import run
-from tests.conftest import PASSPHRASE, copy_office
+from tests.cli.test_cmd_bundles import offices
+from tests.conftest import PASSPHRASE
+
+__all__ = ["offices"]  # a desa with sample records, a kecamatan and a kabupaten
+
+pytestmark = pytest.mark.postgres_ready
 
 INTERNAL = re.compile(r"\b(problem|potential|proposal|attachment|certified|locally_trusted)\b")
 
@@ -18,18 +21,6 @@ INTERNAL = re.compile(r"\b(problem|potential|proposal|attachment|certified|local
 @pytest.fixture(autouse=True)
 def _passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMARTCITY_PASSPHRASE", PASSPHRASE)
-
-
-@pytest.fixture
-def offices(office_templates: dict[str, Path], tmp_path: Path) -> dict[str, str]:
-    folders = {
-        role: copy_office(office_templates, role, tmp_path / role)
-        for role in ("desa", "kecamatan", "kabupaten")
-    }
-    ctx = open_context(folders["desa"])
-    generate(ctx, SampleRequest(problems=5, potentials=2, proposals=3, photos=1))
-    ctx.close()
-    return {role: str(p.root) for role, p in folders.items()}
 
 
 def test_export_counts_in_words_and_an_empty_export_says_so(

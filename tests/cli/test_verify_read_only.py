@@ -1,6 +1,7 @@
 """``smartcity verify`` opens the office read-only, without the database layer, and still says
 everything it documents: signature and trust, the ledger (already imported, a number reused with
-other content) and what importing each row would do."""
+other content) and what importing each row would do. An office on a PostgreSQL server is opened
+the full way (the read-only look is at the SQLite file) and says the same, writing nothing."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from smartcity_desktop.services.trust import pin_office
 from smartcity_desktop.storage.paths import DataPaths
-from tests.conftest import PASSPHRASE, copy_office
+from tests.conftest import PASSPHRASE, copy_office, office_paths
 from tests.services.test_records import PROBLEM
 
 # What verify must not load: the database layer, the migrations, the PDF and image libraries, Qt.
@@ -67,10 +68,19 @@ def folder_state(paths: DataPaths) -> dict[str, tuple[int, int]]:
     }
 
 
+pytestmark = pytest.mark.postgres_ready
+
+
 @pytest.fixture
-def offices(office_templates: dict[str, Path], tmp_path: Path) -> tuple[DataPaths, DataPaths]:
+def offices(
+    request: pytest.FixtureRequest,
+    backend: str,
+    office_templates: dict[str, Path],
+    tmp_path: Path,
+) -> tuple[DataPaths, DataPaths]:
+    """A desa with sample records and a kecamatan (on the test's backend) that pinned it."""
     desa = copy_office(office_templates, "desa", tmp_path / "desa")
-    kecamatan = copy_office(office_templates, "kecamatan", tmp_path / "kecamatan")
+    kecamatan = office_paths(request, backend, "kecamatan", tmp_path / "kecamatan")
     ctx = open_context(desa)
     try:
         generate(ctx, SampleRequest(problems=3, potentials=2, proposals=2, photos=1))
@@ -83,6 +93,15 @@ def offices(office_templates: dict[str, Path], tmp_path: Path) -> tuple[DataPath
     finally:
         ctx.close()
     return desa, kecamatan
+
+
+def ledger_entries(ctx: AppContext) -> int:
+    from sqlalchemy import func, select
+
+    from smartcity_desktop.storage.models import BundleLedger
+
+    with ctx.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(BundleLedger)) or 0)
 
 
 def _export(paths: DataPaths, target: Path) -> Path:
@@ -103,21 +122,32 @@ def _import(paths: DataPaths, bundle: Path) -> str:
 
 
 def test_verify_loads_no_database_layer_and_leaves_the_folder_as_it_was(
-    offices: tuple[DataPaths, DataPaths], tmp_path: Path
+    backend: str, offices: tuple[DataPaths, DataPaths], tmp_path: Path
 ) -> None:
     desa, kecamatan = offices
     bundle = _export(desa, tmp_path / "desa.scb")
     before = folder_state(kecamatan)
     code, loaded, out = run_cli("--data-dir", str(kecamatan.root), "verify", str(bundle))
     assert code == 0, out
-    assert loaded == [], f"smartcity verify loaded {loaded}"
     assert "UTUH DAN DIPERCAYA" in out and "dipercaya lokal" in out
     assert "Baru " in out and "konflik 0" in out  # the rows were planned against this office
-    assert folder_state(kecamatan) == before  # no migration, backup, cleanup, log line or journal
+    if backend == "sqlite":
+        assert loaded == [], f"smartcity verify loaded {loaded}"
+        # no migration, backup, cleanup, log line or journal
+        assert folder_state(kecamatan) == before
+        return
+    # On a server the office is opened the full way, and still nothing is imported.
+    assert "sqlalchemy" in loaded
+    ctx = open_context(kecamatan)
+    try:
+        assert RecordService(ctx).counts() == {"problem": 0, "potential": 0, "proposal": 0}
+        assert ledger_entries(ctx) == 0
+    finally:
+        ctx.close()
 
 
 def test_verify_still_reports_the_ledger_and_the_rows(
-    offices: tuple[DataPaths, DataPaths], tmp_path: Path
+    backend: str, offices: tuple[DataPaths, DataPaths], tmp_path: Path
 ) -> None:
     desa, kecamatan = offices
     spare = copy_office({"desa": desa.root}, "desa", tmp_path / "desa-copy")
@@ -136,7 +166,7 @@ def test_verify_still_reports_the_ledger_and_the_rows(
         code, loaded, out = run_cli(
             "--data-dir", str(kecamatan.root), "verify", str(bundle), "--json"
         )
-        assert loaded == [], f"smartcity verify loaded {loaded}"
+        assert loaded == [] or backend == "postgresql", f"smartcity verify loaded {loaded}"
         report: dict[str, Any] = json.loads(out)[0]
         assert code == (0 if report["status"] == "verified" else 1)
         return report

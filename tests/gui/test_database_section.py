@@ -1,5 +1,6 @@
 """Pengaturan, "Basis data": where the data is, and connecting a kabupaten office to PostgreSQL
-through the dialog, against a real server (skipped without SMARTCITY_TEST_POSTGRES_URL)."""
+through the dialog, against a real server (skipped without SMARTCITY_TEST_POSTGRES_URL). The
+kabupaten is on the test's backend: on SQLite it moves to a server, on PostgreSQL to another."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ from smartcity_desktop.gui.database_section import ServerDialog
 from smartcity_desktop.gui.main_window import Shell
 from smartcity_desktop.gui.settings_page import SettingsPage
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.database_choice import saved_choice
 from smartcity_desktop.storage import db_secrets
 from smartcity_desktop.storage.migrations import head_revision
 from tests.gui.test_main_window import make_shell
 from tests.keyring_backend import file_keyring, no_keyring
 from tests.pg_scratch import fill_as_office, scratch_database
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 def page_for(qtbot: Any, ctx: AppContext) -> tuple[SettingsPage, Shell]:
@@ -70,19 +75,52 @@ def test_a_village_is_told_its_data_stays_on_this_pc(qtbot: Any, desa_ctx: AppCo
     assert not box.local_button.isVisible()
 
 
-def test_a_kabupaten_sees_its_sqlite_file_and_the_way_to_a_server(
-    qtbot: Any, kabupaten_ctx: AppContext
+def test_a_kabupaten_sees_where_its_data_is_and_the_way_to_a_server(
+    qtbot: Any, backend: str, kabupaten_ctx: AppContext, tmp_path: Path
 ) -> None:
-    page, _shell = page_for(qtbot, kabupaten_ctx)
-    box = page.database_box
-    assert box.connect_button.isVisible()
-    assert not box.local_button.isVisible()  # no server saved
-    assert "smartcity db copy --to URL" in box.note.text()
+    if backend == "sqlite":
+        page, _shell = page_for(qtbot, kabupaten_ctx)
+        box = page.database_box
+        assert box.connect_button.isVisible()
+        assert not box.local_button.isVisible()  # no server saved
+        assert "smartcity db copy --to URL" in box.note.text()
+        return
+    # On a server: its lines, whether the password is kept, and the way back to a local file.
+    url = kabupaten_ctx.db.url
+    assert url is not None
+    bare = f"postgresql+psycopg://{url.username}@{url.host}:{url.port}/{url.database}"
+    with file_keyring(tmp_path / "store"):
+        db_secrets.save_password(bare, "rahasia")
+        page, _shell = page_for(qtbot, kabupaten_ctx)
+        box = page.database_box
+        shown = [
+            box.form.itemAt(row, box.form.ItemRole.FieldRole).widget().text()  # type: ignore[union-attr]
+            for row in range(box.form.rowCount())
+        ]
+        assert shown == ["Server PostgreSQL", url.host, str(url.port), url.database, url.username]
+        assert "Kata sandi server tersimpan di PC ini." in box.note.text()
+        # The saved choice is the server in use: nothing changes at the next start.
+        assert "Setelah aplikasi dibuka kembali" not in box.note.text()
+        assert "smartcity db copy" not in box.note.text()
+        assert box.connect_button.isVisible() and box.local_button.isVisible()
+        # "Hubungkan" starts from the server in use, without its password.
+        dialog = open_dialog(page, qtbot)
+        assert (dialog.host.text(), dialog.port.value(), dialog.database.text()) == (
+            url.host,
+            url.port,
+            url.database,
+        )
+        assert dialog.user.text() == url.username
+        assert dialog.password.text() == ""
+    with no_keyring():
+        page, _shell = page_for(qtbot, kabupaten_ctx)
+        assert "Kata sandi server tidak tersimpan di PC ini." in page.database_box.note.text()
 
 
 def test_an_empty_database_cannot_be_saved_and_names_the_copy_command(
     qtbot: Any, kabupaten_ctx: AppContext
 ) -> None:
+    before = saved_choice(kabupaten_ctx.paths)  # None on SQLite, the server on PostgreSQL
     page, _shell = page_for(qtbot, kabupaten_ctx)
     dialog = open_dialog(page, qtbot)
     with scratch_database() as url:
@@ -92,7 +130,7 @@ def test_an_empty_database_cannot_be_saved_and_names_the_copy_command(
         bare = f"postgresql+psycopg://{url.username}@{url.host}:{url.port}/{url.database}"
         assert f"smartcity db copy --to {bare}" in dialog.result.text()
         assert not dialog.save_button.isEnabled()
-    assert not (kabupaten_ctx.paths.root / "database.json").exists()
+    assert saved_choice(kabupaten_ctx.paths) == before  # nothing saved
 
 
 def test_wrong_password_is_said_plainly(
@@ -154,40 +192,3 @@ def test_without_a_credential_store_the_dialog_says_the_password_is_asked_each_t
     assert not dialog.remember.isVisible()
     assert "tidak dapat disimpan di sini" in dialog.store_note.text()
     assert "ditanyakan setiap kali aplikasi dibuka" in dialog.store_note.text()
-
-
-def test_an_office_on_postgresql_shows_its_server_and_whether_the_password_is_kept(
-    qtbot: Any, kabupaten_ctx: AppContext, office_db: URL, tmp_path: Path
-) -> None:
-    from sqlalchemy import create_engine
-
-    from smartcity_desktop.storage.database import Database
-
-    ctx = AppContext(paths=kabupaten_ctx.paths, db=Database(Path("-"), create_engine(office_db)))
-    bare = f"postgresql+psycopg://{office_db.username}@{office_db.host}:{office_db.port}/{office_db.database}"
-    try:
-        with file_keyring(tmp_path / "store"):
-            db_secrets.save_password(bare, "rahasia")
-            page, _shell = page_for(qtbot, ctx)
-            box = page.database_box
-            shown = [
-                box.form.itemAt(row, box.form.ItemRole.FieldRole).widget().text()  # type: ignore[union-attr]
-                for row in range(box.form.rowCount())
-            ]
-            assert shown == [
-                "Server PostgreSQL",
-                office_db.host,
-                str(office_db.port),
-                office_db.database,
-                office_db.username,
-            ]
-            assert "Kata sandi server tersimpan di PC ini." in box.note.text()
-            # "Hubungkan" starts from the server in use.
-            dialog = open_dialog(page, qtbot)
-            assert (dialog.host.text(), dialog.database.text()) == (
-                office_db.host,
-                office_db.database,
-            )
-            assert dialog.password.text() == ""
-    finally:
-        ctx.db.close()

@@ -13,13 +13,17 @@ from smartcity_desktop.gui.record_list import RecordListPage
 from smartcity_desktop.services.context import AppContext
 from tests.gui.test_main_window import make_shell
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.mark.parametrize("role", ["kecamatan", "kabupaten"])
 def test_upper_record_lists_do_not_invite_typing_village_records(
-    qtbot: Any, role: str, request: pytest.FixtureRequest
+    qtbot: Any, role: str, backend: str, request: pytest.FixtureRequest
 ) -> None:
+    # ``backend``: the office fixture fetched by name below is on it
     ctx: AppContext = request.getfixturevalue(f"{role}_ctx")
     page = RecordListPage(make_shell(ctx), RecordKind.PROBLEM)
     qtbot.addWidget(page)

@@ -25,7 +25,10 @@ from tests.services.test_provenance import (  # noqa: F401 - fixtures
     send,
 )
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 def make_page(qtbot: Any, ctx: AppContext) -> RecordListPage:

@@ -19,7 +19,10 @@ from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.gui.test_main_window import FakeDialogs, make_shell
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture

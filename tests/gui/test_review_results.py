@@ -21,7 +21,10 @@ from smartcity_desktop.services.sample_data import SampleRequest, generate
 from tests.gui.test_main_window import make_shell
 from tests.services.review_helpers import carry_reviews, ids, send
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 REPAIR = Decision("perlu_perbaikan", reason="foto_belum_ada")
 

@@ -1,14 +1,18 @@
 """Stored key words (``record_words``, migration 0016): written by the save and import paths,
 filled on first read, replaced after an edit and after a newer revision is imported, ignored when
-stale; Isu strategis gives the same clusters with and without them."""
+stale; Isu strategis gives the same clusters with and without them. The kecamatan and the kabupaten
+of the known data set run on both backends; the villages that author the records stay on SQLite."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 from smartcity_desktop.domain.fields import RecordKind
 from smartcity_desktop.services import stored_words
@@ -19,9 +23,11 @@ from smartcity_desktop.services.records import RecordService
 from smartcity_desktop.services.similarity.records import AreaFilter, forget_words, load_rows
 from smartcity_desktop.storage import migrations
 from tests.services.review_helpers import send
-from tests.services.similarity_data import A, Known, known, known_template
+from tests.services.similarity_data import PROBLEMS, A, Known, known, known_template
 
 __all__ = ["known", "known_template"]
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def _stored(ctx: AppContext) -> dict[str, tuple[str, str, str, str]]:
@@ -69,20 +75,36 @@ def _fresh_process(root: Path | None = None) -> None:
         shutil.rmtree(root / "cache" / "analysis", ignore_errors=True)
 
 
+@pytest.mark.sqlite_only("a village authors the records and keeps them in SQLite")
 def test_saved_records_store_their_words_and_an_edit_replaces_them(known: Known) -> None:
-    ctx = known.open(A)
+    desa = known.open(A)
     try:
-        _assert_valid(ctx)  # written by RecordService.create
-        service = RecordService(ctx)
-        record_id = known.ids["a1"]
-        values = {**service.get(RecordKind.PROBLEM, record_id).values}
-        values["description"] = "Gelombang pasang merusak tanggul dan kolam bandeng."
-        service.update(RecordKind.PROBLEM, record_id, values)
-        _assert_valid(ctx)
-        words = stored_words.decode(_stored(ctx)[record_id][3])
-        assert "bandeng" in words and "laut" not in words
+        _saves_store_the_words(desa, known.ids["a1"])
     finally:
-        ctx.close()
+        desa.close()
+
+
+def test_a_save_on_the_office_database_stores_the_words(known: Known) -> None:
+    """The save path's upsert runs on the kabupaten's own database too (a server on
+    PostgreSQL)."""
+    kab = known.open("kabupaten")
+    try:
+        values = dict(PROBLEMS["a1"][1])
+        record_id = RecordService(kab).create(RecordKind.PROBLEM, values, finalise=True).ids[0]
+        _saves_store_the_words(kab, record_id)
+    finally:
+        kab.close()
+
+
+def _saves_store_the_words(ctx: AppContext, record_id: str) -> None:
+    _assert_valid(ctx)  # written by RecordService.create
+    service = RecordService(ctx)
+    values = {**service.get(RecordKind.PROBLEM, record_id).values}
+    values["description"] = "Gelombang pasang merusak tanggul dan kolam bandeng."
+    service.update(RecordKind.PROBLEM, record_id, values)
+    _assert_valid(ctx)
+    words = stored_words.decode(_stored(ctx)[record_id][3])
+    assert "bandeng" in words and "laut" not in words
 
 
 def test_import_stores_the_words_and_a_newer_revision_replaces_them(known: Known) -> None:
@@ -175,15 +197,22 @@ def test_a_read_only_database_still_gives_the_words(
         kab.close()
 
 
+def _engine_of(ctx: AppContext) -> Engine:
+    """A separate engine on ``ctx``'s database (the file, or the server's database)."""
+    if ctx.db.url is None:
+        return create_engine(f"sqlite:///{ctx.db.path}", poolclass=NullPool)
+    return create_engine(ctx.db.url, poolclass=NullPool)
+
+
 def test_migration_0016_adds_an_empty_table_and_the_first_read_fills_it(known: Known) -> None:
     kab = known.open("kabupaten")
     try:
         expected = view("isu-strategis").compute(kab, AnalysisFilter()).as_dict()
-        path = kab.db.path
+        engine = _engine_of(kab)
+        root = kab.paths.root
     finally:
         kab.close()
     # The database as it was before 0016, with its records.
-    engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE record_words"))
         conn.execute(text("DROP INDEX ix_problem_link_facts"))
@@ -193,7 +222,7 @@ def test_migration_0016_adds_an_empty_table_and_the_first_read_fills_it(known: K
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM record_words")).scalar() == 0
     engine.dispose()
-    _fresh_process(path.parent)
+    _fresh_process(root)
     kab = known.open("kabupaten")
     try:
         again = view("isu-strategis").compute(kab, AnalysisFilter()).as_dict()
@@ -205,20 +234,73 @@ def test_migration_0016_adds_an_empty_table_and_the_first_read_fills_it(known: K
         kab.close()
 
 
-def test_downgrade_drops_the_table(tmp_path: Path) -> None:
+@contextmanager
+def _empty_database(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a new, empty database: a SQLite file, or a scratch database on the server."""
+    if backend == "postgresql":
+        from tests.pg_scratch import scratch_database
+
+        with scratch_database() as url:
+            engine = create_engine(url, poolclass=NullPool)
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+        return
+    engine = create_engine(f"sqlite:///{tmp_path / 'smartcity.sqlite'}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_drops_the_table(backend: str, tmp_path: Path) -> None:
     from alembic import command
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'smartcity.sqlite'}")
-    migrations.upgrade(engine)
-    assert "record_words" in inspect(engine).get_table_names()
-    assert "ix_problem_link_facts" in {i["name"] for i in inspect(engine).get_indexes("problem")}
-    cfg = migrations.alembic_config()
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0015")
-        conn.commit()
-    assert "record_words" not in inspect(engine).get_table_names()
-    assert "ix_problem_link_facts" not in {
-        i["name"] for i in inspect(engine).get_indexes("problem")
-    }
-    engine.dispose()
+    with _empty_database(backend, tmp_path) as engine:
+        migrations.upgrade(engine)
+        assert "record_words" in inspect(engine).get_table_names()
+        assert "ix_problem_link_facts" in {
+            i["name"] for i in inspect(engine).get_indexes("problem")
+        }
+        cfg = migrations.alembic_config()
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0015")
+            conn.commit()
+        assert "record_words" not in inspect(engine).get_table_names()
+        assert "ix_problem_link_facts" not in {
+            i["name"] for i in inspect(engine).get_indexes("problem")
+        }
+
+
+def test_a_server_account_that_may_only_read_still_gives_the_words(
+    backend: str, known: Known
+) -> None:
+    """On a server the refusal is real: the database only accepts read-only transactions."""
+    if backend != "postgresql":
+        pytest.skip("a read-only server database; SQLite's refusal is faked above")
+    from tests.pg_scratch import admin_url
+
+    kab = known.open("kabupaten")
+    try:
+        with kab.db.transaction() as session:
+            session.execute(text("DELETE FROM record_words"))
+        url = kab.db.url
+    finally:
+        kab.close()
+    assert url is not None
+    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(
+            text(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
+        )
+    admin.dispose()
+    _fresh_process()
+    kab = known.open("kabupaten")
+    try:
+        rows = load_rows(kab, "problem", AreaFilter())
+        assert rows and all(r.words for r in rows)
+        assert _stored(kab) == {}
+    finally:
+        kab.close()

@@ -18,7 +18,10 @@ from tests.gui.test_main_window import FakeDialogs, make_shell
 from tests.services.similarity_data import Known, known, known_template
 
 __all__ = ["known", "known_template"]
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +22,19 @@ from smartcity_desktop.services.analysis.view_settings import (
     quick_win_criteria,
     ranking_weights,
 )
-from smartcity_desktop.services.context import AppContext, open_context
-from tests.conftest import KABUPATEN_CODE
+from smartcity_desktop.services.context import AppContext
 from tests.gui.test_main_window import make_shell
-from tests.services.review_helpers import new_office
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture
-def kab(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(new_office(tmp_path / "kab", "kabupaten", KABUPATEN_CODE))
-    yield ctx
-    ctx.close()
+def kab(kabupaten_ctx: AppContext) -> AppContext:
+    """A new kabupaten office on the test's backend."""
+    return kabupaten_ctx
 
 
 def test_weights_dialog_saves_and_refuses_all_zero(qtbot: Any, kab: AppContext) -> None:

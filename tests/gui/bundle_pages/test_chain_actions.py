@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QGroupBox, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +17,8 @@ from tests.conftest import DESA_CODE, PASSPHRASE
 from tests.gui.bundle_pages.conftest import FakeDialogs, make_shell
 from tests.services.forwarding_helpers import accept_everything, pin
 from tests.services.review_helpers import send
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def test_a_kecamatan_forwards_and_sends_results_back_from_the_page(

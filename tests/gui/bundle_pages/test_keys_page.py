@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from smartcity_desktop.gui.bundle_pages.keys_page import KeysPage
@@ -13,6 +14,8 @@ from smartcity_desktop.services.office import office_fingerprint
 from smartcity_desktop.services.trust import load_trust_state, office_certificate
 from tests.conftest import DESA_CODE, PASSPHRASE
 from tests.gui.bundle_pages.conftest import FakeDialogs, make_shell
+
+pytestmark = pytest.mark.postgres_ready
 
 
 def _page(qtbot: QtBot, ctx: AppContext, dialogs: FakeDialogs) -> KeysPage:

@@ -28,9 +28,12 @@ from tests.conftest import DESA_CODE, PASSPHRASE
 from tests.gui.bundle_pages.conftest import FakeDialogs, make_shell
 
 # Offscreen windows have no stacking order to raise them in.
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints", "This plugin does not support raise"
-)
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore(
+        "This plugin does not support propagateSizeHints", "This plugin does not support raise"
+    ),
+]
 
 READY = "Sah, siap diimpor"
 

@@ -24,7 +24,10 @@ from tests.conftest import DESA_CODE, PASSPHRASE
 from tests.gui.bundle_pages.conftest import FakeDialogs, make_shell
 from tests.services.test_trust_pins import typo
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ from smartcity_desktop.services.trust import pin_office
 from tests.conftest import DESA_CODE, PASSPHRASE
 from tests.gui.bundle_pages.conftest import FakeDialogs, make_shell
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture

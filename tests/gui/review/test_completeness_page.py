@@ -25,7 +25,10 @@ from tests.conftest import DESA_CODE
 from tests.gui.review.conftest import FakeDialogs, make_shell
 from tests.services.review_helpers import carry_reviews, ids
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 NEVER_SENT = "32.16.01.2002"  # Desa Segarajaya
 

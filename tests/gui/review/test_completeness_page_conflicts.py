@@ -14,7 +14,10 @@ from smartcity_desktop.services.review import verify_village
 from tests.conftest import DESA_CODE
 from tests.gui.review.test_completeness_page import open_page, row
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 def test_a_village_verdict_saved_meanwhile_elsewhere_is_not_replaced(

@@ -24,7 +24,10 @@ from tests.gui.review.conftest import FakeDialogs, make_shell
 from tests.services.forwarding_helpers import accept_everything
 from tests.services.review_helpers import forward
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 NEVER_SENT = "32.16.01.2002"
 

@@ -24,7 +24,10 @@ from tests.conftest import DESA_CODE
 from tests.gui.review.conftest import make_shell
 from tests.services.review_helpers import ids, send
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture

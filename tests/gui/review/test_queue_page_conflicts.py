@@ -12,7 +12,10 @@ from smartcity_desktop.services.context import AppContext, open_context
 from smartcity_desktop.services.review import Decision, own_review, review_record
 from tests.gui.review.conftest import make_shell
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.postgres_ready,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 
 @pytest.fixture
