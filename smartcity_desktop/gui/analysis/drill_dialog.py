@@ -208,7 +208,7 @@ class DrillDialog(QDialog):
         heading = QLabel(what)
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.list = DrillList(self)
+        self.list = DrillList()
         self.list.open_requested.connect(self.open_record)
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton(
