@@ -24,7 +24,11 @@ from smartcity_desktop.i18n import N_, _
 from smartcity_desktop.services.changes import Action, Change
 from smartcity_desktop.services.context import AppContext
 from smartcity_desktop.services.raw_sql import as_datetime, raw
-from smartcity_desktop.services.review.stages import VillageStatus, village_statuses
+from smartcity_desktop.services.review.stages import (
+    VillageStatus,
+    cache_file,
+    village_statuses,
+)
 from smartcity_desktop.storage.models import Region, Setting
 
 # The sending deadline; the key is the one a kecamatan has always used, so its setting stays.
@@ -404,9 +408,7 @@ def completeness(ctx: AppContext, today: dt.date | None = None) -> Completeness:
             villages[parent].append((code, name, kind))
         codes = [code for rows in villages.values() for code, _n, _k in rows]
         last = _last_bundles(session, codes, office.code, names)
-        statuses = village_statuses(
-            session, codes, set(last), cache=ctx.paths.root / "cache" / "kelengkapan.json"
-        )
+        statuses = village_statuses(session, codes, set(last), cache=cache_file(ctx.paths.root))
     passed = [s for s, d in deadlines.items() if d is not None and today > d]
     groups = []
     for code, name in kecamatan:

@@ -6,6 +6,8 @@ opening one shows the record as the review pages show it, under its provenance p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -50,6 +52,17 @@ def trust_text(label: str) -> str:
     if label == _(TRUST_LEVELS["locally_trusted"]):
         return "⚠ " + label
     return label
+
+
+# What decides each column's text (``DrillModel.data``): rows alike in it look alike.
+_SHOWN_BY: tuple[Callable[[DrillRow], Any] | None, ...] = (
+    attrgetter("kind"),
+    None,  # the title: stretched, never measured
+    attrgetter("desa_name"),
+    attrgetter("kecamatan_name"),
+    attrgetter("trust"),
+    attrgetter("review_state"),
+)
 
 
 class DrillModel(QAbstractTableModel):
@@ -118,12 +131,11 @@ class DrillList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         # The title takes what the other columns leave; they are as wide as their longest
-        # entry (a desa or kecamatan name is never cut); a title too long for its column is
-        # whole in its tooltip.
+        # entry (a desa or kecamatan name is never cut: ``fit_columns``); a title too long for
+        # its column is whole in its tooltip.
         header.setStretchLastSection(False)
-        header.setResizeContentsPrecision(500)
         for column in range(len(HEADERS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
         self.table.activated_row.connect(self.open_requested)
@@ -134,6 +146,7 @@ class DrillList(QWidget):
 
     def show_result(self, result: DrillResult) -> None:
         self.model.set_rows(result.rows)
+        self.fit_columns()
         if result.truncated:
             text = _("Menampilkan {shown} dari {total} catatan.").format(
                 shown=format_count(len(result.rows)), total=format_count(result.total)
@@ -143,6 +156,28 @@ class DrillList(QWidget):
         self.count.setText(text)
         if result.rows:
             self.table.selectRow(0)
+
+    def fit_columns(self) -> None:
+        """Each column but the title as wide as its widest entry, as ResizeToContents measures
+        it (the delegate's size of each cell, one more pixel for the grid, at least the
+        header's), but measured once per distinct value: a list of 5,000 records holds a few
+        hundred village names and a handful of kinds, trust levels and review states. Asking
+        the model for every cell (ResizeToContents, again at each layout change) was most of
+        the time between a double-click on a big number and the list on screen."""
+        header = self.table.horizontalHeader()
+        grid = 1 if self.table.showGrid() else 0
+        rows = self.model.rows
+        for column, value in enumerate(_SHOWN_BY):
+            if column == TITLE_COLUMN or value is None:
+                continue
+            first: dict[Any, int] = {}
+            for n, row in enumerate(rows):
+                first.setdefault(value(row), n)
+            widths = (
+                self.table.sizeHintForIndex(self.model.index(n, column)).width() + grid
+                for n in first.values()
+            )
+            header.resizeSection(column, max([header.sectionSizeHint(column), *widths]))
 
     def current_row(self) -> DrillRow | None:
         index = self.table.currentIndex()
@@ -174,7 +209,6 @@ class DrillDialog(QDialog):
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.PlainText)
         self.list = DrillList()
-        self.list.show_result(result)
         self.list.open_requested.connect(self.open_record)
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton(
@@ -191,6 +225,8 @@ class DrillDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
+        # Inside the dialog already: its columns are measured in the font they are shown in.
+        self.list.show_result(result)
         self.list.table.setFocus()
         self.record_dialog: RecordDialog | None = None
 

@@ -11,8 +11,9 @@ first), and the summary's drill-downs reach every one.
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -60,11 +61,19 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
     area = scope.area
     # Reviews play no part in a link check: a review saved here keeps the kept read.
     found = kept(ctx, "gaps", _read, _PLAIN, ("problem", "potential", "proposal"))
+    villages = _villages(ctx, found)
+    flt = scope.filter
     counts, listed = {}, {}
     for kind in ("problem", "proposal"):
-        rows = in_scope(found[kind].rows, found[kind].by_desa, scope)
-        counts[kind] = _cells(rows, area)
-        listed[kind] = _listed(kind, rows)
+        if flt.date_from or flt.date_to:
+            rows = in_scope(found[kind].rows, found[kind].by_desa, scope)
+            counts[kind] = _cells(rows, area)
+            listed[kind] = _listed(kind, rows)
+        else:
+            # Every other filter selects whole villages, a dimension and a trust level: served
+            # from each village's counts and sorted list, without a pass over every record.
+            counts[kind] = _village_cells(villages[kind], area, flt)
+            listed[kind] = _village_listed(villages[kind], area, flt)
     problems, proposals = listed["problem"], listed["proposal"]
     if tick is not None:
         tick(1, 1)
@@ -269,6 +278,91 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
     return out
 
 
+class _Village:
+    """One village's kept rows of a kind, summed and sorted when a filter first needs them."""
+
+    __slots__ = ("_first", "_tally", "kind", "rows")
+
+    def __init__(self, kind: str, rows: tuple[_Record, ...]) -> None:
+        self.kind = kind
+        self.rows = rows
+        self._tally: dict[tuple[str | None, str | None, bool], int] | None = None
+        self._first: list[_Record] | None = None
+
+    @property
+    def tally(self) -> dict[tuple[str | None, str | None, bool], int]:
+        """(dimension, trust, unlinked) -> records."""
+        if self._tally is None:
+            self._tally = Counter((r.dimension, r.trust, r.unlinked) for r in self.rows)
+        return self._tally
+
+    @property
+    def first(self) -> list[_Record]:
+        """The village's records without a link in the lists' order (``_listed``)."""
+        if self._first is None:
+            unlinked = [r for r in self.rows if r.unlinked]
+            self._first = sorted(unlinked, key=_list_key(self.kind))
+        return self._first
+
+
+# (database, office) -> (the kept read, its villages): rebuilt when ``kept`` reads anew.
+_by_village: dict[tuple[str, str], tuple[Any, dict[str, dict[str, _Village]]]] = {}
+_by_village_lock = threading.Lock()
+
+
+def _villages(ctx: AppContext, found: dict[str, _Kept]) -> dict[str, dict[str, _Village]]:
+    key = (ctx.db.describe(), ctx.office.code)
+    with _by_village_lock:
+        hit = _by_village.get(key)
+        if hit is not None and hit[0] is found:
+            return hit[1]
+        built = {
+            kind: {desa: _Village(kind, rows) for desa, rows in kept_.by_desa.items()}
+            for kind, kept_ in found.items()
+        }
+        _by_village[key] = (found, built)
+        return built
+
+
+def _village_cells(villages: dict[str, _Village], area: Area, flt: AnalysisFilter) -> _Cells:
+    """``_cells`` of the rows ``in_scope`` selects for a filter without a period."""
+    cells: _Cells = defaultdict(lambda: [0, 0])
+    for desa in area.desa:
+        village = villages.get(desa)
+        if village is None:
+            continue
+        kecamatan = area.desa_kecamatan[desa]
+        for (dimension, trust, unlinked), n in village.tally.items():
+            if (flt.dimension and dimension != flt.dimension) or (flt.trust and trust != flt.trust):
+                continue
+            cell = cells[(kecamatan, dimension)]
+            cell[0] += n
+            if unlinked:
+                cell[1] += n
+    return cells
+
+
+def _village_listed(villages: dict[str, _Village], area: Area, flt: AnalysisFilter) -> _Listed:
+    """``_listed`` of the rows ``in_scope`` selects for a filter without a period: the villages
+    in code order (the lists' first key), each village's records already in order."""
+    first: list[_Record] = []
+    for desa in area.desa:
+        village = villages.get(desa)
+        if village is None:
+            continue
+        for r in village.first:
+            if (flt.dimension and r.dimension != flt.dimension) or (
+                flt.trust and r.trust != flt.trust
+            ):
+                continue
+            first.append(r)
+            if len(first) == LIST_LIMIT:
+                break
+        if len(first) == LIST_LIMIT:
+            break
+    return [(r.id, r.title, r.desa, r.dimension, r.sub_element, r.figure) for r in first]
+
+
 def _cells(rows: Sequence[_Record], area: Area) -> _Cells:
     counted: Counter[tuple[str, str | None, bool]] = Counter(
         (r.desa, r.dimension, r.unlinked) for r in rows
@@ -286,14 +380,15 @@ def _listed(kind: str, rows: Sequence[_Record]) -> _Listed:
     """The first LIST_LIMIT records without a link in village order (problems: the most severe
     first in each village), then title and id."""
     unlinked = [r for r in rows if r.unlinked]
+    first = heapq.nsmallest(LIST_LIMIT, unlinked, key=_list_key(kind))
+    return [(r.id, r.title, r.desa, r.dimension, r.sub_element, r.figure) for r in first]
+
+
+def _list_key(kind: str) -> Callable[[_Record], tuple[Any, ...]]:
     if kind == "problem":
         rank = {code: n for n, code in enumerate(ref_list("tingkat_keparahan").codes())}
-        first = heapq.nsmallest(
-            LIST_LIMIT, unlinked, key=lambda r: (r.desa, -rank.get(r.figure, -1), r.title, r.id)
-        )
-    else:
-        first = heapq.nsmallest(LIST_LIMIT, unlinked, key=lambda r: (r.desa, r.title, r.id))
-    return [(r.id, r.title, r.desa, r.dimension, r.sub_element, r.figure) for r in first]
+        return lambda r: (r.desa, -rank.get(r.figure, -1), r.title, r.id)
+    return lambda r: (r.desa, r.title, r.id)
 
 
 def _listing(

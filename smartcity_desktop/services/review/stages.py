@@ -130,6 +130,12 @@ _KEPT_LOCK = threading.Lock()
 _CACHE_VERSION = 1
 
 
+def cache_file(data_root: Path) -> Path:
+    """The ``cache`` file of an office's data folder (the completeness page and the analysis
+    views' stage filter share it)."""
+    return data_root / "cache" / "kelengkapan.json"
+
+
 def village_statuses(
     session: Session,
     desa_codes: Sequence[str],

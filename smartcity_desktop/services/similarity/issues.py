@@ -327,7 +327,15 @@ class IssueModel:
         for b in self.built:
             parts: dict[_PartKey, _Part] = {}
             for key in sorted(b.parts, key=_part_order):
-                for record_id in b.parts[key].ids:
+                whole = b.parts[key]
+                if not whole.ids or ids.isdisjoint(whole.ids):
+                    continue
+                # A part whose records all count is the part summed once (a trust level or a
+                # stage that every village of it has): 80,000 problems are not added up again.
+                if ids.issuperset(whole.ids):
+                    parts[key] = whole
+                    continue
+                for record_id in whole.ids:
                     if record_id in ids:
                         part = parts.get(key)
                         if part is None:

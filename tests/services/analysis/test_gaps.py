@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import pytest
 
+from smartcity_desktop.domain.review import VillageStage
 from smartcity_desktop.services.analysis import AnalysisFilter, gaps, view
+from smartcity_desktop.services.analysis.kept_rows import in_scope, kept
+from smartcity_desktop.services.analysis.scope import resolve
 from smartcity_desktop.services.context import AppContext
 from tests.services.analysis.views_data import (
     BABELAN,
@@ -100,3 +103,37 @@ def test_the_lists_say_when_they_are_cut(kab: AppContext, monkeypatch: pytest.Mo
     listed = result.table("daftar-masalah")
     assert len(listed.rows) == 2 and listed.note == "2 dari 3 catatan ditampilkan."
     assert result.table("daftar-usulan").note == ""
+
+
+@pytest.mark.parametrize("limit", [2, gaps.LIST_LIMIT])
+def test_a_filter_change_counts_and_lists_what_a_pass_over_the_kept_rows_finds(
+    kab: AppContext, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    # Filters without a period are served from each village's counts and sorted list; they must
+    # give what selecting the kept rows (in_scope) and counting and sorting them gives.
+    monkeypatch.setattr(gaps, "LIST_LIMIT", limit)
+    found = kept(kab, "gaps", gaps._read)
+    villages = gaps._villages(kab, found)
+    assert gaps._villages(kab, found) is villages  # kept beside the kept rows
+    desa = sorted({d for k in found.values() for d in k.by_desa})
+    filters = [
+        AnalysisFilter(),
+        AnalysisFilter(kecamatan=TARUMAJAYA),
+        AnalysisFilter(kecamatan=BABELAN, dimension="environment"),
+        AnalysisFilter(dimension="living"),
+        AnalysisFilter(trust="certified"),
+        AnalysisFilter(trust="locally_trusted", dimension="living"),
+        *(AnalysisFilter(desa=d) for d in desa),
+        *(AnalysisFilter(stage=s.value) for s in VillageStage),
+    ]
+    listed = 0
+    for flt in filters:
+        scope = resolve(kab, flt)
+        for kind in ("problem", "proposal"):
+            rows = in_scope(found[kind].rows, found[kind].by_desa, scope)
+            cells = gaps._village_cells(villages[kind], scope.area, flt)
+            assert dict(cells) == dict(gaps._cells(rows, scope.area)), (flt, kind)
+            first = gaps._village_listed(villages[kind], scope.area, flt)
+            assert first == gaps._listed(kind, rows), (flt, kind)
+            listed += len(first)
+    assert listed > 0
