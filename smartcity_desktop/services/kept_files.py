@@ -18,6 +18,7 @@ truth.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -90,3 +91,20 @@ def save(path: Path, stamp_: str, data: Any) -> None:
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+
+
+def into_gc() -> None:
+    """Before a kept read is built again: give the objects ``out_of_gc`` took back to the cycle
+    collector, so that a cycle that became garbage since is collected in time."""
+    gc.unfreeze()
+
+
+def out_of_gc() -> None:
+    """Take every object alive now out of the cycle collector's full collections.
+
+    A kept read is hundreds of thousands of named tuples (Python keeps tracking those, unlike
+    plain tuples of strings) that live until the data changes; each full collection scanned them
+    all, about 300 ms of CPU landing on whichever filter change triggered it. Called once a read
+    is built or read back: what is freed later by reference counting, as kept rows are, is freed
+    as usual; a reference cycle that becomes garbage meanwhile waits for ``into_gc``."""
+    gc.freeze()

@@ -57,6 +57,7 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
         hit = _models.get(key)
     if hit is not None and hit[0] == mark:
         return hit[1]
+    kept_files.into_gc()
     path = kept_files.path_of(ctx.paths.root, NAME)
     stamp = kept_files.stamp(NAME, MODEL_VERSION, stored_words.rules(), key, mark)
     built = _from_file(kept_files.load(path, stamp), lambda: _titles(ctx))
@@ -79,6 +80,7 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
         kept_files.save(path, stamp, built.to_plain())
     with _lock:
         _models[key] = (mark, built)
+    kept_files.out_of_gc()
     return built
 
 
