@@ -402,8 +402,13 @@ class IssueGroups:
             self.auto = list(known.auto)
             members = {key: ids for key, ids, _seed in self.auto}
             for b in known.built:
-                if b.origin == "auto" and b.key in members:
-                    self._built[(b.key, "auto", None, tuple(members[b.key]))] = b
+                # Only a cluster that still holds its whole group: one a split took records
+                # from was summed over fewer, and would be wrong once that split is undone.
+                whole = members.get(b.key) if b.origin == "auto" else None
+                if whole is not None and sorted(i for p in b.parts.values() for i in p.ids) == (
+                    sorted(whole)
+                ):
+                    self._built[(b.key, "auto", None, tuple(whole))] = b
             return
         items = [
             Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)

@@ -258,3 +258,30 @@ def test_a_model_read_back_names_a_clusters_records_as_a_built_one(kab: AppConte
     kept_files.save(path, stamp, (*data[:2], b"rusak", *data[3:]))
     _new_process()
     assert kept_model(kab).titles(ids) == expected
+
+
+def test_undoing_a_split_after_the_file_was_read_gives_the_whole_cluster_back(
+    views_data: ViewsData,
+) -> None:
+    # The kept file holds an automatic cluster with the split records taken out; a new process
+    # that undoes the split must sum the whole group again, not reuse the reduced cluster.
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    try:
+        first = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        auto = max(
+            (c for c in first["clusters"] if c["origin"] == "auto"),
+            key=lambda c: c["record_count"],
+        )
+        split = split_issue(ctx, auto["key"], auto["record_ids"][:1], "Satu")
+        view("isu-strategis").compute(ctx, AnalysisFilter())
+        _new_process()
+        view("isu-strategis").compute(ctx, AnalysisFilter())  # read from the file
+        withdraw_issue_decision(ctx, split.ids[0])
+        after_undo = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+        assert after_undo == _formed_afresh(ctx)
+        assert {c["key"]: c["record_count"] for c in after_undo["clusters"]} == {
+            c["key"]: c["record_count"] for c in first["clusters"]
+        }
+    finally:
+        ctx.close()
