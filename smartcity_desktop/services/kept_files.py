@@ -58,7 +58,7 @@ def load(path: Path, expected: str) -> Any | None:
             found, data = _PlainOnly(handle).load()
     except FileNotFoundError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, MemoryError) as exc:
+    except Exception as exc:  # a damaged file raises almost anything; it is a cache
         log.info("kept analysis file %s not used: %s", path.name, exc)
         return None
     return data if found == expected else None
@@ -71,7 +71,8 @@ def pack(data: Any) -> bytes:
 
 
 def unpack(packed: bytes) -> Any:
-    """What ``pack`` packed, read as plain data only (a class is refused, never made)."""
+    """What ``pack`` packed, read as plain data only (a class is refused, never made). Damaged
+    data raises any exception, not only ``pickle.UnpicklingError``: catch ``Exception``."""
     return _PlainOnly(io.BytesIO(packed)).load()
 
 

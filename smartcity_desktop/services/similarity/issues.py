@@ -8,7 +8,6 @@ words, two villages or more), corrected by the office's stored merge and split d
 from __future__ import annotations
 
 import json
-import pickle
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -281,7 +280,7 @@ class IssueModel:
                 found = kept_files.unpack(packed)
                 if isinstance(found, dict):
                     return found
-            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            except Exception:  # damaged data raises almost anything
                 pass
             return read_titles()
 

@@ -154,6 +154,19 @@ def test_a_file_of_another_stamp_or_damaged_is_not_used(tmp_path: Path) -> None:
     assert not list(path.parent.glob("*.partial"))
 
 
+# Damaged files on which the unpickler raises neither UnpicklingError nor ValueError: a FRAME
+# longer than any file (OverflowError), ADDITEMS on a tuple (AttributeError).
+DAMAGED = (b"\x80\x05\x95" + b"\xff" * 8, b"\x80\x04)(K\x01\x90.")
+
+
+@pytest.mark.parametrize("damaged", DAMAGED, ids=("frame", "additems"))
+def test_a_file_damaged_in_any_way_is_not_used(tmp_path: Path, damaged: bytes) -> None:
+    path = kept_files.path_of(tmp_path, "uji")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(damaged)
+    assert kept_files.load(path, "cap") is None
+
+
 class _Planted:
     """What a hostile file could try: a pickle that calls a function while it is read."""
 
@@ -258,6 +271,10 @@ def test_a_model_read_back_names_a_clusters_records_as_a_built_one(kab: AppConte
     kept_files.save(path, stamp, (*data[:2], b"rusak", *data[3:]))
     _new_process()
     assert kept_model(kab).titles(ids) == expected
+    for damaged in DAMAGED:
+        kept_files.save(path, stamp, (*data[:2], damaged, *data[3:]))
+        _new_process()
+        assert kept_model(kab).titles(ids) == expected
 
 
 def test_undoing_a_split_after_the_file_was_read_gives_the_whole_cluster_back(
