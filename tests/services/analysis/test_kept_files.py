@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pathlib
 import pickle
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,11 @@ def _new_process() -> None:
     """What a new process starts with: nothing kept in memory."""
     forget_kept()
     forget_models()
+
+
+def _framed(raw: bytes) -> bytes:
+    """Raw pickle bytes as a kept file with a right checksum: what reaches the unpickler."""
+    return kept_files.MAGIC + zlib.crc32(raw).to_bytes(4, "little") + raw
 
 
 def _files(ctx: AppContext) -> dict[str, int]:
@@ -163,8 +169,21 @@ DAMAGED = (b"\x80\x05\x95" + b"\xff" * 8, b"\x80\x04)(K\x01\x90.")
 def test_a_file_damaged_in_any_way_is_not_used(tmp_path: Path, damaged: bytes) -> None:
     path = kept_files.path_of(tmp_path, "uji")
     path.parent.mkdir(parents=True)
-    path.write_bytes(damaged)
+    path.write_bytes(_framed(damaged))
     assert kept_files.load(path, "cap") is None
+
+
+def test_a_file_changed_on_disk_after_it_was_written_is_not_used(tmp_path: Path) -> None:
+    # One byte of the data changed (as by a failing disk): it would still unpickle, to other
+    # data, or, in a memo index, to a table of gigabytes; the checksum refuses it first.
+    path = kept_files.path_of(tmp_path, "uji")
+    kept_files.save(path, "cap", ["nilai", 12345])
+    whole = path.read_bytes()
+    at = whole.index(b"nilai")
+    path.write_bytes(whole[:at] + b"N" + whole[at + 1 :])
+    assert kept_files.load(path, "cap") is None
+    path.write_bytes(whole)
+    assert kept_files.load(path, "cap") == ["nilai", 12345]
 
 
 class _Planted:
@@ -181,10 +200,10 @@ def test_a_file_that_would_run_code_is_refused_and_runs_nothing(tmp_path: Path) 
     path = kept_files.path_of(tmp_path, "uji")
     path.parent.mkdir(parents=True)
     target = tmp_path / "dijalankan"
-    path.write_bytes(pickle.dumps(("cap", _Planted(target)), protocol=5))
+    path.write_bytes(_framed(pickle.dumps(("cap", _Planted(target)), protocol=5)))
     assert kept_files.load(path, "cap") is None
     assert not target.exists()
-    path.write_bytes(pickle.dumps(("cap", os.system), protocol=5))
+    path.write_bytes(_framed(pickle.dumps(("cap", os.system), protocol=5)))
     assert kept_files.load(path, "cap") is None
 
 
@@ -267,7 +286,8 @@ def test_a_model_read_back_names_a_clusters_records_as_a_built_one(kab: AppConte
     assert kept_model(kab).titles(ids) == expected
     # Titles packed in a file changed by hand: read from the database instead.
     path = kept_files.path_of(kab.paths.root, "isu-strategis")
-    stamp, data = pickle.loads(path.read_bytes())  # the test's own file: trusted
+    # The test's own file: trusted.
+    stamp, data = pickle.loads(path.read_bytes()[len(kept_files.MAGIC) + 4 :])
     kept_files.save(path, stamp, (*data[:2], b"rusak", *data[3:]))
     _new_process()
     assert kept_model(kab).titles(ids) == expected
