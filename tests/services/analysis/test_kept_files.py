@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pathlib
 import pickle
+import shutil
 import zlib
 from pathlib import Path
 from typing import Any
@@ -320,5 +321,27 @@ def test_undoing_a_split_after_the_file_was_read_gives_the_whole_cluster_back(
         assert {c["key"]: c["record_count"] for c in after_undo["clusters"]} == {
             c["key"]: c["record_count"] for c in first["clusters"]
         }
+    finally:
+        ctx.close()
+
+
+def test_a_review_the_kecamatan_saves_makes_its_proposals_read_stale(
+    views_template: ViewsData, tmp_path: Path
+) -> None:
+    # At a kecamatan the facts carry its own reviews: saving one is a change of the read.
+    shutil.copytree(views_template.root / "kecamatan", tmp_path / "kecamatan")
+    ctx = ViewsData(tmp_path, dict(views_template.ids)).open("kecamatan")
+    try:
+        _new_process()
+        ranked = view("peringkat-usulan").compute(ctx, AnalysisFilter())
+        ids = {r.drills["usulan"].ids[0] for r in ranked.table("peringkat").rows}
+        assert ids
+        rejected = sorted(ids)[0]
+        review_record(ctx, rejected, Decision(ReviewState.DITOLAK.value, reason="duplikat"))
+        again = view("peringkat-usulan").compute(ctx, AnalysisFilter())
+        assert rejected not in {r.drills["usulan"].ids[0] for r in again.table("peringkat").rows}
+        _new_process()
+        again = view("peringkat-usulan").compute(ctx, AnalysisFilter())
+        assert rejected not in {r.drills["usulan"].ids[0] for r in again.table("peringkat").rows}
     finally:
         ctx.close()
