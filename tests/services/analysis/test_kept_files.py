@@ -357,3 +357,21 @@ def test_kept_reads_are_out_of_the_cycle_collectors_full_collections(kab: AppCon
     assert gc.get_freeze_count() == 0
     rows = kept_proposals(kab).rows
     assert rows and gc.get_freeze_count() >= len(rows)
+
+
+def test_a_new_region_list_renames_the_villages_of_a_kept_model(views_data: ViewsData) -> None:
+    # No mark follows the region list: the names are read again with every file.
+    ctx = views_data.open("kabupaten")
+    try:
+        _new_process()
+        model = kept_model(ctx)
+        desa = next(iter(model.built[0].parts.values())).per_desa
+        code = sorted(desa)[0]
+        with ctx.db.transaction() as session:
+            session.execute(
+                text("UPDATE region SET name = 'Nama Baru' WHERE code = :c"), {"c": code}
+            )
+        _new_process()
+        assert kept_model(ctx).names[code].endswith("Nama Baru")
+    finally:
+        ctx.close()
