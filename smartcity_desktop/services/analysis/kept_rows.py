@@ -92,6 +92,7 @@ def kept(
             hit = _kept.get(key)
         if hit is not None and hit[0] == mark:
             return hit[1]  # type: ignore[no-any-return]
+        kept_files.into_gc()
         if plain is None:
             built = build(session, ctx.office.code)
         else:
@@ -105,6 +106,7 @@ def kept(
                 kept_files.save(path, stamp, plain.to_plain(built))
     with _lock:
         _kept[key] = (mark, built)
+    kept_files.out_of_gc()
     return built
 
 

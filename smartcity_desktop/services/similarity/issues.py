@@ -8,7 +8,6 @@ words, two villages or more), corrected by the office's stored merge and split d
 from __future__ import annotations
 
 import json
-import pickle
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -281,7 +280,7 @@ class IssueModel:
                 found = kept_files.unpack(packed)
                 if isinstance(found, dict):
                     return found
-            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            except Exception:  # damaged data raises almost anything
                 pass
             return read_titles()
 
@@ -410,8 +409,13 @@ class IssueGroups:
             self.auto = list(known.auto)
             members = {key: ids for key, ids, _seed in self.auto}
             for b in known.built:
-                if b.origin == "auto" and b.key in members:
-                    self._built[(b.key, "auto", None, tuple(members[b.key]))] = b
+                # Only a cluster that still holds its whole group: one a split took records
+                # from was summed over fewer, and would be wrong once that split is undone.
+                whole = members.get(b.key) if b.origin == "auto" else None
+                if whole is not None and sorted(i for p in b.parts.values() for i in p.ids) == (
+                    sorted(whole)
+                ):
+                    self._built[(b.key, "auto", None, tuple(whole))] = b
             return
         items = [
             Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)

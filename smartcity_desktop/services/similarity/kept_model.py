@@ -21,7 +21,12 @@ from smartcity_desktop.services.similarity.issues import (
     IssueResult,
     live_decisions,
 )
-from smartcity_desktop.services.similarity.records import AreaFilter, check_area, load_rows
+from smartcity_desktop.services.similarity.records import (
+    AreaFilter,
+    check_area,
+    load_rows,
+    region_names,
+)
 
 NAME = "isu-strategis"
 Tick = Callable[[int, int], None]  # (done, total); it may raise to cancel
@@ -57,10 +62,15 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
         hit = _models.get(key)
     if hit is not None and hit[0] == mark:
         return hit[1]
+    kept_files.into_gc()
     path = kept_files.path_of(ctx.paths.root, NAME)
     stamp = kept_files.stamp(NAME, MODEL_VERSION, stored_words.rules(), key, mark)
     built = _from_file(kept_files.load(path, stamp), lambda: _titles(ctx))
-    if built is None:
+    if built is not None:
+        # Village and kecamatan names come from the region list, which no mark follows (a new
+        # list changes no problem): read again with every file, a few hundred codes.
+        built.names = region_names(ctx, sorted(built.names))
+    else:
         problems = mark[:4]
         with _lock:
             grouped = _groups.get(key)
@@ -79,6 +89,7 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
         kept_files.save(path, stamp, built.to_plain())
     with _lock:
         _models[key] = (mark, built)
+    kept_files.out_of_gc()
     return built
 
 
