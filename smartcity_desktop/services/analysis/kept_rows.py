@@ -93,17 +93,18 @@ def kept(
         if hit is not None and hit[0] == mark:
             return hit[1]  # type: ignore[no-any-return]
         kept_files.into_gc()
-        if plain is None:
-            built = build(session, ctx.office.code)
-        else:
-            path = kept_files.path_of(ctx.paths.root, name)
-            stamp = kept_files.stamp(name, plain.version, *key, mark)
-            found = _from_file(plain, kept_files.load(path, stamp))
-            if found:
-                built = found[0]
-            else:
+        with kept_files.gc_paused():
+            if plain is None:
                 built = build(session, ctx.office.code)
-                kept_files.save(path, stamp, plain.to_plain(built))
+            else:
+                path = kept_files.path_of(ctx.paths.root, name)
+                stamp = kept_files.stamp(name, plain.version, *key, mark)
+                found = _from_file(plain, kept_files.load(path, stamp))
+                if found:
+                    built = found[0]
+                else:
+                    built = build(session, ctx.office.code)
+                    kept_files.save(path, stamp, plain.to_plain(built))
     with _lock:
         _kept[key] = (mark, built)
     kept_files.out_of_gc()

@@ -65,28 +65,29 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
     kept_files.into_gc()
     path = kept_files.path_of(ctx.paths.root, NAME)
     stamp = kept_files.stamp(NAME, MODEL_VERSION, stored_words.rules(), key, mark)
-    built = _from_file(kept_files.load(path, stamp), lambda: _titles(ctx))
-    if built is not None:
-        # Village and kecamatan names come from the region list, which no mark follows (a new
-        # list changes no problem): read again with every file, a few hundred codes.
-        built.names = region_names(ctx, sorted(built.names))
-    else:
-        problems = mark[:4]
-        with _lock:
-            grouped = _groups.get(key)
-        if grouped is None or grouped[0] != problems:
-            total = int(mark[1] or 0)
-            rows = load_rows(
-                ctx, "problem", AreaFilter(), (lambda n: tick(n, total)) if tick else None
-            )
-            # After a decision, the model kept before it (read from a file) has the same
-            # problems' groups: they are taken, not formed again.
-            known = hit[1] if hit is not None and hit[0][:4] == problems else None
-            grouped = (problems, IssueGroups(rows, known))
+    with kept_files.gc_paused():
+        built = _from_file(kept_files.load(path, stamp), lambda: _titles(ctx))
+        if built is not None:
+            # Village and kecamatan names come from the region list, which no mark follows (a new
+            # list changes no problem): read again with every file, a few hundred codes.
+            built.names = region_names(ctx, sorted(built.names))
+        else:
+            problems = mark[:4]
             with _lock:
-                _groups[key] = grouped
-        built = grouped[1].model(ctx, live_decisions(ctx))
-        kept_files.save(path, stamp, built.to_plain())
+                grouped = _groups.get(key)
+            if grouped is None or grouped[0] != problems:
+                total = int(mark[1] or 0)
+                rows = load_rows(
+                    ctx, "problem", AreaFilter(), (lambda n: tick(n, total)) if tick else None
+                )
+                # After a decision, the model kept before it (read from a file) has the same
+                # problems' groups: they are taken, not formed again.
+                known = hit[1] if hit is not None and hit[0][:4] == problems else None
+                grouped = (problems, IssueGroups(rows, known))
+                with _lock:
+                    _groups[key] = grouped
+            built = grouped[1].model(ctx, live_decisions(ctx))
+            kept_files.save(path, stamp, built.to_plain())
     with _lock:
         _models[key] = (mark, built)
     kept_files.out_of_gc()

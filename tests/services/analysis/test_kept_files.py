@@ -357,6 +357,15 @@ def test_kept_reads_are_out_of_the_cycle_collectors_full_collections(kab: AppCon
     assert gc.get_freeze_count() == 0
     rows = kept_proposals(kab).rows
     assert rows and gc.get_freeze_count() >= len(rows)
+    # Collection is paused while a read is made, and on again after it (off if it was off).
+    assert gc.isenabled()
+    _new_process()
+    gc.disable()
+    try:
+        kept_proposals(kab)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_new_region_list_renames_the_villages_of_a_kept_model(views_data: ViewsData) -> None:
