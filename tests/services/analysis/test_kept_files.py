@@ -152,6 +152,42 @@ def test_kept_reads_a_file_instead_of_building(kab: AppContext) -> None:
     assert len(builds) == 2
 
 
+def test_a_read_built_while_the_data_changed_is_not_kept_under_the_older_mark(
+    views_data: ViewsData,
+) -> None:
+    kab = views_data.open("kabupaten")
+    try:
+        _not_kept_under_the_older_mark(kab)
+    finally:
+        kab.close()
+
+
+def _not_kept_under_the_older_mark(kab: AppContext) -> None:
+    builds: list[int] = []
+
+    def build(_session: Any, _area: str) -> list[int]:
+        builds.append(len(builds))
+        if len(builds) == 1:  # another writer commits while the first build reads
+            with kab.db.transaction() as session:
+                changed = session.execute(
+                    text("UPDATE problem SET revision = revision + 1 WHERE id = :id"),
+                    {"id": session.execute(text("SELECT min(id) FROM problem")).scalar_one()},
+                )
+                assert changed.rowcount == 1  # type: ignore[attr-defined]
+        return list(builds)
+
+    plain = Plain[list[int]](tuple, list)
+    _new_process()
+    assert kept(kab, "uji-berubah", build, plain) == [0]
+    assert not kept_files.path_of(kab.paths.root, "uji-berubah").exists()
+    # Neither this process nor the next keeps the first read: built again under the new mark.
+    assert kept(kab, "uji-berubah", build, plain) == [0, 1]
+    assert kept(kab, "uji-berubah", build, plain) == [0, 1]
+    _new_process()
+    assert kept(kab, "uji-berubah", build, plain) == [0, 1]
+    assert len(builds) == 2
+
+
 def test_a_file_of_another_stamp_or_damaged_is_not_used(tmp_path: Path) -> None:
     path = kept_files.path_of(tmp_path, "uji")
     kept_files.save(path, "cap-1", {"baris": [("a", 1, None)], "kata": {"x", "y"}})
