@@ -351,6 +351,38 @@ def test_a_decision_of_another_process_reuses_the_problems_file(
         ctx.close()
 
 
+def test_decisions_and_words_files_changed_by_hand_are_not_used(
+    views_data: ViewsData, tmp_path: Path
+) -> None:
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    try:
+        first = _isu(ctx)
+        # The test's own files: trusted. Written again with their stamps and right checksums.
+        words = kept_files.path_of(ctx.paths.root, "isu-strategis-kata")
+        decided = kept_files.path_of(ctx.paths.root, "isu-strategis-keputusan")
+        stamp, packs = pickle.loads(words.read_bytes()[len(kept_files.MAGIC) + 4 :])
+        planted = tmp_path / "planted"
+        damaged = [
+            b"rusak",
+            kept_files.pack(_Planted(planted)),
+            kept_files.pack({"x": 1}),
+            kept_files.pack({"x": ("a", 1)}),
+            None,
+        ]
+        kept_files.save(words, stamp, {k: damaged[n % 5] for n, k in enumerate(packs)})
+        stamp, _data = pickle.loads(decided.read_bytes()[len(kept_files.MAGIC) + 4 :])
+        kept_files.save(decided, stamp, (["tidak ada"], []))
+        _new_process()
+        assert _isu(ctx) == first  # the decisions' file refused: formed from the groups
+        clusters = first["whole"]["clusters"]
+        merge_issues(ctx, [c["key"] for c in clusters[:5]])  # every kind of damage
+        assert _isu(ctx) == _isu_afresh(ctx)  # words from the database
+        assert not planted.exists()
+    finally:
+        ctx.close()
+
+
 def test_a_review_the_kabupaten_saves_keeps_the_proposals_and_gaps_reads(
     views_data: ViewsData,
 ) -> None:
