@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,75 +227,31 @@ class IssueModel:
         self._titles: dict[str, str] | None = None
         self.auto = list(auto) if auto is not None else None
 
-    def to_plain(self) -> tuple[Any, ...]:
-        """The model as plain data (``kept_files``). The records go without their key words
-        (those only form the clusters, which are kept whole) and without their titles, which go
-        packed apart: only a cluster's list of records shows them, and 80,000 titles are much of
-        what reading the file back costs."""
+    def base_plain(self, whole: Callable[[_Built], bool]) -> tuple[Any, ...]:
+        """What the model's problems alone decide, as plain data (``kept_files``): the records,
+        the counts, the automatic groups and the clusters that are a whole automatic group
+        (``whole``). It stays valid while the problems are unchanged, whatever is decided.
+
+        The records go without their key words (those only form the clusters; a decision reads
+        the words of the records it regroups) and without their titles, which go packed apart:
+        only a cluster's list of records shows them, and 80,000 titles are much of what reading
+        the file back costs."""
         no_words: tuple[str, ...] = ()
         rows = [(*r[:4], "", *r[5:-2], no_words, no_words) for r in self.rows]
         titles = kept_files.pack({r.id: r.title for r in self.rows})
-        built = [
-            (
-                b.key,
-                b.origin,
-                b.label,
-                b.shared,
-                [
-                    (
-                        key,
-                        p.ids,
-                        p.per_desa,
-                        p.affected,
-                        p.sub_elements,
-                        p.urusan,
-                        p.rank_sum,
-                        p.rank_n,
-                        p.worst,
-                    )
-                    for key, p in b.parts.items()
-                ],
-            )
-            for b in self.built
-        ]
+        built = [_plain_built(b) for b in self.built if whole(b)]
+        return rows, list(self.counts.items()), titles, self.auto, built
+
+    def decisions_plain(self, whole: Callable[[_Built], bool]) -> tuple[Any, ...]:
+        """The rest, which the decisions decide: the clusters in order, a whole automatic group
+        by its key (its sums are in ``base_plain``), any other one whole; and the decisions. A
+        few clusters, so a decision stores it at little cost."""
+        built = [b.key if whole(b) else _plain_built(b) for b in self.built]
         decisions = [
             (d.id, d.action, d.cluster_keys, d.record_ids, d.label, d.applied)
             for d in self.decisions
         ]
-        return rows, list(self.counts.items()), titles, built, decisions, self.names, self.auto
-
-    @classmethod
-    def from_plain(
-        cls, data: tuple[Any, ...], read_titles: Callable[[], dict[str, str]]
-    ) -> IssueModel:
-        """The model from ``to_plain``'s data (its lists, dicts and sets are new objects, owned
-        by the model from here). ``read_titles`` reads the titles from the database instead, if
-        the packed ones cannot be read (a file changed by hand)."""
-        rows, counts, packed, built, decisions, names, auto = data
-        if not isinstance(packed, bytes):
-            raise TypeError("packed titles expected")
-
-        def titles() -> dict[str, str]:
-            try:
-                found = kept_files.unpack(packed)
-                if isinstance(found, dict):
-                    return found
-            except Exception:  # damaged data raises almost anything
-                pass
-            return read_titles()
-
-        return cls(
-            list(map(Row._make, rows)),
-            [
-                _Built(key, origin, label, shared, {p[0]: _Part(*p[1:]) for p in parts})
-                for key, origin, label, shared, parts in built
-            ],
-            [DecisionView(*d) for d in decisions],
-            names,
-            dict(counts),
-            titles,
-            auto,
-        )
+        return built, decisions
 
     def titles(self, record_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Title and village name of records (a cluster's drill-down)."""
@@ -398,62 +354,127 @@ class IssueGroups:
     figures only for a member list it has not seen: after a merge or split decision, only the
     clusters it touched are summed again."""
 
-    def __init__(self, rows: Sequence[Row], known: IssueModel | None = None) -> None:
-        """``rows`` with their key words. ``known``: a model of the same problems (read back
-        from a kept file), whose automatic groups and clusters are taken instead of formed."""
+    def __init__(
+        self,
+        rows: Sequence[Row],
+        *,
+        auto: Sequence[AutoGroup] | None = None,
+        counts: dict[_PartKey, int] | None = None,
+        read_titles: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
+        """``rows`` with their key words, grouped here. Or, read back from a kept file, ``rows``
+        without words nor titles, with their automatic groups ``auto``, their ``counts`` and
+        ``read_titles``; then ``read_words`` must be given."""
         self.rows = list(rows)
         self.by_id = {row.id: row for row in self.rows}
-        self._built: dict[tuple[str, str, str | None, tuple[str, ...]], _Built | None] = {}
+        self._built: dict[_Memo, _Built | None] = {}
         self._lock = threading.Lock()
-        if known is not None and known.auto is not None:
-            self.auto = list(known.auto)
-            members = {key: ids for key, ids, _seed in self.auto}
-            for b in known.built:
-                # Only a cluster that still holds its whole group: one a split took records
-                # from was summed over fewer, and would be wrong once that split is undone.
-                whole = members.get(b.key) if b.origin == "auto" else None
-                if whole is not None and sorted(i for p in b.parts.values() for i in p.ids) == (
-                    sorted(whole)
-                ):
-                    self._built[(b.key, "auto", None, tuple(whole))] = b
-            return
-        items = [
-            Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
-            for r in self.rows
-            if r.sub_element is not None
-        ]
-        self.auto = [
-            (g.key, tuple(m.id for m in g.members), g.seed) for g in group_items(items, min_desa=2)
-        ]
+        self.read_titles = read_titles
+        self._read_words: WordsReader | None = None
+        self._words: dict[str, tuple[str, ...]] = {}
+        self.base: dict[str, _Built] = {}  # whole automatic groups' clusters, by key
+        if counts is None:
+            counts = {}
+            for r in self.rows:
+                k = (r.kecamatan, r.dimension)
+                counts[k] = counts.get(k, 0) + 1
+        self.counts = counts
+        if auto is None:
+            items = [
+                Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)
+                for r in self.rows
+                if r.sub_element is not None
+            ]
+            auto = [
+                (g.key, tuple(m.id for m in g.members), g.seed)
+                for g in group_items(items, min_desa=2)
+            ]
+        self.auto = list(auto)
+        self._sizes = {key: len(ids) for key, ids, _seed in self.auto}
 
-    def model(self, ctx: AppContext, decisions: Sequence[IssueDecision]) -> IssueModel:
+    def read_words(self, reader: WordsReader) -> None:
+        """Rows without key words: ``reader`` gives those of the records a cluster not summed
+        yet holds."""
+        self._read_words = reader
+
+    def words_plain(self) -> dict[str, bytes]:
+        """The key words of each automatic group's records, packed per group (``kept_files``):
+        a decision in a later process unpacks those of the groups it regroups only. Needs rows
+        with their words (formed here)."""
+        by_id = self.by_id
+        return {
+            key: kept_files.pack({i: by_id[i].words for i in ids}) for key, ids, _seed in self.auto
+        }
+
+    def is_whole(self, b: _Built) -> bool:
+        """``b`` is an automatic group with all its records (a split takes some away)."""
+        return b.origin == "auto" and self._sizes.get(b.key) == sum(
+            len(p.ids) for p in b.parts.values()
+        )
+
+    def remember_base(self, built: Sequence[_Built]) -> None:
+        """Take the clusters of whole automatic groups summed before (a kept file)."""
+        groups = {key: (ids, seed) for key, ids, seed in self.auto}
+        for b in built:
+            if b.key in groups and self.is_whole(b):
+                ids, seed = groups[b.key]
+                self.base[b.key] = b
+                self._built[(b.key, "auto", None, seed, ids)] = b
+
+    def remember(self, built: Sequence[_Built], decisions: Sequence[Decided]) -> None:
+        """Take the clusters summed before for ``decisions`` (a kept file): a next decision
+        sums only the clusters it changes."""
+        working, _views = self._working(decisions)
+        by_key = {b.key: b for b in built}
+        with self._lock:
+            for w in working.values():
+                b = by_key.get(w.key)
+                if (
+                    b is not None
+                    and (b.origin, b.label) == (w.origin, w.label)
+                    and sum(len(p.ids) for p in b.parts.values()) == len(w.ids)
+                ):
+                    self._built[_memo(w)] = b
+
+    def _working(self, decisions: Sequence[Decided]) -> tuple[dict[str, _Working], list[Any]]:
         working = {key: _Working(key, "auto", list(ids), seed) for key, ids, seed in self.auto}
         views = [_apply(working, d) for d in decisions]
+        return working, views
+
+    def model(self, ctx: AppContext, decisions: Sequence[IssueDecision]) -> IssueModel:
+        working, views = self._working([decided(d) for d in decisions])
         built: list[_Built] = []
         for w in working.values():
-            memo = (w.key, w.origin, w.label, tuple(w.ids))
+            memo = _memo(w)
             with self._lock:
                 found = self._built.get(memo, _UNSEEN)
             if found is _UNSEEN:
-                found = self._build(w)
+                found = self._build(ctx, w)
                 with self._lock:
                     self._built[memo] = found
             if found is not None:
                 built.append(found)  # type: ignore[arg-type]
-        codes = {
-            code
-            for b in built
-            for (kecamatan, _dim), part in b.parts.items()
-            for code in (kecamatan, *part.per_desa)
-        }
-        return IssueModel(self.rows, built, views, region_names(ctx, sorted(codes)), auto=self.auto)
+        return IssueModel(
+            self.rows,
+            built,
+            views,
+            region_names(ctx, sorted(region_codes(built))),
+            self.counts,
+            self.read_titles,
+            self.auto,
+        )
 
-    def _build(self, w: _Working) -> _Built | None:
+    def _build(self, ctx: AppContext, w: _Working) -> _Built | None:
         by_id = self.by_id
         members = sorted((by_id[i] for i in w.ids if i in by_id), key=lambda r: (r.desa, r.id))
         if not members:
             return None
-        shared = shared_words((r.words for r in members), w.seed)
+        word_sets: Iterable[Sequence[str]]
+        if self._read_words is None:
+            word_sets = (r.words for r in members)
+        else:
+            word_sets = self._words_of([r.id for r in members])
+        shared = shared_words(word_sets, w.seed)
         parts: dict[_PartKey, _Part] = {}
         for r in members:
             key = (r.kecamatan, r.dimension)
@@ -463,15 +484,85 @@ class IssueGroups:
             part.add(r)
         return _Built(w.key, w.origin, w.label, shared, parts)
 
+    def _words_of(self, ids: Sequence[str]) -> Iterator[tuple[str, ...]]:
+        """The key words of ``ids``, read as they are consumed: the first few hundred, then the
+        rest in one query. The words a cluster's records share are often down to its seed after
+        the first few hundred, and ``shared_words`` then stops reading."""
+        known = self._words
+        read = self._read_words
+        assert read is not None
+        for part in (ids[:_WORDS_FIRST], ids[_WORDS_FIRST:]):
+            missing = [i for i in part if i not in known]
+            if missing:
+                known.update(read(missing))
+            for i in part:
+                yield known.get(i, ())
+
+
+_WORDS_FIRST = 500
+
+
+def region_codes(built: Iterable[_Built]) -> set[str]:
+    """The kecamatan and village codes the clusters name."""
+    return {
+        code
+        for b in built
+        for (kecamatan, _dim), part in b.parts.items()
+        for code in (kecamatan, *part.per_desa)
+    }
+
+
+WordsReader = Callable[[Sequence[str]], dict[str, tuple[str, ...]]]
+# id, action, cluster keys, record ids, label: a stored decision as ``_apply`` reads it
+Decided = tuple[str, str, tuple[str, ...], tuple[str, ...], str | None]
+_Memo = tuple[str, str, str | None, tuple[str, ...], tuple[str, ...]]
+
+
+def decided(d: IssueDecision) -> Decided:
+    return (
+        d.id,
+        d.action,
+        tuple(json.loads(d.cluster_keys)),
+        tuple(json.loads(d.record_ids)),
+        d.label,
+    )
+
+
+def _memo(w: _Working) -> _Memo:
+    return (w.key, w.origin, w.label, w.seed, tuple(w.ids))
+
+
+def _plain_built(b: _Built) -> tuple[Any, ...]:
+    parts = [
+        (
+            key,
+            p.ids,
+            p.per_desa,
+            p.affected,
+            p.sub_elements,
+            p.urusan,
+            p.rank_sum,
+            p.rank_n,
+            p.worst,
+        )
+        for key, p in b.parts.items()
+    ]
+    return b.key, b.origin, b.label, b.shared, parts
+
+
+def built_of(plain: Sequence[Any]) -> _Built:
+    """A cluster from ``_plain_built``'s data."""
+    key, origin, label, shared, parts = plain
+    return _Built(key, origin, label, shared, {p[0]: _Part(*p[1:]) for p in parts})
+
 
 _UNSEEN = object()
 
 
-def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionView:
-    keys = tuple(json.loads(decision.cluster_keys))
-    ids = tuple(json.loads(decision.record_ids))
+def _apply(working: dict[str, _Working], decision: Decided) -> DecisionView:
+    decision_id, action, keys, ids, label = decision
     applied = False
-    if decision.action == "split" and keys and keys[0] in working:
+    if action == "split" and keys and keys[0] in working:
         source = working[keys[0]]
         moving = set(ids)
         taken = [i for i in source.ids if i in moving]
@@ -479,21 +570,21 @@ def _apply(working: dict[str, _Working], decision: IssueDecision) -> DecisionVie
             source.ids = [i for i in source.ids if i not in moving]
             if not source.ids:
                 del working[source.key]
-            key = f"split:{decision.id}"
-            working[key] = _Working(key, "split", taken, source.seed, decision.label)
+            key = f"split:{decision_id}"
+            working[key] = _Working(key, "split", taken, source.seed, label)
             applied = True
-    elif decision.action == "merge":
+    elif action == "merge":
         present = [working[k] for k in dict.fromkeys(keys) if k in working]
         if len(present) >= 2:
             merged: dict[str, None] = {}
             for part in present:
                 merged.update(dict.fromkeys(part.ids))
                 del working[part.key]
-            key = f"merge:{decision.id}"
+            key = f"merge:{decision_id}"
             seed = tuple(w for w in present[0].seed if all(w in p.seed for p in present))
-            working[key] = _Working(key, "merge", list(merged), seed, decision.label)
+            working[key] = _Working(key, "merge", list(merged), seed, label)
             applied = True
-    return DecisionView(decision.id, decision.action, keys, ids, decision.label, applied)
+    return DecisionView(decision_id, action, keys, ids, label, applied)
 
 
 def _part_order(key: _PartKey) -> tuple[str, str]:

@@ -289,6 +289,136 @@ def test_decisions_applied_to_the_kept_groups_equal_clusters_formed_afresh(
         ctx.close()
 
 
+def _isu(ctx: AppContext) -> dict[str, Any]:
+    """Isu strategis as the desktop shows it: the whole area, one kecamatan (served from the
+    kept sums), a stage (records selected in SQL), and the titles of every clustered record."""
+    whole = view("isu-strategis").compute(ctx, AnalysisFilter()).as_dict()
+    kecamatan = sorted({k for c in whole["clusters"] for k in c["kecamatan"]})[0]
+    ids = [i for c in whole["clusters"] for i in c["record_ids"]]
+    return {
+        "whole": whole,
+        "kecamatan": view("isu-strategis")
+        .compute(ctx, AnalysisFilter(kecamatan=kecamatan))
+        .as_dict(),
+        "stage": view("isu-strategis").compute(ctx, AnalysisFilter(stage="diterima")).as_dict(),
+        "titles": kept_model(ctx).titles(ids),
+    }
+
+
+def _isu_afresh(ctx: AppContext) -> dict[str, Any]:
+    """``_isu`` as a new process with no kept file computes it from the database."""
+    _new_process()
+    for name in ("isu-strategis", "isu-strategis-keputusan", "isu-strategis-kata"):
+        kept_files.path_of(ctx.paths.root, name).unlink(missing_ok=True)
+    return _isu(ctx)
+
+
+@pytest.mark.parametrize("start", ["formed here", "read from the files"])
+def test_each_decision_applied_in_place_gives_what_a_new_process_computes(
+    views_data: ViewsData, start: str
+) -> None:
+    # Merge, split, undo of each, in one process: each result applies the new decision to the
+    # groups kept in memory (formed in this process, or read back from the kept files by a
+    # process that showed the view before) and must equal a fresh computation.
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    try:
+        first = _isu(ctx)
+        if start == "read from the files":
+            _new_process()
+            assert _isu(ctx) == first
+        clusters = first["whole"]["clusters"]
+        merged = merge_issues(ctx, [c["key"] for c in clusters[:2]], "Pesisir")
+        after_merge = _isu(ctx)
+        assert after_merge != first
+        assert after_merge == _isu_afresh(ctx)
+        key = f"merge:{merged.ids[0]}"
+        members = next(c for c in after_merge["whole"]["clusters"] if c["key"] == key)
+        split = split_issue(ctx, key, members["record_ids"][:1], "Satu desa")
+        after_split = _isu(ctx)
+        assert after_split != after_merge
+        assert after_split == _isu_afresh(ctx)
+        withdraw_issue_decision(ctx, split.ids[0])
+        assert _isu(ctx) == after_merge == _isu_afresh(ctx)
+        withdraw_issue_decision(ctx, merged.ids[0])
+        after_undo = _isu(ctx)
+        assert after_undo == _isu_afresh(ctx)
+        assert after_undo["whole"]["clusters"] == first["whole"]["clusters"]
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("words", ["kept", "from the database"])
+def test_a_decision_of_another_process_reuses_the_problems_file(
+    views_data: ViewsData, words: str
+) -> None:
+    # The problems' file stays valid through decisions; a process that finds the decisions
+    # changed applies them to the groups it reads back, with the key words of the records it
+    # regroups (from their file, or the database without it), and rewrites only the decisions'
+    # file.
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    base = kept_files.path_of(ctx.paths.root, "isu-strategis")
+    try:
+        first = _isu(ctx)
+        if words != "kept":
+            kept_files.path_of(ctx.paths.root, "isu-strategis-kata").unlink()
+        written = base.stat().st_mtime_ns
+        clusters = first["whole"]["clusters"]
+        auto = max((c for c in clusters if c["origin"] == "auto"), key=lambda c: c["record_count"])
+        _new_process()
+        split = split_issue(ctx, auto["key"], auto["record_ids"][:1], "Satu")  # reads the files
+        _new_process()  # another process: the decisions' file is stale, the problems' is not
+        after_split = _isu(ctx)
+        assert base.stat().st_mtime_ns == written  # read, not made again
+        assert after_split == _isu_afresh(ctx)
+        written = base.stat().st_mtime_ns
+        _new_process()
+        merge_issues(ctx, [clusters[0]["key"], clusters[1]["key"]])
+        withdraw_issue_decision(ctx, split.ids[0])
+        _new_process()
+        after = _isu(ctx)
+        assert base.stat().st_mtime_ns == written
+        fresh = _isu_afresh(ctx)
+        assert after == fresh
+        _new_process()
+        assert _isu(ctx) == fresh
+    finally:
+        ctx.close()
+
+
+def test_decisions_and_words_files_changed_by_hand_are_not_used(
+    views_data: ViewsData, tmp_path: Path
+) -> None:
+    ctx = views_data.open("kabupaten")
+    ctx.clock = fixed_clock()
+    try:
+        first = _isu(ctx)
+        # The test's own files: trusted. Written again with their stamps and right checksums.
+        words = kept_files.path_of(ctx.paths.root, "isu-strategis-kata")
+        decided = kept_files.path_of(ctx.paths.root, "isu-strategis-keputusan")
+        stamp, packs = pickle.loads(words.read_bytes()[len(kept_files.MAGIC) + 4 :])
+        planted = tmp_path / "planted"
+        damaged = [
+            b"rusak",
+            kept_files.pack(_Planted(planted)),
+            kept_files.pack({"x": 1}),
+            kept_files.pack({"x": ("a", 1)}),
+            None,
+        ]
+        kept_files.save(words, stamp, {k: damaged[n % 5] for n, k in enumerate(packs)})
+        stamp, _data = pickle.loads(decided.read_bytes()[len(kept_files.MAGIC) + 4 :])
+        kept_files.save(decided, stamp, (["tidak ada"], []))
+        _new_process()
+        assert _isu(ctx) == first  # the decisions' file refused: formed from the groups
+        clusters = first["whole"]["clusters"]
+        merge_issues(ctx, [c["key"] for c in clusters[:5]])  # every kind of damage
+        assert _isu(ctx) == _isu_afresh(ctx)  # words from the database
+        assert not planted.exists()
+    finally:
+        ctx.close()
+
+
 def test_a_review_the_kabupaten_saves_keeps_the_proposals_and_gaps_reads(
     views_data: ViewsData,
 ) -> None:
