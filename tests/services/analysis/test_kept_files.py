@@ -162,18 +162,45 @@ def test_a_read_built_while_the_data_changed_is_not_kept_under_the_older_mark(
         kab.close()
 
 
+def _touch_a_problem(ctx: AppContext) -> None:
+    """Another writer's change to one problem (a new revision), committed at once."""
+    with ctx.db.transaction() as session:
+        changed = session.execute(
+            text("UPDATE problem SET revision = revision + 1 WHERE id = :id"),
+            {"id": session.execute(text("SELECT min(id) FROM problem")).scalar_one()},
+        )
+        assert changed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def test_clusters_formed_while_the_problems_changed_are_not_kept_under_the_older_mark(
+    views_data: ViewsData,
+) -> None:
+    ctx = views_data.open("kabupaten")
+    try:
+        ticks: list[int] = []
+
+        def tick(done: int, _total: int) -> None:
+            if not ticks:  # another writer commits while the problems are read
+                _touch_a_problem(ctx)
+            ticks.append(done)
+
+        _new_process()
+        kept_model(ctx, tick)
+        assert "isu-strategis" not in _files(ctx)
+        again = kept_model(ctx)
+        assert _files(ctx)["isu-strategis"]  # formed again under the new mark, and kept
+        assert kept_model(ctx) is again
+    finally:
+        ctx.close()
+
+
 def _not_kept_under_the_older_mark(kab: AppContext) -> None:
     builds: list[int] = []
 
     def build(_session: Any, _area: str) -> list[int]:
         builds.append(len(builds))
         if len(builds) == 1:  # another writer commits while the first build reads
-            with kab.db.transaction() as session:
-                changed = session.execute(
-                    text("UPDATE problem SET revision = revision + 1 WHERE id = :id"),
-                    {"id": session.execute(text("SELECT min(id) FROM problem")).scalar_one()},
-                )
-                assert changed.rowcount == 1  # type: ignore[attr-defined]
+            _touch_a_problem(kab)
         return list(builds)
 
     plain = Plain[list[int]](tuple, list)
