@@ -55,14 +55,14 @@ def new_process() -> None:
         stages._KEPT.clear()
 
 
-def written(ctx: AppContext) -> dict[str, int]:
-    """Each prepared file and when it was last written."""
+def written(root: Path) -> dict[str, int]:
+    """Each prepared file of the data folder ``root`` and when it was last written."""
     out = {}
     for name in KEPT:
-        path = kept_files.path_of(ctx.paths.root, name)
+        path = kept_files.path_of(root, name)
         if path.exists():
             out[name] = path.stat().st_mtime_ns
-    cache = stages.cache_file(ctx.paths.root)
+    cache = stages.cache_file(root)
     if cache.exists():
         out["kelengkapan"] = cache.stat().st_mtime_ns
     return out
@@ -167,7 +167,7 @@ def test_after_an_import_a_new_process_builds_nothing(
     assert ticks[-1][0] == ticks[-1][1] and all(
         a <= b for (a, _, _), (b, _, _) in itertools.pairwise(ticks)
     )
-    files = written(kab)
+    files = written(kab.paths.root)
     assert set(files) == {*KEPT, "kelengkapan"}
 
     new_process()
@@ -178,7 +178,7 @@ def test_after_an_import_a_new_process_builds_nothing(
     finally:
         fresh.close()
     assert builds.calls == []  # every view read what was prepared
-    assert written(kab) == files  # and wrote nothing again
+    assert written(kab.paths.root) == files  # and wrote nothing again
     # What was read holds the new records, and is what a build gives now (below).
     assert results["isu-strategis "]["records"] == before["isu-strategis "]["records"] + 1
     for path in (kept_files.path_of(kab.paths.root, name) for name in KEPT):
