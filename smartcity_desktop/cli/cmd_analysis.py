@@ -262,7 +262,7 @@ def prepare_views(ctx: Any, *, after_import: bool = False, to_stderr: bool = Fal
         print(
             _(
                 "Penyiapan tampilan analisis dihentikan; data yang diimpor tetap tersimpan. "
-                "Tampilan pertama akan menyiapkan bacaannya sendiri."
+                "Tampilan analisis pertama akan menyiapkan bacaannya sendiri."
             ),
             file=sys.stderr,
         )
@@ -274,7 +274,7 @@ def prepare_views(ctx: Any, *, after_import: bool = False, to_stderr: bool = Fal
         print(
             _(
                 "Tampilan analisis belum disiapkan ({error}); data yang diimpor tetap tersimpan. "
-                "Tampilan pertama akan menyiapkan bacaannya sendiri."
+                "Tampilan analisis pertama akan menyiapkan bacaannya sendiri."
             ).format(error=exc),
             file=sys.stderr,
         )
