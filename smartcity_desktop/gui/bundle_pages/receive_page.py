@@ -235,8 +235,13 @@ class ReceivePage(QWidget):
             self.check_files(files)
 
     def check_files(self, paths: list[Path]) -> None:
-        """Verify and plan the import off the GUI thread; nothing is written."""
+        """Verify and plan the import off the GUI thread; nothing is written. While the analysis
+        views are being prepared, new files stop that (the next import prepares them again) and
+        are checked when it has stopped."""
         if self.handle is not None:
+            if self.preparing:
+                self.waiting = list(paths)
+                self.cancel()
             return
         if self.files != list(paths):
             self.notice = ""
@@ -424,6 +429,7 @@ class ReceivePage(QWidget):
         self._set_running(True)
         self.receipt_button.setVisible(receipts)  # the receipts can be opened meanwhile
         self.preparing = True
+        self.choose_button.setEnabled(True)  # choosing the next bundles stops the preparation
         self.progress.setFormat(_("Menyiapkan tampilan analisis… %p%"))
         self.prepare_status.setText(_("Menyiapkan tampilan analisis…"))
         self.prepare_status.show()

@@ -40,9 +40,11 @@ class _Stop(Exception):
 
 @dataclass
 class Prepared:
-    """What ``prepare_reads`` did: the steps finished, in order, and the time it took."""
+    """What ``prepare_reads`` did: the steps finished, in order, each one's time, and the
+    whole time it took."""
 
     done: list[str] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     cancelled: bool = False
 
@@ -116,7 +118,9 @@ def prepare_reads(
 
             if tick is not None:
                 tick(n * _SCALE, total, message)
+            begun = time.perf_counter()
             step(ctx, inner)
+            out.step_seconds[name] = time.perf_counter() - begun
             out.done.append(name)
         if tick is not None:
             tick(total, total, "")

@@ -98,6 +98,38 @@ def test_cancel_skips_the_preparation_and_keeps_the_import(
     assert page.choose_button.isEnabled()
 
 
+def test_choosing_the_next_bundle_stops_the_preparation(
+    qtbot: QtBot,
+    kecamatan_ctx: AppContext,
+    dialogs: FakeDialogs,
+    bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = threading.Event()
+
+    def wait_for_the_test(_ctx: AppContext, _tick: object) -> None:
+        assert gate.wait(30)
+
+    monkeypatch.setattr(prepare, "STEPS", (("gate", "usulan", wait_for_the_test), *prepare.STEPS))
+    runner = TaskRunner()
+    page = ReceivePage(Shell(kecamatan_ctx, runner, ChangeHub(), dialogs), dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.check_files([bundle])
+    qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30_000)
+    page.start_import()
+    qtbot.waitUntil(lambda: page.preparing, timeout=30_000)
+    assert page.choose_button.isEnabled()
+    dialogs.files_answer = [bundle]
+    page.choose_files()
+    gate.set()
+    # The preparation stopped, then the chosen file was checked: imported already.
+    qtbot.waitUntil(lambda: "Sudah pernah diimpor" in page.results.text(), timeout=30_000)
+    assert runner.wait(30_000)
+    assert not page.preparing and not dialogs.errors
+    assert not kept_files.path_of(kecamatan_ctx.paths.root, "proposals").exists()
+    assert _problems(kecamatan_ctx) == 3
+
+
 def test_a_desa_prepares_nothing(qtbot: QtBot, desa_ctx: AppContext, dialogs: FakeDialogs) -> None:
     page = ReceivePage(make_shell(desa_ctx, dialogs), dialogs)
     qtbot.addWidget(page)
