@@ -144,6 +144,14 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help=_("berkas paket (.zip) atau bagiannya"))
     p.add_argument("--dry-run", action="store_true", help=_("tampilkan rencana saja"))
     p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
+    p.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help=_(
+            "jangan siapkan tampilan analisis sesudah impor (mis. skrip yang mengimpor banyak "
+            "paket satu per satu; jalankan analysis prepare sekali di akhir)"
+        ),
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_import)
 
@@ -584,7 +592,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                         )
                         print("    " + more.format(n=report.unlisted))
         code = 0 if all(r.ok for r in reports) else 1
-        if any(r.status == "imported" for r in reports):
+        if not args.no_prepare and any(r.status == "imported" for r in reports):
             _prepare_views(ctx, to_stderr=args.json)
         return code
 

@@ -86,13 +86,14 @@ def test_import_with_json_keeps_stdout_for_the_json(
     assert PREPARING in err and "Tampilan analisis siap" in err
 
 
-def test_nothing_imported_prepares_nothing(
+def test_nothing_imported_or_no_prepare_prepares_nothing(
     capsys: pytest.CaptureFixture[str], views_data: ViewsData, bundle: list[Path]
 ) -> None:
     kab = _kab(views_data)
     code, out, _ = run(capsys, "--data-dir", kab, "import", "--dry-run", str(bundle[0]))
     assert code == 0 and PREPARING not in out
-    assert run(capsys, "--data-dir", kab, "import", str(bundle[0]))[0] == 0
+    code, out, _ = run(capsys, "--data-dir", kab, "import", "--no-prepare", str(bundle[0]))
+    assert code == 0 and "DIIMPOR" in out and PREPARING not in out
     code, out, _ = run(capsys, "--data-dir", kab, "import", str(bundle[0]))  # already imported
     assert code == 0 and "SUDAH PERNAH DIIMPOR" in out and PREPARING not in out
 
