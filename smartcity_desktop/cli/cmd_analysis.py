@@ -94,6 +94,16 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
         add_globals(p)
         p.set_defaults(handler=cmd_view, view_name=name)
 
+    p = views.add_parser(
+        "prepare",
+        help=_(
+            "siapkan bacaan tampilan analisis setelah data berubah (mis. tugas terjadwal di PC "
+            "analis lain yang memakai basis data server yang sama)"
+        ),
+    )
+    add_globals(p)
+    p.set_defaults(handler=cmd_prepare)
+
     from smartcity_desktop.cli import cmd_analysis_settings
 
     cmd_analysis_settings.register(views, add_globals)
@@ -224,6 +234,79 @@ def print_view(result: Any) -> None:
         print("\t".join(c.title for c in table.columns))
         for row in [*table.rows, *([table.totals] if table.totals else [])]:
             print("\t".join("" if v is None else str(v) for v in row.values))
+
+
+def prepare_views(ctx: Any, *, after_import: bool = False, to_stderr: bool = False) -> bool:
+    """Build the analysis views' kept reads (``services.analysis.prepare``), saying so first and
+    how long it took after: a progress line between on a terminal. ``to_stderr``: the lines go
+    to stderr (stdout carries JSON).
+
+    ``after_import``: the import has committed, so a failure or Ctrl+C here must not change its
+    result: it is said, the reads are left to the first view, and False is returned."""
+    import logging
+    import sys
+    import time
+
+    from smartcity_desktop.cli.progress import StderrProgress
+    from smartcity_desktop.services.analysis.prepare import prepare_reads
+
+    out = sys.stderr if to_stderr else sys.stdout
+    print(_("Menyiapkan tampilan analisis…"), file=out, flush=True)
+    progress = StderrProgress(_("Kemajuan"))
+    started = time.perf_counter()
+    try:
+        prepare_reads(ctx, progress.report)
+    except KeyboardInterrupt:
+        if not after_import:
+            raise
+        print(
+            _(
+                "Penyiapan tampilan analisis dihentikan; data yang diimpor tetap tersimpan. "
+                "Tampilan analisis pertama akan menyiapkan bacaannya sendiri."
+            ),
+            file=sys.stderr,
+        )
+        return False
+    except Exception as exc:
+        if not after_import:
+            raise
+        logging.getLogger(__name__).warning("analysis views not prepared", exc_info=True)
+        print(
+            _(
+                "Tampilan analisis belum disiapkan ({error}); data yang diimpor tetap tersimpan. "
+                "Tampilan analisis pertama akan menyiapkan bacaannya sendiri."
+            ).format(error=exc),
+            file=sys.stderr,
+        )
+        return False
+    print(
+        _("Tampilan analisis siap ({seconds:.1f} detik).").format(
+            seconds=time.perf_counter() - started
+        ),
+        file=out,
+    )
+    return True
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from smartcity_desktop.cli.support import open_office
+    from smartcity_desktop.services.analysis.prepare import has_analysis
+    from smartcity_desktop.services.analysis.scope import AnalysisRefused
+
+    ctx = open_office(args)
+    try:
+        if not has_analysis(ctx):
+            raise AnalysisRefused(
+                _(
+                    "Analisis antar desa tersedia di kantor kecamatan dan kabupaten; kantor desa "
+                    "hanya melihat catatannya sendiri."
+                ),
+                code="analysis.desa",
+            )
+        prepare_views(ctx)
+    finally:
+        ctx.close()
+    return 0
 
 
 def cmd_issue_merge(args: argparse.Namespace) -> int:

@@ -144,6 +144,14 @@ def register(sub: Any, add_globals: Callable[[Any], None]) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help=_("berkas paket (.zip) atau bagiannya"))
     p.add_argument("--dry-run", action="store_true", help=_("tampilkan rencana saja"))
     p.add_argument("--json", action="store_true", help=_("keluaran JSON untuk skrip"))
+    p.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help=_(
+            "jangan siapkan tampilan analisis sesudah impor (mis. skrip yang mengimpor banyak "
+            "paket satu per satu; jalankan analysis prepare sekali di akhir)"
+        ),
+    )
     add_globals(p)
     p.set_defaults(handler=cmd_import)
 
@@ -583,9 +591,23 @@ def cmd_import(args: argparse.Namespace) -> int:
                             "… dan {n} catatan lain: dihitung di atas, tidak dicantumkan satu per satu."
                         )
                         print("    " + more.format(n=report.unlisted))
-        return 0 if all(r.ok for r in reports) else 1
+        code = 0 if all(r.ok for r in reports) else 1
+        if not args.no_prepare and any(r.status == "imported" for r in reports):
+            _prepare_views(ctx, to_stderr=args.json)
+        return code
 
     return _with_office(args, work)
+
+
+def _prepare_views(ctx: Any, *, to_stderr: bool) -> None:
+    """After an import (committed, bundle by bundle): build what the analysis views read, so
+    that the analyst's first view does not (``services.analysis.prepare``). Only at an office
+    with analysis views; a failure or Ctrl+C there leaves the import as it is."""
+    from smartcity_desktop.cli.cmd_analysis import prepare_views
+    from smartcity_desktop.services.analysis.prepare import has_analysis
+
+    if has_analysis(ctx):
+        prepare_views(ctx, after_import=True, to_stderr=to_stderr)
 
 
 def cmd_bundles_list(args: argparse.Namespace) -> int:

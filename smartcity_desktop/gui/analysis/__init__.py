@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from smartcity_desktop.i18n import N_
+from smartcity_desktop.services.analysis.prepare import ANALYSIS_ROLES
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from smartcity_desktop.gui.shell import Shell
 
-ROLES = ("kecamatan", "kabupaten")
+ROLES = ANALYSIS_ROLES
 
 
 def similar_page(shell: Shell) -> QWidget:

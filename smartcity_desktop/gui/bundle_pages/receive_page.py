@@ -81,6 +81,7 @@ class ReceivePage(QWidget):
         self.imported: list[Any] = []
         self.names: dict[str, str] = {}
         self.notice = ""  # said above the results after pinning a sender
+        self.preparing = False  # the analysis views are being prepared after an import
         self.waiting: list[Path] = []  # handed over while a check or import was running
         self.setAcceptDrops(True)
 
@@ -128,6 +129,11 @@ class ReceivePage(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.receipt_button)
         buttons.addStretch(1)  # keeps the buttons at their natural size while nothing runs
+        # After an import: whether the analysis views were prepared (services/analysis/prepare).
+        self.prepare_status = QLabel()
+        self.prepare_status.setWordWrap(True)
+        self.prepare_status.setAccessibleName(_("Penyiapan tampilan analisis"))
+        self.prepare_status.hide()
 
         self.results = QLabel()
         self.results.setWordWrap(True)
@@ -163,6 +169,7 @@ class ReceivePage(QWidget):
         layout.addWidget(page_title(_("Terima Data")))
         layout.addWidget(intro)
         layout.addLayout(buttons)
+        layout.addWidget(self.prepare_status)
         layout.addWidget(scroll)
         layout.addWidget(self.tabs, 1)
 
@@ -228,8 +235,13 @@ class ReceivePage(QWidget):
             self.check_files(files)
 
     def check_files(self, paths: list[Path]) -> None:
-        """Verify and plan the import off the GUI thread; nothing is written."""
+        """Verify and plan the import off the GUI thread; nothing is written. While the analysis
+        views are being prepared, new files stop that (the next import prepares them again) and
+        are checked when it has stopped."""
         if self.handle is not None:
+            if self.preparing:
+                self.waiting = list(paths)
+                self.cancel()
             return
         if self.files != list(paths):
             self.notice = ""
@@ -392,8 +404,80 @@ class ReceivePage(QWidget):
             )
         self.refresh_ledger()
         self.tabs.setCurrentIndex(1)
+        if self.imported:
+            self._prepare_views()
+
+    # --- preparing the analysis views after an import ----------------------------------------
+
+    def _prepare_views(self) -> None:
+        """Build what the analysis views read of every record now, in the background, so that
+        the analyst's first view after this import does not (an office with analysis views
+        only). The import has committed: a cancel or a failure here only leaves that work to the
+        first view."""
+        from smartcity_desktop.services.analysis.prepare import ANALYSIS_ROLES
+
+        ctx = self.shell.ctx
+        if ctx.office.role not in ANALYSIS_ROLES:
+            return
+
+        def work(progress: TaskProgress) -> Any:
+            from smartcity_desktop.services.analysis.prepare import prepare_reads
+
+            return prepare_reads(ctx, progress.report, progress.cancelled)
+
+        receipts = self.receipt_button.isVisibleTo(self)
+        self._set_running(True)
+        self.receipt_button.setVisible(receipts)  # the receipts can be opened meanwhile
+        self.preparing = True
+        self.choose_button.setEnabled(True)  # choosing the next bundles stops the preparation
+        self.progress.setFormat(_("Menyiapkan tampilan analisis… %p%"))
+        self.prepare_status.setText(_("Menyiapkan tampilan analisis…"))
+        self.prepare_status.show()
+        handle = self.shell.submit(
+            work, self._prepared, self._prepare_failed, self._progressed, parent=self
+        )
+        self.handle = handle if self.running else None
+
+    def _prepared(self, result: Any) -> None:
+        self._end_preparing()
+        if result.cancelled:
+            self._say_not_prepared()
+            return
+        self.prepare_status.setText(
+            _("Tampilan analisis siap ({seconds:.1f} detik).").format(seconds=result.seconds)
+        )
+
+    def _prepare_failed(self, exc: BaseException) -> None:
+        self._end_preparing()
+        if isinstance(exc, Cancelled):
+            self._say_not_prepared()
+            return
+        self.prepare_status.setText(
+            _(
+                "Tampilan analisis belum disiapkan ({error}); data yang diimpor tetap tersimpan. "
+                "Tampilan analisis pertama akan menyiapkan bacaannya sendiri."
+            ).format(error=error_text(exc))
+        )
+        self.prepare_status.setStyleSheet(f"color:{REFUSED_COLOUR}")
+
+    def _say_not_prepared(self) -> None:
+        self.prepare_status.setText(
+            _(
+                "Penyiapan tampilan analisis dibatalkan; data yang diimpor tetap tersimpan. "
+                "Tampilan analisis pertama akan menyiapkan bacaannya sendiri."
+            )
+        )
+
+    def _end_preparing(self) -> None:
+        receipts = self.receipt_button.isVisibleTo(self)
+        self.preparing = False
+        self._set_running(False)
+        self.receipt_button.setVisible(receipts)
+        self.progress.setFormat("%p%")
 
     def cancel(self) -> None:
+        if self.preparing:
+            self.prepare_status.setText(_("Membatalkan penyiapan tampilan analisis…"))
         if self.handle is not None:
             self.handle.cancel()
             self.cancel_button.setEnabled(False)
@@ -427,6 +511,8 @@ class ReceivePage(QWidget):
         if running:
             self.receipt_button.hide()
             self.pin_button.hide()
+            self.prepare_status.hide()
+            self.prepare_status.setStyleSheet("")
 
     # --- showing results ---------------------------------------------------------------------
 

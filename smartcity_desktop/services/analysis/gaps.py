@@ -59,8 +59,7 @@ LIST_LIMIT = 500
 def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> ViewResult:
     scope = resolve(ctx, flt)
     area = scope.area
-    # Reviews play no part in a link check: a review saved here keeps the kept read.
-    found = kept(ctx, "gaps", _read, _PLAIN, ("problem", "potential", "proposal"))
+    found = kept_gaps(ctx)
     villages = _villages(ctx, found)
     flt = scope.filter
     counts, listed = {}, {}
@@ -221,6 +220,13 @@ class _Record(NamedTuple):
 class _Kept:
     rows: tuple[_Record, ...]
     by_desa: dict[str, tuple[_Record, ...]]
+
+
+def kept_gaps(ctx: AppContext) -> dict[str, _Kept]:
+    """Every live record of the area with its link check, per kind, kept until the records or
+    links change (``kept_rows.kept``). Reviews play no part in a link check: a review saved here
+    keeps the kept read."""
+    return kept(ctx, "gaps", _read, _PLAIN, ("problem", "potential", "proposal"))
 
 
 def _from_plain(data: dict[str, list[tuple[Any, ...]]]) -> dict[str, _Kept]:
