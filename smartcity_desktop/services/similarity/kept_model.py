@@ -112,16 +112,24 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
                 ctx, "problem", AreaFilter(), (lambda n: tick(n, total)) if tick else None
             )
             groups = IssueGroups(rows)
+        decided = built is None
         if built is None:
             built = groups.model(ctx, live_decisions(ctx))
+        # When another writer committed while this read the database (each statement sees the
+        # latest commits), the model may hold data newer than ``mark``: it is used once and kept
+        # under no mark, so the next call forms it again under the mark it then finds.
+        steady = not (formed or decided) or _fingerprint(ctx) == mark
+        if steady and decided:
             kept_files.save(decided_path, decided_stamp, built.decisions_plain(groups.is_whole))
-        if formed:
+        if steady and formed:
             kept_files.save(base_path, base_stamp, built.base_plain(groups.is_whole))
             kept_files.save(words_path, words_stamp, groups.words_plain())
+        if steady:
+            with _lock:
+                _groups[key] = (problems, groups)
+    if steady:
         with _lock:
-            _groups[key] = (problems, groups)
-    with _lock:
-        _models[key] = (mark, built)
+            _models[key] = (mark, built)
     kept_files.out_of_gc()
     return built
 

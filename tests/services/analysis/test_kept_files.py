@@ -152,6 +152,69 @@ def test_kept_reads_a_file_instead_of_building(kab: AppContext) -> None:
     assert len(builds) == 2
 
 
+def test_a_read_built_while_the_data_changed_is_not_kept_under_the_older_mark(
+    views_data: ViewsData,
+) -> None:
+    kab = views_data.open("kabupaten")
+    try:
+        _not_kept_under_the_older_mark(kab)
+    finally:
+        kab.close()
+
+
+def _touch_a_problem(ctx: AppContext) -> None:
+    """Another writer's change to one problem (a new revision), committed at once."""
+    with ctx.db.transaction() as session:
+        changed = session.execute(
+            text("UPDATE problem SET revision = revision + 1 WHERE id = :id"),
+            {"id": session.execute(text("SELECT min(id) FROM problem")).scalar_one()},
+        )
+        assert changed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def test_clusters_formed_while_the_problems_changed_are_not_kept_under_the_older_mark(
+    views_data: ViewsData,
+) -> None:
+    ctx = views_data.open("kabupaten")
+    try:
+        ticks: list[int] = []
+
+        def tick(done: int, _total: int) -> None:
+            if not ticks:  # another writer commits while the problems are read
+                _touch_a_problem(ctx)
+            ticks.append(done)
+
+        _new_process()
+        kept_model(ctx, tick)
+        assert "isu-strategis" not in _files(ctx)
+        again = kept_model(ctx)
+        assert _files(ctx)["isu-strategis"]  # formed again under the new mark, and kept
+        assert kept_model(ctx) is again
+    finally:
+        ctx.close()
+
+
+def _not_kept_under_the_older_mark(kab: AppContext) -> None:
+    builds: list[int] = []
+
+    def build(_session: Any, _area: str) -> list[int]:
+        builds.append(len(builds))
+        if len(builds) == 1:  # another writer commits while the first build reads
+            _touch_a_problem(kab)
+        return list(builds)
+
+    plain = Plain[list[int]](tuple, list)
+    _new_process()
+    assert kept(kab, "uji-berubah", build, plain) == [0]
+    assert not kept_files.path_of(kab.paths.root, "uji-berubah").exists()
+    # Neither this process nor the next keeps the first read: built again under the new mark.
+    assert kept(kab, "uji-berubah", build, plain) == [0, 1]
+    assert kept(kab, "uji-berubah", build, plain) == [0, 1]
+    _new_process()
+    assert kept(kab, "uji-berubah", build, plain) == [0, 1]
+    assert len(builds) == 2
+
+
 def test_a_file_of_another_stamp_or_damaged_is_not_used(tmp_path: Path) -> None:
     path = kept_files.path_of(tmp_path, "uji")
     kept_files.save(path, "cap-1", {"baris": [("a", 1, None)], "kata": {"x", "y"}})
