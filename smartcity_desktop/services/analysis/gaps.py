@@ -54,6 +54,7 @@ from smartcity_desktop.services.analysis.tabulate import (
     short_name,
 )
 from smartcity_desktop.services.context import AppContext
+from smartcity_desktop.services.raw_sql import raw
 
 NAME = "kesenjangan-masalah-usulan"
 LIST_LIMIT = 500
@@ -250,6 +251,7 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
     # as much again as reading the records). PostgreSQL hashes the condition's subquery itself,
     # faster than sending the ids.
     in_python = session.get_bind().dialect.name == "sqlite"
+    order = raw(session).bytewise("r.office_code", "r.id")
     for kind, figure in (("problem", "severity"), ("proposal", "estimated_cost")):
         linked: set[str] = (
             {record_id for (record_id,) in session.execute(text(linked_ids_sql(kind)))}
@@ -273,7 +275,10 @@ def _read(session: Any, area: str) -> dict[str, _Kept]:
                 text(
                     f"SELECT r.office_code, r.dimension, r.trust_level, r.created_at, {check}, "
                     f"r.id, r.title, r.sub_element, r.{figure} FROM {kind} r "
-                    "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi"
+                    "WHERE NOT r.deleted AND r.office_code > :lo AND r.office_code < :hi "
+                    # Village by village, in one order on every engine: each village is then
+                    # one run for ``by_desa`` (a server otherwise returns them as stored).
+                    f"ORDER BY {order}"
                 ),
                 {"lo": area + ".", "hi": area + "/"},
             ).all()

@@ -174,9 +174,10 @@ def by_desa(rows: Sequence[R]) -> dict[str, tuple[R, ...]]:
     """The rows per village, each village's in the rows' order (the villages in the order they
     first appear)."""
     # Kept reads are sorted by village: each village is then one run, grouped at C speed.
-    runs = {d: tuple(rs) for d, rs in groupby(rows, attrgetter("desa"))}
-    if sum(map(len, runs.values())) == len(rows):
-        return runs
+    desa = attrgetter("desa")
+    runs = [d for d, _rs in groupby(rows, desa)]
+    if len(runs) == len(set(runs)):
+        return {d: tuple(rs) for d, rs in groupby(rows, desa)}
     out: dict[str, list[R]] = {}
     for row in rows:
         out.setdefault(row.desa, []).append(row)
