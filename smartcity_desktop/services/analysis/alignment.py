@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
+from operator import itemgetter
 
 from sqlalchemy import text
 
@@ -19,7 +19,7 @@ from smartcity_desktop.i18n import _
 from smartcity_desktop.services.analysis.crosswalk import CrosswalkRow, Matcher, crosswalk_rows
 from smartcity_desktop.services.analysis.cutoff import data_cut_off
 from smartcity_desktop.services.analysis.filters import AnalysisFilter
-from smartcity_desktop.services.analysis.proposal_facts import proposals_in_scope
+from smartcity_desktop.services.analysis.proposal_facts import FIELD, proposals_in_scope
 from smartcity_desktop.services.analysis.registry import Tick
 from smartcity_desktop.services.analysis.result import (
     Chart,
@@ -55,37 +55,48 @@ def compute(ctx: AppContext, flt: AnalysisFilter, tick: Tick | None = None) -> V
         ]
     # The proposals from the office's kept rows (proposal_facts): a filter change reads none of
     # them again, and each distinct (urusan, sub-element, OPD) is matched once.
-    proposal_cells: Counter[tuple[str | None, str | None]] = Counter()
-    opd_sums: dict[str | None, list[Any]] = {}
+    facts = proposals_in_scope(ctx, scope)
+    # Columns taken at C speed, then one light pass over the proposals (every proposal in scope
+    # is counted: 80,000 at a regency).
+    proposal_cells = Counter(
+        map(itemgetter(FIELD["urusan"], FIELD["dimension"]), facts)
+    )  # (urusan, dimension)
+    opds = list(map(itemgetter(FIELD["opd"]), facts))
+    opd_counts = Counter(opds)  # in the order the OPDs first appear
+    opd_villages = Counter(
+        opd for opd, _desa in dict.fromkeys(map(itemgetter(FIELD["opd"], FIELD["desa"]), facts))
+    )
+    opd_costs: dict[str | None, int] = {}
     programme_ids: dict[int, list[str]] = defaultdict(list)
     programme_sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     rows_by_index = {id(r): n for n, r in enumerate(matcher.rows)}
     unmatched = len(matcher.rows)
+    triples = list(
+        map(itemgetter(FIELD["urusan"], FIELD["sub_element"], FIELD["opd"]), facts)
+    )  # (urusan, sub-element, OPD)
     matched: dict[tuple[str | None, str | None, str | None], int] = {}
-    for f in proposals_in_scope(ctx, scope):
-        proposal_cells[(f.urusan, f.dimension)] += 1
-        line = opd_sums.get(f.opd)
-        if line is None:
-            line = opd_sums[f.opd] = [0, None, set()]
-        line[0] += 1
-        if f.cost is not None:
-            line[1] = (line[1] or 0) + f.cost
-        line[2].add(f.desa)
-        triple = (f.urusan, f.sub_element, f.opd)
-        index = matched.get(triple)
-        if index is None:
-            hit = matcher.match(*triple)
-            index = matched[triple] = rows_by_index[id(hit)] if hit is not None else unmatched
-        programme_ids[index].append(f.id)
+    for triple in dict.fromkeys(triples):
+        hit = matcher.match(*triple)
+        matched[triple] = rows_by_index[id(hit)] if hit is not None else unmatched
+    for index, record_id, opd, cost in zip(
+        map(matched.__getitem__, triples),
+        map(itemgetter(FIELD["id"]), facts),
+        opds,
+        map(itemgetter(FIELD["cost"]), facts),
+        strict=True,
+    ):
+        programme_ids[index].append(record_id)
         sums = programme_sums[index]
         sums[0] += 1
-        sums[1] += f.cost or 0
+        if cost is not None:
+            sums[1] += cost
+            opd_costs[opd] = opd_costs.get(opd, 0) + cost
     counts = {
         "proposal": [(u, d, n) for (u, d), n in proposal_cells.items()],
         "problem": problem_counts,
     }
     opd_rows: list[tuple[str | None, int, int | None, int]] = [
-        (opd, n, cost, len(villages)) for opd, (n, cost, villages) in opd_sums.items()
+        (opd, n, opd_costs.get(opd), opd_villages[opd]) for opd, n in opd_counts.items()
     ]
     if tick is not None:
         tick(1, 1)
