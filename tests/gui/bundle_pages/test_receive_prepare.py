@@ -161,7 +161,8 @@ def test_files_given_during_the_import_are_checked_after_it(
     page.start_import()
     page.open_given([str(bundle)])  # the import's result cannot have arrived yet
     assert page.waiting == [bundle]
-    qtbot.waitUntil(lambda: page.preparing, timeout=30_000)
+    # The preparation has begun (it may already have stopped for the waiting file).
+    qtbot.waitUntil(lambda: bool(page.prepare_status.text()), timeout=30_000)
     qtbot.wait(50)  # the waiting files' turn (a timer after the import's result)
     gate.set()
     qtbot.waitUntil(lambda: "Sudah pernah diimpor" in page.results.text(), timeout=30_000)
