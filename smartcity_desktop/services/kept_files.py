@@ -25,6 +25,7 @@ import logging
 import os
 import pickle
 import secrets
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,14 +121,27 @@ def gc_paused() -> Iterator[None]:
     """No cycle collection while a kept read is built or read back. Making its 80,000-160,000
     row objects set off several full collections, each scanning everything made so far: 100-250
     ms of a 0.4-0.6 s read back from a file. The objects are then frozen (``out_of_gc``) anyway.
-    Several threads may pause at once: the one that found collection on turns it on again."""
-    was_on = gc.isenabled()
-    gc.disable()
+    Several threads may pause at once: the last one to finish turns collection on again if it
+    was on before the first began (counted under a lock: a thread that looked while another was
+    inside, and turned it off after that one had turned it on, left it off for good)."""
+    global _paused, _was_on
+    with _pause_lock:
+        if not _paused:
+            _was_on = gc.isenabled()
+        _paused += 1
+        gc.disable()
     try:
         yield
     finally:
-        if was_on:
-            gc.enable()
+        with _pause_lock:
+            _paused -= 1
+            if not _paused and _was_on:
+                gc.enable()
+
+
+_pause_lock = threading.Lock()
+_paused = 0  # threads inside ``gc_paused``
+_was_on = False  # collection was on when the first of them began
 
 
 def into_gc() -> None:

@@ -231,8 +231,13 @@ class ReceivePage(QWidget):
 
     def _check_waiting(self) -> None:
         files, self.waiting = self.waiting, []
-        if files and self.handle is None:
+        if not files:
+            return
+        if self.handle is None or self.preparing:
+            # The preparation started after an import stops for them (``check_files``).
             self.check_files(files)
+        else:
+            self.waiting = files
 
     def check_files(self, paths: list[Path]) -> None:
         """Verify and plan the import off the GUI thread; nothing is written. While the analysis

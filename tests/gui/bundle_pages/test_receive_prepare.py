@@ -136,3 +136,37 @@ def test_a_desa_prepares_nothing(qtbot: QtBot, desa_ctx: AppContext, dialogs: Fa
     page.imported = [object()]
     page._prepare_views()
     assert not page.running and not page.prepare_status.isVisibleTo(page)
+
+
+def test_files_given_during_the_import_are_checked_after_it(
+    qtbot: QtBot,
+    kecamatan_ctx: AppContext,
+    dialogs: FakeDialogs,
+    bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A bundle opened from outside (a double-click, a second start) while the import runs waits
+    # for it; the preparation that follows the import must not lose it.
+    gate = threading.Event()
+
+    def wait_for_the_test(_ctx: AppContext, _tick: object) -> None:
+        assert gate.wait(30)
+
+    monkeypatch.setattr(prepare, "STEPS", (("gate", "usulan", wait_for_the_test), *prepare.STEPS))
+    runner = TaskRunner()
+    page = ReceivePage(Shell(kecamatan_ctx, runner, ChangeHub(), dialogs), dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.check_files([bundle])
+    qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30_000)
+    page.start_import()
+    page.open_given([str(bundle)])  # the import's result cannot have arrived yet
+    assert page.waiting == [bundle]
+    # The preparation has begun (it may already have stopped for the waiting file).
+    qtbot.waitUntil(lambda: bool(page.prepare_status.text()), timeout=30_000)
+    qtbot.wait(50)  # the waiting files' turn (a timer after the import's result)
+    gate.set()
+    qtbot.waitUntil(lambda: "Sudah pernah diimpor" in page.results.text(), timeout=30_000)
+    assert runner.wait(30_000)
+    qtbot.waitUntil(lambda: not page.running, timeout=30_000)
+    assert not page.preparing and not dialogs.errors and page.waiting == []
+    assert _problems(kecamatan_ctx) == 3

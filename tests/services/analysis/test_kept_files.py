@@ -9,6 +9,7 @@ import os
 import pathlib
 import pickle
 import shutil
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -577,3 +578,49 @@ def test_a_new_region_list_renames_the_villages_of_a_kept_model(views_data: View
         assert kept_model(ctx).names[code].endswith("Nama Baru")
     finally:
         ctx.close()
+
+
+def test_two_threads_pausing_the_cycle_collector_leave_it_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A thread that enters while another is inside sees the collector off; if the other leaves
+    # (and turns it on) between that look and this thread's own ``disable``, the collector
+    # must not stay off for the rest of the process.
+    import threading
+
+    inside, left = threading.Event(), threading.Event()
+    entering = threading.local()
+
+    class _Gc:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(gc, name)
+
+        def disable(self) -> None:
+            if getattr(entering, "late", False):
+                left.wait(1)  # the first thread leaves meanwhile (if it can)
+            gc.disable()
+
+    monkeypatch.setattr(kept_files, "gc", _Gc())
+
+    def first() -> None:
+        with kept_files.gc_paused():
+            inside.set()
+            time.sleep(0.2)
+        left.set()
+
+    def second() -> None:
+        entering.late = True
+        assert inside.wait(5)
+        with kept_files.gc_paused():
+            pass
+
+    assert gc.isenabled()
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -127,7 +127,8 @@ class Builds:
         self.calls: list[str] = []
         self._count(monkeypatch, proposal_facts, "_read_proposals", "proposals")
         self._count(monkeypatch, gaps, "_read", "gaps")
-        self._count(monkeypatch, kept_model_module, "IssueGroups", "isu-strategis")
+        # Forming the clusters reads every problem (a kept file gives the groups without it).
+        self._count(monkeypatch, kept_model_module, "load_rows", "isu-strategis")
         self._count(monkeypatch, stages, "_record_parts", "stages")
 
     def _count(self, monkeypatch: pytest.MonkeyPatch, module: Any, attr: str, name: str) -> None:
