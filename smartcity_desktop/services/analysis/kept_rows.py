@@ -51,6 +51,7 @@ R = TypeVar("R", bound=Located)
 
 _kept: dict[tuple[str, str, str], tuple[tuple[Any, ...], Any]] = {}
 _lock = threading.Lock()
+_building: dict[tuple[str, str, str], threading.Lock] = {}
 
 
 def data_mark(session: Session, tables: Sequence[str] = MARKED_TABLES) -> tuple[Any, ...]:
@@ -91,35 +92,63 @@ def kept(
     key = (ctx.db.describe(), ctx.office.code, name)
     with ctx.db.session() as session:
         mark = data_mark(session, tables)
-        with _lock:
-            hit = _kept.get(key)
-        if hit is not None and hit[0] == mark:
-            return hit[1]  # type: ignore[no-any-return]
-        kept_files.into_gc()
-        with kept_files.gc_paused():
-            if plain is None:
-                built = build(session, ctx.office.code)
-                changed = data_mark(session, tables) != mark
-            else:
-                path = kept_files.path_of(ctx.paths.root, name)
-                stamp = kept_files.stamp(name, plain.version, *key, mark)
-                found = _from_file(plain, kept_files.load(path, stamp))
-                changed = False
-                if found:
-                    built = found[0]
-                else:
-                    built = build(session, ctx.office.code)
-                    changed = data_mark(session, tables) != mark
-                    if not changed:
-                        kept_files.save(path, stamp, plain.to_plain(built))
-    # When another writer committed while the build read (each statement sees the latest
-    # commits), the read may hold data newer than ``mark``: it is used once and kept under no
-    # mark, so the next call builds it again under the mark it then finds.
-    if not changed:
-        with _lock:
-            _kept[key] = (mark, built)
+        found = _hit(key, mark)
+        if found:
+            return found[0]  # type: ignore[no-any-return]
+        # One build per read at a time: a view opened while the background preparation builds
+        # the same read waits for it and takes its result, instead of building it a second time.
+        with _builder(key):
+            found = _hit(key, mark)
+            if found:
+                return found[0]  # type: ignore[no-any-return]
+            kept_files.into_gc()
+            with kept_files.gc_paused():
+                built, changed = _read_or_build(ctx, session, key, mark, build, plain, tables)
+            # When another writer committed while the build read (each statement sees the latest
+            # commits), the read may hold data newer than ``mark``: it is used once and kept
+            # under no mark, so the next call builds it again under the mark it then finds.
+            if not changed:
+                with _lock:
+                    _kept[key] = (mark, built)
     kept_files.out_of_gc()
     return built
+
+
+def _hit(key: tuple[str, str, str], mark: tuple[Any, ...]) -> tuple[Any] | tuple[()]:
+    with _lock:
+        hit = _kept.get(key)
+    return (hit[1],) if hit is not None and hit[0] == mark else ()
+
+
+def _builder(key: tuple[str, str, str]) -> threading.Lock:
+    with _lock:
+        return _building.setdefault(key, threading.Lock())
+
+
+def _read_or_build(
+    ctx: AppContext,
+    session: Session,
+    key: tuple[str, str, str],
+    mark: tuple[Any, ...],
+    build: Callable[[Session, str], T],
+    plain: Plain[T] | None,
+    tables: Sequence[str],
+) -> tuple[T, bool]:
+    """The read from its file, else built (and written to its file when the data did not
+    change meanwhile); and whether the data changed while it was built."""
+    if plain is None:
+        built = build(session, ctx.office.code)
+        return built, data_mark(session, tables) != mark
+    path = kept_files.path_of(ctx.paths.root, key[2])
+    stamp = kept_files.stamp(key[2], plain.version, *key, mark)
+    found = _from_file(plain, kept_files.load(path, stamp))
+    if found:
+        return found[0], False
+    built = build(session, ctx.office.code)
+    changed = data_mark(session, tables) != mark
+    if not changed:
+        kept_files.save(path, stamp, plain.to_plain(built))
+    return built, changed
 
 
 def _from_file(plain: Plain[T], stored: Any) -> tuple[T] | tuple[()]:

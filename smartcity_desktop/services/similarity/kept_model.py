@@ -50,6 +50,7 @@ MODEL_VERSION = 4
 _models: dict[str, tuple[tuple[Any, ...], IssueModel]] = {}
 _groups: dict[str, tuple[tuple[Any, ...], IssueGroups]] = {}
 _lock = threading.Lock()
+_building: dict[str, threading.Lock] = {}
 
 
 def _fingerprint(ctx: AppContext) -> tuple[Any, ...]:
@@ -80,6 +81,19 @@ def kept_model(ctx: AppContext, tick: Tick | None = None) -> IssueModel:
         hit = _models.get(key)
     if hit is not None and hit[0] == mark:
         return hit[1]
+    # One at a time per database: a view opened while the background preparation forms the
+    # clusters waits for it and takes its model, instead of forming them a second time.
+    with _lock:
+        building = _building.setdefault(key, threading.Lock())
+    with building:
+        with _lock:
+            hit = _models.get(key)
+        if hit is not None and hit[0] == mark:
+            return hit[1]
+        return _formed(ctx, key, mark, tick)
+
+
+def _formed(ctx: AppContext, key: str, mark: tuple[Any, ...], tick: Tick | None) -> IssueModel:
     problems = mark[:4]
     with _lock:
         grouped = _groups.get(key)

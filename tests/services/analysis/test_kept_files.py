@@ -9,8 +9,10 @@ import os
 import pathlib
 import pickle
 import shutil
+import threading
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +195,75 @@ def test_clusters_formed_while_the_problems_changed_are_not_kept_under_the_older
         assert kept_model(ctx) is again
     finally:
         ctx.close()
+
+
+def _second_caller_while_the_first_builds(
+    first: Callable[[Callable[[], None]], object], second: Callable[[], object]
+) -> tuple[object, object]:
+    """``first(pause)`` in a thread, pausing inside its build; ``second()`` called meanwhile in
+    another thread; then the first is let go. Both results."""
+    inside, release = threading.Event(), threading.Event()
+
+    def pause() -> None:
+        inside.set()
+        assert release.wait(30)
+
+    results: dict[str, object] = {}
+    a = threading.Thread(target=lambda: results.setdefault("a", first(pause)))
+    a.start()
+    assert inside.wait(60)
+    b = threading.Thread(target=lambda: results.setdefault("b", second()))
+    b.start()
+    b.join(1.0)  # without one build at a time, the second would build now
+    release.set()
+    a.join(60)
+    b.join(60)
+    return results["a"], results["b"]
+
+
+def test_a_read_asked_for_while_another_thread_builds_it_is_built_once(kab: AppContext) -> None:
+    builds: list[int] = []
+    pauses: list[Callable[[], None]] = []
+
+    def build(_session: Any, _area: str) -> list[int]:
+        builds.append(len(builds))
+        if pauses:
+            pauses.pop()()
+        return list(builds)
+
+    plain = Plain[list[int]](tuple, list)
+    _new_process()
+    shutil.rmtree(kept_files.path_of(kab.paths.root, "uji-sekali").parent, ignore_errors=True)
+
+    def first(pause: Callable[[], None]) -> object:
+        pauses.append(pause)
+        return kept(kab, "uji-sekali", build, plain)
+
+    a, b = _second_caller_while_the_first_builds(
+        first, lambda: kept(kab, "uji-sekali", build, plain)
+    )
+    assert builds == [0]
+    assert a is b
+
+
+def test_clusters_asked_for_while_another_thread_forms_them_are_formed_once(
+    kab: AppContext,
+) -> None:
+    _new_process()
+    for name in KEPT:
+        kept_files.path_of(kab.paths.root, name).unlink(missing_ok=True)
+    reads: list[int] = []
+
+    def first(pause: Callable[[], None]) -> object:
+        def tick(done: int, _total: int) -> None:
+            if not reads:
+                reads.append(done)
+                pause()
+
+        return kept_model(kab, tick)
+
+    a, b = _second_caller_while_the_first_builds(first, lambda: kept_model(kab))
+    assert a is b
 
 
 def _not_kept_under_the_older_mark(kab: AppContext) -> None:
