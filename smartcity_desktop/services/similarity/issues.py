@@ -187,6 +187,15 @@ class _Built:
     parts: dict[_PartKey, _Part]
 
 
+def problem_counts(rows: Iterable[Row]) -> dict[_PartKey, int]:
+    """Problems per kecamatan and dimension: the "n problems" of any filter."""
+    counts: dict[_PartKey, int] = {}
+    for r in rows:
+        k = (r.kecamatan, r.dimension)
+        counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
 class IssueModel:
     """The clusters of the office's whole area, computed once per change of the data; ``view``
     selects a kecamatan or a dimension in memory (a filter change in the desktop).
@@ -212,13 +221,7 @@ class IssueModel:
         form them again."""
         self.rows = list(rows)
         self.built = list(built)
-        if counts is None:
-            # Problems per kecamatan and dimension: the "n problems" of any filter.
-            counts = {}
-            for r in self.rows:
-                k = (r.kecamatan, r.dimension)
-                counts[k] = counts.get(k, 0) + 1
-        self.counts = counts
+        self.counts = counts if counts is not None else problem_counts(self.rows)
         self.decisions = list(decisions)
         self.names = names
         self._views: dict[AreaFilter, IssueResult] = {}
@@ -373,12 +376,7 @@ class IssueGroups:
         self._read_words: WordsReader | None = None
         self._words: dict[str, tuple[str, ...]] = {}
         self.base: dict[str, _Built] = {}  # whole automatic groups' clusters, by key
-        if counts is None:
-            counts = {}
-            for r in self.rows:
-                k = (r.kecamatan, r.dimension)
-                counts[k] = counts.get(k, 0) + 1
-        self.counts = counts
+        self.counts = counts if counts is not None else problem_counts(self.rows)
         if auto is None:
             items = [
                 Item(r.id, r.desa, (r.sub_element, r.urusan or NO_URUSAN), r.title_words, r.words)

@@ -37,6 +37,23 @@ def _problems(ctx: AppContext) -> int:
     return len(found)
 
 
+def _gated_page(
+    qtbot: QtBot, ctx: AppContext, dialogs: FakeDialogs, monkeypatch: pytest.MonkeyPatch
+) -> tuple[threading.Event, TaskRunner, ReceivePage]:
+    """The page with the real runner (a worker thread), its preparation's first step waiting
+    until the test sets the gate: the preparation is seen running before it builds anything."""
+    gate = threading.Event()
+
+    def wait_for_the_test(_ctx: AppContext, _tick: object) -> None:
+        assert gate.wait(30)
+
+    monkeypatch.setattr(prepare, "STEPS", (("gate", "usulan", wait_for_the_test), *prepare.STEPS))
+    runner = TaskRunner()
+    page = ReceivePage(Shell(ctx, runner, ChangeHub(), dialogs), dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    return gate, runner, page
+
+
 def test_after_an_import_the_views_are_prepared(
     qtbot: QtBot, kecamatan_ctx: AppContext, dialogs: FakeDialogs, bundle: Path
 ) -> None:
@@ -62,17 +79,8 @@ def test_cancel_skips_the_preparation_and_keeps_the_import(
     bundle: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The real runner (a worker thread), and a first step that waits until the test has pressed
-    # Cancel: the preparation is seen running, then cancelled before it built anything.
-    gate = threading.Event()
-
-    def wait_for_the_test(_ctx: AppContext, _tick: object) -> None:
-        assert gate.wait(30)
-
-    monkeypatch.setattr(prepare, "STEPS", (("gate", "usulan", wait_for_the_test), *prepare.STEPS))
-    runner = TaskRunner()
-    page = ReceivePage(Shell(kecamatan_ctx, runner, ChangeHub(), dialogs), dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(page)
+    # Cancelled before the preparation built anything.
+    gate, runner, page = _gated_page(qtbot, kecamatan_ctx, dialogs, monkeypatch)
     page.resize(900, 500)
     page.show()
     page.check_files([bundle])
@@ -105,15 +113,7 @@ def test_choosing_the_next_bundle_stops_the_preparation(
     bundle: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    gate = threading.Event()
-
-    def wait_for_the_test(_ctx: AppContext, _tick: object) -> None:
-        assert gate.wait(30)
-
-    monkeypatch.setattr(prepare, "STEPS", (("gate", "usulan", wait_for_the_test), *prepare.STEPS))
-    runner = TaskRunner()
-    page = ReceivePage(Shell(kecamatan_ctx, runner, ChangeHub(), dialogs), dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(page)
+    gate, runner, page = _gated_page(qtbot, kecamatan_ctx, dialogs, monkeypatch)
     page.check_files([bundle])
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30_000)
     page.start_import()
@@ -147,15 +147,7 @@ def test_files_given_during_the_import_are_checked_after_it(
 ) -> None:
     # A bundle opened from outside (a double-click, a second start) while the import runs waits
     # for it; the preparation that follows the import must not lose it.
-    gate = threading.Event()
-
-    def wait_for_the_test(_ctx: AppContext, _tick: object) -> None:
-        assert gate.wait(30)
-
-    monkeypatch.setattr(prepare, "STEPS", (("gate", "usulan", wait_for_the_test), *prepare.STEPS))
-    runner = TaskRunner()
-    page = ReceivePage(Shell(kecamatan_ctx, runner, ChangeHub(), dialogs), dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(page)
+    gate, runner, page = _gated_page(qtbot, kecamatan_ctx, dialogs, monkeypatch)
     page.check_files([bundle])
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30_000)
     page.start_import()
