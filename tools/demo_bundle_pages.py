@@ -2,7 +2,7 @@
 
 python tools/demo_bundle_pages.py [send|receive|keys] [--role ROLE]
     [--check] [--import] [--tampered] [--unpinned] [--pin-dialog typo|right|replace]
-    [--history] [--tab N] [--lang en]
+    [--history] [--tab N] [--import --preparing] [--lang en]
 
 A desa with sample records exports a bundle; a kecamatan pins the desa's key; a kabupaten exists
 for the keys page. ``--check`` loads the desa's bundle into Terima Data (and ``--tampered`` a
@@ -110,6 +110,18 @@ def _type_into_dialog(text: str, confirm: bool) -> None:
         QTimer.singleShot(200, dialog.accept)  # type: ignore[union-attr]
 
 
+def _hold_the_preparation() -> None:
+    """A first preparation step that waits (until Batalkan, or for a minute)."""
+    import time
+
+    from smartcity_desktop.services.analysis import prepare
+
+    def wait(_ctx: AppContext, _tick: object) -> None:
+        time.sleep(60)
+
+    prepare.STEPS = (("tunggu", prepare.STEPS[0][1], wait), *prepare.STEPS)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("page", nargs="?", default="receive", choices=("send", "receive", "keys"))
@@ -123,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tab", type=int)
     parser.add_argument(
         "--abandoned", action="store_true", help="an export interrupted after the first (send)"
+    )
+    parser.add_argument(
+        "--preparing",
+        action="store_true",
+        help="after --import, the analysis views' preparation stays at its start (to look at it)",
     )
     parser.add_argument("--lang", default="id")
     args = parser.parse_args(argv)
@@ -173,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         shell.runner.wait()
         app.processEvents()  # deliver the queued result before importing (demo only)
         if args.do_import:
+            if args.preparing:
+                _hold_the_preparation()
             page.start_import()  # type: ignore[attr-defined]
         if args.pin_dialog:
             typed = _typo(real) if args.pin_dialog == "typo" else real.lower()
