@@ -257,6 +257,7 @@ def prepare_views(ctx: Any, *, after_import: bool = False, to_stderr: bool = Fal
     try:
         prepare_reads(ctx, progress.report)
     except KeyboardInterrupt:
+        progress.end_line()
         if not after_import:
             raise
         print(
@@ -268,6 +269,7 @@ def prepare_views(ctx: Any, *, after_import: bool = False, to_stderr: bool = Fal
         )
         return False
     except Exception as exc:
+        progress.end_line()
         if not after_import:
             raise
         logging.getLogger(__name__).warning("analysis views not prepared", exc_info=True)

@@ -11,6 +11,7 @@ class StderrProgress:
         self.label = label
         self._last = 0.0
         self._tty = sys.stderr.isatty()
+        self._open = False  # a progress line without its newline yet
 
     def report(self, done: int, total: int, message: str = "") -> None:
         now = time.monotonic()
@@ -19,9 +20,18 @@ class StderrProgress:
         self._last = now
         share = f"{100 * done // total:3d}%" if total else "..."
         sys.stderr.write(f"\r{self.label}: {share} {message[:40]}")
-        if total and done >= total:
+        self._open = not (total and done >= total)
+        if not self._open:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+    def end_line(self) -> None:
+        """End a progress line left open by work that stopped, so that a message printed next
+        starts on a line of its own."""
+        if self._open:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._open = False
 
     def cancelled(self) -> bool:
         return False
